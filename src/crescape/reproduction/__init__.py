@@ -1,0 +1,35 @@
+"""Steps of ``crescape reproduce``: each module here adds its products to the reproduction.
+
+A step is a module of this package (name not starting with ``_``) that defines
+
+``ORDER: int``
+    sort key (the analytic chain is 0; later capabilities use larger numbers);
+``TITLE: str``
+    a heading for ``summary.md``;
+``run(out_dir: pathlib.Path, params: crescape.params.Parameters) -> list[Artifact]``
+    writes its files into ``out_dir`` (atomically) and returns what it made.
+
+:func:`steps` discovers them in order. A step that raises is reported in the
+summary as failed; the other steps still run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from ._base import Artifact, atomic_write_bytes, atomic_write_text
+
+__all__ = ["Artifact", "steps", "atomic_write_text", "atomic_write_bytes"]
+
+
+def steps() -> list:
+    """The reproduction step modules, sorted by ``ORDER``."""
+    mods = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "run"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
