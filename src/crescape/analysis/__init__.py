@@ -1,0 +1,1 @@
+"""Analysis products built on the model: figures, data comparisons, sweeps and fits."""
