@@ -154,9 +154,9 @@ SPECS: dict[str, Spec] = {
         # --- microphysics ---------------------------------------------------------------
         Spec("eta", "micro", _dimless, _dimless, 0.05, 0, 1, True, False,
              "neutrino energy fraction, E_nu = eta E (Eq. 17)"),
-        Spec("sigma_pp", "micro", u.mbarn, u.cm**2, 40.0, 0, 1e3, True, False,
-             "inelastic pp cross section (Eq. 16); the paper does not state it, 40 mb "
-             "reproduces its Eq. 17 number (docs/paper-notes.md)"),
+        Spec("sigma_pp", "micro", u.mbarn, u.cm**2, 35.0, 0, 1e3, True, False,
+             "inelastic pp cross section (Eq. 16); the paper does not state it: 35 mb, the "
+             "inelastic cross section at a few TeV, gives its Eq. 17 value (docs/paper-notes.md)"),
         Spec("nu_yield", "micro", _dimless, _dimless, 1.0, 0, 100, True, False,
              "neutrinos of energy eta E per interaction (the paper's Eq. 16 implies 1)"),
     ]
@@ -361,7 +361,7 @@ class Microphysics(_ParamGroup):
     eta : float
         Fraction of the proton energy given to one neutrino. Default 0.05.
     sigma_pp : Quantity [area] or float in mb
-        Inelastic pp cross section. Default 40 mb.
+        Inelastic pp cross section. Default 35 mb.
     nu_yield : float
         Neutrinos of energy eta E per interaction (paper: 1).
     """

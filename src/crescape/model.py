@@ -1,0 +1,373 @@
+"""The paper's analytic chain, Eqs. (1)-(17), as one model object.
+
+:class:`EscapeModel` evaluates every quantity of Blasi & Amato (2019) for one
+parameter set or for arrays of them (numpy broadcasting). Each quantity has a
+name, a value with unit, the equation it comes from, a one-line meaning and,
+where the paper quotes a number, the paper's value: its quoted normalisation
+scaled with its stated scaling law to the parameters at hand.
+
+The computation is the pure function :func:`chain` on cgs floats; the
+object only converts units at the edges.
+
+Examples
+--------
+>>> from crescape.model import EscapeModel
+>>> m = EscapeModel()
+>>> round(m["B_sat"].to_value("G") / 1e-8, 2)
+2.25
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import astropy.units as u
+import numpy as np
+from astropy.table import QTable
+
+from . import constants as C
+from .params import CGM, Galaxy, Microphysics, ParameterError, Parameters, SPECS, parse_value
+from .physics import emission, escape, instability, saturation, transport
+from .physics.spectrum import energy_norm
+
+__all__ = ["EscapeModel", "QuantityInfo", "QUANTITIES", "chain", "neutrino_E2_flux"]
+
+#: default energy at which energy-dependent quantities are evaluated
+DEFAULT_ENERGY = 1.0 * u.GeV
+
+
+@dataclass(frozen=True)
+class QuantityInfo:
+    """Metadata of one chain quantity.
+
+    Attributes
+    ----------
+    name : str
+    unit : str
+        Display unit (parses with ``astropy.units.Unit``).
+    cgs : str
+        Unit of the cgs value returned by :func:`chain`.
+    equation : str
+        The paper's equation or text location.
+    description : str
+    """
+
+    name: str
+    unit: str
+    cgs: str
+    equation: str
+    description: str
+
+
+def _q(name, unit, cgs, equation, description):
+    return QuantityInfo(name, unit, cgs, equation, description)
+
+
+#: Every quantity of the chain, in the paper's order.
+QUANTITIES: dict[str, QuantityInfo] = {
+    q.name: q
+    for q in [
+        _q("energy", "GeV", "erg", "-", "CR energy E at which the chain is evaluated"),
+        _q("Lambda", "", "", "Eq. (3)", "effective logarithm L/(2πR_d²E²φ); ln(E_max/E_min) for s = 2"),
+        _q("rho_gas", "g / cm3", "g / cm3", "after Eq. (5)", "CGM mass density δ_G Ω_b ρ_cr"),
+        _q("n_gas", "cm-3", "cm-3", "Eq. (16)", "CGM number density ρ/m_p"),
+        _q("n_gal", "1 / (GeV cm3)", "1 / (erg cm3)", "Eq. (1)", "CR density in the disk at E"),
+        _q("cr_flux", "1 / (GeV cm2 s)", "1 / (erg cm2 s)", "Eq. (3)", "escaping CR flux φ_CR(E)"),
+        _q("cr_energy_flux", "erg / (cm2 s)", "erg / (cm2 s)", "Eq. (3)", "escaping energy flux E²φ_CR"),
+        _q("current", "statA / cm2", "statA / cm2", "Eq. (3), J(>E)", "exact CR current above E, e∫_E φ dE'"),
+        _q("current_paper", "statA / cm2", "statA / cm2", "before Eq. (4)", "the paper's current J = eEφ(E)"),
+        _q("n_ballistic", "1 / (GeV cm3)", "1 / (erg cm3)", "after Eq. (3)", "CR density for ballistic escape, 3φ/c"),
+        _q("B0_bound", "G", "G", "Eq. (4)/(6)", "largest seed field for which the instability is driven"),
+        _q("instability_margin", "", "", "Eq. (4)", "B0_bound/B0: the instability is driven where > 1"),
+        _q("v_A_seed", "km / s", "cm / s", "after Eq. (5)", "Alfvén speed in the seed field B0"),
+        _q("k_max_paper", "1 / pc", "1 / cm", "Eq. (5)", "the paper's k_max = 4πJ/(cB0): the cutoff k_c of the unstable band"),
+        _q("k_max", "1 / pc", "1 / cm", "Bell (2004)", "fastest-growing wavenumber of the cold relation, k_c/2"),
+        _q("gamma_max_paper", "1 / yr", "1 / s", "Eq. (7)", "the paper's growth rate k_max v_A"),
+        _q("gamma_max", "1 / yr", "1 / s", "Bell (2004)", "maximum growth rate of the cold relation, k_c v_A/2"),
+        _q("B_thermal_paper", "G", "G", "after Eq. (6)", "the paper's equipartition field √(4π n k_B T)"),
+        _q("B_thermal", "G", "G", "after Eq. (6)", "B²/8π = (3/2) n_tot k_B T (electrons and ions)"),
+        _q("B_star", "G", "G", "after Eq. (7), refs [13,14]", "seed field below which thermal effects reduce growth"),
+        _q("B_sat", "G", "G", "Eq. (6)/(8)", "saturation field √(4πE²φ/c) (Larmor criterion)"),
+        _q("B_sat_current", "G", "G", "Eq. (8), exact J", "saturation field with the exact current J(>E)"),
+        _q("r_L_sat", "pc", "cm", "Eq. (8)", "Larmor radius at E in B_sat"),
+        _q("D_bohm", "cm2 / s", "cm2 / s", "Eq. (9)", "Bohm diffusion coefficient in B_sat"),
+        _q("t_advection", "yr", "s", "Eqs. (11), (13)", "time at which v_bg overtakes v_D"),
+        _q("t_advection_gamma", "", "", "after Eq. (14)", "t_advection × γ_max(paper): 'a few γ_max^-1'"),
+        _q("n_diffusive", "1 / (GeV cm3)", "1 / (erg cm3)", "Eq. (10)", "diffusive CR density at t_advection"),
+        _q("v_drift", "km / s", "cm / s", "Eq. (11)", "diffusive drift speed at t_advection"),
+        _q("grad_P_CR", "erg / cm4", "erg / cm4", "Eq. (12)", "CR pressure gradient E²φ/D"),
+        _q("dB_alfven_balance", "G", "G", "Eq. (14)", "field at which v_D ≈ v_bg ≈ ṽ_A"),
+        _q("v_A_amplified", "km / s", "cm / s", "before Eq. (10)", "Alfvén speed ṽ_A in B_sat"),
+        _q("n_advective", "1 / (GeV cm3)", "1 / (erg cm3)", "Eq. (15)", "advective CR density φ/ṽ_A"),
+        _q("cr_overdensity", "", "", "Eq. (15)", "n_advective/n_ballistic = c/(3ṽ_A)"),
+        _q("cr_overdensity_paper", "", "", "after Eq. (15)", "the paper's overdensity c/ṽ_A"),
+        _q("fill_time", "yr", "s", "after Eq. (15)", "time R_d/ṽ_A to fill the 1D region"),
+        _q("R_1D", "kpc", "cm", "after Eq. (15)", "distance where the 1D picture ends (~R_d)"),
+        _q("neutrino_energy", "GeV", "erg", "Eq. (17)", "neutrino energy ηE"),
+        _q("neutrino_E2_flux", "GeV / (cm2 s sr)", "erg / (cm2 s sr)", "Eq. (16)/(17)", "E_ν²F_ν, δ-function estimate"),
+    ]
+}
+
+
+def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
+    """Evaluate the whole chain on cgs values.
+
+    Parameters
+    ----------
+    p : namespace
+        cgs parameters (``Parameters().cgs``); values may be arrays that broadcast.
+    E : float or array
+        CR energy [erg].
+
+    Returns
+    -------
+    dict
+        Name → cgs value (units as in :data:`QUANTITIES`).
+    """
+    E = np.asarray(E, dtype=float)
+    spec = (p.slope, p.E_min, p.E_max, p.cutoff)
+    out: dict[str, Any] = {"energy": E}
+    rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
+    out["rho_gas"] = rho
+    out["n_gas"] = n_gas = rho / C.m_p
+    phi = escape.escape_flux(E, p.L_CR, p.R_d, *spec)
+    E2phi = E**2 * phi
+    out["Lambda"] = p.L_CR / (2.0 * np.pi * p.R_d**2 * E2phi)
+    D_gal = escape.galactic_diffusion(E, p.D_gal, p.D_gal_slope, p.E_D)
+    out["n_gal"] = escape.n_gal(E, p.L_CR, p.R_d, p.H, D_gal, *spec)
+    out["cr_flux"] = phi
+    out["cr_energy_flux"] = E2phi
+    J = escape.current_above(E, p.L_CR, p.R_d, *spec)
+    J_paper = C.e * E * phi
+    out["current"] = J
+    out["current_paper"] = J_paper
+    out["n_ballistic"] = escape.n_ballistic(phi)
+    out["B0_bound"] = B0_bound = instability.B0_max(E2phi)
+    out["instability_margin"] = B0_bound / p.B0
+    out["v_A_seed"] = instability.alfven_speed(p.B0, rho)
+    out["k_max_paper"] = instability.k_max_paper(J_paper, p.B0)
+    out["k_max"] = instability.k_fastest_cold(J, p.B0)
+    out["gamma_max_paper"] = gamma_paper = instability.gamma_max_paper(J_paper, rho)
+    out["gamma_max"] = instability.gamma_max_cold(J, rho)
+    out["B_thermal_paper"] = instability.B_thermal_paper(rho, p.T)
+    out["B_thermal"] = instability.B_thermal(rho, p.T, p.X_H)
+    out["B_star"] = instability.B_star_paper(J_paper, rho, p.T)
+    out["B_sat"] = dB = saturation.B_sat(E2phi)
+    out["B_sat_current"] = saturation.B_sat_current(E, J)
+    out["r_L_sat"] = saturation.larmor_radius(E, dB)
+    out["D_bohm"] = D = saturation.bohm_diffusion(E, dB)
+    out["t_advection"] = t_adv = transport.advection_time(E2phi, D, rho)
+    out["t_advection_gamma"] = t_adv * gamma_paper
+    out["n_diffusive"] = transport.n_diffusive(phi, D, t_adv)
+    out["v_drift"] = transport.drift_speed(D, t_adv)
+    out["grad_P_CR"] = transport.pressure_gradient(E2phi, D)
+    out["dB_alfven_balance"] = saturation.B_alfven_balance(E2phi, rho)
+    out["v_A_amplified"] = v_A = instability.alfven_speed(dB, rho)
+    out["n_advective"] = transport.n_advective(phi, v_A)
+    out["cr_overdensity"] = transport.overdensity(v_A)
+    out["cr_overdensity_paper"] = transport.overdensity_paper(v_A)
+    out["fill_time"] = transport.fill_time(p.R_d, v_A)
+    out["R_1D"] = np.broadcast_to(p.R_d, np.shape(v_A))
+    out["neutrino_energy"] = p.eta * E
+    out["neutrino_E2_flux"] = emission.neutrino_E2_flux_eq16(
+        E2phi, v_A, n_gas, p.R_d, p.eta, p.sigma_pp, p.nu_yield
+    )
+    return out
+
+
+def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
+    """The numbers the paper quotes, scaled with the paper's own scaling laws [display units].
+
+    Each entry is the paper's normalisation times its stated parameter
+    scaling (e.g. Eq. (7): 2 yr^-1 δ_G^-1/2 E_GeV^-1 L_41 R_10^-2). Quantities
+    for which the paper quotes only a range or nothing are absent.
+    """
+    L41 = p.L_CR / 1e41
+    R10 = p.R_d / (10 * C.kpc)
+    EG = np.asarray(E, dtype=float) / C.GeV
+    dG = p.delta_G
+    return {
+        "B0_bound": 2.2e-8 * L41**0.5 / R10,  # Eq. (6)
+        "gamma_max_paper": 2.0 * dG**-0.5 / EG * L41 / R10**2,  # Eq. (7)
+        "B_thermal_paper": 2e-9 * dG**0.5 * (p.T / 1e4) ** 0.5,  # after Eq. (6)
+        "B_star": 1.8e-9 * dG ** (1 / 6) * (p.T / 1e6) ** (1 / 3) * (L41 / (EG * R10**2)) ** (1 / 3),
+        "B_sat": 2.2e-8 * L41**0.5 / R10,  # Eqs. (6), (8)
+        "D_bohm": 1.5e24 * EG * L41**0.5 * R10,  # Eq. (9)
+        "dB_alfven_balance": 3e-7 * L41 ** (1 / 3) * dG ** (1 / 6) * R10 ** (-2 / 3),  # Eq. (14)
+        "neutrino_E2_flux": 5e-12 * dG**1.5,  # Eq. (17)
+    }
+
+
+def neutrino_E2_flux(params: Parameters | None = None, E_nu: Any = None, convention: str = "paper") -> u.Quantity:
+    """The paper's neutrino intensity E_ν² F_ν at neutrino energies E_ν (Eqs. 16-17).
+
+    δ-function approximation with ``nu_yield`` neutrinos of energy E_ν = ηE per
+    collision, CR density φ/ṽ_A (Eq. 15) with ṽ_A in the saturated field of
+    Eq. (8) at the parent energy E = E_ν/η, and the geometric factor R_d/2π.
+    The flavour content is not specified by the paper (see docs/paper-notes.md).
+
+    Parameters
+    ----------
+    params : Parameters
+        Defaults to the paper's.
+    E_nu : Quantity [energy]
+        Neutrino energies (default 100 TeV).
+    convention : {'paper', 'eq16'}
+        'paper': the parent spectrum is the pure power law E^-s without its
+        cutoff, as the paper draws it in Fig. 1; for s = 2 this is Eq. (17), flat
+        in E_ν. 'eq16': Eq. (16) with the source spectrum including its cutoff at
+        E_max, so the flux vanishes above ηE_max (50 TeV for the paper's 1 PeV).
+
+    Returns
+    -------
+    Quantity [GeV cm^-2 s^-1 sr^-1]
+    """
+    if convention not in ("paper", "eq16"):
+        raise ParameterError(f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'")
+    params = params or Parameters()
+    E_nu = 100 * u.TeV if E_nu is None else E_nu
+    E_nu_cgs = parse_value(SPECS["E_max"], E_nu).to_value(u.erg)
+    p = params.cgs
+    E = E_nu_cgs / p.eta
+    if convention == "paper":
+        Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff)
+        E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E ** (2.0 - p.slope)
+    else:
+        E2phi = E**2 * escape.escape_flux(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+    rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v_A = instability.alfven_speed(saturation.B_sat(E2phi), rho)
+        val = emission.neutrino_E2_flux_eq16(E2phi, v_A, rho / C.m_p, p.R_d, p.eta, p.sigma_pp, p.nu_yield)
+    val = np.where(E2phi > 0, val, 0.0)
+    return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
+
+
+@functools.lru_cache(maxsize=None)
+def _factor(cgs: str, display: str) -> float:
+    """Conversion factor from a cgs unit to a display unit (cached)."""
+    return float(_unit(cgs).to(_unit(display)))
+
+
+@functools.lru_cache(maxsize=None)
+def _unit(name: str) -> u.UnitBase:
+    return u.Unit(name)
+
+
+class EscapeModel:
+    """The paper's chain for one parameter set, or for arrays of them.
+
+    Parameters
+    ----------
+    galaxy, cgm, micro : Galaxy, CGM, Microphysics
+        Default to the paper's values. Any field may be an array; arrays
+        broadcast against each other and against ``energy``.
+    energy : Quantity [energy] or float in GeV
+        CR energy for the energy-dependent quantities (default 1 GeV).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crescape import CGM
+    >>> m = EscapeModel(cgm=CGM(delta_G=np.array([1.0, 100.0])))
+    >>> m["v_A_amplified"].round(1)
+    <Quantity [96.5,  9.6] km / s>
+    """
+
+    def __init__(
+        self,
+        galaxy: Galaxy | None = None,
+        cgm: CGM | None = None,
+        micro: Microphysics | None = None,
+        energy: Any = DEFAULT_ENERGY,
+    ) -> None:
+        self.params = Parameters(galaxy or Galaxy(), cgm or CGM(), micro or Microphysics())
+        e = parse_value(SPECS["E_min"], energy)
+        self.energy = e
+        E = e.to_value(u.erg)
+        if np.any(E < self.params.cgs.E_min) or np.any(E > self.params.cgs.E_max):
+            raise ParameterError(
+                f"energy = {e} is not allowed: must lie between E_min = {self.params.galaxy.E_min} "
+                f"and E_max = {self.params.galaxy.E_max}"
+            )
+        p = self.params.cgs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self._cgs = chain(p, E)
+        self._paper: dict[str, np.ndarray] | None = None
+
+    @classmethod
+    def from_params(cls, params: Parameters, energy: Any = DEFAULT_ENERGY) -> EscapeModel:
+        """Build from a :class:`Parameters` bundle."""
+        return cls(params.galaxy, params.cgm, params.micro, energy=energy)
+
+    @property
+    def galaxy(self) -> Galaxy:
+        return self.params.galaxy
+
+    @property
+    def cgm(self) -> CGM:
+        return self.params.cgm
+
+    @property
+    def micro(self) -> Microphysics:
+        return self.params.micro
+
+    def __getitem__(self, name: str) -> u.Quantity:
+        """One quantity, as a Quantity in its display unit."""
+        try:
+            info = QUANTITIES[name]
+        except KeyError:
+            raise KeyError(f"unknown quantity {name!r}; known: {', '.join(QUANTITIES)}") from None
+        factor = _factor(info.cgs, info.unit)
+        value = self._cgs[name]
+        return np.asarray(value if factor == 1.0 else value * factor, dtype=float) << _unit(info.unit)
+
+    def cgs(self, name: str) -> np.ndarray:
+        """One quantity as a plain cgs array (no unit conversion)."""
+        return self._cgs[name]
+
+    def paper_value(self, name: str) -> u.Quantity | None:
+        """The paper's quoted value of a quantity (scaled to these parameters), or None."""
+        if self._paper is None:
+            p = self.params.cgs
+            self._paper = paper_values(p, self.energy.to_value(u.erg))
+        if name not in self._paper:
+            return None
+        return u.Quantity(self._paper[name], u.Unit(QUANTITIES[name].unit))
+
+    def quantities(self) -> dict[str, u.Quantity]:
+        """Every quantity as a Quantity (arrays for array parameters)."""
+        return {name: self[name] for name in QUANTITIES}
+
+    def table(self) -> QTable:
+        """A table with one row per quantity: name, value, unit, paper value, equation, description.
+
+        For array parameters use :meth:`quantities` instead.
+        """
+        rows = []
+        for name, info in QUANTITIES.items():
+            q = self[name]
+            if np.ndim(q) != 0:
+                raise ParameterError(
+                    "table() needs scalar parameters; use quantities() for arrays of parameters"
+                )
+            pv = self.paper_value(name)
+            rows.append((name, float(q.value), info.unit, np.nan if pv is None else float(pv.value),
+                         info.equation, info.description))
+        return QTable(rows=rows, names=("name", "value", "unit", "paper_value", "equation", "description"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by ``crescape summary --json``."""
+        quantities = {}
+        for name, info in QUANTITIES.items():
+            q = self[name]
+            pv = self.paper_value(name)
+            quantities[name] = {
+                "value": q.value.tolist() if np.ndim(q) else float(q.value),
+                "unit": info.unit,
+                "equation": info.equation,
+                "paper_value": None if pv is None else (pv.value.tolist() if np.ndim(pv) else float(pv.value)),
+            }
+        return {"parameters": self.params.as_dict() | {"energy": float(self.energy.to_value(u.GeV))},
+                "quantities": quantities}

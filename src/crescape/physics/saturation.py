@@ -1,0 +1,67 @@
+"""Saturation of the field and the resulting diffusion: Eqs. (8), (9) and (14).
+
+cgs floats or arrays in, cgs out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import constants as C
+
+__all__ = [
+    "B_sat",
+    "B_sat_current",
+    "B_sat_luminosity",
+    "larmor_radius",
+    "bohm_diffusion",
+    "B_alfven_balance",
+]
+
+
+def B_sat(E2phi):
+    """Eq. (8): δB ≈ √(4π E²φ/c) [G], the field at which the plasma displacement reaches r_L.
+
+    Notes
+    -----
+    From Δr ≈ δB J/(cργ_max²) = r_L = E/(eδB) with J = eEφ and γ_max of Eq. (7):
+    δB² = 4π E²φ/c. For s = 2, E²φ = L/(2πR_d²Λ) and δB = √(2L/(cR_d²Λ))
+    (see :func:`B_sat_luminosity`), independent of E, B0 and ρ.
+    """
+    return np.sqrt(4.0 * np.pi * E2phi / C.c)
+
+
+def B_sat_current(E, J):
+    """Eq. (8) with the exact current J(>E) in place of eEφ: δB = √(4π E J/(e c)) [G]."""
+    return np.sqrt(4.0 * np.pi * E * J / (C.e * C.c))
+
+
+def B_sat_luminosity(L_CR, R_d, Lambda):
+    """Eq. (8) as printed for s = 2: δB = √(2 L_CR/(c R_d² Λ)) [G]."""
+    return np.sqrt(2.0 * L_CR / (C.c * R_d**2 * Lambda))
+
+
+def larmor_radius(E, B):
+    """r_L = E/(eB) [cm] for a relativistic unit-charge particle of energy E in field B."""
+    return E / (C.e * B)
+
+
+def bohm_diffusion(E, dB):
+    """Eq. (9): Bohm diffusion D = (1/3) E c/(e δB) = r_L c/3 [cm² s^-1].
+
+    ≈ 1.5e24 E_GeV L_41^1/2 R_10 cm² s^-1 at the paper's δB.
+    """
+    return larmor_radius(E, dB) * C.c / 3.0
+
+
+def B_alfven_balance(E2phi, rho):
+    """Eq. (14): the field at which v_D ≈ v_bg ≈ ṽ_A [G].
+
+    Notes
+    -----
+    From v_D = √(πD/4t) (Eq. 11) and v_bg = E²φ t/(Dρ) (Eq. 13) both equal to
+    ṽ_A = δB/√(4πρ): ṽ_A³ = πE²φ/(4ρ), i.e. δB³ = π(4π)^{3/2} ρ^{1/2} E²φ/4.
+    D cancels. For s = 2 this is (π^{3/2} ρ^{1/2} L/(R_d²Λ))^{1/3}
+    ≈ 3e-7 L_41^1/3 δ_G^1/6 R_10^-2/3 G.
+    """
+    return np.cbrt(np.pi * (4.0 * np.pi) ** 1.5 * np.sqrt(rho) * E2phi / 4.0)

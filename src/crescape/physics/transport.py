@@ -1,0 +1,84 @@
+"""Analytic transport estimates in the circumgalactic medium: Eqs. (10)-(13) and (15).
+
+cgs floats or arrays in, cgs out. The time-dependent solver that checks these
+estimates is :mod:`crescape.simulate`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import constants as C
+
+__all__ = [
+    "n_diffusive",
+    "diffusive_front",
+    "drift_speed",
+    "pressure_gradient",
+    "gas_speed",
+    "advection_time",
+    "n_advective",
+    "fill_time",
+    "overdensity_paper",
+    "overdensity",
+]
+
+
+def n_diffusive(phi, D, t):
+    """Eq. (10): n_CR(0, t) = 2φ √(t/(πD)) for a constant flux φ into a half-space [cm^-3 erg^-1].
+
+    The exact surface value of the half-space diffusion problem with a constant
+    flux (Carslaw & Jaeger 1959, §2.9).
+    """
+    return 2.0 * phi * np.sqrt(t / (np.pi * D))
+
+
+def diffusive_front(D, t):
+    """The reach of diffusion after time t, z = √(4Dt) [cm] (condition of Eq. 10)."""
+    return np.sqrt(4.0 * D * t)
+
+
+def drift_speed(D, t):
+    """Eq. (11): v_D = φ/n_CR = √(πD/(4t)) [cm s^-1]."""
+    return np.sqrt(np.pi * D / (4.0 * t))
+
+
+def pressure_gradient(E2phi, D):
+    """Eq. (12): |∇P_CR| = E²φ/D [erg cm^-4] per logarithmic energy interval."""
+    return E2phi / D
+
+
+def gas_speed(E2phi, D, rho, t):
+    """Eq. (13): v_bg ≈ E²φ t/(Dρ) [cm s^-1], the gas speed after time t."""
+    return E2phi * t / (D * rho)
+
+
+def advection_time(E2phi, D, rho):
+    """The time at which v_bg (Eq. 13) overtakes v_D (Eq. 11) [s].
+
+    Notes
+    -----
+    E²φ t/(Dρ) = √(πD/4t) gives t = (π/4)^{1/3} D ρ^{2/3} (E²φ)^{-2/3}. The paper
+    says this happens "after a time of a few γ_max^-1" (after Eq. 14).
+    """
+    return (np.pi / 4.0) ** (1.0 / 3.0) * D * rho ** (2.0 / 3.0) * E2phi ** (-2.0 / 3.0)
+
+
+def n_advective(phi, v_A):
+    """Eq. (15): n_CR = φ/ṽ_A [cm^-3 erg^-1], CRs advected at the amplified Alfvén speed."""
+    return phi / v_A
+
+
+def fill_time(R_d, v_A):
+    """The time to fill the 1D region, R_d/ṽ_A [s] (after Eq. 15; 1e8-1e9 yr in the paper)."""
+    return R_d / v_A
+
+
+def overdensity_paper(v_A):
+    """The paper's CR overdensity over ballistic escape, c/ṽ_A (after Eq. 15)."""
+    return C.c / v_A
+
+
+def overdensity(v_A):
+    """n_CR(Eq. 15)/n_CR,ballistic with the paper's own ballistic density 3φ/c: c/(3ṽ_A)."""
+    return C.c / (3.0 * v_A)
