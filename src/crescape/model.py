@@ -28,7 +28,7 @@ import numpy as np
 from astropy.table import QTable
 
 from . import constants as C
-from .params import CGM, Galaxy, Microphysics, ParameterError, Parameters, SPECS, parse_value
+from .params import CGM, Galaxy, Microphysics, ParameterError, Parameters, Spec, parse_value
 from .physics import emission, escape, instability, saturation, transport
 from .physics.spectrum import energy_norm
 
@@ -36,6 +36,9 @@ __all__ = ["EscapeModel", "QuantityInfo", "QUANTITIES", "chain", "neutrino_E2_fl
 
 #: default energy at which energy-dependent quantities are evaluated
 DEFAULT_ENERGY = 1.0 * u.GeV
+_ENERGY = Spec("energy", "evaluation", u.GeV, u.erg, 1.0, 0.0, np.inf, True, False,
+               "CR energy at which the chain is evaluated")
+_E_NU = Spec("E_nu", "evaluation", u.GeV, u.erg, 1e5, 0.0, np.inf, True, False, "neutrino energy")
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,8 @@ def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
         "B_sat": 2.2e-8 * L41**0.5 / R10,  # Eqs. (6), (8)
         "D_bohm": 1.5e24 * EG * L41**0.5 * R10,  # Eq. (9)
         "dB_alfven_balance": 3e-7 * L41 ** (1 / 3) * dG ** (1 / 6) * R10 ** (-2 / 3),  # Eq. (14)
-        "neutrino_E2_flux": 5e-12 * dG**1.5,  # Eq. (17)
+        # Eq. (17): the number at L_41 = 1, η = 0.05, with the formula's L^1/2 and η scalings
+        "neutrino_E2_flux": 5e-12 * dG**1.5 * L41**0.5 * p.eta / 0.05,
     }
 
 
@@ -228,7 +232,7 @@ def neutrino_E2_flux(params: Parameters | None = None, E_nu: Any = None, convent
         raise ParameterError(f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'")
     params = params or Parameters()
     E_nu = 100 * u.TeV if E_nu is None else E_nu
-    E_nu_cgs = parse_value(SPECS["E_max"], E_nu).to_value(u.erg)
+    E_nu_cgs = parse_value(_E_NU, E_nu).to_value(u.erg)
     p = params.cgs
     E = E_nu_cgs / p.eta
     if convention == "paper":
@@ -283,7 +287,7 @@ class EscapeModel:
         energy: Any = DEFAULT_ENERGY,
     ) -> None:
         self.params = Parameters(galaxy or Galaxy(), cgm or CGM(), micro or Microphysics())
-        e = parse_value(SPECS["E_min"], energy)
+        e = parse_value(_ENERGY, energy)
         self.energy = e
         E = e.to_value(u.erg)
         if np.any(E < self.params.cgs.E_min) or np.any(E > self.params.cgs.E_max):
@@ -292,6 +296,10 @@ class EscapeModel:
                 f"and E_max = {self.params.galaxy.E_max}"
             )
         p = self.params.cgs
+        #: the broadcast shape of all parameters and the energy
+        self.shape = np.broadcast_shapes(
+            np.shape(E), *(np.shape(v) for v in vars(p).values() if not isinstance(v, str))
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             self._cgs = chain(p, E)
         self._paper: dict[str, np.ndarray] | None = None
@@ -320,12 +328,12 @@ class EscapeModel:
         except KeyError:
             raise KeyError(f"unknown quantity {name!r}; known: {', '.join(QUANTITIES)}") from None
         factor = _factor(info.cgs, info.unit)
-        value = self._cgs[name]
+        value = np.broadcast_to(self._cgs[name], self.shape)
         return np.asarray(value if factor == 1.0 else value * factor, dtype=float) << _unit(info.unit)
 
     def cgs(self, name: str) -> np.ndarray:
-        """One quantity as a plain cgs array (no unit conversion)."""
-        return self._cgs[name]
+        """One quantity as a plain cgs array (no unit conversion), broadcast to :attr:`shape`."""
+        return np.broadcast_to(self._cgs[name], self.shape)
 
     def paper_value(self, name: str) -> u.Quantity | None:
         """The paper's quoted value of a quantity (scaled to these parameters), or None."""

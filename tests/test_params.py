@@ -1,0 +1,134 @@
+"""Parameters: defaults, unit handling, TOML, and a table of bad inputs with their errors."""
+
+import math
+
+import astropy.units as u
+import numpy as np
+import pytest
+
+from crescape import constants as C
+from crescape.params import (
+    CGM,
+    SPECS,
+    Galaxy,
+    Microphysics,
+    ParameterError,
+    Parameters,
+    from_toml,
+    parse_set,
+)
+
+
+def test_defaults_are_the_papers_values_in_cgs():
+    p = Parameters().cgs
+    assert p.L_CR == 1e41
+    assert p.R_d == pytest.approx(10 * C.kpc, rel=1e-12)
+    assert p.E_min == pytest.approx(C.GeV) and p.E_max == pytest.approx(1e6 * C.GeV)
+    assert p.slope == 2.0 and p.cutoff == "sharp"
+    assert p.Omega_b_h2 == 0.022 and p.rho_cr_h2 == 1.88e-29
+    assert p.eta == 0.05
+    assert p.sigma_pp == pytest.approx(35e-27)
+
+
+@pytest.mark.parametrize(
+    "kwargs, attr, expected_cgs",
+    [
+        ({"R_d": 12}, "R_d", 12 * C.kpc),  # plain number in the documented unit (kpc)
+        ({"R_d": 12 * u.kpc}, "R_d", 12 * C.kpc),
+        ({"R_d": 3.0856775814913673e22 * u.cm}, "R_d", 10 * C.kpc),
+        ({"R_d": "12 kpc"}, "R_d", 12 * C.kpc),
+        ({"E_max": 1 * u.EeV}, "E_max", 1e9 * C.GeV),
+        ({"L_CR": 1e34 * u.W}, "L_CR", 1e41),
+    ],
+)
+def test_units_are_converted_once(kwargs, attr, expected_cgs):
+    g = Galaxy(**kwargs)
+    assert getattr(g.cgs, attr) == pytest.approx(expected_cgs, rel=1e-12)
+
+
+def test_field_in_tesla_and_cross_section_in_cm2():
+    assert CGM(B0=1e-12 * u.T).cgs.B0 == pytest.approx(1e-8)
+    assert Microphysics(sigma_pp=3e-26 * u.cm**2).cgs.sigma_pp == pytest.approx(3e-26)
+
+
+def test_array_parameters_broadcast():
+    c = CGM(delta_G=np.array([1.0, 10.0, 100.0]))
+    assert c.cgs.delta_G.shape == (3,)
+
+
+BAD = [
+    # (group, kwargs, words the message must contain)
+    (Galaxy, {"L_CR": -1e41}, ["L_CR", "-1e+41", "> 0"]),
+    (Galaxy, {"L_CR": 0.0}, ["L_CR", "0", "> 0"]),
+    (Galaxy, {"L_CR": float("nan")}, ["L_CR", "nan", "finite"]),
+    (Galaxy, {"R_d": float("inf")}, ["R_d", "inf", "finite"]),
+    (Galaxy, {"R_d": 3 * u.G}, ["R_d", "wrong unit", "kpc"]),
+    (CGM, {"B0": 3 * u.kpc}, ["B0", "wrong unit", "G"]),
+    (CGM, {"B0": "1 kpc"}, ["B0", "wrong unit"]),
+    (CGM, {"T": "hot"}, ["T", "'hot'", "cannot be read"]),
+    (CGM, {"delta_G": -3}, ["delta_G", "-3", "> 0"]),
+    (CGM, {"delta_G": np.array([1.0, -1.0])}, ["delta_G", "-1", "> 0"]),
+    (Galaxy, {"E_min": 1 * u.PeV, "E_max": 1 * u.TeV}, ["E_min", "E_max", "below"]),
+    (Galaxy, {"E_min": 1 * u.TeV, "E_max": 1 * u.TeV}, ["E_min", "E_max", "below"]),
+    (Galaxy, {"slope": 0.5}, ["slope", "0.5", "> 1"]),
+    (Galaxy, {"cutoff": "soft"}, ["cutoff", "'soft'", "'sharp'", "'exponential'"]),
+    (Microphysics, {"eta": 2.0}, ["eta", "2", "<= 1"]),
+    (Microphysics, {"sigma_pp": -30}, ["sigma_pp", "-30", "> 0"]),
+    (Galaxy, {"L_CR": [1, "x"]}, ["L_CR", "not a number"]),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, words", BAD)
+def test_bad_input_raises_a_clear_error(cls, kwargs, words):
+    with pytest.raises(ParameterError) as info:
+        cls(**kwargs)
+    msg = str(info.value)
+    for w in words:
+        assert w in msg, (w, msg)
+
+
+def test_unknown_key_in_flat_mapping():
+    with pytest.raises(ParameterError, match="unknown parameter 'L_cr'"):
+        Parameters.from_flat({"L_cr": 1e41})
+    with pytest.raises(ParameterError, match="unknown parameter 'cgm.L_CR'"):
+        Parameters.from_flat({"cgm.L_CR": 1e41})
+
+
+def test_parse_set_and_group_prefix():
+    p = Parameters.from_flat(parse_set(["galaxy.R_d=12 kpc", "delta_G=100"]))
+    assert p.cgs.R_d == pytest.approx(12 * C.kpc)
+    assert p.cgs.delta_G == 100
+    with pytest.raises(ParameterError, match="key=value"):
+        parse_set(["delta_G"])
+
+
+def test_toml_flat_and_grouped(tmp_path):
+    f = tmp_path / "p.toml"
+    f.write_text('delta_G = 30\n[galaxy]\nL_CR = "2e41 erg/s"\nR_d = 8\n[micro]\neta = 0.04\n')
+    p = Parameters.from_flat(from_toml(f))
+    assert p.cgs.delta_G == 30 and p.cgs.L_CR == 2e41 and p.cgs.eta == 0.04
+    assert p.cgs.R_d == pytest.approx(8 * C.kpc)
+    with pytest.raises(ParameterError, match="no such file"):
+        from_toml(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("delta_G = = 3")
+    with pytest.raises(ParameterError, match="not valid TOML"):
+        from_toml(bad)
+
+
+def test_every_spec_has_a_default_inside_its_range_and_a_doc():
+    for spec in SPECS.values():
+        assert spec.doc
+        if spec.choices:
+            assert spec.default in spec.choices
+            continue
+        assert math.isfinite(spec.default)
+        assert spec.low <= spec.default <= spec.high
+
+
+def test_replace_revalidates():
+    p = Parameters()
+    q = p.replace(delta_G=100)
+    assert q.cgs.delta_G == 100 and p.cgs.delta_G == 1
+    with pytest.raises(ParameterError):
+        p.replace(delta_G=-1)
