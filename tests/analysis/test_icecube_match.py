@@ -1,0 +1,102 @@
+"""The δ_G at which Eq. (17) meets the IceCube flux, against a hand calculation."""
+
+from __future__ import annotations
+
+import math
+
+import astropy.units as u
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crescape import constants as C
+from crescape.analysis import icecube_match as im
+from crescape.params import ParameterError, Parameters
+
+E2 = u.Unit("GeV / (cm2 s sr)")
+
+
+def eq17_by_hand(p):
+    """Eq. (17) written out: (L/Λ)^1/2 (c ρ / 2π)^3/2 η σ_pp / m_p, ρ = Ω_b ρ_cr (δ_G = 1), in GeV."""
+    lam = math.log(p.E_max / p.E_min)
+    rho = p.Omega_b_h2 * p.rho_cr_h2
+    val = math.sqrt(p.L_CR / lam) * (C.c * rho / (2 * math.pi)) ** 1.5 * p.eta * p.sigma_pp / C.m_p
+    return val * p.nu_yield / C.GeV
+
+
+def test_match_2015_fit_against_hand_calculation():
+    p = Parameters().cgs
+    f1 = eq17_by_hand(p)
+    # sanity of the hand number: the paper's 5e-12 to within its one significant figure
+    assert 4.5e-12 < f1 < 5.5e-12
+    m = im.delta_G_match("combined_2015")
+    # ApJ 809, 98: all-flavour f = 6.7 (+1.1 -1.2) x 1e-18 GeV^-1 cm^-2 s^-1 sr^-1 at 100 TeV
+    assert m.measured.to_value(E2) == pytest.approx(6.7e-8, rel=1e-3)
+    assert m.model_at_1.to_value(E2) == pytest.approx(f1, rel=1e-10)
+    assert m.exponent == pytest.approx(1.5, abs=1e-10)
+    assert m.delta_G == pytest.approx((6.7e-8 / f1) ** (2 / 3), rel=1e-3)
+    assert m.delta_G_lo == pytest.approx((5.5e-8 / f1) ** (2 / 3), rel=1e-3)
+    assert m.delta_G_hi == pytest.approx((7.8e-8 / f1) ** (2 / 3), rel=1e-3)
+    # with the paper's own 5e-12: (6.7e-8 / 5e-12)^(2/3) = 564
+    assert m.delta_G_paper_norm == pytest.approx((6.7e-8 / 5e-12) ** (2 / 3), rel=1e-3)
+    assert 560 < m.delta_G_paper_norm < 570
+    assert m.flavour == "all" and "809, 98" in m.citation
+
+
+def test_per_flavour_reading_is_smaller_by_three_to_the_two_thirds():
+    a = im.delta_G_match("combined_2015", flavour="all")
+    pf = im.delta_G_match("combined_2015", flavour="per flavour")
+    assert a.delta_G / pf.delta_G == pytest.approx(3 ** (2 / 3), rel=1e-10)
+    assert pf.measured.to_value(E2) == pytest.approx(2.233e-8, rel=1e-3)
+
+
+def test_model_closes_at_the_delta_found():
+    from crescape.model import neutrino_E2_flux
+
+    m = im.delta_G_match("combinedfit_2025")
+    back = neutrino_E2_flux(Parameters.from_flat({"delta_G": m.delta_G}), 100 * u.TeV)
+    assert back.to_value(E2) == pytest.approx(m.measured.to_value(E2), rel=1e-9)
+
+
+def test_segmented_bin_selection_and_upper_limit():
+    m = im.delta_G_match("differential_2015")  # 100 TeV is the lower edge of bin f4
+    assert m.measured.to_value(E2) == pytest.approx(3.2e-8) and m.note.startswith("bin 1e+05-")
+    ul = im.delta_G_match("differential_2015", energy="700 TeV")  # bin f6: upper limit 1.5e-8 (68%)
+    assert ul.is_upper_limit and np.isnan(ul.delta_G) and ul.delta_G_lo == 0
+    assert ul.delta_G_hi == pytest.approx(
+        (1.5e-8 / ul.model_at_1.to_value(E2)) ** (2 / 3), rel=1e-10
+    )
+
+
+def test_every_dataset_gives_an_ordered_interval():
+    for m in im.match_all():
+        if not m.is_upper_limit:
+            assert m.delta_G_lo < m.delta_G < m.delta_G_hi
+            assert 100 < m.delta_G < 1000  # all of them far above the paper's ~100
+        d = m.as_dict()
+        assert d["energy"] == pytest.approx(1e5) and isinstance(d["measured"], float)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(0.1, 10.0))
+def test_delta_scales_as_L_CR_to_minus_one_third(x):
+    # F ∝ L^1/2 δ^3/2  =>  δ ∝ L^-1/3 at fixed measured flux
+    base = im.delta_G_match("combined_2015")
+    m = im.delta_G_match("combined_2015", params=Parameters.from_flat({"L_CR": 1e41 * x}))
+    assert m.delta_G / base.delta_G == pytest.approx(x ** (-1 / 3), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"dataset": "nope"}, "dataset = 'nope'"),
+        ({"energy": "-1 TeV"}, "energy"),
+        ({"energy": "3 kg"}, "energy"),
+        ({"flavour": "mu"}, "flavour = 'mu'"),
+        ({"dataset": "combinedfit_2025", "energy": "1e9 GeV"}, "no bin contains"),
+    ],
+)
+def test_bad_inputs(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        im.delta_G_match(**kwargs)
