@@ -248,13 +248,13 @@ def neutrino_E2_flux(params: Parameters | None = None, E_nu: Any = None, convent
     return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _factor(cgs: str, display: str) -> float:
     """Conversion factor from a cgs unit to a display unit (cached)."""
     return float(_unit(cgs).to(_unit(display)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _unit(name: str) -> u.UnitBase:
     return u.Unit(name)
 

@@ -17,7 +17,7 @@ import astropy.units as u
 import numpy as np
 
 from .model import EscapeModel
-from .params import CGM, Galaxy, Parameters
+from .params import Galaxy, Parameters
 
 __all__ = ["Claim", "audit"]
 

@@ -44,10 +44,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``crescape``; returns the exit code."""
     parser = build_parser()

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..params import Parameters, ParameterError, from_toml, parse_set
+from ..params import ParameterError, Parameters, from_toml, parse_set
 
 __all__ = ["CLIError", "add_param_args", "params_from_args", "print_json"]
 
