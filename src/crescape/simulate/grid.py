@@ -13,8 +13,8 @@ particle speeds follow from the particle mass (protons by default).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -103,7 +103,9 @@ def geometry_from_name(name: str, area: Callable | None = None, description: str
         if area is None:
             raise ValueError("geometry = 'flux_tube' needs an area A(z)")
         return FluxTube(area, description)
-    raise ValueError(f"geometry = {name!r} is not allowed: must be 'planar', 'spherical' or 'flux_tube'")
+    raise ValueError(
+        f"geometry = {name!r} is not allowed: must be 'planar', 'spherical' or 'flux_tube'"
+    )
 
 
 @dataclass
@@ -129,9 +131,13 @@ class SpatialGrid:
     def __post_init__(self):
         f = np.asarray(self.faces, dtype=float)
         if f.ndim != 1 or f.size < 3 or not np.all(np.isfinite(f)) or np.any(np.diff(f) <= 0):
-            raise ValueError("faces must be a finite, strictly increasing array of at least 3 values")
+            raise ValueError(
+                "faces must be a finite, strictly increasing array of at least 3 values"
+            )
         if isinstance(self.geometry, Spherical) and f[0] < 0:
-            raise ValueError(f"faces[0] = {f[0]} is not allowed for spherical geometry: must be >= 0")
+            raise ValueError(
+                f"faces[0] = {f[0]} is not allowed for spherical geometry: must be >= 0"
+            )
         self.faces = f
         self.centres = 0.5 * (f[1:] + f[:-1])
         self.dz = np.diff(f)

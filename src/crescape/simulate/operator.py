@@ -1,0 +1,304 @@
+"""The cosmic-ray transport operator: coefficients, boundaries and discretisation.
+
+Solves, for the number density per unit ln p, g = 4π p³ f [cm^-3],
+
+    ∂g/∂t + A⁻¹∂_z(A u g) − A⁻¹∂_z(A D_eff ∂_z g) + ∂_y(ẏ g) = Q,
+    y = ln p,   ẏ = −(1/3) A⁻¹∂_z(A u),
+
+which is the transport equation of the issue,
+
+    ∂f/∂t + u ∂f/∂z = A⁻¹∂_z(A D ∂_z f) + (1/3)(A⁻¹∂_z(A u)) p ∂f/∂p + Q_f,
+
+multiplied by 4π p³ and written in conservation form (Skilling 1975,
+MNRAS 172, 557; e.g. Drury 1983, Rep. Prog. Phys. 46, 973, Eq. 3.22). Every
+term is a divergence of a flux, so the finite-volume scheme conserves the
+number of particles exactly up to the fluxes through the four boundaries.
+
+A caller (e.g. a self-consistent field and gas solver) may change D, u and Q
+between steps with :meth:`TransportOperator.set_coefficients` and read the CR
+flux and pressure gradient with :meth:`flux`, :meth:`pressure` and
+:meth:`pressure_gradient`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import reference as _ref
+from .boundaries import FreeEscape, PrescribedFlux
+
+__all__ = ["TransportOperator"]
+
+_BACKENDS = ("numba", "reference")
+
+
+def _fast():
+    from . import _fast as mod  # imported lazily: numba compiles (or loads its cache) on first use
+
+    return mod
+
+
+class TransportOperator:
+    """The discretised transport operator for one grid and one set of coefficients.
+
+    Parameters
+    ----------
+    grid : SpatialGrid
+    pgrid : MomentumGrid
+    D : float, array or callable
+        Diffusion coefficient at the cell centres [cm² s^-1]: a scalar, an
+        array broadcastable to (n_z, n_p), or ``D(z, p, t)`` called with
+        ``z[:, None]`` and ``p[None, :]``.
+    u : float, array or callable
+        Gas velocity at the cell faces [cm/s]: scalar, array (n_z + 1,) or
+        ``u(z_faces, t)``.
+    Q : float, array or callable
+        Source [cm^-3 s^-1 per ln p]: like D.
+    inner, outer : boundary objects (see :mod:`crescape.simulate.boundaries`)
+    flux_limiter : bool
+        Levermore–Pomraning limiter (:mod:`crescape.simulate.limiter`), so that |F| ≤ v g.
+    adiabatic : bool
+        Keep the momentum-advection (adiabatic) term.
+    limited_advection : bool
+        Second-order flux-limited advection (van Leer); False gives first-order upwind.
+    p_boundary : {"extrapolate", "zero"}
+        What flows in through the momentum edges: a power-law extrapolation of
+        the two edge bins, or nothing.
+    backend : {"numba", "reference"}
+    """
+
+    def __init__(
+        self,
+        grid,
+        pgrid,
+        D: float | np.ndarray | Callable,
+        u: float | np.ndarray | Callable = 0.0,
+        Q: float | np.ndarray | Callable = 0.0,
+        inner=None,
+        outer=None,
+        flux_limiter: bool = True,
+        adiabatic: bool = True,
+        limited_advection: bool = True,
+        p_boundary: str = "extrapolate",
+        backend: str = "numba",
+    ):
+        self.grid = grid
+        self.pgrid = pgrid
+        self.inner = inner if inner is not None else PrescribedFlux(0.0)
+        self.outer = outer if outer is not None else FreeEscape()
+        self.bc_in = self.inner.code("inner")
+        self.bc_out = self.outer.code("outer")
+        self.flux_limiter = bool(flux_limiter)
+        self.adiabatic = bool(adiabatic)
+        self.limited_advection = bool(limited_advection)
+        if p_boundary not in ("extrapolate", "zero"):
+            raise ValueError(
+                f"p_boundary = {p_boundary!r} is not allowed: must be 'extrapolate' or 'zero'"
+            )
+        self.p_boundary = p_boundary
+        if backend not in _BACKENDS:
+            raise ValueError(f"backend = {backend!r} is not allowed: must be one of {_BACKENDS}")
+        self.backend = backend
+        self.kernels = _fast() if backend == "numba" else _ref
+        self.shape = (grid.n, pgrid.n)
+        self._zc = grid.centres[:, None]
+        self._p = pgrid.p[None, :]
+        self.D = self.u = self.Q = None
+        self.set_coefficients(D=D, u=u, Q=Q)
+
+    # ------------------------------------------------------------------ coefficients
+    def set_coefficients(self, D=None, u=None, Q=None) -> None:
+        """Replace D, u and/or Q (arrays or callables); takes effect at the next step."""
+        if D is not None:
+            self.D = D if callable(D) else self._cell_field(D, "D", nonneg=True)
+        if u is not None:
+            self.u = u if callable(u) else self._face_field(u)
+        if Q is not None:
+            self.Q = Q if callable(Q) else self._cell_field(Q, "Q", nonneg=False)
+
+    def _cell_field(self, value, name, nonneg):
+        arr = np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), self.shape))
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} has non-finite values: must be finite")
+        if nonneg and np.any(arr < 0):
+            raise ValueError(f"{name} has values < 0 (min {arr.min():g}): must be >= 0")
+        return arr
+
+    def _face_field(self, value):
+        arr = np.ascontiguousarray(
+            np.broadcast_to(np.asarray(value, dtype=float), (self.grid.n + 1,))
+        )
+        if not np.all(np.isfinite(arr)):
+            raise ValueError("u has non-finite values: must be finite")
+        return arr
+
+    def coefficients(self, t: float):
+        """(D (n_z, n_p), u (n_z+1,), Q (n_z, n_p)) at time t."""
+        D = (
+            self._cell_field(self.D(self._zc, self._p, t), "D", True)
+            if callable(self.D)
+            else self.D
+        )
+        u = self._face_field(self.u(self.grid.faces, t)) if callable(self.u) else self.u
+        Q = (
+            self._cell_field(self.Q(self._zc, self._p, t), "Q", False)
+            if callable(self.Q)
+            else self.Q
+        )
+        return D, u, Q
+
+    def boundary_values(self, t: float):
+        """(F_in, g_in, g_out) arrays over momentum at time t."""
+        p = self.pgrid.p
+        vin = self.inner.values(p, t)
+        F_in = vin if self.bc_in == 0 else np.zeros_like(p)
+        g_in = vin if self.bc_in == 2 else np.zeros_like(p)
+        g_out = self.outer.values(p, t)
+        return F_in, g_in, g_out
+
+    def ydot(self, u):
+        """ẏ = d ln p/dt = −(1/3) ∇·u per cell (zero if the adiabatic term is off)."""
+        if not self.adiabatic:
+            return np.zeros(self.grid.n)
+        return -self.grid.divergence(u) / 3.0
+
+    # ------------------------------------------------------------------ sub-steps
+    def advect(self, g, u, t, dt, budget):
+        """Explicit advection in z then in ln p over dt; updates ``budget``; returns g."""
+        G, K = self.grid, self.kernels
+        _, g_in, g_out = self.boundary_values(t)
+        g, n_in, n_out = K.advect_z(
+            g,
+            u,
+            G.area,
+            G.volume,
+            G.dz,
+            dt,
+            self.bc_in,
+            g_in,
+            self.bc_out,
+            g_out,
+            self.limited_advection,
+        )
+        dy = self.pgrid.dy
+        budget["inner_in"] += n_in * dy
+        budget["outer_out"] += n_out * dy
+        if self.adiabatic:
+            g, n_lo, n_hi = K.advect_y(
+                g,
+                self.ydot(u),
+                G.volume,
+                dy,
+                dt,
+                self.p_boundary == "extrapolate",
+                self.limited_advection,
+            )
+            budget["p_low_in"] += n_lo * dy
+            budget["p_high_out"] += n_hi * dy
+        return g
+
+    def diffuse(self, g, D, Q, t_mid, dt, theta, budget):
+        """Implicit θ-scheme diffusion plus source and inner flux over dt; updates ``budget``."""
+        G = self.grid
+        F_in, g_in, g_out = self.boundary_values(t_mid)
+        g, n_in, n_out, n_src = self.kernels.diffuse(
+            g,
+            D,
+            self.pgrid.velocity,
+            G.area,
+            G.volume,
+            G.dz,
+            G.dzc,
+            dt,
+            theta,
+            self.flux_limiter,
+            self.bc_in,
+            F_in,
+            g_in,
+            self.bc_out,
+            g_out,
+            Q,
+        )
+        dy = self.pgrid.dy
+        budget["inner_in"] += n_in * dy
+        budget["outer_out"] += n_out * dy
+        budget["source"] += n_src * dy
+        return g
+
+    def transmissibility(self, g, D, t):
+        """Face coefficients T = A D_eff/h (n_z+1, n_p), limiter applied to the state g."""
+        G = self.grid
+        _, g_in, g_out = self.boundary_values(t)
+        kernel = (
+            self.kernels.transmissibility if self.backend == "numba" else _ref.face_transmissibility
+        )
+        return kernel(
+            g,
+            D,
+            self.pgrid.velocity,
+            G.area,
+            G.dz,
+            G.dzc,
+            self.flux_limiter,
+            self.bc_in,
+            g_in,
+            self.bc_out,
+            g_out,
+        )
+
+    # ------------------------------------------------------------------ diagnostics
+    def number(self, g) -> float:
+        """Total number of particles Σ g V Δy (per unit A as the geometry defines it)."""
+        return float(np.sum(g * self.grid.volume[:, None]) * self.pgrid.dy)
+
+    def flux(self, g, t: float = 0.0) -> np.ndarray:
+        """Total CR flux per ln p on the n_z+1 faces [cm^-2 s^-1]: upwind advective + limited diffusive.
+
+        On the inner face it is the prescribed flux for a :class:`PrescribedFlux` boundary.
+        """
+        D, u, _ = self.coefficients(t)
+        T = self.transmissibility(g, D, t)
+        G = self.grid
+        F = np.zeros((G.n + 1, self.pgrid.n))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            F[1:-1] = -np.where(
+                G.area[1:-1, None] > 0, T[1:-1] * np.diff(g, axis=0) / G.area[1:-1, None], 0.0
+            )
+        uu = u[1:-1, None]
+        F[1:-1] += np.where(uu > 0, uu * g[:-1], uu * g[1:])
+        F_in, g_in, g_out = self.boundary_values(t)
+        if self.bc_in == 0:
+            F[0] = F_in
+        elif self.bc_in == 2 and G.area[0] > 0:
+            F[0] = T[0] * (g_in - g[0]) / G.area[0] + np.where(u[0] > 0, u[0] * g_in, u[0] * g[0])
+        if self.bc_out != 2:
+            gb = g_out if self.bc_out == 3 else 0.0
+            F[-1] = T[-1] * (g[-1] - gb) / G.area[-1] + np.where(
+                u[-1] > 0, u[-1] * g[-1], u[-1] * gb if self.bc_out == 3 else 0.0
+            )
+        return F
+
+    def pressure(self, g) -> np.ndarray:
+        """CR pressure P = ∫ (p v/3) g d ln p per cell [erg cm^-3]."""
+        pg = self.pgrid
+        return (g * (pg.p * pg.velocity / 3.0)[None, :]).sum(axis=1) * pg.dy
+
+    def pressure_gradient(self, g) -> np.ndarray:
+        """∂P/∂z on the interior faces (n_z − 1) [erg cm^-4]."""
+        return np.diff(self.pressure(g)) / self.grid.dzc
+
+    def attrs(self) -> dict:
+        """Description of the operator for output attributes."""
+        out = {
+            "flux_limiter": "levermore_pomraning" if self.flux_limiter else "none",
+            "adiabatic": int(self.adiabatic),
+            "advection_scheme": "sweby_van_leer" if self.limited_advection else "upwind",
+            "p_boundary": self.p_boundary,
+            "particle_mass_g": self.pgrid.mass,
+        }
+        out.update(self.grid.geometry.attrs())
+        out.update(self.inner.attrs("inner"))
+        out.update(self.outer.attrs("outer"))
+        return out
