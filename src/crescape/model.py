@@ -13,7 +13,7 @@ Examples
 --------
 >>> from crescape.model import EscapeModel
 >>> m = EscapeModel()
->>> round(m["B_sat"].to_value("G") / 1e-8, 2)
+>>> print(round(float(m["B_sat"].to_value("G")) / 1e-8, 2))
 2.25
 """
 
@@ -276,7 +276,7 @@ class EscapeModel:
     >>> from crescape import CGM
     >>> m = EscapeModel(cgm=CGM(delta_G=np.array([1.0, 100.0])))
     >>> m["v_A_amplified"].round(1)
-    <Quantity [96.5,  9.6] km / s>
+    <Quantity [98.8,  9.9] km / s>
     """
 
     def __init__(

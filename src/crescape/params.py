@@ -21,7 +21,7 @@ Examples
 >>> from crescape.params import Galaxy, CGM
 >>> import astropy.units as u
 >>> g = Galaxy(L_CR=2e41 * u.erg / u.s)
->>> round(g.cgs.R_d / 3.0857e21, 3)
+>>> print(round(float(g.cgs.R_d) / 3.0857e21, 3))
 10.0
 >>> CGM(delta_G=100).delta_G
 <Quantity 100.>
