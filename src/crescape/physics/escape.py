@@ -1,7 +1,7 @@
 """Cosmic rays in the Galaxy and their escape: Eqs. (1)-(3) of Blasi & Amato (2019).
 
 All inputs and outputs are cgs floats or arrays (energies in erg, lengths in
-cm). Public Quantity twins are in :mod:`crescape.physics.api`.
+cm). Public Quantity twins are in :mod:`crescape.formulary`.
 """
 
 from __future__ import annotations
