@@ -1,0 +1,755 @@
+"""Linear theory of the nonresonant (Bell) instability: the dispersion relation with the CR response.
+
+Parallel, circularly polarised modes δB ∝ exp[i(kz - ωt)] in a cold, ideal
+MHD plasma of mass density ρ threaded by B0 ẑ, through which cosmic rays carry
+a current J ẑ that is compensated by a return current in the plasma
+(Bell 2004, MNRAS 353, 550, Eqs. 8-13). With k_c = 4πJ/(cB0) and
+v_A = B0/√(4πρ) the two polarisations obey
+
+    right:  ω² = k²v_A² - k k_c v_A² [1 - σ(k)]
+    left:   ω² = k²v_A² + k k_c v_A² [1 - σ*(k)]
+
+where σ is the response of the current-carrying CRs (Bell 2004, Eq. 10 for
+one momentum): the fraction of the CR current that follows the perturbed
+field lines and so cancels the destabilising j×δB force of the return current.
+σ → 1 for k r_L ≪ 1 (no instability) and σ → 0 for k r_L ≫ 1 (Bell's
+nonresonant regime); its imaginary part, nonzero where k r_L > 1, is the
+gyroresonant (Kulsrud-Pearce) interaction.
+
+For CRs of one momentum (Bell 2004; re-derived in docs/dispersion.md)
+
+    K(x) = 3/(2x²) [1 + (x²-1)/(2x) ln((1+x)/(1-x))],   x = k r_L,
+
+with the causal branch Im K = (3π/4)(1 - 1/x²)/x for x > 1. For a power-law
+current spectrum, dJ/dp ∝ p^-s above p_min (i.e. an anisotropic part of the
+distribution function ∝ p^-(s+2), as for the E^-s escaping flux of Eq. 3), σ
+is the current-weighted mean of K over momenta (the kinetic result of
+Amato & Blasi 2009, MNRAS 392, 1591, with the CR anisotropy carried at
+fixed momentum). For the paper's s = 2 the mean is done in closed form
+(elementary functions, :func:`sigma_complement`); for other slopes by a fixed
+Gauss-Legendre rule in t^(1-s) split at the resonance k r_L = 1.
+
+Everything here takes cgs floats or arrays and broadcasts; Quantity twins are
+:func:`cold_dispersion` and :func:`fastest_growth`. The paper's estimates
+(Eqs. 5, 7) are in :mod:`crescape.physics.instability`; the thermal
+modification is in :mod:`crescape.physics.thermal`.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import astropy.units as u
+import numpy as np
+from scipy.special import xlogy
+
+from .. import constants as C
+from ..params import ParameterError
+from ..units import to_cgs
+
+__all__ = [
+    "sigma_mono",
+    "sigma_complement",
+    "sigma_powerlaw",
+    "critical_kc_rL",
+    "dispersion_modes",
+    "cold_dispersion",
+    "growth_curve",
+    "fastest_mode",
+    "unstable_band",
+    "fastest_growth",
+    "saturation_field",
+    "check_positive",
+]
+
+# --- the monoenergetic response K(x) (Bell 2004, Eq. 10) --------------------------------------
+
+_NSER = 12
+_n = np.arange(_NSER + 1)
+#: K(x) = Σ c_n x^2n for |x| < 1 (c_0 = 1), from (3/4)∫(1-μ²) μ^2n dμ
+_C_SMALL = 3.0 / ((2 * _n + 1) * (2 * _n + 3))
+_m = np.arange(1, _NSER + 1)
+#: Re K(x) = 3/x² - 3 Σ_{m>=1} x^-(2m+2)/((2m-1)(2m+1)) for x > 1
+_D_LARGE = 3.0 / ((2 * _m - 1) * (2 * _m + 1))
+#: H_reg(y) = Σ_{m>=1} c_m y^(2m-1)/(2m-1) for small y (regular part of ∫K/y²)
+_E_SMALL = _C_SMALL[1:] / (2 * _m - 1)
+#: Re H(y) = -1/y³ + 3 Σ_{m>=1} y^-(2m+3)/((2m-1)(2m+1)(2m+3)) for large y
+_F_LARGE = 3.0 / ((2 * _m - 1) * (2 * _m + 1) * (2 * _m + 3))
+_SMALL, _LARGE = 0.1, 10.0
+#: Im H(∞) = 3π/16 (the resonant part of the s = 2 response)
+_IM_H_INF = 3.0 * np.pi / 16.0
+
+
+def _poly(coef: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Σ coef[i] z^i by Horner's rule (vectorised)."""
+    out = np.zeros_like(z)
+    for c in coef[::-1]:
+        out = out * z + c
+    return out
+
+
+def _xlog_abs(a: np.ndarray) -> np.ndarray:
+    """a ln|a|, zero at a = 0."""
+    return np.sign(a) * xlogy(np.abs(a), np.abs(a))
+
+
+def _one_minus_K(x: Any) -> np.ndarray:
+    """1 - K(x) for x >= 0, complex, computed without cancellation (see :func:`sigma_mono`)."""
+    x = np.abs(np.asarray(x, dtype=float))
+    small = x < _SMALL
+    large = x > _LARGE
+    mid = ~(small | large)
+    xs = np.where(small, x, 0.05)
+    xl = np.where(large, x, 20.0)
+    xm = np.where(mid, x, 0.5)
+    # small x: 1 - K = -Σ_{n>=1} c_n x^2n
+    re_small = -(xs**2) * _poly(_C_SMALL[1:], xs**2)
+    # large x: K ≈ 3/x² - 3 Σ ...
+    inv2 = 1.0 / xl**2
+    re_large = 1.0 - 3.0 * inv2 + inv2 * _poly(np.concatenate([[0.0], _D_LARGE]), inv2)
+    # middle: closed form; (x²-1) ln|1-x| = (x+1) (x-1) ln|x-1|
+    num = (xm**2 - 1.0) * np.log1p(xm) - (xm + 1.0) * _xlog_abs(xm - 1.0)
+    K_mid = 1.5 / xm**2 * (1.0 + num / (2.0 * xm))
+    re = np.where(small, re_small, np.where(large, re_large, 1.0 - K_mid))
+    xi = np.where(x > 1.0, x, 2.0)
+    im = np.where(x > 1.0, 0.75 * np.pi * (1.0 - 1.0 / xi**2) / xi, 0.0)
+    return re - 1j * im
+
+
+def sigma_mono(x):
+    """Bell's response σ(k r_L) of CRs of a single momentum (complex).
+
+    Parameters
+    ----------
+    x : float or array
+        k r_L, the wavenumber times the Larmor radius r_L = pc/(eB0) (its
+        absolute value is used).
+
+    Returns
+    -------
+    complex array
+        K(x) = 3/(2x²) [1 + (x²-1)/(2x) ln((1+x)/(1-x))] with
+        Im K = (3π/4)(1 - 1/x²)/x for x > 1 (causal branch, right-hand mode;
+        the left-hand mode takes the complex conjugate).
+
+    Notes
+    -----
+    Bell (2004), Eq. 10; K = (3/4)∫(1-μ²)/(1 + xμ - i0) dμ from the linearised
+    Vlasov equation (docs/dispersion.md). Limits: K = 1 - x²/5 + ... for x ≪ 1,
+    Re K = 3/x² + ... for x ≫ 1; Re K(1) = 3/2.
+
+    Examples
+    --------
+    >>> float(sigma_mono(1e-4).real)
+    0.999999998
+    """
+    return 1.0 - _one_minus_K(x)
+
+
+def _H_reg(y: np.ndarray) -> np.ndarray:
+    """H(y) + 1/y, with H(y) = ∫ K(y)/y² dy the antiderivative that vanishes (real part) at ∞.
+
+    H(y) = (3/16)[(1 - y^-2)² L(y) - 2(y^-1 + y^-3)], L = ln((1+y)/(1-y)) with
+    Im L = π for y > 1, so Im H = (3π/16)(1 - y^-2)² for y > 1 and 0 below.
+    """
+    y = np.abs(np.asarray(y, dtype=float))
+    finite = np.isfinite(y)
+    y = np.where(finite, y, 1e300)
+    small = y < _SMALL
+    large = y > _LARGE
+    mid = ~(small | large)
+    ys = np.where(small, y, 0.05)
+    yl = np.where(large, y, 20.0)
+    ym = np.where(mid, y, 0.5)
+    re_small = ys * _poly(_E_SMALL, ys**2)
+    inv = 1.0 / yl
+    re_large = inv - inv**3 + inv**5 * _poly(_F_LARGE, inv**2)
+    # (1-y^-2)² L = (y²-1)²/y⁴ [ln(1+y) - ln|1-y|];  (y²-1)² ln|1-y| = (y+1)²(y-1) (y-1)ln|y-1|
+    Lterm = ((ym**2 - 1.0) ** 2 * np.log1p(ym) - (ym + 1.0) ** 2 * (ym - 1.0) * _xlog_abs(ym - 1.0)) / ym**4
+    re_mid = 0.1875 * (Lterm - 2.0 * (1.0 / ym + 1.0 / ym**3)) + 1.0 / ym
+    re = np.where(small, re_small, np.where(large, re_large, re_mid))
+    yi = np.where((y > 1.0) & (y < 1e150), y, 2.0)
+    im = np.where(y > 1.0, _IM_H_INF * (1.0 - 1.0 / yi**2) ** 2, 0.0)
+    re = np.where(finite, re, 0.0)
+    im = np.where(finite, im, _IM_H_INF)
+    return re + 1j * im
+
+
+# Gauss-Legendre rule for the general-slope momentum average (two pieces split at k r_L = 1)
+_GL_N = 64
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(_GL_N)
+
+
+def _complement_quadrature(x1, slope, t_max):
+    """1 - σ for a general slope by Gauss-Legendre quadrature, split at the resonance x1 t = 1.
+
+    Below the resonance (1 <= t <= 1/x1) the rule runs in ln t; above it in
+    w = t^(1-s) on [t_max^(1-s), x1^(s-1)], where dw ∝ t^-s dt is the current
+    weight. Each piece sees the (y-1) ln|y-1| kink of K only at an end point.
+    """
+    x1, s, t_max = np.broadcast_arrays(
+        np.asarray(x1, dtype=float), np.asarray(slope, dtype=float), np.asarray(t_max, dtype=float)
+    )
+    a = np.where(np.isfinite(t_max), t_max ** (1.0 - s), 0.0)
+    norm = (1.0 - a) / (s - 1.0)  # ∫_1^t_max t^-s dt
+    x1p = np.maximum(x1, 1e-300)
+    # piece A: ln t in [0, ln min(1/x1, t_max)]
+    top = np.maximum(np.minimum(-np.log(x1p), np.log(t_max)), 0.0)
+    half = 0.5 * top
+    lt = half[..., None] * (1.0 + _GL_X)
+    t = np.exp(lt)
+    sa = s[..., None]
+    piece_a = np.sum(t ** (1.0 - sa) * _one_minus_K(x1[..., None] * t) * _GL_W, axis=-1) * half
+    # piece B: w = t^(1-s) in [a, w*], w* = x1^(s-1) (empty when x1 t_max <= 1)
+    w_star = np.clip(x1p ** (s - 1.0), a, 1.0)
+    half = 0.5 * (w_star - a)
+    w = (0.5 * (w_star + a))[..., None] + half[..., None] * _GL_X
+    y = x1[..., None] * np.maximum(w, 1e-300) ** (-1.0 / (sa - 1.0))
+    piece_b = np.sum(_one_minus_K(y).real * _GL_W, axis=-1) * half / (s - 1.0)
+    return (piece_a.real + piece_b) / norm - 1j * _im_sigma(x1, s, t_max)
+
+
+def _im_sigma(x1, s, t_max):
+    """Im σ of the power law in closed form (any s): the resonant part of Bell's σ.
+
+    Im σ = (3π/4) ∫ t^-s (1 - (x1 t)^-2)/(x1 t) dt / ∫ t^-s dt over max(1, 1/x1) <= t <= t_max.
+    """
+    x1p = np.maximum(x1, 1e-300)
+    t0 = np.maximum(1.0, 1.0 / x1p)
+    tm = np.maximum(t_max, t0)
+    a = np.where(np.isfinite(t_max), t_max ** (1.0 - s), 0.0)
+    tm_s = np.where(np.isfinite(tm), tm ** (-s), 0.0)
+    tm_s2 = np.where(np.isfinite(tm), tm ** (-s - 2.0), 0.0)
+    val = (t0 ** (-s) - tm_s) / (s * x1p) - (t0 ** (-s - 2.0) - tm_s2) / ((s + 2.0) * x1p**3)
+    return 0.75 * np.pi * (s - 1.0) / (1.0 - a) * val
+
+
+def sigma_complement(x1, slope=2.0, t_max=np.inf):
+    """1 - σ for a power-law CR current dJ/dp ∝ p^-s between p_min and t_max p_min (complex).
+
+    This is the factor that multiplies the destabilising term in Bell's
+    dispersion relation; it is computed directly (not as 1 - σ) so that it
+    keeps full relative precision for k r_L ≪ 1, where σ → 1.
+
+    Parameters
+    ----------
+    x1 : float or array
+        k r_L(p_min), wavenumber times the Larmor radius of the lowest-momentum
+        current-carrying particles.
+    slope : float or array
+        s > 1 (s = 2: the paper's E^-2 escaping flux, f ∝ p^-4).
+    t_max : float or array
+        p_max/p_min > 1 (default ∞).
+
+    Returns
+    -------
+    complex array
+        1 - σ with σ = ∫ t^-s K(x1 t) dt / ∫ t^-s dt over [1, t_max] and K from
+        :func:`sigma_mono`. Right-hand-mode branch (Im σ >= 0).
+
+    Notes
+    -----
+    For s = 2 (docs/dispersion.md, derived here from Bell 2004, Eq. 10):
+
+        σ = x1 [H(x1 t_max) - H(x1)]/(1 - 1/t_max),
+        H(y) = (3/16)[(1 - y^-2)² ln((1+y)/(1-y)) - 2/y - 2/y³],
+
+    so for t_max = ∞: Re σ = 1 - x1²/5 + ... (x1 ≪ 1), Re σ → 1/x1² and
+    Im σ → 3π/(8 x1) (x1 ≫ 1), Im σ = (3π/16) x1 [1 - (1 - x1^-2)²] in general.
+    Other slopes use 2 × 64-point Gauss-Legendre quadrature (relative
+    accuracy ~1e-7).
+    """
+    x1 = np.abs(np.asarray(x1, dtype=float))
+    slope = np.asarray(slope, dtype=float)
+    t_max = np.asarray(t_max, dtype=float)
+    if np.all(slope == 2.0):
+        norm = np.where(np.isfinite(t_max), 1.0 - 1.0 / t_max, 1.0)
+        x2 = x1 * t_max
+        return x1 * (_H_reg(x1) - _H_reg(x2)) / norm
+    return _complement_quadrature(x1, slope, t_max)
+
+
+def sigma_powerlaw(x1, slope=2.0, t_max=np.inf):
+    """σ(k r_L(p_min)) for a power-law CR current, dJ/dp ∝ p^-s above p_min (complex).
+
+    See :func:`sigma_complement` (this is 1 minus it).
+    """
+    return 1.0 - sigma_complement(x1, slope, t_max)
+
+
+# --- the dispersion relation ---------------------------------------------------------------
+
+
+def check_positive(name: str, value: Any, allow_zero: bool = False, unit: str = "") -> np.ndarray:
+    """Return ``value`` as a float array, or raise ParameterError naming it and the allowed range."""
+    v = np.asarray(value, dtype=float)
+    bad = ~np.isfinite(v) | ((v < 0) if allow_zero else (v <= 0))
+    if np.any(bad):
+        shown = v[bad].flat[0] if v.ndim else float(v)
+        rel = ">= 0" if allow_zero else "> 0"
+        raise ParameterError(
+            f"{name} = {shown:g}{(' ' + unit) if unit else ''} is not allowed: must be a finite value {rel}"
+        )
+    return v
+
+
+def _check_slope(slope) -> np.ndarray | None:
+    if slope is None:
+        return None
+    s = np.asarray(slope, dtype=float)
+    if np.any(~np.isfinite(s) | (s <= 1.0) | (s > 10.0)):
+        shown = s[~np.isfinite(s) | (s <= 1.0) | (s > 10.0)].flat[0] if s.ndim else float(s)
+        raise ParameterError(f"slope = {shown:g} is not allowed: must be a finite value > 1 and <= 10")
+    return s
+
+
+def _complement(x1, slope, t_max):
+    """1 - σ for slope=None (one momentum) or a power law."""
+    if slope is None:
+        return _one_minus_K(x1)
+    return sigma_complement(x1, slope, t_max)
+
+
+def _solve_modes(k, kc, vA2, oms, Omega=None, hall=False, thermal2=0.0):
+    """Solve the quadratic dispersion relation for both polarisations.
+
+    ε = +1 (right), -1 (left):
+        ω² + ε ω [hall k (k + ε σ_ε k_c) v_A² + k² v_T²]/Ω_i = k² v_A² - ε k k_c v_A² (1 - σ_ε),
+    σ_R = σ, σ_L = σ*. Returns the root with the larger imaginary part.
+    """
+    out = {}
+    for name, eps in (("right", 1.0), ("left", -1.0)):
+        om_eps = oms if eps > 0 else np.conj(oms)
+        rhs = k**2 * vA2 - eps * k * kc * vA2 * om_eps
+        if hall or np.any(np.asarray(thermal2) != 0):
+            sig = 1.0 - om_eps
+            A = np.zeros_like(rhs)
+            if hall:
+                A = A + k * (k + eps * sig * kc) * vA2
+            A = eps * (A + k**2 * thermal2) / Omega
+            disc = np.sqrt(A * A + 4.0 * rhs + 0j)
+            r1 = 0.5 * (-A + disc)
+            r2 = 0.5 * (-A - disc)
+            out[name] = np.where(r1.imag >= r2.imag, r1, r2)
+        else:
+            r = np.sqrt(rhs + 0j)
+            out[name] = np.where(r.imag >= 0, r, -r)
+    return out
+
+
+def dispersion_modes(k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True, hall=False, T=0.0):
+    """Complex ω(k) [s^-1] of both circular polarisations (cgs lite form).
+
+    Parameters
+    ----------
+    k : float or array [cm^-1]
+        Wavenumber (> 0), along the CR current.
+    J : float or array [statA cm^-2]
+        CR current (> 0), e.g. J(>E) from :func:`crescape.physics.escape.current_above`.
+    B0 : float or array [G]
+        Background field (> 0).
+    rho : float or array [g cm^-3]
+        Gas density (> 0).
+    E : float or array [erg]
+        Energy of the lowest-energy current-carrying particles (r_L = E/(eB0)).
+    slope : float, array or None
+        Power-law index s of the current spectrum dJ/dE ∝ E^-s (default 2);
+        None for CRs of a single energy E (Bell 2004, Eq. 10).
+    E_max : float or array [erg]
+        Highest energy of the current spectrum (default ∞).
+    cr_response : bool
+        Include σ (True) or not (Bell's cold relation with σ = 0).
+    hall : bool
+        Include the Hall term (ion inertia, limits γ to ~Ω_i).
+    T : float or array [K]
+        Ion temperature for the finite-Larmor-radius term (see
+        :mod:`crescape.physics.thermal`); 0 = cold.
+
+    Returns
+    -------
+    dict
+        ``{"right": ω_R, "left": ω_L}``, complex arrays; for each polarisation
+        the root with the larger imaginary part (the growth rate is Im ω).
+
+    Raises
+    ------
+    ParameterError
+        If k, J, B0, rho, E are not finite and > 0, T < 0, or slope not in (1, 10].
+
+    Notes
+    -----
+    Bell (2004), Eqs. 8-13: ω² = k²v_A² ∓ k k_c v_A² (1 - σ), k_c = 4πJ/(cB0)
+    (the paper's k_max, Eq. 5), v_A = B0/√(4πρ). With the Hall term and ion
+    temperature (docs/dispersion.md):
+    ω² ± ω[k(k ± σk_c)v_A² + k² k_BT/m_p]/Ω_i = k²v_A² ∓ k k_c v_A² (1 - σ).
+    """
+    k = check_positive("k", k, unit="cm^-1")
+    J = check_positive("J", J, unit="statA cm^-2")
+    B0 = check_positive("B0", B0, unit="G")
+    rho = check_positive("rho", rho, unit="g cm^-3")
+    E = check_positive("E", E, unit="erg")
+    T = check_positive("T", T, allow_zero=True, unit="K")
+    s = _check_slope(slope)
+    E_max = np.asarray(E_max, dtype=float)
+    if np.any(~(E_max > E)):
+        raise ParameterError(f"E_max = {np.max(E_max):g} erg is not allowed: must be above E = {np.min(E):g} erg")
+    kc = 4.0 * np.pi * J / (C.c * B0)
+    vA2 = B0**2 / (4.0 * np.pi * rho)
+    rL = E / (C.e * B0)
+    if cr_response:
+        oms = _complement(k * rL, s, E_max / E)
+    else:
+        oms = np.ones(np.broadcast(k, rL).shape, dtype=complex)
+    Omega = C.e * B0 / (C.m_p * C.c)
+    thermal2 = C.k_B * T / C.m_p
+    return _solve_modes(k, kc, vA2, oms, Omega=Omega, hall=hall, thermal2=thermal2)
+
+
+def _q_in(name, value, unit):
+    if value is None:
+        return None
+    return to_cgs(name, value, unit)
+
+
+def cold_dispersion(k, J, B0, rho, E, slope=2.0, E_max=None, cr_response=True, hall=False):
+    """ω(k) of both circular polarisations of the nonresonant (Bell) instability, as Quantities.
+
+    Parameters
+    ----------
+    k : Quantity [1/length]
+    J : Quantity [current density] (statA cm^-2 or A m^-2)
+    B0 : Quantity [magnetic field]
+    rho : Quantity [mass density]
+    E : Quantity [energy]
+        Energy of the lowest-energy current-carrying CRs.
+    slope : float or None
+        s of dJ/dE ∝ E^-s (None: a single energy).
+    E_max : Quantity [energy] or None
+    cr_response, hall : bool
+        See :func:`dispersion_modes`.
+
+    Returns
+    -------
+    dict of Quantity [rad/s]
+        ``{"right": ω_R, "left": ω_L}`` (complex).
+
+    Notes
+    -----
+    Bell (2004), Eqs. 8-13 with his σ (Eq. 10) averaged over the power law;
+    ``cold_dispersion.lite`` is :func:`dispersion_modes` in cgs.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> w = cold_dispersion(1e-15 / u.cm, 1e-12 * u.statA / u.cm**2, 1e-10 * u.G,
+    ...                     1e-27 * u.g / u.cm**3, 1 * u.GeV)
+    >>> sorted(w)
+    ['left', 'right']
+    """
+    modes = dispersion_modes(
+        to_cgs("k", k, 1 / u.cm),
+        _current_cgs(J),
+        _field_cgs(B0),
+        to_cgs("rho", rho, u.g / u.cm**3),
+        to_cgs("E", E, u.erg),
+        slope=slope,
+        E_max=np.inf if E_max is None else to_cgs("E_max", E_max, u.erg),
+        cr_response=cr_response,
+        hall=hall,
+    )
+    return {name: w * (u.rad / u.s) for name, w in modes.items()}
+
+
+cold_dispersion.lite = dispersion_modes
+
+
+def _field_cgs(B):
+    """B in gauss (Quantity of G or T, or a plain number in G)."""
+    if isinstance(B, u.Quantity):
+        try:
+            return np.asarray(B.to_value(u.G), dtype=float)
+        except u.UnitConversionError:
+            raise ParameterError(f"B0 = {B} has the wrong unit; expected a magnetic field (G or T)") from None
+    return np.asarray(B, dtype=float)
+
+
+#: 1 A = c/10 statA (Gaussian)
+_STATA_PER_A = C.c / 10.0
+
+
+def _current_cgs(J):
+    """J in statA cm^-2 (Quantity of statA/cm2 or A/m2, or a plain number in statA/cm2)."""
+    if isinstance(J, u.Quantity):
+        try:
+            return np.asarray(J.to_value(u.statA / u.cm**2), dtype=float)
+        except u.UnitConversionError:
+            pass
+        try:
+            return np.asarray(J.to_value(u.A / u.cm**2), dtype=float) * _STATA_PER_A
+        except u.UnitConversionError:
+            raise ParameterError(
+                f"J = {J} has the wrong unit; expected a current density (statA/cm2 or A/m2)"
+            ) from None
+    return np.asarray(J, dtype=float)
+
+
+# --- dimensionless growth curve, its maximum, the band and the threshold ---------------------
+
+
+def growth_curve(q, zeta, slope=2.0, t_max=np.inf, mode="right"):
+    """γ(k)/(k_c v_A) against q = k/k_c, for k_c r_L = zeta (Hall and temperature off).
+
+    Parameters
+    ----------
+    q : float or array
+        k/k_c (> 0).
+    zeta : float or array
+        k_c r_L(p_min) = 4πJE/(c e B0²), how far the current is above threshold.
+    slope : float or None
+        Current spectrum index (None: one energy).
+    t_max : float
+        p_max/p_min.
+    mode : {'right', 'left', 'max'}
+        Polarisation (the nonresonant mode is 'right' for k along J).
+
+    Returns
+    -------
+    array
+        Im ω/(k_c v_A) of the growing root, from ω̂² = q² ∓ q (1 - σ(q ζ)) (Bell 2004, Eq. 11).
+        Without the CR response (ζ → ∞) this is √(q(1-q)) for q < 1, maximal (1/2) at q = 1/2.
+    """
+    q = np.asarray(q, dtype=float)
+    zeta = np.asarray(zeta, dtype=float)
+    oms = _complement(q * zeta, slope, t_max)
+    modes = _solve_modes(q, 1.0, 1.0, oms)
+    if mode == "max":
+        return np.maximum(modes["right"].imag, modes["left"].imag)
+    return modes[mode].imag
+
+
+_GOLD = 0.5 * (np.sqrt(5.0) - 1.0)
+
+
+def _golden_max(f, lo, hi, n_iter=60):
+    """Vectorised golden-section search for the maximum of f on [lo, hi] (in ln q)."""
+    a, b = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    c = b - _GOLD * (b - a)
+    d = a + _GOLD * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(n_iter):
+        left = fc >= fd
+        b = np.where(left, d, b)
+        a = np.where(left, a, c)
+        new_c = b - _GOLD * (b - a)
+        new_d = a + _GOLD * (b - a)
+        # reuse one evaluation per iteration
+        c_next = np.where(left, new_c, d)
+        d_next = np.where(left, c, new_d)
+        f_new = f(np.where(left, new_c, new_d))
+        fc_next = np.where(left, f_new, fd)
+        fd_next = np.where(left, fc, f_new)
+        c, d, fc, fd = c_next, d_next, fc_next, fd_next
+    x = 0.5 * (a + b)
+    return x, f(x)
+
+
+def fastest_mode(zeta, slope=2.0, t_max=np.inf, n_grid=256):
+    """The fastest-growing mode of the right-hand polarisation for k_c r_L = zeta.
+
+    Parameters
+    ----------
+    zeta : float or array
+        k_c r_L(p_min) > 0.
+    slope, t_max : see :func:`growth_curve`.
+    n_grid : int
+        Points of the coarse grid in ln q before the golden-section refinement.
+
+    Returns
+    -------
+    (q_max, g_max) : arrays
+        k/k_c of the fastest growth and γ_max/(k_c v_A). For ζ → ∞ these tend to
+        Bell's cold values 1/2 and 1/2 (the paper's Eqs. 5 and 7 give 1 and 1).
+    """
+    zeta = np.asarray(zeta, dtype=float)
+    lz = np.log(np.maximum(zeta, 1e-300))
+    lnq_lo = np.minimum(np.log(0.05) - 2.0 * lz, np.log(1e-4))
+    lnq_hi = np.maximum(np.log(2.0), np.log(10.0) - lz)
+    u = np.linspace(0.0, 1.0, n_grid)
+    grid = lnq_lo[..., None] + u * (lnq_hi - lnq_lo)[..., None]
+    g = growth_curve(np.exp(grid), zeta[..., None], slope, t_max)
+    i = np.argmax(g, axis=-1)
+    i0 = np.clip(i - 1, 0, n_grid - 1)
+    i1 = np.clip(i + 1, 0, n_grid - 1)
+    lo = np.take_along_axis(grid, i0[..., None], -1)[..., 0]
+    hi = np.take_along_axis(grid, i1[..., None], -1)[..., 0]
+    x, gmax = _golden_max(lambda lq: growth_curve(np.exp(lq), zeta, slope, t_max), lo, hi)
+    return np.exp(x), gmax
+
+
+def _re_omega2(q, zeta, slope, t_max):
+    """Re ω̂² of the right-hand mode: q² - q Re(1 - σ(qζ)); negative on the nonresonant branch."""
+    return q**2 - q * _complement(q * zeta, slope, t_max).real
+
+
+def unstable_band(zeta, slope=2.0, t_max=np.inf, n_grid=512, n_bisect=50):
+    """The nonresonant band, where Re ω² < 0 for the right-hand mode, in units of k_c.
+
+    Returns
+    -------
+    (q_lo, q_hi) : arrays
+        The band edges k/k_c (NaN where there is no band, i.e. ζ below
+        :func:`critical_kc_rL`). Without the CR response the band is (0, 1);
+        with it, q_lo ≈ 5/ζ² for ζ ≫ 1 (s = 2) and q_hi → 1.
+    """
+    zeta = np.asarray(zeta, dtype=float)
+    lnq_lo = np.log(1e-3) - 2.0 * np.log(np.maximum(zeta, 1e-300))
+    u = np.linspace(0.0, 1.0, n_grid)
+    grid = lnq_lo[..., None] + u * (np.log(1.5) - lnq_lo[..., None])
+    f = _re_omega2(np.exp(grid), zeta[..., None], slope, t_max)
+    neg = f < 0
+    has = np.any(neg, axis=-1)
+    first = np.argmax(neg, axis=-1)
+    last = n_grid - 1 - np.argmax(neg[..., ::-1], axis=-1)
+
+    def bisect(i_out, i_in):
+        a = np.take_along_axis(grid, np.clip(i_out, 0, n_grid - 1)[..., None], -1)[..., 0]
+        b = np.take_along_axis(grid, np.clip(i_in, 0, n_grid - 1)[..., None], -1)[..., 0]
+        for _ in range(n_bisect):
+            m = 0.5 * (a + b)
+            inside = _re_omega2(np.exp(m), zeta, slope, t_max) < 0
+            b = np.where(inside, m, b)
+            a = np.where(inside, a, m)
+        return np.exp(0.5 * (a + b))
+
+    q_lo = bisect(first - 1, first)
+    q_hi = bisect(last + 1, last)
+    return np.where(has, q_lo, np.nan), np.where(has, q_hi, np.nan)
+
+
+def _critical(slope: float | None, t_max: float) -> tuple[float, float]:
+    def ratio(x):
+        re = _complement(x, slope, t_max).real
+        return np.where(re > 0, x / np.where(re > 0, re, 1.0), np.inf)
+
+    x = np.logspace(-2, 3, 6001)
+    i = int(np.argmin(ratio(x)))
+    lo, hi = np.log(x[max(i - 1, 0)]), np.log(x[min(i + 1, x.size - 1)])
+    lx, val = _golden_max(lambda lx: -ratio(np.exp(lx)), np.array(lo), np.array(hi), n_iter=80)
+    return float(-val), float(np.exp(lx))
+
+
+@functools.lru_cache(maxsize=64)
+def _critical_cached(slope: float | None, t_max: float) -> tuple[float, float]:
+    return _critical(slope, t_max)
+
+
+def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
+    """The threshold ζ_c of k_c r_L(p_min) below which the nonresonant branch disappears.
+
+    Parameters
+    ----------
+    slope : float or None
+        Current spectrum index (None: one energy).
+    t_max : float
+        p_max/p_min.
+    return_x : bool
+        Also return x = k r_L(p_min) of the last unstable mode.
+
+    Returns
+    -------
+    float
+        ζ_c = min_x x / Re[1 - σ(x)]: for k_c r_L > ζ_c there are wavenumbers with
+        Re ω² < 0 (Bell 2004, Eq. 11 with Eq. 10 averaged over the spectrum).
+        ζ_c ≈ 2.50 at x ≈ 1.7 for s = 2 (docs/dispersion.md).
+    """
+    s = None if slope is None else float(slope)
+    zc, xc = _critical_cached(s, float(t_max))
+    return (zc, xc) if return_x else zc
+
+
+# --- physical wrappers -----------------------------------------------------------------------
+
+
+def fastest_growth(J, B0, rho, E, slope=2.0, E_max=np.inf):
+    """Fastest growth, its wavenumber and the nonresonant band for physical parameters (cgs).
+
+    Parameters
+    ----------
+    J [statA cm^-2], B0 [G], rho [g cm^-3], E [erg] : float or array (> 0)
+        CR current, field, density and energy of the lowest-energy current-carrying CRs.
+    slope : float or None
+        Index of dJ/dE ∝ E^-s (None: one energy).
+    E_max : float or array [erg]
+        Highest CR energy (default ∞).
+
+    Returns
+    -------
+    dict of arrays
+        ``k_c`` [cm^-1] (= the paper's k_max, Eq. 5), ``v_A`` [cm/s],
+        ``kc_rL`` (ζ = k_c r_L), ``k_fastest`` [cm^-1], ``gamma_max`` [s^-1],
+        ``k_band_lo``, ``k_band_hi`` [cm^-1] (NaN if no nonresonant band),
+        ``gamma_over_cold`` (γ_max/(k_c v_A/2)), ``gamma_over_paper``
+        (γ_max/(k_c v_A), the ratio to Eq. 7), ``k_over_paper`` (k_fastest/k_c,
+        the ratio to Eq. 5), ``driven`` (ζ > ζ_c).
+    """
+    J = check_positive("J", J, unit="statA cm^-2")
+    B0 = check_positive("B0", B0, unit="G")
+    rho = check_positive("rho", rho, unit="g cm^-3")
+    E = check_positive("E", E, unit="erg")
+    s = _check_slope(slope)
+    J, B0, rho, E = np.broadcast_arrays(J, B0, rho, E)
+    t_max = np.asarray(E_max, dtype=float) / E
+    kc = 4.0 * np.pi * J / (C.c * B0)
+    vA = B0 / np.sqrt(4.0 * np.pi * rho)
+    zeta = kc * E / (C.e * B0)
+    if np.ndim(t_max) and np.unique(t_max).size > 1:
+        raise ParameterError("E_max/E must be the same for every element (one spectrum per call)")
+    tm = float(np.ravel(t_max)[0]) if np.ndim(t_max) else float(t_max)
+    q, g = fastest_mode(zeta, s, tm)
+    q_lo, q_hi = unstable_band(zeta, s, tm)
+    zc = critical_kc_rL(None if s is None else float(np.ravel(s)[0]), tm)
+    return {
+        "k_c": kc,
+        "v_A": vA,
+        "kc_rL": zeta,
+        "k_fastest": q * kc,
+        "gamma_max": g * kc * vA,
+        "k_band_lo": q_lo * kc,
+        "k_band_hi": q_hi * kc,
+        "gamma_over_cold": 2.0 * g,
+        "gamma_over_paper": g,
+        "k_over_paper": q,
+        "driven": zeta > zc,
+    }
+
+
+def saturation_field(J, E, slope=2.0, E_max=np.inf):
+    """The field at which the nonresonant branch disappears, B = √(4πJE/(c e ζ_c)) [G].
+
+    Parameters
+    ----------
+    J : float or array [statA cm^-2]
+        CR current carried by particles above E.
+    E : float or array [erg]
+        Energy of the lowest-energy current-carrying particles.
+
+    Returns
+    -------
+    array [G]
+
+    Notes
+    -----
+    As the field B grows, ζ = k_c r_L = 4πJE/(c e B²) falls as B^-2; the
+    nonresonant branch exists only for ζ > ζ_c (:func:`critical_kc_rL`). This
+    is the Larmor-radius criterion behind Eq. (8) computed rather than
+    estimated: Eq. (8) with J = eEφ is the same expression with ζ_c = 1
+    (B_sat² = 4πE²φ/c), so B_lin = B_sat(Eq. 8)/√ζ_c ≈ 0.63 B_sat for s = 2.
+    """
+    J = check_positive("J", J, unit="statA cm^-2")
+    E = check_positive("E", E, unit="erg")
+    s = _check_slope(slope)
+    tm = np.asarray(E_max, dtype=float) / E
+    tm = float(np.ravel(tm)[0]) if np.ndim(tm) else float(tm)
+    zc = critical_kc_rL(None if s is None else float(np.ravel(s)[0]), tm)
+    return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * zc))
