@@ -111,7 +111,9 @@ class Series:
 
 def _check_flavour(flavour: str) -> str:
     if flavour not in _FLAVOUR_TEXT:
-        raise ParameterError(f"flavour = {flavour!r} is not allowed: must be 'all' or 'per flavour'")
+        raise ParameterError(
+            f"flavour = {flavour!r} is not allowed: must be 'all' or 'per flavour'"
+        )
     return flavour
 
 
@@ -119,7 +121,9 @@ def _check_deltas(delta_G) -> list[float]:
     vals = [float(d) for d in np.atleast_1d(delta_G)]
     for d in vals:
         if not (np.isfinite(d) and 0 < d <= 1e6):
-            raise ParameterError(f"delta_G = {d:g} is not allowed: must be a finite value > 0 and <= 1e6")
+            raise ParameterError(
+                f"delta_G = {d:g} is not allowed: must be a finite value > 0 and <= 1e6"
+            )
     if not vals:
         raise ParameterError("delta_G = [] is not allowed: give at least one value")
     return vals
@@ -154,15 +158,35 @@ def fermi_series(model: str = "A") -> list[Series]:
     fup = t["E2dNdE_fg_sys_up"].quantity.to(E2_UNIT)
     flo = t["E2dNdE_fg_sys_lo"].quantity.to(E2_UNIT)
     cite = t.meta["citation"]
-    common = dict(x_lo=t["E_min"].quantity.to(E_UNIT), x_hi=t["E_max"].quantity.to(E_UNIT), flavour="not applicable", citation=cite)
+    common = dict(
+        x_lo=t["E_min"].quantity.to(E_UNIT),
+        x_hi=t["E_max"].quantity.to(E_UNIT),
+        flavour="not applicable",
+        citation=cite,
+    )
     return [
-        Series("fermi_igrb_total", "points", x, y, f"IGRB model {model}, incl. foreground-model syst.",
-               y_lo=y - np.sqrt(lo**2 + flo**2), y_hi=y + np.sqrt(up**2 + fup**2),
-               style=dict(color="#9ecae1", fmt="none", elinewidth=4, alpha=0.8, zorder=2), **common),
-        Series("fermi_igrb", "points", x, y,
-               f"Fermi-LAT IGRB (γ), model {model} (Ackermann+ 2015, ApJ 799, 86)",
-               y_lo=y - lo, y_hi=y + up,
-               style=dict(color="#08519c", fmt="o", ms=3.5, capsize=0, zorder=3), **common),
+        Series(
+            "fermi_igrb_total",
+            "points",
+            x,
+            y,
+            f"IGRB model {model}, incl. foreground-model syst.",
+            y_lo=y - np.sqrt(lo**2 + flo**2),
+            y_hi=y + np.sqrt(up**2 + fup**2),
+            style=dict(color="#9ecae1", fmt="none", elinewidth=4, alpha=0.8, zorder=2),
+            **common,
+        ),
+        Series(
+            "fermi_igrb",
+            "points",
+            x,
+            y,
+            f"Fermi-LAT IGRB (γ), model {model} (Ackermann+ 2015, ApJ 799, 86)",
+            y_lo=y - lo,
+            y_hi=y + up,
+            style=dict(color="#08519c", fmt="o", ms=3.5, capsize=0, zorder=3),
+            **common,
+        ),
     ]
 
 
@@ -180,16 +204,32 @@ def icecube_2015_series(flavour: str = "all", ul_cl: int = 90) -> list[Series]:
     col = "E2Phi_hi90" if ul_cl == 90 else "E2Phi_hi"
     cite = t.meta["citation"]
     return [
-        Series("icecube_2015", "points", m["E_c"].quantity.to(E_UNIT), m["E2Phi"].quantity.to(E2_UNIT),
-               f"IceCube 2015, {_short(flavour)}, 68% C.L. (Aartsen+ 2015, ApJ 809, 98)",
-               flavour=flavour, citation=cite,
-               y_lo=m["E2Phi_lo"].quantity.to(E2_UNIT), y_hi=m["E2Phi_hi"].quantity.to(E2_UNIT),
-               x_lo=m["E_min"].quantity.to(E_UNIT), x_hi=m["E_max"].quantity.to(E_UNIT),
-               style=dict(color="#cb181d", fmt="s", ms=4, capsize=0, zorder=5)),
-        Series("icecube_2015_ul", "limits", lim["E_c"].quantity.to(E_UNIT), lim[col].quantity.to(E2_UNIT),
-               f"IceCube 2015, {ul_cl}% C.L. upper limits", flavour=flavour, citation=cite,
-               x_lo=lim["E_min"].quantity.to(E_UNIT), x_hi=lim["E_max"].quantity.to(E_UNIT),
-               style=dict(color="#cb181d", zorder=5)),
+        Series(
+            "icecube_2015",
+            "points",
+            m["E_c"].quantity.to(E_UNIT),
+            m["E2Phi"].quantity.to(E2_UNIT),
+            f"IceCube 2015, {_short(flavour)}, 68% C.L. (Aartsen+ 2015, ApJ 809, 98)",
+            flavour=flavour,
+            citation=cite,
+            y_lo=m["E2Phi_lo"].quantity.to(E2_UNIT),
+            y_hi=m["E2Phi_hi"].quantity.to(E2_UNIT),
+            x_lo=m["E_min"].quantity.to(E_UNIT),
+            x_hi=m["E_max"].quantity.to(E_UNIT),
+            style=dict(color="#cb181d", fmt="s", ms=4, capsize=0, zorder=5),
+        ),
+        Series(
+            "icecube_2015_ul",
+            "limits",
+            lim["E_c"].quantity.to(E_UNIT),
+            lim[col].quantity.to(E2_UNIT),
+            f"IceCube 2015, {ul_cl}% C.L. upper limits",
+            flavour=flavour,
+            citation=cite,
+            x_lo=lim["E_min"].quantity.to(E_UNIT),
+            x_hi=lim["E_max"].quantity.to(E_UNIT),
+            style=dict(color="#cb181d", zorder=5),
+        ),
     ]
 
 
@@ -212,12 +252,20 @@ def power_law_band(phi_100, err_lo, err_hi, gamma, gamma_lo, gamma_hi, E, E_cut=
     err_hi = u.Quantity(err_hi, unit).value
     dlo = np.nan_to_num(float(gamma_lo))
     dhi = np.nan_to_num(float(gamma_hi))
-    cut = np.ones_like(E_GeV) if E_cut is None or not np.isfinite(E_cut) else np.exp(-E_GeV / float(E_cut))
+    cut = (
+        np.ones_like(E_GeV)
+        if E_cut is None or not np.isfinite(E_cut)
+        else np.exp(-E_GeV / float(E_cut))
+    )
 
     def f(p, g):
         return p * (E_GeV / 1e5) ** (-g) * E_GeV**2 * cut
 
-    corners = [f(p, g) for p in (phi - float(err_lo), phi + float(err_hi)) for g in (gamma - dlo, gamma + dhi)]
+    corners = [
+        f(p, g)
+        for p in (phi - float(err_lo), phi + float(err_hi))
+        for g in (gamma - dlo, gamma + dhi)
+    ]
     central = f(phi, gamma)
     lo = np.min([central, *corners], axis=0)
     hi = np.max([central, *corners], axis=0)
@@ -225,24 +273,57 @@ def power_law_band(phi_100, err_lo, err_hi, gamma, gamma_lo, gamma_hi, E, E_cut=
     return q(central), q(lo), q(hi)
 
 
-def fit_band_series(analysis: str, flavour: str, name: str, label: str, style: dict, include_unverified: bool = False) -> Series:
+def fit_band_series(
+    analysis: str,
+    flavour: str,
+    name: str,
+    label: str,
+    style: dict,
+    include_unverified: bool = False,
+) -> Series:
     """The 68% band of one power-law fit of ``icecube_diffuse_bestfits`` over its energy range."""
     t = _to(data.load("icecube_diffuse_bestfits", include_unverified=include_unverified), flavour)
     rows = t[t["analysis"] == analysis]
     if len(rows) == 0:
-        raise ParameterError(f"analysis = {analysis!r} is not in icecube_diffuse_bestfits (or not verified)")
+        raise ParameterError(
+            f"analysis = {analysis!r} is not in icecube_diffuse_bestfits (or not verified)"
+        )
     r = rows[0]
     E = np.geomspace(r["E_min"] * 1e3, r["E_max"] * 1e3, 60) * E_UNIT
     cut = r["E_cut"] * 1e6 if np.isfinite(r["E_cut"]) else None
     unit = t["phi_100"].unit
-    c, lo, hi = power_law_band(r["phi_100"] * unit, r["phi_100_err_lo"] * unit, r["phi_100_err_hi"] * unit,
-                               r["gamma"], r["gamma_err_lo"], r["gamma_err_hi"], E, cut)
-    return Series(name, "band", E, c, label, flavour=flavour, citation=t.meta["citation"], y_lo=lo, y_hi=hi,
-                  style=style, extra={"confidence": str(r["confidence"]), "gamma": float(r["gamma"])})
+    c, lo, hi = power_law_band(
+        r["phi_100"] * unit,
+        r["phi_100_err_lo"] * unit,
+        r["phi_100_err_hi"] * unit,
+        r["gamma"],
+        r["gamma_err_lo"],
+        r["gamma_err_hi"],
+        E,
+        cut,
+    )
+    return Series(
+        name,
+        "band",
+        E,
+        c,
+        label,
+        flavour=flavour,
+        citation=t.meta["citation"],
+        y_lo=lo,
+        y_hi=hi,
+        style=style,
+        extra={"confidence": str(r["confidence"]), "gamma": float(r["gamma"])},
+    )
 
 
-def model_series(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flavour: str = "all",
-                 E_range=MODEL_RANGE, n: int = 200) -> list[Series]:
+def model_series(
+    params: Parameters | None = None,
+    delta_G=DEFAULT_DELTA_G,
+    flavour: str = "all",
+    E_range=MODEL_RANGE,
+    n: int = 200,
+) -> list[Series]:
     """The Eq. (17) intensity for each δ_G (:func:`crescape.model.neutrino_E2_flux`, ``convention="paper"``).
 
     In the per-flavour reading the same model numbers are taken as per flavour
@@ -260,15 +341,29 @@ def model_series(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flav
     out = []
     for i, d in enumerate(_check_deltas(delta_G)):
         y = neutrino_E2_flux(params.replace(delta_G=d), E, convention="paper").to(E2_UNIT)
-        out.append(Series(f"model_delta_G={d:g}", "line", E, y, rf"Eq. (17), $\delta_G$ = {d:g}", flavour=flavour,
-                          citation="Blasi & Amato 2019, PRL 122, 051101, Eq. (17)",
-                          style=dict(color=colours[min(i, len(colours) - 1)], lw=2, zorder=4),
-                          extra={"delta_G": d, "E_nu_min": e_lo, "E_nu_max": e_hi}))
+        out.append(
+            Series(
+                f"model_delta_G={d:g}",
+                "line",
+                E,
+                y,
+                rf"Eq. (17), $\delta_G$ = {d:g}",
+                flavour=flavour,
+                citation="Blasi & Amato 2019, PRL 122, 051101, Eq. (17)",
+                style=dict(color=colours[min(i, len(colours) - 1)], lw=2, zorder=4),
+                extra={"delta_G": d, "E_nu_min": e_lo, "E_nu_max": e_hi},
+            )
+        )
     return out
 
 
-def figure1_series(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flavour: str = "all",
-                   include_unverified: bool = False, ul_cl: int = 90) -> list[Series]:
+def figure1_series(
+    params: Parameters | None = None,
+    delta_G=DEFAULT_DELTA_G,
+    flavour: str = "all",
+    include_unverified: bool = False,
+    ul_cl: int = 90,
+) -> list[Series]:
     """Every series of the paper's Fig. 1, in drawing order.
 
     ``include_unverified`` adds the IceCube 2013 (HESE 2 yr) E^-2 fit, whose
@@ -276,29 +371,73 @@ def figure1_series(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, fl
     """
     _check_flavour(flavour)
     s = fermi_series("A") + icecube_2015_series(flavour, ul_cl)
-    s.append(fit_band_series("Combined_2015", flavour, "icecube_2015_fit",
-                             "IceCube 2015 power-law fit, 68% band (ApJ 809, 98)",
-                             dict(color="#fc9272", alpha=0.35, lw=0, zorder=1)))
+    s.append(
+        fit_band_series(
+            "Combined_2015",
+            flavour,
+            "icecube_2015_fit",
+            "IceCube 2015 power-law fit, 68% band (ApJ 809, 98)",
+            dict(color="#fc9272", alpha=0.35, lw=0, zorder=1),
+        )
+    )
     if include_unverified:
-        s.append(fit_band_series("HESE_2yr", flavour, "icecube_2013_fit",
-                                 "IceCube 2013 E$^{-2}$ fit (Science 342, 1242856): recalled value, NOT verified",
-                                 dict(facecolor="none", edgecolor="#67000d", hatch="///", lw=0.5, zorder=1),
-                                 include_unverified=True))
+        s.append(
+            fit_band_series(
+                "HESE_2yr",
+                flavour,
+                "icecube_2013_fit",
+                "IceCube 2013 E$^{-2}$ fit (Science 342, 1242856): recalled value, NOT verified",
+                dict(facecolor="none", edgecolor="#67000d", hatch="///", lw=0.5, zorder=1),
+                include_unverified=True,
+            )
+        )
     s += model_series(params, delta_G, flavour)
     return s
 
 
-def newest_series(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flavour: str = "all") -> list[Series]:
+def newest_series(
+    params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flavour: str = "all"
+) -> list[Series]:
     """Series of the second figure: the newest IceCube segmented spectra with the model lines."""
     _check_flavour(flavour)
-    out = [fit_band_series("Combined_2015", flavour, "icecube_2015_fit",
-                           "IceCube 2015 power-law fit, 68% band (ApJ 809, 98)",
-                           dict(color="#fc9272", alpha=0.3, lw=0, zorder=1))]
+    out = [
+        fit_band_series(
+            "Combined_2015",
+            flavour,
+            "icecube_2015_fit",
+            "IceCube 2015 power-law fit, 68% band (ApJ 809, 98)",
+            dict(color="#fc9272", alpha=0.3, lw=0, zorder=1),
+        )
+    ]
     specs = [
-        ("icecube_2025_combinedfit", None, "icecube_2025_combinedfit", "IceCube 2025 tracks + cascades (arXiv:2507.22233)", dict(color="#cb181d", fmt="o", ms=4)),
-        ("icecube_2025_mese", None, "icecube_2025_mese", "IceCube 2025 MESE (arXiv:2507.22234)", dict(color="#6a51a3", fmt="D", ms=3.5)),
-        ("icecube_segmented_km3net", "hese", "icecube_hese_7.5yr", "IceCube HESE 7.5 yr (PRD 104, 022002)", dict(color="#e6550d", fmt="^", ms=4)),
-        ("icecube_segmented_km3net", "nst", "icecube_nst_9.5yr", "IceCube northern tracks 9.5 yr (ApJ 928, 50)", dict(color="#3182bd", fmt="v", ms=4)),
+        (
+            "icecube_2025_combinedfit",
+            None,
+            "icecube_2025_combinedfit",
+            "IceCube 2025 tracks + cascades (arXiv:2507.22233)",
+            dict(color="#cb181d", fmt="o", ms=4),
+        ),
+        (
+            "icecube_2025_mese",
+            None,
+            "icecube_2025_mese",
+            "IceCube 2025 MESE (arXiv:2507.22234)",
+            dict(color="#6a51a3", fmt="D", ms=3.5),
+        ),
+        (
+            "icecube_segmented_km3net",
+            "hese",
+            "icecube_hese_7.5yr",
+            "IceCube HESE 7.5 yr (PRD 104, 022002)",
+            dict(color="#e6550d", fmt="^", ms=4),
+        ),
+        (
+            "icecube_segmented_km3net",
+            "nst",
+            "icecube_nst_9.5yr",
+            "IceCube northern tracks 9.5 yr (ApJ 928, 50)",
+            dict(color="#3182bd", fmt="v", ms=4),
+        ),
     ]
     for i, (ds, sample, name, label, style) in enumerate(specs):
         t = _to(data.load(ds), flavour)
@@ -313,13 +452,22 @@ def newest_series(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, fla
                 continue
             x = (np.sqrt(m["E_min"].quantity * m["E_max"].quantity)).to(E_UNIT) * shift
             ykey = "E2Phi" if kind == "points" else "E2Phi_hi"
-            out.append(Series(name + part, kind, x, m[ykey].quantity.to(E2_UNIT),
-                              f"{label}, {_short(flavour)}" if kind == "points" else "",
-                              flavour=flavour, citation=t.meta["citation"],
-                              y_lo=m["E2Phi_lo"].quantity.to(E2_UNIT) if kind == "points" else None,
-                              y_hi=m["E2Phi_hi"].quantity.to(E2_UNIT) if kind == "points" else None,
-                              x_lo=m["E_min"].quantity.to(E_UNIT), x_hi=m["E_max"].quantity.to(E_UNIT),
-                              style=dict(style, zorder=5)))
+            out.append(
+                Series(
+                    name + part,
+                    kind,
+                    x,
+                    m[ykey].quantity.to(E2_UNIT),
+                    f"{label}, {_short(flavour)}" if kind == "points" else "",
+                    flavour=flavour,
+                    citation=t.meta["citation"],
+                    y_lo=m["E2Phi_lo"].quantity.to(E2_UNIT) if kind == "points" else None,
+                    y_hi=m["E2Phi_hi"].quantity.to(E2_UNIT) if kind == "points" else None,
+                    x_lo=m["E_min"].quantity.to(E_UNIT),
+                    x_hi=m["E_max"].quantity.to(E_UNIT),
+                    style=dict(style, zorder=5),
+                )
+            )
     out += model_series(params, delta_G, flavour, E_range=(1e2, 1e8))
     return out
 
@@ -346,7 +494,15 @@ def _draw(ax, s: Series):
         if s.x_lo is not None and st.get("fmt", "o") != "none":
             xerr = np.vstack([x - s.x_lo.to_value(E_UNIT), s.x_hi.to_value(E_UNIT) - x])
             xerr = np.clip(xerr, 0, None)
-        c = ax.errorbar(x, y, yerr=yerr, xerr=xerr, label=s.label or None, elinewidth=st.pop("elinewidth", 1), **st)
+        c = ax.errorbar(
+            x,
+            y,
+            yerr=yerr,
+            xerr=xerr,
+            label=s.label or None,
+            elinewidth=st.pop("elinewidth", 1),
+            **st,
+        )
         _gid(c, s.name)
         return c
     if s.kind == "limits":
@@ -355,9 +511,21 @@ def _draw(ax, s: Series):
             st.pop(k, None)
         xerr = None
         if s.x_lo is not None:
-            xerr = np.clip(np.vstack([x - s.x_lo.to_value(E_UNIT), s.x_hi.to_value(E_UNIT) - x]), 0, None)
-        c = ax.errorbar(x, y, yerr=0.45 * y, xerr=xerr, uplims=True, fmt="none", ecolor=colour,
-                        label=s.label or None, capsize=3, **st)
+            xerr = np.clip(
+                np.vstack([x - s.x_lo.to_value(E_UNIT), s.x_hi.to_value(E_UNIT) - x]), 0, None
+            )
+        c = ax.errorbar(
+            x,
+            y,
+            yerr=0.45 * y,
+            xerr=xerr,
+            uplims=True,
+            fmt="none",
+            ecolor=colour,
+            label=s.label or None,
+            capsize=3,
+            **st,
+        )
         for cap in c.lines[1]:
             cap.set_color(colour)
             cap.set_markerfacecolor(colour)
@@ -365,7 +533,9 @@ def _draw(ax, s: Series):
         _gid(c, s.name)
         return c
     if s.kind == "band":
-        coll = ax.fill_between(x, s.y_lo.to_value(E2_UNIT), s.y_hi.to_value(E2_UNIT), label=s.label, **st)
+        coll = ax.fill_between(
+            x, s.y_lo.to_value(E2_UNIT), s.y_hi.to_value(E2_UNIT), label=s.label, **st
+        )
         coll.set_gid(s.name)
         return coll
     if s.kind == "line":
@@ -376,7 +546,12 @@ def _draw(ax, s: Series):
         ln.set_gid(s.name)
         beyond = x >= e_hi
         if beyond.any():
-            (ln2,) = ax.plot(np.where(beyond, x, np.nan), y, ls="--", **{k: v for k, v in st.items() if k != "ls"})
+            (ln2,) = ax.plot(
+                np.where(beyond, x, np.nan),
+                y,
+                ls="--",
+                **{k: v for k, v in st.items() if k != "ls"},
+            )
             ln2.set_gid(s.name + ":extrapolated")
         return ln
     raise ValueError(f"unknown series kind {s.kind!r}")
@@ -401,18 +576,39 @@ def _finish(ax, flavour, series, title, xlim, ylim):
     ax.set_ylabel(r"$E^2\,dN/dE$  [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]")
     ax.set_title(title, fontsize=10, pad=16)
     ax.grid(True, which="major", alpha=0.25)
-    ax.text(0.5, 1.008, _FLAVOUR_TEXT[flavour] + r"; model dashed above $\eta E_{\max}$ (paper: no cutoff)",
-            transform=ax.transAxes, fontsize=7.5, ha="center", va="bottom", gid="convention_note")
+    ax.text(
+        0.5,
+        1.008,
+        _FLAVOUR_TEXT[flavour] + r"; model dashed above $\eta E_{\max}$ (paper: no cutoff)",
+        transform=ax.transAxes,
+        fontsize=7.5,
+        ha="center",
+        va="bottom",
+        gid="convention_note",
+    )
     for s in series:
         if s.kind == "line":
             y = s.y.to_value(E2_UNIT)
-            ax.annotate(rf"$\delta_G$ = {s.extra['delta_G']:g}", (xlim[1] * 0.98, y[-1]), fontsize=7, ha="right",
-                        va="bottom", color=s.style.get("color", "g"))
+            ax.annotate(
+                rf"$\delta_G$ = {s.extra['delta_G']:g}",
+                (xlim[1] * 0.98, y[-1]),
+                fontsize=7,
+                ha="right",
+                va="bottom",
+                color=s.style.get("color", "g"),
+            )
     ax.figure.legend(fontsize=7, loc="outside lower center", ncol=2, frameon=False)
 
 
-def figure1(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, flavour: str = "all",
-            include_unverified: bool = False, ul_cl: int = 90, ax=None):
+def figure1(
+    params: Parameters | None = None,
+    delta_G=DEFAULT_DELTA_G,
+    *,
+    flavour: str = "all",
+    include_unverified: bool = False,
+    ul_cl: int = 90,
+    ax=None,
+):
     """Draw the paper's Fig. 1 (see the module docstring).
 
     Parameters
@@ -437,20 +633,33 @@ def figure1(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, flavou
     fig, ax = _axes(None, ax)
     for s in series:
         _draw(ax, s)
-    _finish(ax, flavour, series,
-            "Blasi & Amato 2019, Fig. 1: Fermi-LAT IGRB, IceCube, and the Eq. (17) neutrino flux",
-            (5e-2, 1e7), (1e-11, 3e-6))
+    _finish(
+        ax,
+        flavour,
+        series,
+        "Blasi & Amato 2019, Fig. 1: Fermi-LAT IGRB, IceCube, and the Eq. (17) neutrino flux",
+        (5e-2, 1e7),
+        (1e-11, 3e-6),
+    )
     return fig, series
 
 
-def figure_newest(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, flavour: str = "all", ax=None):
+def figure_newest(
+    params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, flavour: str = "all", ax=None
+):
     """The Eq. (17) lines against the newest IceCube segmented spectra. Returns (Figure, series)."""
     series = newest_series(params, delta_G, flavour)
     fig, ax = _axes(None, ax)
     for s in series:
         _draw(ax, s)
-    _finish(ax, flavour, series, "Eq. (17) against the newest IceCube spectra (segmented fits)",
-            (1e2, 1e8), (1e-10, 1e-6))
+    _finish(
+        ax,
+        flavour,
+        series,
+        "Eq. (17) against the newest IceCube spectra (segmented fits)",
+        (1e2, 1e8),
+        (1e-10, 1e-6),
+    )
     return fig, series
 
 
@@ -468,7 +677,12 @@ def save_figure(fig, path: str | Path, formats=("png", "pdf"), dpi: int = 150) -
     for fmt in formats:
         p = path.with_suffix("." + fmt)
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata={"Title": "crescape figure 1"} if fmt == "pdf" else None)
+        fig.savefig(
+            buf,
+            format=fmt,
+            dpi=dpi,
+            metadata={"Title": "crescape figure 1"} if fmt == "pdf" else None,
+        )
         atomic_write_bytes(p, buf.getvalue())
         out.append(p)
     return out
