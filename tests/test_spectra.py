@@ -37,9 +37,10 @@ def test_flavour_ratio_near_one_third(model):
     for f in ("nu_e", "nu_mu", "nu_tau"):
         r = (model.spectrum(E, f) / tot).value
         np.testing.assert_allclose(r, 1 / 3, atol=0.03)
-    # the pion-decay source ratio ν_e : ν_μ ≈ 1 : 2 (KAB06 F_νe ≈ F_e, F_νμ = F_νμ1 + F_e)
-    q = model.emissivity(E, "nu_mu") / model.emissivity(E, "nu_e")
-    assert np.all((q > 1.7) & (q < 2.2))
+    # the source ratio ν_μ/ν_e = 1 + F_νμ1/F_e: below 2 because ν_μ^(1) is harder to
+    # produce at high x (KAB06 Eq. 66, x < 0.427), ≈ 1.75 at 1 TeV for an E^-2 spectrum
+    q = (model.emissivity(E, "nu_mu") / model.emissivity(E, "nu_e")).value
+    assert np.all((q > 1.6) & (q < 1.9))
     P = oscillation.transition_matrix()
     assert P.shape == (3, 3)
 
