@@ -252,7 +252,13 @@ def measured_E2_flux(
         val = (row["phi_100"] * shape * unit).to(E2_UNIT)
         lo = ((row["phi_100"] - row["phi_100_err_lo"]) * shape * unit).to(E2_UNIT)
         hi = ((row["phi_100"] + row["phi_100_err_hi"]) * shape * unit).to(E2_UNIT)
-        note = f"{row['analysis']} ({row['model']}), phi_100 at 100 TeV, gamma = {row['gamma']:g}"
+        conf = {"V": "V (verified)", "M": "M (central value verified, errors recalled)"}.get(
+            str(row["confidence"]), str(row["confidence"])
+        )
+        note = (
+            f"{row['analysis']} ({row['model']}), phi_100 at 100 TeV, gamma = {row['gamma']:g}; "
+            f"confidence {conf}"
+        )
         return val, lo, hi, False, note, t.meta["citation"]
     if sel is not None:
         t = t[t["sample"] == sel]
@@ -270,6 +276,7 @@ def measured_E2_flux(
     lo = 0 * E2_UNIT if ul else (row["E2Phi_lo"] * t["E2Phi"].unit).to(E2_UNIT)
     emin, emax = row["E_min"], row["E_max"]
     note = f"bin {emin:.4g}-{emax:.4g} GeV" + (" (upper limit)" if ul else "")
+    note += "; confidence " + str(t.meta.get("confidence", "")).split(":")[0]
     return val, lo, hi, ul, note, t.meta["citation"]
 
 

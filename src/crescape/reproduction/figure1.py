@@ -15,8 +15,8 @@ TITLE = "Figure 1: Fermi-LAT IGRB, IceCube and the Eq. (17) neutrino flux; delta
 def _match_markdown(matches) -> str:
     lines = [
         "| dataset | E²Φ at 100 TeV (all flavours) [GeV cm⁻² s⁻¹ sr⁻¹] | 68% interval | δ_G | 68% interval "
-        "| δ_G, per-flavour reading | δ_G with the paper's 5e-12 |",
-        "|---|---|---|---|---|---|---|",
+        "| δ_G, per-flavour reading | δ_G with the paper's 5e-12 | data used |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for a, p in matches:
         if a.is_upper_limit:
@@ -27,7 +27,7 @@ def _match_markdown(matches) -> str:
         lines.append(
             f"| {a.dataset} | {a.measured.value:.3g} | {a.measured_lo.value:.3g}–{a.measured_hi.value:.3g} "
             f"| {a.delta_G:.0f} | {a.delta_G_lo:.0f}–{a.delta_G_hi:.0f} | {p.delta_G:.0f} ({p.delta_G_lo:.0f}–{p.delta_G_hi:.0f}) "
-            f"| {a.delta_G_paper_norm:.0f} |"
+            f"| {a.delta_G_paper_norm:.0f} | {a.note} |"
         )
     return "\n".join(lines)
 
