@@ -1,0 +1,1115 @@
+"""Parameter sweeps from a laptop to a cluster: any crescape product over a grid, with Dask.
+
+:func:`sweep` evaluates a *product* (the analytic chain, the neutrino spectrum,
+the dispersion-relation maxima, or any function of :class:`~crescape.params.Parameters`)
+over a *grid* (a product of axes, or a table of points) and returns an
+:class:`xarray.Dataset` with the parameters as coordinates and the units and
+provenance in the attributes.
+
+Engine
+    ``dask.distributed``. With ``scheduler=None`` a :class:`~distributed.LocalCluster`
+    sized to the machine (one single-threaded worker process per core) is started
+    and closed again; ``scheduler="tcp://host:port"`` (or the environment variable
+    ``DASK_SCHEDULER_ADDRESS``) sends the same sweep to an existing cluster;
+    ``scheduler="serial"`` runs in this process (no Dask). A vectorised product
+    with at most :data:`SERIAL_BELOW` points runs serially when no scheduler is
+    given: it takes less time than starting a cluster (see ``benchmarks/bench_sweep.py``).
+Chunks
+    The points are numbered in C order of the grid and cut into contiguous chunks;
+    one task evaluates one chunk. Vectorised products (the analytic chain) get
+    one numpy call per chunk, so chunks are large (up to :data:`MAX_CHUNK` points).
+Output
+    With ``out="sweep.zarr"`` each finished chunk is written to the zarr store as it
+    arrives (by the client, the only writer): the data variables first, then the
+    ``status`` flags of its points. A crash loses at most the chunks in flight.
+    The store is flat (dimension ``point`` plus any output dimensions);
+    :func:`open_sweep` returns it reshaped on the grid.
+Resume
+    ``resume=True`` reopens the store, checks that it was made by the same sweep,
+    and computes only the chunks that hold points without a ``status`` of done.
+    Writes are by point index, so a chunk computed twice (a worker killed after
+    finishing it, Dask's retry) overwrites identical numbers: nothing is lost or
+    duplicated.
+Failures
+    A chunk whose vectorised evaluation raises is evaluated point by point, so
+    only the points that fail are marked failed (``status == 2``) and their
+    errors are kept (``attrs["failures"]``, a JSON list) and reported
+    (:class:`SweepFailureWarning`); they are never hidden.
+
+Examples
+--------
+>>> import numpy as np
+>>> from crescape.analysis.sweep import sweep
+>>> ds = sweep("chain", {"delta_G": [1, 10, 100], "L_CR": ["1e40 erg/s", "1e41 erg/s"]},
+...            outputs=["v_A_amplified", "neutrino_E2_flux"], scheduler="serial", progress=False)
+>>> ds["v_A_amplified"].dims
+('delta_G', 'L_CR')
+>>> ds["v_A_amplified"].attrs["units"]
+'km / s'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+import platform
+import traceback
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import astropy.units as u
+import numpy as np
+import xarray as xr
+
+from ..params import SPECS, ParameterError, Parameters, Spec, parse_value
+
+__all__ = [
+    "sweep",
+    "Grid",
+    "Axis",
+    "Product",
+    "ChainProduct",
+    "NeutrinoSpectrumProduct",
+    "DispersionProduct",
+    "FunctionProduct",
+    "PRODUCTS",
+    "make_product",
+    "open_sweep",
+    "sweep_status",
+    "SweepSpecError",
+    "SweepFailureWarning",
+    "STATUS_MISSING",
+    "STATUS_DONE",
+    "STATUS_FAILED",
+]
+
+#: status flags of a point in the store
+STATUS_MISSING, STATUS_DONE, STATUS_FAILED = 0, 1, 2
+#: largest chunk of a vectorised product (points per task)
+MAX_CHUNK = 200_000
+#: largest chunk of a point-by-point product
+MAX_CHUNK_SCALAR = 256
+#: a vectorised sweep this small runs in-process when no scheduler is given
+SERIAL_BELOW = 20_000
+#: how many failures are kept with their parameters and traceback line
+MAX_FAILURES_KEPT = 1000
+
+_FORMAT = "crescape-sweep/1"
+
+
+class SweepSpecError(ParameterError):
+    """A sweep specification is not valid (unknown parameter, empty axis, bad unit, ...)."""
+
+
+class SweepFailureWarning(UserWarning):
+    """Some points of a sweep failed; the warning says how many and why."""
+
+
+# ----------------------------------------------------------------------------- the grid
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One swept parameter.
+
+    Attributes
+    ----------
+    name : str
+        A parameter of :data:`crescape.params.SPECS` or an evaluation variable of
+        the product (e.g. ``energy`` for the chain).
+    values : numpy.ndarray
+        Float values in ``unit`` (or strings for a choice parameter such as ``cutoff``).
+    unit : str
+        The parameter's documented unit ('' for dimensionless and choices).
+    """
+
+    name: str
+    values: np.ndarray
+    unit: str
+
+    @property
+    def is_choice(self) -> bool:
+        return self.values.dtype.kind in "OUS"
+
+
+def _spec_for(name: str, extra: Mapping[str, Spec]) -> Spec:
+    if name in extra:
+        return extra[name]
+    key = name.split(".", 1)[1] if "." in name else name
+    if key in SPECS:
+        return SPECS[key]
+    known = ", ".join([*SPECS, *extra])
+    raise SweepSpecError(f"unknown parameter {name!r} in the sweep grid; known parameters: {known}")
+
+
+def _expand_axis(name: str, raw: Any) -> list[Any] | np.ndarray | u.Quantity:
+    """Turn an axis description (list, array, Quantity or range dict) into a list of values."""
+    if isinstance(raw, Mapping):
+        if "values" in raw:
+            return _expand_axis(name, raw["values"])
+        missing = [k for k in ("start", "stop", "num") if k not in raw]
+        if missing:
+            raise SweepSpecError(
+                f"axis {name!r} = {dict(raw)!r} is not allowed: a range needs 'start', 'stop' and "
+                f"'num' (missing {', '.join(missing)}), or give 'values'"
+            )
+        unknown = set(raw) - {"start", "stop", "num", "scale", "log", "unit"}
+        if unknown:
+            raise SweepSpecError(f"axis {name!r}: unknown keys {sorted(unknown)}; allowed: start, stop, num, scale, unit")
+        num = raw["num"]
+        if not isinstance(num, int | np.integer) or isinstance(num, bool) or num < 1:
+            raise SweepSpecError(f"axis {name!r}: num = {num!r} is not allowed: must be an integer >= 1")
+        scale = raw.get("scale", "log" if raw.get("log", False) else "linear")
+        if scale not in ("linear", "log"):
+            raise SweepSpecError(f"axis {name!r}: scale = {scale!r} is not allowed: must be 'linear' or 'log'")
+        unit = raw.get("unit")
+        try:
+            lo, hi = (u.Quantity(raw[k]) if isinstance(raw[k], str) else raw[k] for k in ("start", "stop"))
+            if unit is not None:
+                lo, hi = u.Quantity(lo, unit), u.Quantity(hi, unit)
+            lo, hi = u.Quantity(lo), u.Quantity(hi)
+            hi = hi.to(lo.unit)
+        except (TypeError, ValueError, u.UnitsError) as exc:
+            raise SweepSpecError(f"axis {name!r}: start/stop {raw['start']!r}, {raw['stop']!r} cannot be read: {exc}") from None
+        if scale == "log":
+            if lo.value <= 0 or hi.value <= 0:
+                raise SweepSpecError(f"axis {name!r}: a log range needs start and stop > 0 (got {lo}, {hi})")
+            vals = np.geomspace(lo.value, hi.value, num)
+        else:
+            vals = np.linspace(lo.value, hi.value, num)
+        return vals * lo.unit
+    if isinstance(raw, str | bytes) or np.ndim(raw) == 0:
+        return [raw]
+    return raw
+
+
+def _parse_axis(name: str, raw: Any, extra: Mapping[str, Spec]) -> Axis:
+    spec = _spec_for(name, extra)
+    vals = _expand_axis(name, raw)
+    if len(vals) == 0:
+        raise SweepSpecError(f"axis {name!r} is empty: give at least one value")
+    if spec.choices:
+        for v in vals:
+            parse_value(spec, v)
+        return Axis(spec.name, np.array([str(v) for v in vals], dtype=object), "")
+    try:
+        if isinstance(vals, u.Quantity) or all(not isinstance(v, str | u.Quantity) for v in vals):
+            q = parse_value(spec, vals)
+        else:
+            q = u.Quantity([parse_value(spec, v) for v in vals])
+    except ParameterError as exc:
+        raise SweepSpecError(f"axis {name!r}: {exc}") from None
+    arr = np.atleast_1d(np.asarray(q.to_value(spec.unit), dtype=float))
+    if arr.ndim != 1:
+        raise SweepSpecError(f"axis {name!r} must be one-dimensional (got shape {arr.shape})")
+    unit = "" if spec.unit in (None, u.dimensionless_unscaled) else spec.unit.to_string()
+    return Axis(spec.name, arr, unit)
+
+
+class Grid:
+    """The points of a sweep: a product of axes or a table of points, plus fixed parameters.
+
+    Parameters
+    ----------
+    axes : mapping, optional
+        ``{name: values}`` for a product grid (C order: the last axis varies fastest).
+        Values are a list (numbers in the documented unit, strings with units,
+        Quantities), an array, a Quantity array, or a range
+        ``{"start": ..., "stop": ..., "num": n, "scale": "log"|"linear"}``.
+    points : mapping or astropy Table, optional
+        ``{name: column}`` with columns of equal length: a table of points.
+    fixed : mapping, optional
+        Parameters held fixed (flat names, values as for ``Parameters.from_flat``).
+    extra : mapping, optional
+        Evaluation variables of the product that may also be axes (name → Spec).
+
+    Raises
+    ------
+    SweepSpecError
+        On an unknown parameter, an empty axis, a bad unit or value, unequal columns,
+        a parameter both swept and fixed, or neither/both of ``axes`` and ``points``.
+    """
+
+    def __init__(self, axes: Mapping[str, Any] | None = None, points: Any = None,
+                 fixed: Mapping[str, Any] | None = None, extra: Mapping[str, Spec] | None = None):
+        extra = dict(extra or {})
+        if (axes is None) == (points is None):
+            raise SweepSpecError("a sweep grid needs exactly one of 'axes' (a product) or 'points' (a table)")
+        self.kind = "product" if axes is not None else "points"
+        source = axes if axes is not None else _columns(points)
+        if not source:
+            raise SweepSpecError(f"the sweep grid has no {'axes' if axes is not None else 'columns'}: give at least one parameter")
+        self.axes: list[Axis] = [_parse_axis(k, v, extra) for k, v in source.items()]
+        names = [a.name for a in self.axes]
+        if len(set(names)) != len(names):
+            raise SweepSpecError(f"a parameter appears twice in the sweep grid: {names}")
+        if self.kind == "points":
+            lengths = {a.name: len(a.values) for a in self.axes}
+            if len(set(lengths.values())) != 1:
+                raise SweepSpecError(f"the columns of a table of points must have equal lengths; got {lengths}")
+        self.fixed: dict[str, Any] = {}
+        self.fixed_extra: dict[str, Any] = {}
+        for key, value in (fixed or {}).items():
+            name = key.split(".", 1)[1] if "." in key else key
+            if name in names:
+                raise SweepSpecError(f"parameter {name!r} is both swept and fixed; remove it from one of them")
+            if name in extra:
+                self.fixed_extra[name] = parse_value(extra[name], value)
+            elif name in SPECS:
+                self.fixed[name] = value
+            else:
+                raise SweepSpecError(f"unknown fixed parameter {key!r}; known parameters: {', '.join([*SPECS, *extra])}")
+        try:
+            base = Parameters.from_flat(self.fixed)
+        except ParameterError as exc:
+            raise SweepSpecError(f"fixed parameters: {exc}") from None
+        self.fixed = {k: _plain(v) for k, v in base.as_dict().items() if k in self.fixed}
+        self.fixed_extra = {k: float(v.to_value(extra[k].unit)) for k, v in self.fixed_extra.items()}
+        self.extra = extra
+
+    # --- shape ------------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.axes]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        if self.kind == "product":
+            return tuple(len(a.values) for a in self.axes)
+        return (len(self.axes[0].values),)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def values_at(self, index: np.ndarray) -> dict[str, np.ndarray]:
+        """Parameter values (documented units) at flat point indices."""
+        index = np.asarray(index)
+        if self.kind == "points":
+            return {a.name: a.values[index] for a in self.axes}
+        sub = np.unravel_index(index, self.shape)
+        return {a.name: a.values[i] for a, i in zip(self.axes, sub, strict=True)}
+
+    def parameters_at(self, i: int) -> dict[str, Any]:
+        """All parameters of one point (fixed and swept), JSON-friendly."""
+        vals = self.values_at(np.array([i]))
+        return {**self.fixed, **self.fixed_extra, **{k: _plain(v[0]) for k, v in vals.items()}}
+
+    # --- serialisation ------------------------------------------------------------------
+    def to_spec(self) -> dict[str, Any]:
+        """A JSON-friendly description (the values in documented units)."""
+        key = "axes" if self.kind == "product" else "points"
+        return {
+            "kind": self.kind,
+            key: {a.name: [_plain(v) for v in a.values] for a in self.axes},
+            "units": {a.name: a.unit for a in self.axes},
+            "fixed": self.fixed | self.fixed_extra,
+        }
+
+
+def _columns(points: Any) -> dict[str, Any]:
+    if hasattr(points, "colnames"):  # astropy Table
+        return {c: points[c] for c in points.colnames}
+    if hasattr(points, "to_dict") and hasattr(points, "columns"):  # pandas
+        return {c: np.asarray(points[c]) for c in points.columns}
+    if isinstance(points, Mapping):
+        return dict(points)
+    raise SweepSpecError(f"points = {type(points).__name__} is not allowed: give a mapping of columns or a Table")
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    return v
+
+
+# ----------------------------------------------------------------------------- products
+
+
+class Product:
+    """Something a sweep evaluates. Subclasses define :meth:`evaluate`.
+
+    Attributes
+    ----------
+    name : str
+    vectorized : bool
+        :meth:`evaluate` takes 1-D arrays of parameters (one chunk) at once.
+    variables : dict
+        Evaluation variables (name → Spec) that may be grid axes besides the parameters.
+    scalar_params : tuple of str
+        Parameters that must be one value per call: a chunk is split into groups
+        with equal values of these before :meth:`evaluate` is called.
+    """
+
+    name = "product"
+    vectorized = True
+    variables: dict[str, Spec] = {}
+    scalar_params: tuple[str, ...] = ("cutoff",)
+
+    def evaluate(self, params: Parameters, variables: dict[str, np.ndarray], n: int) -> dict[str, Any]:
+        """Evaluate ``n`` points; return ``{name: Quantity or array}`` with leading dimension ``n``."""
+        raise NotImplementedError
+
+    def output_dims(self) -> dict[str, tuple[str, np.ndarray, str]]:
+        """Output dimensions beyond ``point``: ``{dim: (dim, coordinate values, unit)}``."""
+        return {}
+
+    def output_attrs(self, name: str) -> dict[str, str]:
+        """Attributes (description, equation) of one output."""
+        return {}
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-friendly description for the provenance and the resume check."""
+        return {"product": self.name}
+
+
+class ChainProduct(Product):
+    """The analytic chain of :class:`crescape.model.EscapeModel` (Eqs. 1-17).
+
+    Parameters
+    ----------
+    outputs : sequence of str, optional
+        Quantities of :data:`crescape.model.QUANTITIES` (default: all).
+    energy : Quantity or float in GeV
+        CR energy of the energy-dependent quantities (also an axis: ``energy``).
+    """
+
+    name = "chain"
+    scalar_params = ("cutoff",)
+
+    def __init__(self, outputs: Sequence[str] | None = None, energy: Any = 1.0 * u.GeV):
+        from ..model import _ENERGY, QUANTITIES
+
+        self.variables = {"energy": _ENERGY}
+        names = list(outputs) if outputs else [q for q in QUANTITIES if q != "energy"]
+        bad = [q for q in names if q not in QUANTITIES]
+        if bad:
+            raise SweepSpecError(f"unknown chain output(s) {bad}; known: {', '.join(QUANTITIES)}")
+        self.outputs = names
+        self.energy = float(parse_value(_ENERGY, energy).to_value(u.GeV))
+
+    def evaluate(self, params, variables, n):
+        from ..model import EscapeModel
+
+        energy = variables.get("energy", self.energy)
+        m = EscapeModel.from_params(params, energy=np.broadcast_to(energy, (n,)) * u.GeV)
+        return {q: np.broadcast_to(m[q], (n,)) for q in self.outputs}
+
+    def output_attrs(self, name):
+        from ..model import QUANTITIES
+
+        info = QUANTITIES[name]
+        return {"long_name": info.description, "equation": info.equation}
+
+    def describe(self):
+        return {"product": self.name, "outputs": self.outputs, "energy_GeV": self.energy}
+
+
+class NeutrinoSpectrumProduct(Product):
+    """E_ν² F_ν of the CGM at given neutrino energies.
+
+    ``model="eq17"``: :func:`crescape.model.neutrino_E2_flux` (Eqs. 16-17,
+    δ-function approximation; ``convention`` 'paper' or 'eq16'), vectorised.
+    ``model="full"``: :class:`crescape.spectra.CGMEmission` (KAB06 pp spectra,
+    oscillations, halo geometry), point by point; ``species`` selects
+    'nu_all', 'nu_mu', ..., or 'gamma'.
+    """
+
+    name = "neutrino_spectrum"
+    scalar_params = ("cutoff",)
+
+    def __init__(self, E_nu: Any = None, model: str = "eq17", convention: str = "paper", species: str = "nu_all"):
+        if model not in ("eq17", "full"):
+            raise SweepSpecError(f"model = {model!r} is not allowed: must be 'eq17' or 'full'")
+        if convention not in ("paper", "eq16"):
+            raise SweepSpecError(f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'")
+        E = np.geomspace(1e4, 1e7, 13) * u.GeV if E_nu is None else E_nu
+        try:
+            E = u.Quantity(E, u.GeV) if not isinstance(E, u.Quantity) else E.to(u.GeV)
+        except (u.UnitsError, TypeError, ValueError) as exc:
+            raise SweepSpecError(f"E_nu = {E_nu!r} is not an energy: {exc}") from None
+        self.E_nu = np.atleast_1d(E.value).astype(float)
+        if self.E_nu.size == 0 or not np.all(np.isfinite(self.E_nu) & (self.E_nu > 0)):
+            raise SweepSpecError(f"E_nu = {E_nu!r} is not allowed: must be one or more finite energies > 0")
+        self.model, self.convention, self.species = model, convention, species
+        self.vectorized = model == "eq17"
+
+    def evaluate(self, params, variables, n):
+        E = self.E_nu * u.GeV
+        if self.model == "eq17":
+            from ..model import neutrino_E2_flux
+
+            p2 = params.replace(**{k: v[:, None] for k, v in _array_params(params).items()})
+            val = neutrino_E2_flux(p2, E[None, :], convention=self.convention)
+            return {"E2_flux": np.broadcast_to(val, (n, E.size))}
+        from ..spectra import CGMEmission
+
+        return {"E2_flux": CGMEmission(params).sed(E, species=self.species)[None, :]}
+
+    def output_dims(self):
+        return {"E_nu": ("E_nu", self.E_nu, "GeV")}
+
+    def output_attrs(self, name):
+        if self.model == "eq17":
+            return {"long_name": "E_nu^2 F_nu, all flavours nu + nubar", "equation": f"Eqs. (16)-(17), convention {self.convention}"}
+        return {"long_name": f"E^2 dN/dE of {self.species}", "equation": "KAB06 pp spectra (crescape.spectra)"}
+
+    def describe(self):
+        return {"product": self.name, "E_nu_GeV": self.E_nu.tolist(), "model": self.model,
+                "convention": self.convention, "species": self.species}
+
+
+def _array_params(params: Parameters) -> dict[str, Any]:
+    return {k: v for k, v in params.as_flat().items() if isinstance(v, u.Quantity) and v.ndim > 0}
+
+
+class DispersionProduct(Product):
+    """Maxima of the dispersion relation with the CR response (:mod:`crescape.physics.dispersion`).
+
+    The current is the exact J(>E) of Eq. (3) at the CR energy ``energy``
+    (an axis too), the density δ_G Ω_b ρ_cr; evaluated per group of equal
+    ``slope`` and ``E_max`` (one spectrum per call).
+    """
+
+    name = "dispersion"
+    scalar_params = ("cutoff", "slope", "E_max", "E_min")
+    OUTPUTS = {"k_fastest": "1 / pc", "gamma_max": "1 / yr", "gamma_over_paper": "", "k_over_paper": "",
+               "kc_rL": "", "k_band_lo": "1 / pc", "k_band_hi": "1 / pc"}
+
+    def __init__(self, energy: Any = 1.0 * u.GeV):
+        from ..model import _ENERGY
+
+        self.variables = {"energy": _ENERGY}
+        self.energy = float(parse_value(_ENERGY, energy).to_value(u.GeV))
+
+    def evaluate(self, params, variables, n):
+        from ..physics import dispersion, escape, instability
+
+        p = params.cgs
+        E = np.broadcast_to(np.asarray(variables.get("energy", self.energy)) * u.GeV.to(u.erg), (n,))
+        J = escape.current_above(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+        rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
+        B0 = np.broadcast_to(p.B0, (n,))
+        r = dispersion.fastest_growth(J, B0, np.broadcast_to(rho, (n,)), E,
+                                      float(np.ravel(p.slope)[0]), float(np.ravel(p.E_max)[0]))
+        out = {}
+        for k, unit in self.OUTPUTS.items():
+            cgs = {"1 / pc": 1 / u.cm, "1 / yr": 1 / u.s}.get(unit)
+            out[k] = np.broadcast_to(r[k], (n,)) * cgs if cgs is not None else np.broadcast_to(r[k], (n,))
+        out["driven"] = np.broadcast_to(r["driven"], (n,)).astype(float)
+        return out
+
+    def output_attrs(self, name):
+        return {"equation": "Bell (2004) Eqs. 8-13 with the CR response (crescape.physics.dispersion)"}
+
+    def describe(self):
+        return {"product": self.name, "energy_GeV": self.energy}
+
+
+class FunctionProduct(Product):
+    """Any function of the parameters.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(params: Parameters) -> Mapping[str, Quantity | float | array]``.
+        With ``vectorized=True`` the parameters of a whole chunk arrive as 1-D
+        arrays of length n and every output must have leading dimension n (or be
+        a scalar); otherwise ``func`` is called once per point. Output arrays beyond
+        the point dimension get dimensions ``<name>_dim_0``, ...
+        The function must be importable or picklable by the Dask workers.
+    vectorized : bool
+    """
+
+    scalar_params = ("cutoff",)
+
+    def __init__(self, func: Callable[..., Mapping[str, Any]], vectorized: bool = False, name: str | None = None):
+        if not callable(func):
+            raise SweepSpecError(f"func = {func!r} is not callable")
+        self.func = func
+        self.vectorized = bool(vectorized)
+        self.name = name or f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', repr(func))}"
+
+    def evaluate(self, params, variables, n):
+        out = dict(self.func(params))
+        if not self.vectorized:
+            return {k: (v[None, ...] if isinstance(v, u.Quantity) else np.asarray(v, dtype=float)[None, ...]) for k, v in out.items()}
+        return out
+
+    def describe(self):
+        return {"product": self.name, "vectorized": self.vectorized}
+
+
+#: built-in products by name (``sweep("chain", ...)``, ``product = "chain"`` in a spec file)
+PRODUCTS: dict[str, type[Product]] = {
+    "chain": ChainProduct,
+    "neutrino_spectrum": NeutrinoSpectrumProduct,
+    "dispersion": DispersionProduct,
+}
+
+
+def make_product(func: Any, vectorized: bool | None = None, **options: Any) -> Product:
+    """A :class:`Product` from a name of :data:`PRODUCTS`, a Product or a callable."""
+    if isinstance(func, Product):
+        if options:
+            raise SweepSpecError(f"options {sorted(options)} are not allowed with a Product instance")
+        return func
+    if isinstance(func, str):
+        if func not in PRODUCTS:
+            raise SweepSpecError(f"product = {func!r} is not allowed: must be one of {', '.join(PRODUCTS)} or a callable")
+        try:
+            return PRODUCTS[func](**options)
+        except TypeError as exc:
+            raise SweepSpecError(f"product {func!r}: bad options {sorted(options)}: {exc}") from None
+    if options:
+        raise SweepSpecError(f"options {sorted(options)} are only allowed with a named product")
+    return FunctionProduct(func, vectorized=bool(vectorized))
+
+
+# ----------------------------------------------------------------------------- evaluation of one chunk
+
+
+@dataclass
+class ChunkResult:
+    """What a task returns: values of the points [start, stop) in display units."""
+
+    start: int
+    stop: int
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    status: np.ndarray | None = None
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _to_plain(v: Any) -> tuple[np.ndarray, str]:
+    if isinstance(v, u.Quantity):
+        unit = "" if v.unit == u.dimensionless_unscaled else v.unit.to_string()
+        return np.asarray(v.value, dtype=float), unit
+    return np.asarray(v, dtype=float), ""
+
+
+def _call(product: Product, grid_fixed: dict, fixed_extra: dict, vals: dict[str, np.ndarray], n: int) -> dict:
+    extra_names = set(product.variables)
+    variables = {**fixed_extra, **{k: v for k, v in vals.items() if k in extra_names}}
+    if not product.vectorized:
+        variables = {k: (v[0] if isinstance(v, np.ndarray) else v) for k, v in variables.items()}
+    pvals = {}
+    for k, v in vals.items():
+        if k in extra_names:
+            continue
+        scalar = not product.vectorized or k in product.scalar_params or v.dtype.kind in "OUS"
+        pvals[k] = (str(v[0]) if v.dtype.kind in "OUS" else v[0]) if scalar else v
+    params = Parameters.from_flat({**grid_fixed, **pvals})
+    out = product.evaluate(params, variables, n)
+    res = {}
+    for k, v in out.items():
+        arr, unit = _to_plain(v)
+        if arr.ndim == 0:
+            arr = np.broadcast_to(arr, (n,))
+        elif arr.shape[0] != n:
+            if arr.shape[0] != 1:
+                raise ValueError(f"output {k!r} has leading dimension {arr.shape[0]}, expected {n} points")
+            arr = np.broadcast_to(arr, (n, *arr.shape[1:]))
+        res[k] = (np.array(arr, dtype=float), unit)
+    return res
+
+
+def _groups(product: Product, vals: dict[str, np.ndarray], n: int) -> list[np.ndarray]:
+    """Index groups of a chunk: equal values of the product's scalar parameters (and choices)."""
+    keys = [k for k, v in vals.items() if k in product.scalar_params or v.dtype.kind in "OUS"]
+    if not keys or not product.vectorized:
+        return [np.arange(n)] if product.vectorized else [np.array([i]) for i in range(n)]
+    tags = np.array(["\x1f".join(str(vals[k][i]) for k in keys) for i in range(n)], dtype=object)
+    _, inv = np.unique(tags.astype(str), return_inverse=True)
+    return [np.flatnonzero(inv == g) for g in range(inv.max() + 1)]
+
+
+def run_chunk(product: Product, grid: Grid, start: int, stop: int) -> ChunkResult:
+    """Evaluate the points [start, stop) of ``grid`` (the task a worker runs).
+
+    A failing vectorised group is retried point by point so that only the
+    failing points are marked failed; each failure keeps its error message.
+    """
+    n = stop - start
+    vals_all = grid.values_at(np.arange(start, stop))
+    res = ChunkResult(start, stop, status=np.full(n, STATUS_FAILED, dtype=np.int8))
+
+    def store(idx: np.ndarray, out: dict) -> None:
+        for k, (arr, unit) in out.items():
+            if k not in res.values:
+                res.values[k] = np.full((n, *arr.shape[1:]), np.nan)
+                res.units[k] = unit
+            elif res.values[k].shape[1:] != arr.shape[1:]:
+                raise ValueError(f"output {k!r} changes shape between points: {res.values[k].shape[1:]} vs {arr.shape[1:]}")
+            res.values[k][idx] = arr
+        res.status[idx] = STATUS_DONE
+
+    def one(idx: np.ndarray) -> None:
+        sub = {k: v[idx] for k, v in vals_all.items()}
+        with np.errstate(all="ignore"):
+            store(idx, _call(product, grid.fixed, grid.fixed_extra, sub, idx.size))
+
+    for idx in _groups(product, vals_all, n):
+        try:
+            one(idx)
+        except Exception:
+            if idx.size == 1:
+                res.errors.append((start + int(idx[0]), _error_text()))
+                continue
+            for i in idx:
+                try:
+                    one(np.array([i]))
+                except Exception:
+                    res.errors.append((start + int(i), _error_text()))
+    return res
+
+
+def _error_text() -> str:
+    exc = traceback.format_exc(limit=0).strip().splitlines()
+    return exc[-1] if exc else "unknown error"
+
+
+# ----------------------------------------------------------------------------- sinks: memory and zarr
+
+
+def _attrs_json(d: Mapping[str, Any]) -> dict[str, str]:
+    return {k: json.dumps(v, default=_plain) for k, v in d.items()}
+
+
+class _Sink:
+    """Collects chunk results; the zarr sink writes each one as it arrives."""
+
+    def __init__(self, grid: Grid, product: Product, chunk: int, prov: dict):
+        self.grid, self.product, self.chunk, self.prov = grid, product, chunk, prov
+        self.status = np.zeros(grid.size, dtype=np.int8)
+        self.failures: list[dict] = []
+        self.n_failed = 0
+        self.units: dict[str, str] = {}
+
+    def base_dataset(self) -> xr.Dataset:
+        g = self.grid
+        coords = {}
+        for name, v in g.values_at(np.arange(g.size)).items():
+            ax = next(a for a in g.axes if a.name == name)
+            coords[name] = ("point", v.astype(str) if ax.is_choice else v, {"units": ax.unit})
+        coords["point"] = ("point", np.arange(g.size))
+        for dim, (_, values, unit) in self.product.output_dims().items():
+            coords[dim] = (dim, values, {"units": unit})
+        ds = xr.Dataset(coords=coords)
+        ds["status"] = ("point", self.status, {"flag_values": "0 missing, 1 done, 2 failed"})
+        ds.attrs.update(_attrs_json(self.prov))
+        return ds
+
+    def record_failures(self, res: ChunkResult) -> None:
+        for i, msg in res.errors:
+            self.n_failed += 1
+            if len(self.failures) < MAX_FAILURES_KEPT:
+                self.failures.append({"index": i, "parameters": self.grid.parameters_at(i), "error": msg})
+
+    def write(self, res: ChunkResult) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def dataset(self) -> xr.Dataset:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _MemorySink(_Sink):
+    def __init__(self, *a):
+        super().__init__(*a)
+        self.values: dict[str, np.ndarray] = {}
+
+    def write(self, res: ChunkResult) -> None:
+        sl = slice(res.start, res.stop)
+        for k, arr in res.values.items():
+            if k not in self.values:
+                self.values[k] = np.full((self.grid.size, *arr.shape[1:]), np.nan)
+                self.units[k] = res.units[k]
+            self.values[k][sl] = arr
+        self.status[sl] = res.status
+        self.record_failures(res)
+
+    def dataset(self) -> xr.Dataset:
+        ds = self.base_dataset()
+        for k, arr in self.values.items():
+            ds[k] = (_dims(self.product, k, arr), arr, {"units": self.units[k], **self.product.output_attrs(k)})
+        ds.attrs["n_failed"] = int(self.n_failed)
+        ds.attrs["failures"] = json.dumps(self.failures)
+        return ds
+
+
+def _dims(product: Product, name: str, arr: np.ndarray) -> tuple[str, ...]:
+    extra = list(product.output_dims())
+    if arr.ndim - 1 == len(extra) and all(arr.shape[1 + i] == len(product.output_dims()[d][1]) for i, d in enumerate(extra)):
+        return ("point", *extra)
+    return ("point", *(f"{name}_dim_{i}" for i in range(arr.ndim - 1)))
+
+
+class _ZarrSink(_Sink):
+    def __init__(self, path: Path, *a, resume: bool = False):
+        super().__init__(*a)
+        self.path = Path(path)
+        if resume:
+            self._open_existing()
+        else:
+            ds = self.base_dataset()
+            ds.attrs["n_failed"] = 0
+            ds.attrs["failures"] = "[]"
+            encoding = {"status": {"chunks": (self.chunk,)}}
+            ds.to_zarr(self.path, mode="w", encoding=encoding, consolidated=False)
+            self.known: set[str] = set()
+
+    def _open_existing(self) -> None:
+        ds = xr.open_zarr(self.path, consolidated=False)
+        try:
+            got = json.loads(ds.attrs.get("sweep", "null"))
+        except json.JSONDecodeError:
+            got = None
+        want = self.prov["sweep"]
+        if got is None or got.get("format") != _FORMAT:
+            raise SweepSpecError(f"out = {str(self.path)!r} is not a crescape sweep store; cannot resume")
+        if got.get("fingerprint") != want["fingerprint"]:
+            diff = [k for k in ("product", "grid", "chunk_size") if got.get(k) != want.get(k)]
+            raise SweepSpecError(
+                f"out = {str(self.path)!r} was made by a different sweep (differs in: {', '.join(diff) or 'fingerprint'}); "
+                "resume needs the same product, grid and chunk size, or start a new store"
+            )
+        self.status = ds["status"].values.astype(np.int8)
+        self.known = {k for k in ds.data_vars if k != "status"}
+        self.units = {k: ds[k].attrs.get("units", "") for k in self.known}
+        # failed points are computed again on resume (their chunks are not done): forget old errors
+        self.failures, self.n_failed = [], 0
+        ds.close()
+
+    def _add_variables(self, res: ChunkResult) -> None:
+        import dask.array as da
+
+        new = {}
+        enc = {}
+        for k, arr in res.values.items():
+            if k in self.known:
+                continue
+            dims = _dims(self.product, k, arr)
+            shape = (self.grid.size, *arr.shape[1:])
+            chunks = (self.chunk, *arr.shape[1:])
+            new[k] = xr.Variable(dims, da.full(shape, np.nan, chunks=chunks),
+                                 {"units": res.units[k], **self.product.output_attrs(k)})
+            enc[k] = {"chunks": chunks}
+            self.units[k] = res.units[k]
+        if new:
+            xr.Dataset(new).to_zarr(self.path, mode="a", compute=False, encoding=enc, consolidated=False)
+            self.known |= set(new)
+            self._write_attrs()  # appending variables may replace the group attributes
+
+    def write(self, res: ChunkResult) -> None:
+        self._add_variables(res)
+        sl = slice(res.start, res.stop)
+        data = {k: (_dims(self.product, k, arr), arr) for k, arr in res.values.items()}
+        if data:
+            xr.Dataset(data).to_zarr(self.path, region={"point": sl}, mode="r+", consolidated=False)
+        # status last: a crash before this line leaves the chunk "missing" and it is recomputed
+        self.status[sl] = res.status
+        xr.Dataset({"status": ("point", res.status)}).to_zarr(self.path, region={"point": sl}, mode="r+", consolidated=False)
+        if res.errors:
+            self.record_failures(res)
+            self._write_attrs()
+
+    def _write_attrs(self) -> None:
+        import zarr
+
+        grp = zarr.open_group(str(self.path), mode="r+")
+        grp.attrs.update({**_attrs_json(self.prov), "n_failed": int(self.n_failed),
+                          "failures": json.dumps(self.failures)})
+
+    def finish(self) -> None:
+        self._write_attrs()
+
+    def dataset(self) -> xr.Dataset:
+        self.finish()
+        return xr.open_zarr(self.path, consolidated=False).load()
+
+
+# ----------------------------------------------------------------------------- reshaping
+
+
+def unflatten(ds: xr.Dataset) -> xr.Dataset:
+    """A flat sweep Dataset (dimension ``point``) reshaped on its grid.
+
+    For a product grid the ``point`` dimension becomes one dimension per axis
+    (the axis values as coordinates, with units); a table of points keeps
+    ``point`` with the parameters as coordinates along it.
+    """
+    info = json.loads(ds.attrs["sweep"])
+    grid = info["grid"]
+    if grid["kind"] != "product":
+        return ds
+    names = list(grid["axes"])
+    shape = tuple(len(v) for v in grid["axes"].values())
+    out = xr.Dataset(attrs=ds.attrs)
+    for name in names:
+        vals = np.asarray(grid["axes"][name])
+        out.coords[name] = (name, vals, {"units": grid["units"][name]})
+    for name, c in ds.coords.items():
+        if "point" not in c.dims:
+            out.coords[name] = c
+    for k, v in ds.data_vars.items():
+        rest = v.dims[1:]
+        out[k] = ((*names, *rest), v.values.reshape(shape + v.shape[1:]), v.attrs)
+    return out
+
+
+def open_sweep(path: str | Path, flat: bool = False) -> xr.Dataset:
+    """Open a sweep store written by :func:`sweep` (loaded into memory).
+
+    Parameters
+    ----------
+    path : str or Path
+        The zarr store.
+    flat : bool
+        Keep the flat ``point`` layout of the store (default: reshape on the grid).
+    """
+    ds = xr.open_zarr(Path(path), consolidated=False).load()
+    return ds if flat else unflatten(ds)
+
+
+def sweep_status(path: str | Path) -> dict[str, int]:
+    """Counts of missing, done and failed points in a store."""
+    ds = xr.open_zarr(Path(path), consolidated=False)
+    s = ds["status"].values
+    return {"total": int(s.size), "done": int((s == STATUS_DONE).sum()),
+            "failed": int((s == STATUS_FAILED).sum()), "missing": int((s == STATUS_MISSING).sum())}
+
+
+# ----------------------------------------------------------------------------- the engine
+
+
+def _n_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _default_chunk(product: Product, size: int, n_workers: int) -> int:
+    if product.vectorized:
+        return int(max(1, min(MAX_CHUNK, math.ceil(size / (4 * n_workers)))))
+    return int(max(1, min(MAX_CHUNK_SCALAR, math.ceil(size / (8 * n_workers)))))
+
+
+def _connect(scheduler: Any, n_workers: int | None, timeout: float):
+    """(client, cluster we own or None, description)."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        return scheduler, None, f"client {scheduler.scheduler.address}"
+    if scheduler:
+        try:
+            client = Client(str(scheduler), timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise SweepSpecError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
+        return client, None, str(scheduler)
+    n = n_workers or _n_cores()
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           host="127.0.0.1")
+    return Client(cluster), cluster, f"LocalCluster({n} workers x 1 thread)"
+
+
+def _n_workers(client, timeout: float) -> int:
+    import time
+
+    t0 = time.monotonic()
+    while True:
+        n = len(client.scheduler_info().get("workers", {}))
+        if n or time.monotonic() - t0 > timeout:
+            return max(n, 1)
+        time.sleep(0.1)
+
+
+def sweep(
+    func: Any,
+    grid: Grid | Mapping[str, Any] | None = None,
+    *,
+    points: Any = None,
+    fixed: Mapping[str, Any] | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    scheduler: Any = None,
+    n_workers: int | None = None,
+    chunk_size: int | None = None,
+    vectorized: bool | None = None,
+    progress: bool = True,
+    retries: int = 2,
+    timeout: float = 30.0,
+    **options: Any,
+) -> xr.Dataset:
+    """Evaluate a crescape product over a grid of parameters, serially or on a Dask cluster.
+
+    Parameters
+    ----------
+    func : str, Product or callable
+        A built-in product (``"chain"``, ``"neutrino_spectrum"``, ``"dispersion"``;
+        :data:`PRODUCTS`), a :class:`Product`, or ``func(params) -> {name: value}``.
+    grid : Grid or mapping
+        A :class:`Grid`, or the axes of a product grid ``{name: values}``.
+    points : mapping or Table, optional
+        A table of points instead of ``grid``.
+    fixed : mapping, optional
+        Parameters held fixed (default: the paper's values).
+    out : str or Path, optional
+        Zarr store written chunk by chunk (default: in memory only).
+    resume : bool
+        Continue the sweep stored in ``out``: only missing (or failed) points are computed.
+    scheduler : None, "serial", address or distributed.Client
+        None: ``DASK_SCHEDULER_ADDRESS`` if set, else a LocalCluster sized to the
+        machine (or in-process for vectorised sweeps of at most :data:`SERIAL_BELOW` points).
+    n_workers : int, optional
+        Workers of the LocalCluster (default: the number of cores).
+    chunk_size : int, optional
+        Points per task (default: a few chunks per worker, at most :data:`MAX_CHUNK`).
+    vectorized : bool, optional
+        For a plain callable: it takes whole chunks as arrays.
+    progress : bool
+        Show a progress bar (tqdm) on stderr.
+    retries : int
+        Dask retries of a task that raised (worker deaths are retried by the scheduler).
+    timeout : float
+        Seconds to wait for a scheduler and its workers.
+    **options
+        Options of a named product (e.g. ``outputs=[...]``, ``energy=``, ``E_nu=``).
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per output (with ``units``), ``status`` per point, the axes as
+        coordinates; ``attrs``: ``sweep`` (JSON provenance: product, grid, fixed
+        parameters, chunk size, engine, crescape version, time), ``n_failed`` and
+        ``failures`` (JSON list of index, parameters, error).
+
+    Raises
+    ------
+    SweepSpecError
+        On a bad grid, product, store or scheduler address.
+
+    Warns
+    -----
+    SweepFailureWarning
+        When points failed (their number and the first errors).
+    """
+    from .. import __version__
+
+    product = make_product(func, vectorized, **options)
+    if isinstance(grid, Grid):
+        if points is not None or fixed is not None:
+            raise SweepSpecError("give 'points' and 'fixed' inside the Grid, not beside it")
+        g = grid
+        g_extra = set(g.extra)
+        if not g_extra <= set(product.variables) and g_extra:
+            raise SweepSpecError(f"grid variables {sorted(g_extra)} are not variables of product {product.name!r}")
+        if any(a.name in product.variables for a in g.axes) and not g.extra:
+            g = Grid(**_grid_kwargs(g), extra=product.variables)
+    else:
+        g = Grid(axes=grid, points=points, fixed=fixed, extra=product.variables)
+    if resume and out is None:
+        raise SweepSpecError("resume = True needs out = the store of the interrupted sweep")
+    if resume and not Path(out).exists():
+        raise SweepSpecError(f"out = {str(out)!r} does not exist; nothing to resume")
+    if chunk_size is not None and (not isinstance(chunk_size, int | np.integer) or chunk_size < 1):
+        raise SweepSpecError(f"chunk_size = {chunk_size!r} is not allowed: must be an integer >= 1")
+
+    addr = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if addr is None and product.vectorized and g.size <= SERIAL_BELOW:
+        addr = "serial"
+    stored_chunk = None
+    if resume:
+        stored = xr.open_zarr(Path(out), consolidated=False)
+        stored_chunk = json.loads(stored.attrs.get("sweep", "{}")).get("chunk_size")
+        stored.close()
+    client = cluster = None
+    engine = "serial (in-process)"
+    try:
+        if addr != "serial":
+            client, cluster, engine = _connect(addr, n_workers, timeout)
+            nw = _n_workers(client, timeout)
+        else:
+            nw = 1
+        chunk = int(stored_chunk or chunk_size or _default_chunk(product, g.size, nw))
+        spec = {"format": _FORMAT, "product": product.describe(), "grid": g.to_spec(), "chunk_size": chunk}
+        spec["fingerprint"] = hashlib.sha256(json.dumps(spec, sort_keys=True, default=_plain).encode()).hexdigest()[:16]
+        prov = {"sweep": {**spec, "engine": engine, "crescape_version": __version__,
+                          "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                          "python": platform.python_version(), "numpy": np.__version__,
+                          "host": platform.node(),
+                          "parameters": Parameters.from_flat(g.fixed).as_dict()}}
+        if out is not None:
+            sink: _Sink = _ZarrSink(Path(out), g, product, chunk, prov, resume=resume)
+        else:
+            sink = _MemorySink(g, product, chunk, prov)
+        todo = [(a, min(a + chunk, g.size)) for a in range(0, g.size, chunk)
+                if np.any(sink.status[a:min(a + chunk, g.size)] != STATUS_DONE)]
+        _execute(product, g, todo, sink, client, progress, retries)
+        ds = sink.dataset()
+    finally:
+        if client is not None and cluster is not None:
+            client.close()
+            cluster.close()
+        elif client is not None and not _is_client(scheduler):
+            client.close()
+    ds = unflatten(ds)
+    if sink.n_failed:
+        first = "; ".join(f"point {f['index']} {f['parameters']}: {f['error']}" for f in sink.failures[:3])
+        warnings.warn(f"{sink.n_failed} of {g.size} sweep points failed (status == 2); first: {first}",
+                      SweepFailureWarning, stacklevel=2)
+    return ds
+
+
+def _is_client(obj: Any) -> bool:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(obj, Client)
+
+
+def _grid_kwargs(g: Grid) -> dict[str, Any]:
+    vals = {a.name: (list(a.values) if a.is_choice else a.values * u.Unit(a.unit or "")) for a in g.axes}
+    key = "axes" if g.kind == "product" else "points"
+    return {key: vals, "fixed": {**g.fixed, **g.fixed_extra}}
+
+
+def _execute(product, grid, todo, sink, client, progress, retries) -> None:
+    from tqdm.auto import tqdm
+
+    total = sum(b - a for a, b in todo)
+    bar = tqdm(total=total, unit="pt", disable=not progress, desc=f"sweep {product.name}", leave=False)
+    try:
+        if client is None:
+            for a, b in todo:
+                sink.write(run_chunk(product, grid, a, b))
+                bar.update(b - a)
+            return
+        from distributed import as_completed
+
+        gfut = client.scatter(grid, broadcast=True, hash=False)
+        pfut = client.scatter(product, broadcast=True, hash=False)
+        futures = [client.submit(run_chunk, pfut, gfut, a, b, retries=retries, pure=False,
+                                 key=f"crescape-sweep-{a}-{b}-{os.urandom(4).hex()}") for a, b in todo]
+        span = {f.key: (a, b) for f, (a, b) in zip(futures, todo, strict=True)}
+        for fut in as_completed(futures):
+            a, b = span[fut.key]
+            try:
+                res = fut.result()
+            except Exception as exc:  # the task itself failed after its retries (e.g. KilledWorker)
+                res = ChunkResult(a, b, status=np.full(b - a, STATUS_FAILED, dtype=np.int8),
+                                  errors=[(i, f"{type(exc).__name__}: {exc}") for i in range(a, b)])
+            sink.write(res)
+            fut.release()
+            bar.update(b - a)
+    finally:
+        bar.close()
