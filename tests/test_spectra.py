@@ -131,3 +131,26 @@ def test_bad_options():
         CGMEmission(sigma_model="x")
     with pytest.raises(ParameterError, match="enhancement"):
         CGMEmission(enhancement=-1)
+
+
+def test_igrb_limit_scaling_and_value():
+    """The δ_G at which the CGM γ rays reach the IGRB; the model scales as δ_G^1.5."""
+    from crescape.reproduction.spectra import igrb_limit
+
+    res = igrb_limit(Parameters())
+    d = res["delta_G_exceeds_IGRB"]
+    assert 30 < d < 150
+    assert res["delta_G_exceeds_IGRB_plus_1sigma"] <= d * 1.5
+    # at that δ_G the model equals the IGRB in the limiting band
+    ratios = np.array(res["ratio_model_to_IGRB_at_delta_G_100_per_band"]) * (d / 100) ** 1.5
+    measured = [b not in res["bands_consistent_with_zero_GeV"] for b in
+                [[lo, hi] for lo, hi in zip(*_band_edges(), strict=True)]]
+    assert np.max(ratios[np.array(measured)]) == pytest.approx(1.0, rel=1e-6)
+
+
+def _band_edges():
+    from crescape.data import load
+
+    t = load("fermi_igrb_ackermann2015")
+    t = t[t["model"] == "A"]
+    return u.Quantity(t["E_min"]).to_value(u.GeV), u.Quantity(t["E_max"]).to_value(u.GeV)
