@@ -266,16 +266,38 @@ def sigma_complement(x1, slope=2.0, t_max=np.inf):
     if np.all(slope == 2.0):
         norm = np.where(np.isfinite(t_max), 1.0 - 1.0 / t_max, 1.0)
         x2 = x1 * t_max
-        return x1 * (_H_reg(x1) - _H_reg(x2)) / norm
+        re = (x1 * (_H_reg(x1) - _H_reg(x2))).real / norm
+        return re - 1j * _im_sigma(x1, 2.0, t_max)
     return _complement_quadrature(x1, slope, t_max)
 
 
 def sigma_powerlaw(x1, slope=2.0, t_max=np.inf):
     """σ(k r_L(p_min)) for a power-law CR current, dJ/dp ∝ p^-s above p_min (complex).
 
-    See :func:`sigma_complement` (this is 1 minus it).
+    See :func:`sigma_complement` (this is 1 minus it). For s = 2 σ is computed
+    from H directly, so that Re σ ≈ 1/x1² keeps its relative precision for x1 ≫ 1.
     """
+    slope = np.asarray(slope, dtype=float)
+    if np.all(slope == 2.0):
+        x1 = np.abs(np.asarray(x1, dtype=float))
+        t_max = np.asarray(t_max, dtype=float)
+        norm = np.where(np.isfinite(t_max), 1.0 - 1.0 / t_max, 1.0)
+        re = (x1 * (_H(x1 * t_max) - _H(x1))).real / norm
+        return re + 1j * _im_sigma(x1, 2.0, t_max)
     return 1.0 - sigma_complement(x1, slope, t_max)
+
+
+def _H(y):
+    """H(y) = ∫ K/y² dy itself (not H + 1/y), accurate in relative terms for y ≫ 1."""
+    y = np.abs(np.asarray(y, dtype=float))
+    big = np.isfinite(y) & (y > _LARGE)
+    yb = np.where(big, y, 20.0)
+    inv = 1.0 / yb
+    re_big = -(inv**3) + inv**5 * _poly(_F_LARGE, inv**2)
+    im_big = _IM_H_INF * (1.0 - inv**2) ** 2
+    with np.errstate(divide="ignore"):
+        rest = _H_reg(y) - np.where(np.isfinite(y), 1.0 / np.where(y > 0, y, np.inf), 0.0)
+    return np.where(big, re_big + 1j * im_big, rest)
 
 
 # --- the dispersion relation ---------------------------------------------------------------
@@ -314,20 +336,18 @@ def _complement(x1, slope, t_max):
 def _solve_modes(k, kc, vA2, oms, Omega=None, hall=False, thermal2=0.0):
     """Solve the quadratic dispersion relation for both polarisations.
 
-    ε = +1 (right), -1 (left):
-        ω² + ε ω [hall k (k + ε σ_ε k_c) v_A² + k² v_T²]/Ω_i = k² v_A² - ε k k_c v_A² (1 - σ_ε),
-    σ_R = σ, σ_L = σ*. Returns the root with the larger imaginary part.
+    ε = +1 (right), -1 (left), R_ε = k² v_A² - ε k k_c v_A² (1 - σ_ε), σ_R = σ, σ_L = σ*:
+        ω² + ε ω [hall R_ε + k² v_T²]/Ω_i = R_ε,
+    i.e. ω² = R_ε (1 - ε ω/Ω_i) with the Hall term (cold ions, exact) plus the
+    ion finite-Larmor-radius term (v_T² = k_BT/m_p). Returns the root with the
+    larger imaginary part.
     """
     out = {}
     for name, eps in (("right", 1.0), ("left", -1.0)):
         om_eps = oms if eps > 0 else np.conj(oms)
         rhs = k**2 * vA2 - eps * k * kc * vA2 * om_eps
         if hall or np.any(np.asarray(thermal2) != 0):
-            sig = 1.0 - om_eps
-            A = np.zeros_like(rhs)
-            if hall:
-                A = A + k * (k + eps * sig * kc) * vA2
-            A = eps * (A + k**2 * thermal2) / Omega
+            A = eps * ((rhs if hall else 0.0) + k**2 * thermal2) / Omega
             disc = np.sqrt(A * A + 4.0 * rhs + 0j)
             r1 = 0.5 * (-A + disc)
             r2 = 0.5 * (-A - disc)
@@ -361,7 +381,7 @@ def dispersion_modes(k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True
     cr_response : bool
         Include σ (True) or not (Bell's cold relation with σ = 0).
     hall : bool
-        Include the Hall term (ion inertia, limits γ to ~Ω_i).
+        Include the Hall term (ion inertia; limits γ to Ω_i).
     T : float or array [K]
         Ion temperature for the finite-Larmor-radius term (see
         :mod:`crescape.physics.thermal`); 0 = cold.
@@ -380,9 +400,11 @@ def dispersion_modes(k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True
     Notes
     -----
     Bell (2004), Eqs. 8-13: ω² = k²v_A² ∓ k k_c v_A² (1 - σ), k_c = 4πJ/(cB0)
-    (the paper's k_max, Eq. 5), v_A = B0/√(4πρ). With the Hall term and ion
-    temperature (docs/dispersion.md):
-    ω² ± ω[k(k ± σk_c)v_A² + k² k_BT/m_p]/Ω_i = k²v_A² ∓ k k_c v_A² (1 - σ).
+    (the paper's k_max, Eq. 5), v_A = B0/√(4πρ). With the Hall term (ion
+    inertia and the electron drift that carries the return current) and the ion
+    temperature (docs/dispersion.md), with R_± = k²v_A² ∓ k k_c v_A² (1 - σ):
+    ω² ± ω [R_± + k² k_BT/m_p]/Ω_i = R_±. The Hall term alone limits the
+    growth to γ <= Ω_i.
     """
     k = check_positive("k", k, unit="cm^-1")
     J = check_positive("J", J, unit="statA cm^-2")
