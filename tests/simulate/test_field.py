@@ -63,7 +63,8 @@ def test_larmor_cap_is_eq8():
     bs = saturation.B_sat(E2PHI)
     assert cold.caps(J, RHO, E_J, 1.0, 1.0)["larmor"] == pytest.approx(bs, rel=1e-12)
     assert disp.caps(J, RHO, E_J, 1.0, 1.0)["larmor"] == pytest.approx(
-        dispersion.saturation_field(J, E_J), rel=1e-12)
+        dispersion.saturation_field(J, E_J), rel=1e-12
+    )
     # and the growth rate vanishes there
     B_L = disp.caps(J, RHO, E_J, 1.0, 1.0)["larmor"]
     assert disp.growth_rate(J, RHO, E_J, 1.0001 * B_L) == 0.0

@@ -9,7 +9,9 @@ from crescape.simulate.grid import SpatialGrid, Spherical
 
 def _sod(n, backend="numba", limiter="mc"):
     g = SpatialGrid.uniform(0.0, 1.0, n)
-    s = EulerSolver(g, gamma=1.4, inner="outflow", outer="outflow", backend=backend, limiter=limiter)
+    s = EulerSolver(
+        g, gamma=1.4, inner="outflow", outer="outflow", backend=backend, limiter=limiter
+    )
     x = g.centres
     st = s.state(np.where(x < 0.5, 1.0, 0.125), 0.0, np.where(x < 0.5, 1.0, 0.1))
     while st.t < 0.2:
@@ -47,7 +49,9 @@ def test_reference_and_fast_agree(iso, geom):
     x = g.centres
     out = []
     for be in ("numba", "reference"):
-        s = EulerSolver(g, isothermal=iso, cs_iso=1.0, backend=be, inner="reflecting", outer="outflow")
+        s = EulerSolver(
+            g, isothermal=iso, cs_iso=1.0, backend=be, inner="reflecting", outer="outflow"
+        )
         st = s.state(1 + 0.5 * np.sin(6 * x), 0.1 * np.cos(5 * x), 1 + 0.3 * np.cos(3 * x))
         f = np.random.default_rng(1).normal(size=g.n) * 0.1
         for _ in range(20):
@@ -73,7 +77,9 @@ def test_budgets_close(geom):
         s.step(st, s.max_dt(st, 0.4), f)
     t1 = s.totals(st)
     b = st.budget
-    assert t1["mass"] - t0["mass"] == pytest.approx(b["mass_in"] - b["mass_out"], abs=1e-12 * t0["mass"])
+    assert t1["mass"] - t0["mass"] == pytest.approx(
+        b["mass_in"] - b["mass_out"], abs=1e-12 * t0["mass"]
+    )
     dmom = b["mom_in"] - b["mom_out"] + b["force_momentum"] + b["geometric_momentum"]
     assert t1["momentum"] - t0["momentum"] == pytest.approx(dmom, abs=1e-10 * t0["mass"])
     dE = b["energy_in"] - b["energy_out"] + b["force_work"]

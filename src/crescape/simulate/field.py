@@ -104,10 +104,20 @@ class FieldGrowth:
         E_max/E_J for the dispersion relation.
     """
 
-    def __init__(self, B0, criteria=("larmor",), rate="dispersion", closure="exponential", slope=2.0, t_max=np.inf):
+    def __init__(
+        self,
+        B0,
+        criteria=("larmor",),
+        rate="dispersion",
+        closure="exponential",
+        slope=2.0,
+        t_max=np.inf,
+    ):
         criteria = tuple(criteria)
         if not criteria or any(c not in CRITERIA for c in criteria):
-            raise ValueError(f"criteria = {criteria!r} is not allowed: must be a non-empty subset of {CRITERIA}")
+            raise ValueError(
+                f"criteria = {criteria!r} is not allowed: must be a non-empty subset of {CRITERIA}"
+            )
         if rate not in RATES:
             raise ValueError(f"rate = {rate!r} is not allowed: must be one of {RATES}")
         if closure not in CLOSURES:
@@ -232,8 +242,12 @@ class FieldGrowth:
         return np.maximum(new, 0.0), Fz[0] * dt, Fz[-1] * dt
 
     def attrs(self) -> dict:
-        return {"field_criteria": ",".join(self.criteria), "field_rate": self.rate, "field_closure": self.closure,
-                "field_zeta_c": self.zeta_c}
+        return {
+            "field_criteria": ",".join(self.criteria),
+            "field_rate": self.rate,
+            "field_closure": self.closure,
+            "field_zeta_c": self.zeta_c,
+        }
 
 
 def magnetic_pressure(dB):

@@ -82,12 +82,23 @@ class GasState:
         return self.mom / self.rho
 
     def copy(self) -> GasState:
-        return GasState(self.rho.copy(), self.mom.copy(), self.ener.copy(), self.t, dict(self.budget))
+        return GasState(
+            self.rho.copy(), self.mom.copy(), self.ener.copy(), self.t, dict(self.budget)
+        )
 
 
 GAS_BUDGET_KEYS = (
-    "mass_in", "mass_out", "mom_in", "mom_out", "energy_in", "energy_out",
-    "force_momentum", "force_work", "geometric_momentum", "floor_mass", "floor_energy",
+    "mass_in",
+    "mass_out",
+    "mom_in",
+    "mom_out",
+    "energy_in",
+    "energy_out",
+    "force_momentum",
+    "force_work",
+    "geometric_momentum",
+    "floor_mass",
+    "floor_energy",
 )
 
 
@@ -153,7 +164,9 @@ def _hll_iso_np(rL, uL, rR, uR, cs2):
     return np.where(SL >= 0, FL, np.where(SR <= 0, FR, Fs))
 
 
-def rhs_reference(rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out):
+def rhs_reference(
+    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out
+):
     """dU/dt of the scheme (numpy reference), and the face fluxes.
 
     Parameters
@@ -185,8 +198,18 @@ def rhs_reference(rho, mom, ener, faces, area, volume, force, gamma, isothermal,
         b = (qg[2:] - qg[1:-1]) / (xg[2:] - xg[1:-1])
         s = _limit_np(a, b, limiter)  # slopes for cells -1..n (n+2 values)
         c = qg[1:-1]
-        h_minus = xg[1:-1] - np.concatenate([[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]])[:-1]
-        h_plus = np.concatenate([[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]])[1:] - xg[1:-1]
+        h_minus = (
+            xg[1:-1]
+            - np.concatenate(
+                [[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]]
+            )[:-1]
+        )
+        h_plus = (
+            np.concatenate(
+                [[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]]
+            )[1:]
+            - xg[1:-1]
+        )
         qL = (c + s * h_plus)[:-1]  # left state at faces 0..n
         qR = (c - s * h_minus)[1:]
         prims.append((qL, qR))
@@ -220,7 +243,9 @@ def _limit(a, b, code):
 
 
 @njit(cache=True)
-def _rhs_fast(rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out):
+def _rhs_fast(
+    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out
+):
     n = rho.size
     ng = n + 4
     q = np.empty((3, ng))
@@ -300,7 +325,9 @@ def _rhs_fast(rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2
         ER = pR / (gamma - 1) + 0.5 * rR * uR * uR
         SL = min(uL - aL, uR - aR)
         SR = max(uL + aL, uR + aR)
-        Ss = (pR - pL + rL * uL * (SL - uL) - rR * uR * (SR - uR)) / (rL * (SL - uL) - rR * (SR - uR))
+        Ss = (pR - pL + rL * uL * (SL - uL) - rR * uR * (SR - uR)) / (
+            rL * (SL - uL) - rR * (SR - uR)
+        )
         if SL >= 0:
             F[0, k] = rL * uL
             F[1, k] = rL * uL * uL + pL
@@ -313,21 +340,31 @@ def _rhs_fast(rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2
             fac = rL * (SL - uL) / (SL - Ss)
             F[0, k] = rL * uL + SL * (fac - rL)
             F[1, k] = rL * uL * uL + pL + SL * (fac * Ss - rL * uL)
-            F[2, k] = (EL + pL) * uL + SL * (fac * (EL / rL + (Ss - uL) * (Ss + pL / (rL * (SL - uL)))) - EL)
+            F[2, k] = (EL + pL) * uL + SL * (
+                fac * (EL / rL + (Ss - uL) * (Ss + pL / (rL * (SL - uL)))) - EL
+            )
         else:
             fac = rR * (SR - uR) / (SR - Ss)
             F[0, k] = rR * uR + SR * (fac - rR)
             F[1, k] = rR * uR * uR + pR + SR * (fac * Ss - rR * uR)
-            F[2, k] = (ER + pR) * uR + SR * (fac * (ER / rR + (Ss - uR) * (Ss + pR / (rR * (SR - uR)))) - ER)
+            F[2, k] = (ER + pR) * uR + SR * (
+                fac * (ER / rR + (Ss - uR) * (Ss + pR / (rR * (SR - uR)))) - ER
+            )
     drho = np.empty(n)
     dmom = np.empty(n)
     dener = np.zeros(n)
     for i in range(n):
         iv = 1.0 / volume[i]
         drho[i] = -(area[i + 1] * F[0, i + 1] - area[i] * F[0, i]) * iv
-        dmom[i] = -(area[i + 1] * F[1, i + 1] - area[i] * F[1, i]) * iv + q[2, i + 2] * (area[i + 1] - area[i]) * iv + force[i]
+        dmom[i] = (
+            -(area[i + 1] * F[1, i + 1] - area[i] * F[1, i]) * iv
+            + q[2, i + 2] * (area[i + 1] - area[i]) * iv
+            + force[i]
+        )
         if not isothermal:
-            dener[i] = -(area[i + 1] * F[2, i + 1] - area[i] * F[2, i]) * iv + force[i] * q[1, i + 2]
+            dener[i] = (
+                -(area[i + 1] * F[2, i + 1] - area[i] * F[2, i]) * iv + force[i] * q[1, i + 2]
+            )
     return drho, dmom, dener, F
 
 
@@ -354,17 +391,36 @@ class EulerSolver:
         Floors on density [g cm^-3] and pressure [erg cm^-3]; what they add is counted in the budget.
     """
 
-    def __init__(self, grid, gamma=5.0 / 3.0, isothermal=False, cs_iso=None, limiter="mc", inner="reflecting",
-                 outer="outflow", backend="numba", rho_floor=0.0, p_floor=0.0):
+    def __init__(
+        self,
+        grid,
+        gamma=5.0 / 3.0,
+        isothermal=False,
+        cs_iso=None,
+        limiter="mc",
+        inner="reflecting",
+        outer="outflow",
+        backend="numba",
+        rho_floor=0.0,
+        p_floor=0.0,
+    ):
         if not gamma > 1:
             raise ValueError(f"gamma = {gamma} is not allowed: must be > 1")
         if isothermal and not (cs_iso is not None and cs_iso > 0):
-            raise ValueError(f"cs_iso = {cs_iso} is not allowed for an isothermal gas: must be > 0 cm/s")
-        for name, val, table in (("limiter", limiter, LIMITERS), ("inner", inner, BOUNDARIES), ("outer", outer, BOUNDARIES)):
+            raise ValueError(
+                f"cs_iso = {cs_iso} is not allowed for an isothermal gas: must be > 0 cm/s"
+            )
+        for name, val, table in (
+            ("limiter", limiter, LIMITERS),
+            ("inner", inner, BOUNDARIES),
+            ("outer", outer, BOUNDARIES),
+        ):
             if val not in table:
                 raise ValueError(f"{name} = {val!r} is not allowed: must be one of {tuple(table)}")
         if backend not in ("numba", "reference"):
-            raise ValueError(f"backend = {backend!r} is not allowed: must be 'numba' or 'reference'")
+            raise ValueError(
+                f"backend = {backend!r} is not allowed: must be 'numba' or 'reference'"
+            )
         self.grid = grid
         self.gamma = float(gamma)
         self.isothermal = bool(isothermal)
@@ -408,7 +464,21 @@ class EulerSolver:
         g = self.grid
         lim, bi, bo = self._codes
         fn = _rhs_fast if self.backend == "numba" else rhs_reference
-        return fn(rho, mom, ener, g.faces, g.area, g.volume, force, self.gamma, self.isothermal, self.cs2, lim, bi, bo)
+        return fn(
+            rho,
+            mom,
+            ener,
+            g.faces,
+            g.area,
+            g.volume,
+            force,
+            self.gamma,
+            self.isothermal,
+            self.cs2,
+            lim,
+            bi,
+            bo,
+        )
 
     def _floor(self, rho, mom, ener, budget, w):
         V = self.grid.volume
@@ -434,7 +504,11 @@ class EulerSolver:
         Updates ``s`` in place (and returns it), including the budget.
         """
         g = self.grid
-        f = np.zeros(g.n) if force is None else np.ascontiguousarray(np.broadcast_to(force, g.n), dtype=float)
+        f = (
+            np.zeros(g.n)
+            if force is None
+            else np.ascontiguousarray(np.broadcast_to(force, g.n), dtype=float)
+        )
         b = s.budget
         rho0, mom0, ener0 = s.rho, s.mom, s.ener
         u0 = mom0 / rho0
@@ -460,7 +534,9 @@ class EulerSolver:
         b["energy_out"] += A[-1] * F[2, -1] * dt
         V = g.volume
         b["force_momentum"] += float(np.sum(f * V)) * dt
-        b["force_work"] += float(np.sum(f * 0.5 * (u0 + u1) * V)) * dt if not self.isothermal else 0.0
+        b["force_work"] += (
+            float(np.sum(f * 0.5 * (u0 + u1) * V)) * dt if not self.isothermal else 0.0
+        )
         p0 = rho0 * self.cs2 if self.isothermal else (self.gamma - 1) * (ener0 - 0.5 * rho0 * u0**2)
         p1 = rho1 * self.cs2 if self.isothermal else (self.gamma - 1) * (ener1 - 0.5 * rho1 * u1**2)
         b["geometric_momentum"] += float(np.sum(0.5 * (p0 + p1) * np.diff(A))) * dt
@@ -471,13 +547,22 @@ class EulerSolver:
     def totals(self, s: GasState) -> dict:
         """Mass, momentum and energy in the domain (Σ q V)."""
         V = self.grid.volume
-        return {"mass": float(np.sum(s.rho * V)), "momentum": float(np.sum(s.mom * V)),
-                "energy": float(np.sum(s.ener * V))}
+        return {
+            "mass": float(np.sum(s.rho * V)),
+            "momentum": float(np.sum(s.mom * V)),
+            "energy": float(np.sum(s.ener * V)),
+        }
 
     def attrs(self) -> dict:
-        return {"gas_gamma": self.gamma, "gas_isothermal": int(self.isothermal), "gas_limiter": self.limiter,
-                "gas_riemann": "hll" if self.isothermal else "hllc", "gas_time_integrator": "ssp_rk2",
-                "gas_inner": self.inner, "gas_outer": self.outer}
+        return {
+            "gas_gamma": self.gamma,
+            "gas_isothermal": int(self.isothermal),
+            "gas_limiter": self.limiter,
+            "gas_riemann": "hll" if self.isothermal else "hllc",
+            "gas_time_integrator": "ssp_rk2",
+            "gas_inner": self.inner,
+            "gas_outer": self.outer,
+        }
 
 
 # --------------------------------------------------------------------------- exact Riemann solution

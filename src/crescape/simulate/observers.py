@@ -295,6 +295,3 @@ def write_netcdf(ds, path) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-

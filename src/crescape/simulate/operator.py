@@ -165,10 +165,18 @@ class TransportOperator:
         return -self.grid.divergence(u) / 3.0
 
     # ------------------------------------------------------------------ sub-steps
+    def _inject_by_advection(self, u) -> bool:
+        """A prescribed inner flux enters with the advection sub-steps when u > 0 on the inner
+        face (so that the split scheme keeps the steady state n = φ/u exactly), otherwise
+        with the diffusion step."""
+        return self.bc_in == 0 and u[0] > 0
+
     def advect(self, g, u, t, dt, budget):
         """Explicit advection in z then in ln p over dt; updates ``budget``; returns g."""
         G, K = self.grid, self.kernels
-        _, g_in, g_out = self.boundary_values(t)
+        F_in, g_in, g_out = self.boundary_values(t)
+        if not self._inject_by_advection(u):
+            F_in = np.zeros_like(F_in)
         g, n_in, n_out = K.advect_z(
             g,
             u,
@@ -177,6 +185,7 @@ class TransportOperator:
             G.dz,
             dt,
             self.bc_in,
+            F_in,
             g_in,
             self.bc_out,
             g_out,
@@ -199,10 +208,12 @@ class TransportOperator:
             budget["p_high_out"] += n_hi * dy
         return g
 
-    def diffuse(self, g, D, Q, t_mid, dt, theta, budget):
-        """Implicit θ-scheme diffusion plus source and inner flux over dt; updates ``budget``."""
+    def diffuse(self, g, D, u, Q, t_mid, dt, theta, budget):
+        """Implicit θ-scheme diffusion plus source (and inner flux if u ≤ 0 there) over dt."""
         G = self.grid
         F_in, g_in, g_out = self.boundary_values(t_mid)
+        if self._inject_by_advection(u):
+            F_in = np.zeros_like(F_in)
         g, n_in, n_out, n_src = self.kernels.diffuse(
             g,
             D,

@@ -11,7 +11,7 @@ tridiagonal system per momentum bin. Strang splitting is second order in Δt
 
 Stability and positivity limits on Δt (all checked every step; the smallest wins):
 
-* advection in z: (Δt/2) max_i [A_{i+1/2} u⁺_{i+1/2} + A_{i−1/2} u⁻_{i−1/2}]/V_i ≤ C_adv;
+* advection in z: (Δt/2) max_i (u⁺_{i+1/2} + u⁻_{i−1/2})/Δz_i ≤ C_adv;
 * advection in ln p: (Δt/2) max_i |ẏ_i|/Δy ≤ C_adv, with ẏ = −∇·u/3;
 * explicit part of the θ-scheme (positivity, θ < 1 only):
   Δt (1 − θ)(T_{i−1/2} + T_{i+1/2})/V_i ≤ 1, with T = A D_eff/h on the state
@@ -56,7 +56,7 @@ class Stepper:
         operator,
         state: State,
         theta: float = 0.5,
-        cfl: float = 0.9,
+        cfl: float = 0.5,
         light_cfl: float = 1.0,
         dt_max: float = math.inf,
         positivity: bool = True,
@@ -124,7 +124,7 @@ class Stepper:
         D, u, Q = op.coefficients(t_mid)
         g = s.g
         g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)
-        g = op.diffuse(g, D, Q, t_mid, dt, self.theta, s.budget)
+        g = op.diffuse(g, D, u, Q, t_mid, dt, self.theta, s.budget)
         g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)
         s.g = g
         s.t = s.t + dt
