@@ -48,13 +48,17 @@ def main():
 
         model = naima.models.ExponentialCutoffPowerLaw(amp / u.erg, 1 * u.TeV, 2.0, 1 * u.PeV)
         Eq = E / C.GeV * u.GeV
-        # a new object per run: naima memoizes spectra per instance
-        t_k, fk = _best(lambda: PionDecayKelner06(model, nh=1 / u.cm**3).flux(Eq, distance=0), 2)
+        # naima memoizes spectra: switch the cache off so that each run computes
+        def fresh(cls, **kw):
+            obj = cls(model, nh=1 / u.cm**3, **kw)
+            obj._memoize = False
+            model._memoize = False
+            return obj
+
+        t_k, fk = _best(lambda: fresh(PionDecayKelner06).flux(Eq, distance=0), 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t_pd, fpd = _best(
-                lambda: PionDecay(model, nh=1 / u.cm**3, nuclear_enhancement=False).flux(Eq, distance=0), 2
-            )
+            t_pd, fpd = _best(lambda: fresh(PionDecay, nuclear_enhancement=False).flux(Eq, distance=0), 2)
         gk = pp.emissivity(E, J, 1.0, "gamma", E_p_max, sigma_model="Kafexhiu14")
         rk = g / fk.to_value(1 / (u.s * u.erg))
         rpd = gk / fpd.to_value(1 / (u.s * u.erg))
