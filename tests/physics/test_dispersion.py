@@ -48,7 +48,7 @@ def sigma_quad(x1: float, s: float, t_max: float = np.inf) -> complex:
     t_res = 1.0 / x1
     brk = [1.0] + ([t_res] if 1.0 < t_res < t_max else []) + [t_max]
     re = im = 0.0
-    for a, b in zip(brk[:-1], brk[1:]):
+    for a, b in zip(brk[:-1], brk[1:], strict=True):
         if np.isinf(b):
             mid = max(4.0 * a, 4.0 * t_res)
             re += quad(re_f, a, mid, limit=400, epsabs=0, epsrel=1e-11)[0]
