@@ -196,7 +196,10 @@ def _parse_axis(name: str, raw: Any, extra: Mapping[str, Spec]) -> Axis:
         raise SweepSpecError(f"axis {name!r} is empty: give at least one value")
     if spec.choices:
         for v in vals:
-            parse_value(spec, v)
+            try:
+                parse_value(spec, v)
+            except ParameterError as exc:
+                raise SweepSpecError(f"axis {name!r}: {exc}") from None
         return Axis(spec.name, np.array([str(v) for v in vals], dtype=object), "")
     try:
         if isinstance(vals, u.Quantity) or all(not isinstance(v, str | u.Quantity) for v in vals):
@@ -401,7 +404,7 @@ class ChainProduct(Product):
 
         energy = variables.get("energy", self.energy)
         m = EscapeModel.from_params(params, energy=np.broadcast_to(energy, (n,)) * u.GeV)
-        return {q: np.broadcast_to(m[q], (n,)) for q in self.outputs}
+        return {q: np.broadcast_to(m[q], (n,), subok=True) for q in self.outputs}
 
     def output_attrs(self, name):
         from ..model import QUANTITIES
@@ -449,7 +452,7 @@ class NeutrinoSpectrumProduct(Product):
 
             p2 = params.replace(**{k: v[:, None] for k, v in _array_params(params).items()})
             val = neutrino_E2_flux(p2, E[None, :], convention=self.convention)
-            return {"E2_flux": np.broadcast_to(val, (n, E.size))}
+            return {"E2_flux": np.broadcast_to(val, (n, E.size), subok=True)}
         from ..spectra import CGMEmission
 
         return {"E2_flux": CGMEmission(params).sed(E, species=self.species)[None, :]}
@@ -966,11 +969,14 @@ def sweep(
         Zarr store written chunk by chunk (default: in memory only).
     resume : bool
         Continue the sweep stored in ``out``: only missing (or failed) points are computed.
-    scheduler : None, "serial", address or distributed.Client
+    scheduler : None, "local", "serial", address or distributed.Client
         None: ``DASK_SCHEDULER_ADDRESS`` if set, else a LocalCluster sized to the
-        machine (or in-process for vectorised sweeps of at most :data:`SERIAL_BELOW` points).
+        machine (but in-process for a vectorised sweep of at most :data:`SERIAL_BELOW`
+        points when ``n_workers`` is not given). "local": always a LocalCluster.
+        "serial": in this process, without Dask.
     n_workers : int, optional
-        Workers of the LocalCluster (default: the number of cores).
+        Workers of the LocalCluster (default: the number of cores); giving it
+        asks for a LocalCluster even for a small sweep.
     chunk_size : int, optional
         Points per task (default: a few chunks per worker, at most :data:`MAX_CHUNK`).
     vectorized : bool, optional
@@ -1024,8 +1030,10 @@ def sweep(
         raise SweepSpecError(f"chunk_size = {chunk_size!r} is not allowed: must be an integer >= 1")
 
     addr = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER_ADDRESS") or None
-    if addr is None and product.vectorized and g.size <= SERIAL_BELOW:
+    if addr is None and n_workers is None and product.vectorized and g.size <= SERIAL_BELOW:
         addr = "serial"
+    if addr == "local":
+        addr = None
     stored_chunk = None
     if resume:
         stored = xr.open_zarr(Path(out), consolidated=False)
