@@ -30,14 +30,18 @@ import numpy as np
 from .. import constants as C
 from ..params import ParameterError
 from ..units import to_cgs
+from . import escape, saturation
 from .dispersion import (
     _current_cgs,
     _field_cgs,
+    _golden_max,
     check_positive,
     critical_kc_rL,
     dispersion_modes,
+    fastest_growth,
+    saturation_field,
 )
-from .instability import B_star_paper, gamma_max_cold, k_max_paper
+from .instability import B_star_paper, gamma_max_cold, gamma_max_paper, gas_density, k_max_paper
 
 __all__ = [
     "ion_cyclotron_frequency",
@@ -48,8 +52,10 @@ __all__ = [
     "B_star",
     "warm_growth_max",
     "warm_dispersion",
+    "warm_fastest_growth",
     "REGIMES",
     "regimes",
+    "linear_summary",
 ]
 
 
@@ -272,4 +278,114 @@ def regimes(J, B0, rho, T, E, slope=2.0):
         "gamma_warm": g_w * kc * vA,
         "warm_reduction": 2.0 * g_w,
         "regime": code,
+    }
+
+
+def warm_fastest_growth(J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr_response=True, n_grid=400):
+    """Fastest growth of the full relation (CR response, Hall term, ion temperature), right-hand mode.
+
+    Parameters
+    ----------
+    J [statA cm^-2], B0 [G], rho [g cm^-3], E [erg], T [K] : float or array
+    slope : float or None
+    E_max : float [erg]
+    hall, cr_response : bool
+    n_grid : int
+        Coarse grid points in ln(k/k_c) before a golden-section refinement.
+
+    Returns
+    -------
+    (k_fastest [cm^-1], gamma_max [s^-1], omega_r [s^-1]) : arrays
+        The wavenumber and growth rate of the fastest mode and its real
+        frequency (zero for a purely growing mode).
+    """
+    J, B0, rho, E, T = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (J, B0, rho, E, T)))
+    kc = k_max_paper(check_positive("J", J), check_positive("B0", B0))
+    zeta = kc * check_positive("E", E) / (C.e * B0)
+    lz = np.log(np.maximum(zeta, 1e-300))
+    lo = np.minimum(np.log(0.05) - 2.0 * lz, np.log(1e-8))
+    hi = np.maximum(np.log(2.0), np.log(10.0) - lz)
+    u_ = np.linspace(0.0, 1.0, n_grid)
+    grid = lo[..., None] + u_ * (hi - lo)[..., None]
+
+    def growth(lq, expand=False):
+        ax = (lambda a: a[..., None]) if expand else (lambda a: a)
+        w = dispersion_modes(np.exp(lq) * ax(kc), ax(J), ax(B0), ax(rho), ax(E), slope=slope, E_max=E_max,
+                             cr_response=cr_response, hall=hall, T=ax(T))["right"]
+        return w
+
+    g = growth(grid, expand=True).imag
+    i = np.argmax(g, axis=-1)
+    a = np.take_along_axis(grid, np.clip(i - 1, 0, n_grid - 1)[..., None], -1)[..., 0]
+    b = np.take_along_axis(grid, np.clip(i + 1, 0, n_grid - 1)[..., None], -1)[..., 0]
+    lq, gmax = _golden_max(lambda x: growth(x).imag, a, b)
+    w = growth(lq)
+    return np.exp(lq) * kc, gmax, w.real
+
+
+def linear_summary(params, E):
+    """The linear theory at one parameter set and CR energy: every number the CLI prints.
+
+    Parameters
+    ----------
+    params : crescape.params.Parameters
+        Scalar parameters (the Galaxy sets J(>E) through Eqs. 1-3, the CGM sets ρ, T, B0).
+    E : float [erg]
+        Energy of the lowest-energy current-carrying CRs.
+
+    Returns
+    -------
+    dict
+        name → (value, unit, meaning) with the paper's Eqs. (5), (7), (8) and B_*
+        beside the exact linear theory (docs/dispersion.md).
+    """
+    g, m = params.galaxy.cgs, params.cgm.cgs
+    E = float(check_positive("energy", E, unit="erg"))
+    J = float(escape.current_above(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
+    if not J > 0:
+        raise ParameterError(
+            f"energy = {E / C.GeV:g} GeV is not allowed: no current above it (must be below E_max = "
+            f"{g.E_max / C.GeV:g} GeV)"
+        )
+    E2phi = float(escape.escape_energy_flux(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
+    rho = float(gas_density(m.delta_G, m.Omega_b_h2, m.rho_cr_h2))
+    B0, T = float(m.B0), float(m.T)
+    slope = float(g.slope)
+    E_max = float(g.E_max) if g.cutoff == "sharp" else np.inf
+    cold = fastest_growth(J, B0, rho, E, slope, E_max)
+    reg = regimes(J, B0, rho, T, E, slope)
+    k_w, g_w, w_r = warm_fastest_growth(J, B0, rho, E, T, slope, E_max)
+    B_lin = float(saturation_field(J, E, slope, E_max))
+    B_eq8 = float(saturation.B_sat(E2phi))
+    code = int(reg["regime"])
+    f = float
+    return {
+        "energy": (E / C.GeV, "GeV", "energy of the lowest-energy current-carrying CRs"),
+        "current": (J, "statA cm^-2", "J(>E), Eq. (3) integrated"),
+        "rho": (rho, "g cm^-3", "gas density delta_G Omega_b rho_cr"),
+        "k_c": (f(cold["k_c"]), "cm^-1", "4 pi J/(c B0): the paper's k_max (Eq. 5), Bell's band edge"),
+        "gamma_paper": (f(gamma_max_paper(J, rho)), "s^-1", "k_max v_A (Eq. 7)"),
+        "kc_rL": (f(cold["kc_rL"]), "", "k_c r_L(E): distance above threshold"),
+        "kc_rL_threshold": (f(reg["zeta_c"]), "", "k_c r_L below which the nonresonant branch vanishes"),
+        "driven": (bool(cold["driven"]), "", "a nonresonant branch exists"),
+        "k_fastest": (f(cold["k_fastest"]), "cm^-1", "fastest-growing k, cold relation with CR response"),
+        "gamma_max": (f(cold["gamma_max"]), "s^-1", "its growth rate"),
+        "k_fastest_over_eq5": (f(cold["k_over_paper"]), "", "k_fastest / k_max(Eq. 5)"),
+        "gamma_max_over_eq7": (f(cold["gamma_over_paper"]), "", "gamma_max / gamma_max(Eq. 7)"),
+        "k_band_lo": (f(cold["k_band_lo"]), "cm^-1", "lower edge of the nonresonant band (Re w^2 < 0)"),
+        "k_band_hi": (f(cold["k_band_hi"]), "cm^-1", "upper edge of the nonresonant band"),
+        "k_fastest_full": (f(k_w), "cm^-1", "fastest k with Hall term and ion temperature"),
+        "gamma_max_full": (f(g_w), "s^-1", "its growth rate"),
+        "omega_r_full": (f(w_r), "s^-1", "its real frequency"),
+        "tau": (f(reg["tau"]), "", "thermal parameter k_c k_B T/(m_p Omega_i v_A); > 1: thermal"),
+        "thermal_ratio_paper": (f(reg["thermal_ratio_paper"]), "", "k_max^2 v_th^2/(Omega_i gamma_max), paper"),
+        "B_star_paper": (f(B_star_paper(C.e * E2phi / E, rho, T)), "G",
+                         "the paper's B_* (text after Eq. 7), with J = eE phi"),
+        "B_star": (f(B_star(J, rho, T)), "G", "field where tau = 1 (thermal term = gamma at k_c/2)"),
+        "gamma_over_Omega": (f(reg["gamma_over_Omega"]), "", "k_c v_A/(2 Omega_i); << 1 for magnetised ions"),
+        "k_ri": (f(reg["k_ri"]), "", "k r_i at the fastest warm mode; < 1 for the FLR expansion"),
+        "B_sat_eq8": (B_eq8, "G", "Eq. (8)"),
+        "B_sat_linear": (B_lin, "G", "field at which k_c r_L falls to the threshold"),
+        "B_sat_ratio": (B_lin / B_eq8, "", "B_sat_linear / B_sat(Eq. 8)"),
+        "regime": (code, "", REGIMES[code]),
     }

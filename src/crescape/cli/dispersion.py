@@ -1,0 +1,52 @@
+"""``crescape dispersion``: the linear theory of the nonresonant instability at one parameter set."""
+
+from __future__ import annotations
+
+import argparse
+
+import astropy.units as u
+import numpy as np
+
+from ..params import Spec, parse_value
+from ..physics.thermal import linear_summary
+from ._common import add_param_args, params_from_args, print_json
+
+#: the extra ``--set`` key of this command
+ENERGY = Spec("energy", "evaluation", u.GeV, u.erg, 1.0, 0.0, np.inf, True, False,
+              "energy of the lowest-energy current-carrying CRs")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "dispersion",
+        help="linear theory of the nonresonant instability: growth, band, regime",
+        description="Solve Bell's dispersion relation with the CR response for the current J(>E) "
+        "of the escaping CRs and print the fastest growth, its wavenumber, the unstable band, "
+        "the thermal and validity conditions and the regime, beside the paper's Eqs. (5), (7), (8). "
+        "--set energy=... sets E, the energy of the lowest-energy current-carrying CRs "
+        "(default 1 GeV).",
+    )
+    add_param_args(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    params, extra = params_from_args(args, {"energy": ENERGY.default})
+    E = parse_value(ENERGY, extra["energy"]).to_value(u.erg)
+    if np.ndim(E):
+        E = float(np.ravel(E)[0]) if np.size(E) == 1 else E
+    table = linear_summary(params, float(E))
+    if args.json:
+        print_json({
+            "parameters": params.as_dict(),
+            "quantities": {k: {"value": v, "unit": unit, "meaning": doc} for k, (v, unit, doc) in table.items()},
+        })
+        return 0
+    print("crescape dispersion: Bell (2004) dispersion relation with the CR response "
+          f"(E = {table['energy'][0]:g} GeV)")
+    print(f"{'quantity':<22} {'value':>12}  {'unit':<12} meaning")
+    print("-" * 96)
+    for name, (value, unit, doc) in table.items():
+        shown = f"{value!s:>12}" if isinstance(value, bool | int | np.bool_) else f"{value:12.4g}"
+        print(f"{name:<22} {shown}  {unit:<12} {doc}")
+    return 0
