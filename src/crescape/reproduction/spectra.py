@@ -99,8 +99,9 @@ def comparison_numbers(params: Parameters) -> dict:
         "delta_B_G": m.delta_B,
         "sigma_inel_KAB06_mb_at_100TeV_1PeV": [float(pp.sigma_inel(100 * C.TeV) / C.mb),
                                                 float(pp.sigma_inel(C.PeV) / C.mb)],
-        "delta_G_for_full_all_flavour_to_equal_eq17_at_10TeV_with_paper_norm_5e-12":
-            float((5e-12 / (full_all[i10] / 100**1.5)) ** (2 / 3) * 1.0),
+        # the δ_G at which the full all-flavour flux equals Eq. (17) at the paper's δ_G = 100
+        "delta_G_equivalent_to_paper_100_all_flavour": float(100.0 * (full_all[i10] / eq17[i10]) ** (-2 / 3)),
+        "delta_G_equivalent_to_paper_100_per_flavour": float(100.0 * (full_mu[i10] / eq17[i10]) ** (-2 / 3)),
     }
 
 
