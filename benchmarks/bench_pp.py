@@ -33,13 +33,17 @@ def main():
     J, E_p_max = pp.power_law_protons(amp, 2.0, C.PeV, "exponential")
 
     def ours():
-        return (pp.emissivity(E, J, 1.0, "gamma", E_p_max),
-                pp.emissivity(E, J, 1.0, "nu_mu", E_p_max),
-                pp.emissivity(E, J, 1.0, "nu_e", E_p_max))
+        return (
+            pp.emissivity(E, J, 1.0, "gamma", E_p_max),
+            pp.emissivity(E, J, 1.0, "nu_mu", E_p_max),
+            pp.emissivity(E, J, 1.0, "nu_e", E_p_max),
+        )
 
     t_ours, (g, nm, ne) = _best(ours, 10)
     t_g, _ = _best(lambda: pp.emissivity(E, J, 1.0, "gamma", E_p_max), 10)
-    print(f"crescape KAB06 ν_μ + ν_e + γ, 200 energies: {t_ours * 1e3:8.2f} ms   (γ alone {t_g * 1e3:.2f} ms)")
+    print(
+        f"crescape KAB06 ν_μ + ν_e + γ, 200 energies: {t_ours * 1e3:8.2f} ms   (γ alone {t_g * 1e3:.2f} ms)"
+    )
     rows = []
     try:
         import astropy.units as u
@@ -48,6 +52,7 @@ def main():
 
         model = naima.models.ExponentialCutoffPowerLaw(amp / u.erg, 1 * u.TeV, 2.0, 1 * u.PeV)
         Eq = E / C.GeV * u.GeV
+
         # naima memoizes spectra: switch the cache off so that each run computes
         def fresh(cls, **kw):
             obj = cls(model, nh=1 / u.cm**3, **kw)
@@ -58,7 +63,9 @@ def main():
         t_k, fk = _best(lambda: fresh(PionDecayKelner06).flux(Eq, distance=0), 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t_pd, fpd = _best(lambda: fresh(PionDecay, nuclear_enhancement=False).flux(Eq, distance=0), 2)
+            t_pd, fpd = _best(
+                lambda: fresh(PionDecay, nuclear_enhancement=False).flux(Eq, distance=0), 2
+            )
         gk = pp.emissivity(E, J, 1.0, "gamma", E_p_max, sigma_model="Kafexhiu14")
         rk = g / fk.to_value(1 / (u.s * u.erg))
         rpd = gk / fpd.to_value(1 / (u.s * u.erg))
@@ -74,23 +81,40 @@ def main():
         def aaf():
             prim = J(Ep * C.GeV) * C.GeV
             out = {}
-            for key, names in (("gamma", ("gam",)), ("nu_mu", ("nu_mu", "anu_mu")), ("nu_e", ("nu_e", "anu_e"))):
+            for key, names in (
+                ("gamma", ("gam",)),
+                ("nu_mu", ("nu_mu", "anu_mu")),
+                ("nu_e", ("nu_e", "anu_e")),
+            ):
                 tot = 0.0
                 for n in names:
-                    cs, e1, e2 = aafragpy.get_cross_section(n, "p-p", E_primaries=Ep, E_secondaries=E / C.GeV)
+                    cs, e1, e2 = aafragpy.get_cross_section(
+                        n, "p-p", E_primaries=Ep, E_secondaries=E / C.GeV
+                    )
                     tot = tot + aafragpy.get_spectrum(e1, e2, cs, prim)
                 out[key] = tot * C.c * C.mb / C.GeV
             return out
 
         t_a, fa = _best(aaf, 2)
         sel = (E >= C.TeV) & (E <= 100 * C.TeV)  # below the 1 PeV proton cutoff
-        rows.append(("aafragpy ν_μ+ν_e+γ (1-100 TeV ratios, ν_μ)", t_a, t_a / t_ours, (nm / fa["nu_mu"])[sel]))
+        rows.append(
+            (
+                "aafragpy ν_μ+ν_e+γ (1-100 TeV ratios, ν_μ)",
+                t_a,
+                t_a / t_ours,
+                (nm / fa["nu_mu"])[sel],
+            )
+        )
         rows.append(("aafragpy (ν_e ratios)", t_a, t_a / t_ours, (ne / fa["nu_e"])[sel]))
         rows.append(("aafragpy (γ ratios)", t_a, t_a / t_ours, (g / fa["gamma"])[sel]))
     except ImportError:
         print("aafragpy not installed: skipped")
-    print("'slower by': baseline time / crescape time for the same species (γ for naima, ν_μ+ν_e+γ for aafragpy)")
-    print(f"{'baseline':<48} {'time [ms]':>10} {'slower by':>10}   crescape/baseline spectrum ratio (min-max)")
+    print(
+        "'slower by': baseline time / crescape time for the same species (γ for naima, ν_μ+ν_e+γ for aafragpy)"
+    )
+    print(
+        f"{'baseline':<48} {'time [ms]':>10} {'slower by':>10}   crescape/baseline spectrum ratio (min-max)"
+    )
     for name, t, speed, r in rows:
         r = np.asarray(r)
         r = r[np.isfinite(r) & (r > 0)]

@@ -60,9 +60,12 @@ def test_vs_paper_eq16_yield(model):
     full = model.sed(E, "nu_all").to_value("erg / (cm2 s sr)")
     E2phi = p.L_CR / (2 * np.pi * p.R_d**2 * energy_norm(p.slope, p.E_min, p.E_max))
     from crescape.physics import pp
+
     Ep = 10 * E.to_value(u.erg)
     Z = pp.energy_fraction(Ep, "nu_e") + pp.energy_fraction(Ep, "nu_mu")
-    eq16 = emission.neutrino_E2_flux_eq16(E2phi, model.v_A, model.n_target, p.R_d, 1.0, pp.sigma_inel(Ep), Z)
+    eq16 = emission.neutrino_E2_flux_eq16(
+        E2phi, model.v_A, model.n_target, p.R_d, 1.0, pp.sigma_inel(Ep), Z
+    )
     eq16 *= model.paper_geometry_ratio()
     assert full / eq16 == pytest.approx(1.0, rel=0.15)
 
@@ -143,8 +146,10 @@ def test_igrb_limit_scaling_and_value():
     assert res["delta_G_exceeds_IGRB_plus_1sigma"] <= d * 1.5
     # at that δ_G the model equals the IGRB in the limiting band
     ratios = np.array(res["ratio_model_to_IGRB_at_delta_G_100_per_band"]) * (d / 100) ** 1.5
-    measured = [b not in res["bands_consistent_with_zero_GeV"] for b in
-                [[lo, hi] for lo, hi in zip(*_band_edges(), strict=True)]]
+    measured = [
+        b not in res["bands_consistent_with_zero_GeV"]
+        for b in [[lo, hi] for lo, hi in zip(*_band_edges(), strict=True)]
+    ]
     assert np.max(ratios[np.array(measured)]) == pytest.approx(1.0, rel=1e-6)
 
 

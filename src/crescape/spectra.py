@@ -82,14 +82,26 @@ class CGMEmission:
         ν_e and ν_μ spectra of pion decay are oscillated as they are.
     """
 
-    def __init__(self, params: Parameters | None = None, *, sigma_model: str = "KAB06",
-                 target: str = "paper", enhancement: float = 1.0, R_out: Any = None,
-                 R_sun: Any = cgm_source.R_SUN * u.cm, E_ref: Any = 1.0 * u.GeV):
+    def __init__(
+        self,
+        params: Parameters | None = None,
+        *,
+        sigma_model: str = "KAB06",
+        target: str = "paper",
+        enhancement: float = 1.0,
+        R_out: Any = None,
+        R_sun: Any = cgm_source.R_SUN * u.cm,
+        E_ref: Any = 1.0 * u.GeV,
+    ):
         self.params = params if params is not None else Parameters()
         if sigma_model not in ("KAB06", "Kafexhiu14"):
-            raise ParameterError(f"sigma_model = {sigma_model!r} is not allowed: must be 'KAB06' or 'Kafexhiu14'")
+            raise ParameterError(
+                f"sigma_model = {sigma_model!r} is not allowed: must be 'KAB06' or 'Kafexhiu14'"
+            )
         if not (np.isfinite(enhancement) and 0.5 <= enhancement <= 5):
-            raise ParameterError(f"enhancement = {enhancement} is not allowed: must be a finite value >= 0.5 and <= 5")
+            raise ParameterError(
+                f"enhancement = {enhancement} is not allowed: must be a finite value >= 0.5 and <= 5"
+            )
         self.sigma_model = sigma_model
         self.enhancement = float(enhancement)
         p = self.params.cgs
@@ -97,10 +109,14 @@ class CGMEmission:
             if np.ndim(getattr(p, name)) != 0:
                 raise ParameterError(f"{name} must be a scalar for CGMEmission (got an array)")
         self.rho = float(gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2))
-        self.n_target = float(cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, target))
+        self.n_target = float(
+            cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, target)
+        )
         self.E_ref = float(_energy(E_ref, "E_ref"))
         R_out_cgs = None if R_out is None else float(u.Quantity(R_out, u.kpc).to_value(u.cm))
-        self.geometry = cgm_source.HaloGeometry(float(p.R_d), R_out_cgs, float(u.Quantity(R_sun).to_value(u.cm)))
+        self.geometry = cgm_source.HaloGeometry(
+            float(p.R_d), R_out_cgs, float(u.Quantity(R_sun).to_value(u.cm))
+        )
         self._spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
         self.E_p_max = p.E_max if p.cutoff == "sharp" else 60.0 * p.E_max
 
@@ -125,8 +141,15 @@ class CGMEmission:
 
     # --- production ------------------------------------------------------------------------
     def _q(self, E, species):
-        return pp.emissivity(E, self._J, self.n_target, species, self.E_p_max, self.sigma_model,
-                             enhancement=self.enhancement)
+        return pp.emissivity(
+            E,
+            self._J,
+            self.n_target,
+            species,
+            self.E_p_max,
+            self.sigma_model,
+            enhancement=self.enhancement,
+        )
 
     def emissivity(self, E, species="gamma") -> u.Quantity:
         """Production rate per volume in the inner region [1/(GeV cm3 s)] (KAB06 Eqs. 71, 78).
@@ -134,7 +157,9 @@ class CGMEmission:
         ``species``: 'gamma', 'e' (e⁺ + e⁻), 'nu_e', 'nu_mu' (ν + ν̄, at the source).
         """
         if species not in ("gamma", "e", "nu_e", "nu_mu"):
-            raise ParameterError(f"species = {species!r} is not allowed: must be one of 'gamma', 'e', 'nu_e', 'nu_mu'")
+            raise ParameterError(
+                f"species = {species!r} is not allowed: must be one of 'gamma', 'e', 'nu_e', 'nu_mu'"
+            )
         return u.Quantity(self._q(_energy(E), species), "1 / (erg cm3 s)").to("1 / (GeV cm3 s)")
 
     @cached_property
@@ -160,9 +185,13 @@ class CGMEmission:
             kappa = gamma_absorption.absorption_coefficient(E)
             return cgm_source.sky_averaged_intensity(self._q(E, "gamma"), self.geometry, kappa)
         if species == "e":
-            raise ParameterError("species = 'e' has no intensity at Earth (electrons stay in the CGM): "
-                                 "use emissivity(E, 'e') or electron_density(E)")
-        raise ParameterError(f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES_AT_EARTH)}")
+            raise ParameterError(
+                "species = 'e' has no intensity at Earth (electrons stay in the CGM): "
+                "use emissivity(E, 'e') or electron_density(E)"
+            )
+        raise ParameterError(
+            f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES_AT_EARTH)}"
+        )
 
     def spectrum(self, E, species="nu_all") -> u.Quantity:
         """Sky-averaged intensity dN/dE at Earth [1/(GeV cm2 s sr)].
@@ -198,15 +227,18 @@ class CGMEmission:
         lnE = np.linspace(np.log(E_lo), np.log(E_hi), 160)
         Eg = np.exp(lnE)
         # K(E) = ∫_E Q dE' once; N = K/b(E, B)
-        K = synchrotron.steady_state(Eg, lambda x: self._q(x, "e"), 0.0, E_hi, u_rad=1.0) * \
-            synchrotron.energy_loss_rate(Eg, 0.0, 1.0)
+        K = synchrotron.steady_state(
+            Eg, lambda x: self._q(x, "e"), 0.0, E_hi, u_rad=1.0
+        ) * synchrotron.energy_loss_rate(Eg, 0.0, 1.0)
         f_min = float(self.geometry.profile(self.geometry.R_out))
         Bs = self.delta_B * np.sqrt(np.geomspace(max(f_min, 1e-12), 1.0, nB))
         j = np.empty((nB, np.size(nu)))
         for i, B in enumerate(Bs):
+
             def N(E, B=B):
                 Kint = np.exp(np.interp(np.log(E), lnE, np.log(np.maximum(K, 1e-300))))
                 return Kint / synchrotron.energy_loss_rate(E, B)
+
             j[i] = synchrotron.emissivity(np.atleast_1d(nu), N, B, E_lo, E_hi)
         return Bs, j
 
@@ -239,7 +271,9 @@ class CGMEmission:
             lnj = np.log(np.maximum(j[:, k], 1e-300))
             jr = f * np.exp(np.interp(np.log(np.maximum(Br, Bs[0])), lnB, lnj))
             S[k] = np.sum(jr * w)
-            jv = fr * np.exp(np.interp(np.log(np.maximum(self.delta_B * np.sqrt(fr), Bs[0])), lnB, lnj))
+            jv = fr * np.exp(
+                np.interp(np.log(np.maximum(self.delta_B * np.sqrt(fr), Bs[0])), lnB, lnj)
+            )
             L[k] = 4.0 * np.pi * np.trapezoid(4.0 * np.pi * rr**2 * jv, rr)
         return {
             "S_all_sky": u.Quantity(S / C.Jy, u.Jy),

@@ -9,17 +9,54 @@ from crescape.cli import main
 
 
 def test_table(capsys):
-    assert main(["spectrum", "--species", "nu_mu,nu_all,gamma,e", "--delta-G", "100", "--num", "4"]) == 0
+    assert (
+        main(["spectrum", "--species", "nu_mu,nu_all,gamma,e", "--delta-G", "100", "--num", "4"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "nu_all" in out and "GeV / (s sr cm2)" in out and "GeV / (s cm3)" in out
 
 
 def test_json_and_scaling(capsys):
-    assert main(["spectrum", "--species", "nu_all", "--delta-G", "100", "--num", "3",
-                 "--emin", "1 TeV", "--emax", "100 TeV", "--json"]) == 0
+    assert (
+        main(
+            [
+                "spectrum",
+                "--species",
+                "nu_all",
+                "--delta-G",
+                "100",
+                "--num",
+                "3",
+                "--emin",
+                "1 TeV",
+                "--emax",
+                "100 TeV",
+                "--json",
+            ]
+        )
+        == 0
+    )
     a = json.loads(capsys.readouterr().out)
-    assert main(["spectrum", "--species", "nu_all", "--set", "delta_G=400", "--num", "3",
-                 "--emin", "1 TeV", "--emax", "100 TeV", "--json"]) == 0
+    assert (
+        main(
+            [
+                "spectrum",
+                "--species",
+                "nu_all",
+                "--set",
+                "delta_G=400",
+                "--num",
+                "3",
+                "--emin",
+                "1 TeV",
+                "--emax",
+                "100 TeV",
+                "--json",
+            ]
+        )
+        == 0
+    )
     b = json.loads(capsys.readouterr().out)
     ratio = np.array(b["E2_dN_dE"]["nu_all"]) / np.array(a["E2_dN_dE"]["nu_all"])
     np.testing.assert_allclose(ratio, 8.0, rtol=1e-10)

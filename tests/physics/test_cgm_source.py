@@ -20,7 +20,9 @@ def test_effective_path_observer_at_centre():
     Ro = 1e4 * Rd
     g = cs.HaloGeometry(Rd, Ro, 1e-9 * C.kpc)
     assert cs.effective_path_length(g) == pytest.approx(2 * Rd - Rd**2 / Ro, rel=1e-6)
-    assert cs.effective_path_length(g) / (4 * np.pi) == pytest.approx(geometric_factor_paper(Rd), rel=1e-3)
+    assert cs.effective_path_length(g) / (4 * np.pi) == pytest.approx(
+        geometric_factor_paper(Rd), rel=1e-3
+    )
 
 
 def test_effective_path_sun_uniform_sphere():
@@ -62,7 +64,9 @@ def test_cr_density_eq15():
     E = np.array([10.0, 1e4]) * C.GeV
     n = cs.cr_density(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff, rho)
     v = cs.advection_speed(p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff, rho)
-    np.testing.assert_allclose(n * v, escape_flux(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max), rtol=1e-12)
+    np.testing.assert_allclose(
+        n * v, escape_flux(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max), rtol=1e-12
+    )
     # ṽ_A ≈ 10 km/s at δ_G = 100 (paper: 10-100 km/s), ∝ δ_G^-1/2
     assert v / 1e5 == pytest.approx(9.9, rel=0.05)
     v1 = cs.advection_speed(p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff, rho / 100)
@@ -79,8 +83,11 @@ def test_target_density():
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"R_d": -1.0}, "R_d"), ({"R_d": 10 * C.kpc, "R_out": 5 * C.kpc}, "R_out"),
-     ({"R_d": 1 * C.kpc, "R_out": 5 * C.kpc, "R_sun": 8 * C.kpc}, "R_sun")],
+    [
+        ({"R_d": -1.0}, "R_d"),
+        ({"R_d": 10 * C.kpc, "R_out": 5 * C.kpc}, "R_out"),
+        ({"R_d": 1 * C.kpc, "R_out": 5 * C.kpc, "R_sun": 8 * C.kpc}, "R_sun"),
+    ],
 )
 def test_bad_geometry(kwargs, match):
     with pytest.raises(ParameterError, match=match):

@@ -16,7 +16,9 @@ def test_cross_section_limits():
     assert s[np.argmax(sig)] == pytest.approx(1.97, abs=0.05)
     # high-energy limit σ → (3σ_T/8s̃)(ln 4s̃ - 1)
     big = 1e8
-    assert ga.sigma_gg(big) == pytest.approx(3 * C.sigma_T / (8 * big) * (np.log(4 * big) - 1), rel=1e-6)
+    assert ga.sigma_gg(big) == pytest.approx(
+        3 * C.sigma_T / (8 * big) * (np.log(4 * big) - 1), rel=1e-6
+    )
     # near threshold [(3 - β⁴) ln((1+β)/(1-β)) - 2β(2 - β²)] → 2β, so σ → (3/8) σ_T β
     b = 1e-3
     assert ga.sigma_gg(1 / (1 - b**2)) / (C.sigma_T * b) == pytest.approx(3 / 8, rel=1e-3)
@@ -36,7 +38,9 @@ def _kappa_bruteforce(E):
 @pytest.mark.parametrize("E_PeV", [0.3, 2.0, 30.0])
 def test_absorption_against_double_integral(E_PeV):
     E = E_PeV * C.PeV
-    assert ga.absorption_coefficient(np.array([E]))[0] == pytest.approx(_kappa_bruteforce(E), rel=3e-3)
+    assert ga.absorption_coefficient(np.array([E]))[0] == pytest.approx(
+        _kappa_bruteforce(E), rel=3e-3
+    )
 
 
 def test_mean_free_path_minimum():
@@ -52,8 +56,9 @@ def test_transparent_below_threshold_and_scaling_with_T():
     assert ga.absorption_coefficient(np.array([1.0 * C.TeV]))[0] * 100 * C.kpc < 1e-6
     # blackbody scaling: κ(E; aT) = a³ κ(aE; T)
     E = np.array([0.5, 1.0, 3.0]) * C.PeV
-    np.testing.assert_allclose(ga.absorption_coefficient(E, 2 * C.T_cmb),
-                               8 * ga.absorption_coefficient(2 * E), rtol=2e-3)
+    np.testing.assert_allclose(
+        ga.absorption_coefficient(E, 2 * C.T_cmb), 8 * ga.absorption_coefficient(2 * E), rtol=2e-3
+    )
 
 
 def test_attenuation():

@@ -24,7 +24,9 @@ def test_tribimaximal_limit():
     ref = np.array([[10, 4, 4], [4, 7, 7], [4, 7, 7]]) / 18
     np.testing.assert_allclose(P, ref, atol=1e-12)
     np.testing.assert_allclose(
-        osc.flavour_ratio_at_earth((1, 2, 0), theta12=th12, theta23=45.0, theta13=0.0), 1 / 3, atol=1e-12
+        osc.flavour_ratio_at_earth((1, 2, 0), theta12=th12, theta23=45.0, theta13=0.0),
+        1 / 3,
+        atol=1e-12,
     )
 
 

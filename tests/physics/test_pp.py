@@ -22,7 +22,9 @@ R = pp.R_MU_PI
     ],
 )
 def test_sigma_kab06_values(E_p_GeV, expected_mb, source):
-    assert pp.sigma_inel_kab06(E_p_GeV * C.GeV) / C.mb == pytest.approx(expected_mb, rel=1e-6), source
+    assert pp.sigma_inel_kab06(E_p_GeV * C.GeV) / C.mb == pytest.approx(expected_mb, rel=1e-6), (
+        source
+    )
 
 
 def test_sigma_kab06_threshold():
@@ -76,8 +78,10 @@ def test_decay_distributions_normalised(species):
 def test_decay_distributions_energy_conservation():
     # pi -> mu nu: nu_mu1 takes (1 - r)/2 of E_pi, the muon (1 + r)/2, which its three
     # decay products share: the four leptons carry all of E_pi
-    e = {s: _integrate(lambda x, s=s: pp.pion_decay_lepton_distribution(x, s))[1]
-         for s in ("nu_mu1", "nu_mu2", "nu_e", "e")}
+    e = {
+        s: _integrate(lambda x, s=s: pp.pion_decay_lepton_distribution(x, s))[1]
+        for s in ("nu_mu1", "nu_mu2", "nu_e", "e")
+    }
     assert e["nu_mu1"] == pytest.approx((1 - R) / 2, rel=1e-6)
     assert e["nu_mu2"] + e["nu_e"] + e["e"] == pytest.approx((1 + R) / 2, rel=1e-6)
     assert sum(e.values()) == pytest.approx(1.0, rel=1e-6)

@@ -30,7 +30,9 @@ def test_naima_kelner06_gamma_agrees_to_percent():
     model = naima.models.ExponentialCutoffPowerLaw(amp, 1 * u.TeV, 2.0, 1000 * u.TeV)
     J, E_p_max = _ecpl(amp.to_value(1 / u.erg), 2.0, 1000 * C.TeV)
     E = np.logspace(-3, 3, 13) * u.TeV  # both sides of the 0.1 TeV transition
-    theirs = PionDecayKelner06(model, nh=1 / u.cm**3).flux(E, distance=0).to_value(1 / (u.s * u.erg))
+    theirs = (
+        PionDecayKelner06(model, nh=1 / u.cm**3).flux(E, distance=0).to_value(1 / (u.s * u.erg))
+    )
     ours = pp.emissivity(E.to_value(u.erg), J, 1.0, "gamma", E_p_max)
     np.testing.assert_allclose(ours / theirs, 1.0, rtol=0.03)
 
@@ -64,7 +66,12 @@ def test_naima_kafexhiu_cross_section():
 
 @pytest.mark.parametrize(
     "species, aafrag_names",
-    [("nu_mu", ("nu_mu", "anu_mu")), ("nu_e", ("nu_e", "anu_e")), ("gamma", ("gam",)), ("e", ("el", "posi"))],
+    [
+        ("nu_mu", ("nu_mu", "anu_mu")),
+        ("nu_e", ("nu_e", "anu_e")),
+        ("gamma", ("gam",)),
+        ("e", ("el", "posi")),
+    ],
 )
 def test_aafrag_within_30_percent(species, aafrag_names):
     aafragpy = pytest.importorskip("aafragpy")

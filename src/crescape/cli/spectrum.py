@@ -26,15 +26,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         "CMB); for 'e' the e± production rate E² q in the inner CGM [GeV cm^-3 s^-1]. "
         "KAB06 spectra above 0.1 TeV, their δ-function approximation below.",
     )
-    p.add_argument("--species", default="nu_mu,nu_all,gamma",
-                   help=f"comma-separated list from {', '.join(SPECIES)} (default nu_mu,nu_all,gamma)")
-    p.add_argument("--delta-G", dest="delta_G", type=float, default=None,
-                   help="CGM overdensity δ_G (same as --set delta_G=...)")
+    p.add_argument(
+        "--species",
+        default="nu_mu,nu_all,gamma",
+        help=f"comma-separated list from {', '.join(SPECIES)} (default nu_mu,nu_all,gamma)",
+    )
+    p.add_argument(
+        "--delta-G",
+        dest="delta_G",
+        type=float,
+        default=None,
+        help="CGM overdensity δ_G (same as --set delta_G=...)",
+    )
     p.add_argument("--emin", default="1 GeV", help="lowest energy (default 1 GeV)")
     p.add_argument("--emax", default="10 PeV", help="highest energy (default 10 PeV)")
     p.add_argument("--num", type=int, default=41, help="number of log-spaced energies (default 41)")
-    p.add_argument("--sigma", default="KAB06", choices=("KAB06", "Kafexhiu14"),
-                   help="inelastic pp cross section (default KAB06)")
+    p.add_argument(
+        "--sigma",
+        default="KAB06",
+        choices=("KAB06", "Kafexhiu14"),
+        help="inelastic pp cross section (default KAB06)",
+    )
     add_param_args(p)
     p.add_argument("--csv", action="store_true", help="print CSV")
     p.set_defaults(func=run)
@@ -55,13 +67,17 @@ def run(args: argparse.Namespace) -> int:
     species = [s.strip() for s in args.species.split(",") if s.strip()]
     bad = [s for s in species if s not in SPECIES]
     if bad or not species:
-        raise ParameterError(f"species = {','.join(bad) or args.species!r} is not allowed: "
-                             f"must be a comma-separated list from {', '.join(SPECIES)}")
+        raise ParameterError(
+            f"species = {','.join(bad) or args.species!r} is not allowed: "
+            f"must be a comma-separated list from {', '.join(SPECIES)}"
+        )
     if not 2 <= args.num <= 10000:
         raise ParameterError(f"num = {args.num} is not allowed: must be between 2 and 10000")
     e_lo, e_hi = _energy(args.emin, "emin"), _energy(args.emax, "emax")
     if not (0 < e_lo.value < e_hi.value):
-        raise ParameterError(f"emin = {args.emin} and emax = {args.emax} are not allowed: need 0 < emin < emax")
+        raise ParameterError(
+            f"emin = {args.emin} and emax = {args.emax} are not allowed: need 0 < emin < emax"
+        )
     if args.json and args.csv:
         raise CLIError("--json and --csv are exclusive")
     model = CGMEmission(params, sigma_model=args.sigma)
@@ -76,17 +92,19 @@ def run(args: argparse.Namespace) -> int:
         cols[s] = q.value
         units[s] = q.unit.to_string()
     if args.json:
-        print_json({
-            "energy_GeV": E.value,
-            "E2_dN_dE": cols,
-            "units": units,
-            "convention": "nu_e/nu_mu/nu_tau: nu+nubar of one flavour at Earth; nu_all: all flavours; "
-                          "gamma: absorbed on the CMB; e: e+ + e- production rate in the inner CGM",
-            "parameters": params.as_dict(),
-            "sigma_model": args.sigma,
-            "v_A_km_s": model.v_A / 1e5,
-            "delta_B_G": model.delta_B,
-        })
+        print_json(
+            {
+                "energy_GeV": E.value,
+                "E2_dN_dE": cols,
+                "units": units,
+                "convention": "nu_e/nu_mu/nu_tau: nu+nubar of one flavour at Earth; nu_all: all flavours; "
+                "gamma: absorbed on the CMB; e: e+ + e- production rate in the inner CGM",
+                "parameters": params.as_dict(),
+                "sigma_model": args.sigma,
+                "v_A_km_s": model.v_A / 1e5,
+                "delta_B_G": model.delta_B,
+            }
+        )
         return 0
     if args.csv:
         w = csv.writer(sys.stdout)
@@ -95,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
             w.writerow([f"{e:.6g}", *[f"{cols[s][i]:.6g}" for s in species]])
         return 0
     p = params.as_dict()
-    print(f"crescape spectrum: delta_G = {p['delta_G']:g}, slope = {p['slope']:g}, "
-          f"E_max = {p['E_max']:g} GeV ({p['cutoff']}), sigma = {args.sigma}; E² dN/dE")
+    print(
+        f"crescape spectrum: delta_G = {p['delta_G']:g}, slope = {p['slope']:g}, "
+        f"E_max = {p['E_max']:g} GeV ({p['cutoff']}), sigma = {args.sigma}; E² dN/dE"
+    )
     print(f"{'E [GeV]':>12} " + " ".join(f"{s:>12}" for s in species))
     for i, e in enumerate(E.value):
         print(f"{e:12.4g} " + " ".join(f"{cols[s][i]:12.4g}" for s in species))

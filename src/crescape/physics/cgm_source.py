@@ -73,7 +73,9 @@ class HaloGeometry:
         for name in ("R_d", "R_out", "R_sun"):
             v = getattr(self, name)
             if not (np.isfinite(v) and v > 0):
-                raise ParameterError(f"{name} = {v:g} cm is not allowed: must be a finite value > 0")
+                raise ParameterError(
+                    f"{name} = {v:g} cm is not allowed: must be a finite value > 0"
+                )
         if self.R_out < self.R_d:
             raise ParameterError(
                 f"R_out = {self.R_out / C.kpc:g} kpc is not allowed: must be >= R_d = {self.R_d / C.kpc:g} kpc"

@@ -32,8 +32,10 @@ def sigma_gg(s_tilde):
     s = np.asarray(s_tilde, dtype=float)
     ok = s > 1.0
     b = np.sqrt(np.clip(1.0 - 1.0 / np.where(ok, s, 2.0), 0.0, 1.0))
-    val = (3.0 * C.sigma_T / 16.0) * (1.0 - b**2) * (
-        (3.0 - b**4) * np.log((1.0 + b) / (1.0 - b)) - 2.0 * b * (2.0 - b**2)
+    val = (
+        (3.0 * C.sigma_T / 16.0)
+        * (1.0 - b**2)
+        * ((3.0 - b**4) * np.log((1.0 + b) / (1.0 - b)) - 2.0 * b * (2.0 - b**2))
     )
     return np.where(ok, val, 0.0)
 

@@ -25,20 +25,33 @@ FLAVOURS = ("e", "mu", "tau")
 NUFIT52_NO = {"theta12": 33.41, "theta23": 42.2, "theta13": 8.58, "delta_cp": 232.0}
 
 
-def pmns_matrix(theta12=NUFIT52_NO["theta12"], theta23=NUFIT52_NO["theta23"],
-                theta13=NUFIT52_NO["theta13"], delta_cp=NUFIT52_NO["delta_cp"]):
+def pmns_matrix(
+    theta12=NUFIT52_NO["theta12"],
+    theta23=NUFIT52_NO["theta23"],
+    theta13=NUFIT52_NO["theta13"],
+    delta_cp=NUFIT52_NO["delta_cp"],
+):
     """The PMNS matrix U_αi (rows e, μ, τ; columns 1, 2, 3), standard parametrisation (PDG).
 
     Angles in degrees.
     """
     t12, t23, t13, d = np.radians([theta12, theta23, theta13, delta_cp])
-    s12, c12, s23, c23, s13, c13 = np.sin(t12), np.cos(t12), np.sin(t23), np.cos(t23), np.sin(t13), np.cos(t13)
+    s12, c12, s23, c23, s13, c13 = (
+        np.sin(t12),
+        np.cos(t12),
+        np.sin(t23),
+        np.cos(t23),
+        np.sin(t13),
+        np.cos(t13),
+    )
     ed = np.exp(1j * d)
-    return np.array([
-        [c12 * c13, s12 * c13, s13 / ed],
-        [-s12 * c23 - c12 * s23 * s13 * ed, c12 * c23 - s12 * s23 * s13 * ed, s23 * c13],
-        [s12 * s23 - c12 * c23 * s13 * ed, -c12 * s23 - s12 * c23 * s13 * ed, c23 * c13],
-    ])
+    return np.array(
+        [
+            [c12 * c13, s12 * c13, s13 / ed],
+            [-s12 * c23 - c12 * s23 * s13 * ed, c12 * c23 - s12 * s23 * s13 * ed, s23 * c13],
+            [s12 * s23 - c12 * c23 * s13 * ed, -c12 * s23 - s12 * c23 * s13 * ed, c23 * c13],
+        ]
+    )
 
 
 def transition_matrix(**angles):
@@ -64,7 +77,9 @@ def flavour_ratio_at_earth(source=(1.0, 2.0, 0.0), normalise=True, **angles):
     """
     src = np.asarray(source, dtype=float)
     if src.shape != (3,) or np.any(src < 0) or not np.all(np.isfinite(src)) or src.sum() <= 0:
-        raise ValueError(f"source = {source!r} is not allowed: must be three finite non-negative "
-                         "flavour fluxes (e, mu, tau) with a positive sum")
+        raise ValueError(
+            f"source = {source!r} is not allowed: must be three finite non-negative "
+            "flavour fluxes (e, mu, tau) with a positive sum"
+        )
     earth = src @ transition_matrix(**angles)
     return earth / earth.sum() if normalise else earth

@@ -158,7 +158,9 @@ def _F_gamma_like(y, B, beta, k):
     ln_y = np.log(y)
     yb = y**beta
     den = 1.0 + k * yb * (1.0 - yb)
-    bracket = 1.0 / ln_y - 4.0 * beta * yb / (1.0 - yb) - 4.0 * k * beta * yb * (1.0 - 2.0 * yb) / den
+    bracket = (
+        1.0 / ln_y - 4.0 * beta * yb / (1.0 - yb) - 4.0 * k * beta * yb * (1.0 - 2.0 * yb) / den
+    )
     return B * ln_y / y * ((1.0 - yb) / den) ** 4 * bracket
 
 
@@ -295,18 +297,37 @@ def pion_decay_lepton_distribution(x, species, r=R_MU_PI):
         a = (3.0 - 2.0 * r) / (9.0 * (1.0 - r) ** 2)
         g = a * (9.0 * xa**2 - 6.0 * np.log(xa) - 4.0 * xa**3 - 5.0)
         h1 = a * (9.0 * r**2 - 6.0 * np.log(r) - 4.0 * r**3 - 5.0)
-        h2 = (1.0 + 2.0 * r) * (r - xb) / (9.0 * r**2) * (9.0 * (r + xb) - 4.0 * (r**2 + r * xb + xb**2))
+        h2 = (
+            (1.0 + 2.0 * r)
+            * (r - xb)
+            / (9.0 * r**2)
+            * (9.0 * (r + xb) - 4.0 * (r**2 + r * xb + xb**2))
+        )
     elif species == "nu_e":
         a = 2.0 / (3.0 * (1.0 - r) ** 2)
-        g = a * ((1.0 - xa) * (6.0 * (1.0 - xa) ** 2 + r * (5.0 + 5.0 * xa - 4.0 * xa**2)) + 6.0 * r * np.log(xa))
+        g = a * (
+            (1.0 - xa) * (6.0 * (1.0 - xa) ** 2 + r * (5.0 + 5.0 * xa - 4.0 * xa**2))
+            + 6.0 * r * np.log(xa)
+        )
         h1 = a * ((1.0 - r) * (6.0 - 7.0 * r + 11.0 * r**2 - 4.0 * r**3) + 6.0 * r * np.log(r))
         h2 = (
-            2.0 * (r - xb) / (3.0 * r**2)
-            * (7.0 * r**2 - 4.0 * r**3 + 7.0 * xb * r - 4.0 * xb * r**2 - 2.0 * xb**2 - 4.0 * xb**2 * r)
+            2.0
+            * (r - xb)
+            / (3.0 * r**2)
+            * (
+                7.0 * r**2
+                - 4.0 * r**3
+                + 7.0 * xb * r
+                - 4.0 * xb * r**2
+                - 2.0 * xb**2
+                - 4.0 * xb**2 * r
+            )
         )
     else:
-        raise ValueError(f"species = {species!r} is not allowed for a pion decay: must be one of "
-                         "'nu_mu1', 'nu_mu2', 'nu_mu', 'nu_e', 'e'")
+        raise ValueError(
+            f"species = {species!r} is not allowed for a pion decay: must be one of "
+            "'nu_mu1', 'nu_mu2', 'nu_mu', 'nu_e', 'e'"
+        )
     return np.where(ok, np.where(above, g, h1 + h2), 0.0)
 
 
@@ -315,7 +336,9 @@ def pion_decay_lepton_distribution(x, species, r=R_MU_PI):
 # ---------------------------------------------------------------------------------------------
 def _check_species(species):
     if species not in SPECIES:
-        raise ValueError(f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES)}")
+        raise ValueError(
+            f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES)}"
+        )
 
 
 def emissivity_full(E, J, n_H, species, E_p_max=np.inf, sigma_model="KAB06"):
@@ -391,9 +414,9 @@ def emissivity_delta(E, J, n_H, species, E_p_max=np.inf, sigma_model="KAB06", n_
         val = 2.0 * np.sum(_pion_rate(E_pi, J, n_H, sigma_model) * t / E_pi * w, axis=-1)
         return n_tilde * val
     if species == "nu_mu":
-        return emissivity_delta(E, J, n_H, "nu_mu1", E_p_max, sigma_model, n_tilde) + emissivity_delta(
-            E, J, n_H, "nu_mu2", E_p_max, sigma_model, n_tilde
-        )
+        return emissivity_delta(
+            E, J, n_H, "nu_mu1", E_p_max, sigma_model, n_tilde
+        ) + emissivity_delta(E, J, n_H, "nu_mu2", E_p_max, sigma_model, n_tilde)
     hi = np.log(np.maximum(E_pi_max, E))
     if species == "nu_mu1":
         # f = 1/(1-r) on x < 1-r: E_π from E/(1-r) up
@@ -418,8 +441,17 @@ def _single(species):
     return ("nu_mu1", "nu_mu2") if species == "nu_mu" else (species,)
 
 
-def emissivity(E, J, n_H, species, E_p_max=np.inf, sigma_model="KAB06",
-               E_transition=E_TRANSITION, enhancement=1.0, return_n_tilde=False):
+def emissivity(
+    E,
+    J,
+    n_H,
+    species,
+    E_p_max=np.inf,
+    sigma_model="KAB06",
+    E_transition=E_TRANSITION,
+    enhancement=1.0,
+    return_n_tilde=False,
+):
     """Production rate of ``species`` per volume, time and energy [cm^-3 s^-1 erg^-1].
 
     The full KAB06 spectrum (Eqs. 71-72) at E >= ``E_transition`` and the δ-function
@@ -515,4 +547,3 @@ def power_law_protons(norm, slope, E_max=np.inf, cutoff="sharp", E_min=0.0):
 
     E_p_max = E_max if cutoff == "sharp" else 60.0 * E_max
     return J, E_p_max
-

@@ -75,8 +75,14 @@ def G_isotropic(x):
     x = np.asarray(x, dtype=float)
     x13 = np.cbrt(x)
     x23 = x13 * x13
-    return (1.808 * x13 / np.sqrt(1.0 + 3.4 * x23) * (1.0 + 2.21 * x23 + 0.347 * x23 * x23)
-            / (1.0 + 1.353 * x23 + 0.217 * x23 * x23) * np.exp(-x))
+    return (
+        1.808
+        * x13
+        / np.sqrt(1.0 + 3.4 * x23)
+        * (1.0 + 2.21 * x23 + 0.347 * x23 * x23)
+        / (1.0 + 1.353 * x23 + 0.217 * x23 * x23)
+        * np.exp(-x)
+    )
 
 
 def critical_frequency(E, B):
@@ -87,7 +93,13 @@ def critical_frequency(E, B):
 
 def synchrotron_power(nu, E, B):
     """P(ν, E) = √3 e³ B/(m_e c²) G(ν/ν_c) [erg s^-1 Hz^-1], isotropic pitch angles."""
-    return np.sqrt(3.0) * C.e**3 * B / C.m_e_c2 * G_isotropic(np.asarray(nu) / critical_frequency(E, B))
+    return (
+        np.sqrt(3.0)
+        * C.e**3
+        * B
+        / C.m_e_c2
+        * G_isotropic(np.asarray(nu) / critical_frequency(E, B))
+    )
 
 
 def emissivity(nu, N, B, E_lo, E_hi, n=128):

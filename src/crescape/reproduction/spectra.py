@@ -59,7 +59,9 @@ def igrb_limit(params: Parameters, model: str = "A", sigma_model: str = "KAB06")
         "band_GeV": [float(lo[k]), float(hi[k])],
         "delta_G_exceeds_IGRB_plus_1sigma": float(d_up[k_up]),
         "band_GeV_plus_1sigma": [float(lo[k_up]), float(hi[k_up])],
-        "bands_consistent_with_zero_GeV": [[float(a), float(b)] for a, b, mm in zip(lo, hi, measured, strict=True) if not mm],
+        "bands_consistent_with_zero_GeV": [
+            [float(a), float(b)] for a, b, mm in zip(lo, hi, measured, strict=True) if not mm
+        ],
         "ratio_model_to_IGRB_at_delta_G_100_per_band": (I_model * 100**1.5 / I_igrb).tolist(),
         "band_centres_GeV": np.sqrt(lo * hi).tolist(),
     }
@@ -97,20 +99,33 @@ def comparison_numbers(params: Parameters) -> dict:
         "geometry_Leff_over_2Rd": m.paper_geometry_ratio(),
         "v_A_km_s": m.v_A / 1e5,
         "delta_B_G": m.delta_B,
-        "sigma_inel_KAB06_mb_at_100TeV_1PeV": [float(pp.sigma_inel(100 * C.TeV) / C.mb),
-                                                float(pp.sigma_inel(C.PeV) / C.mb)],
+        "sigma_inel_KAB06_mb_at_100TeV_1PeV": [
+            float(pp.sigma_inel(100 * C.TeV) / C.mb),
+            float(pp.sigma_inel(C.PeV) / C.mb),
+        ],
         # the δ_G at which the full all-flavour flux equals Eq. (17) at the paper's δ_G = 100
-        "delta_G_equivalent_to_paper_100_all_flavour": float(100.0 * (full_all[i10] / eq17[i10]) ** (-2 / 3)),
-        "delta_G_equivalent_to_paper_100_per_flavour": float(100.0 * (full_mu[i10] / eq17[i10]) ** (-2 / 3)),
+        "delta_G_equivalent_to_paper_100_all_flavour": float(
+            100.0 * (full_all[i10] / eq17[i10]) ** (-2 / 3)
+        ),
+        "delta_G_equivalent_to_paper_100_per_flavour": float(
+            100.0 * (full_mu[i10] / eq17[i10]) ** (-2 / 3)
+        ),
     }
 
 
 def radio_numbers(params: Parameters) -> dict:
     from ..spectra import CGMEmission
 
-    out = {"nu_GHz": list(RADIO_NU_GHZ), "delta_G": list(RADIO_DELTA_G), "S_all_sky_Jy": [], "I_mean_Jy_sr": []}
+    out = {
+        "nu_GHz": list(RADIO_NU_GHZ),
+        "delta_G": list(RADIO_DELTA_G),
+        "S_all_sky_Jy": [],
+        "I_mean_Jy_sr": [],
+    }
     for d in RADIO_DELTA_G:
-        r = CGMEmission(params.replace(delta_G=d)).radio_flux_density(np.array(RADIO_NU_GHZ) * u.GHz)
+        r = CGMEmission(params.replace(delta_G=d)).radio_flux_density(
+            np.array(RADIO_NU_GHZ) * u.GHz
+        )
         out["S_all_sky_Jy"].append(r["S_all_sky"].to_value(u.Jy).tolist())
         out["I_mean_Jy_sr"].append(r["I_mean"].to_value(u.Jy / u.sr).tolist())
     out["paper"] = "1e-4 to 1e-2 Jy depending on delta_G (text before the caveats)"
@@ -133,13 +148,32 @@ def figure(params: Parameters, out_dir: Path):
     greens = ["#74c476", "#31a354", "#00441b"]
     for d, col in zip(FIG_DELTA_G, greens, strict=True):
         m = CGMEmission(params.replace(delta_G=d))
-        (h1,) = ax.plot(E.value, m.sed(E, "nu_all").value, color=col, lw=1.4, ls="-.",
-                        label=rf"KAB06 $\nu$ all flavours, $\delta_G$={d:g}", zorder=5)
-        (h2,) = ax.plot(E.value, m.sed(E, "gamma").value, color="#08519c", lw=1.0, ls=":",
-                        alpha=0.5 + 0.5 * d / max(FIG_DELTA_G),
-                        label=rf"KAB06 $\gamma$ (CMB-absorbed), $\delta_G$={d:g}", zorder=5)
+        (h1,) = ax.plot(
+            E.value,
+            m.sed(E, "nu_all").value,
+            color=col,
+            lw=1.4,
+            ls="-.",
+            label=rf"KAB06 $\nu$ all flavours, $\delta_G$={d:g}",
+            zorder=5,
+        )
+        (h2,) = ax.plot(
+            E.value,
+            m.sed(E, "gamma").value,
+            color="#08519c",
+            lw=1.0,
+            ls=":",
+            alpha=0.5 + 0.5 * d / max(FIG_DELTA_G),
+            label=rf"KAB06 $\gamma$ (CMB-absorbed), $\delta_G$={d:g}",
+            zorder=5,
+        )
         handles += [h1, h2]
     ax.legend(handles=handles, fontsize=6.5, loc="upper right", frameon=False)
+    ax.set_title(
+        "Fig. 1 with the full pp spectra (KAB06): ν all flavours (dash-dot), γ CMB-absorbed (dotted)",
+        fontsize=10,
+        pad=16,
+    )
     paths = save_figure(fig, out_dir / "spectra_figure1.png")
     plt.close(fig)
     return paths
@@ -151,10 +185,16 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     out_dir.mkdir(parents=True, exist_ok=True)
     arts = []
     paths = figure(params, out_dir)
-    arts.append(Artifact("spectra_figure1", "Fig. 1 with the full KAB06 ν (all flavours) and γ spectra "
-                         "for δ_G = 10, 100, 300 over the Fermi IGRB and IceCube data",
-                         str(Path(paths[0]).relative_to(out_dir)) if Path(paths[0]).is_absolute()
-                         else str(paths[0])))
+    arts.append(
+        Artifact(
+            "spectra_figure1",
+            "Fig. 1 with the full KAB06 ν (all flavours) and γ spectra "
+            "for δ_G = 10, 100, 300 over the Fermi IGRB and IceCube data",
+            str(Path(paths[0]).relative_to(out_dir))
+            if Path(paths[0]).is_absolute()
+            else str(paths[0]),
+        )
+    )
     igrb = igrb_limit(params)
     comp = comparison_numbers(params)
     radio = radio_numbers(params)
@@ -183,17 +223,39 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     md.append("")
     md.append("Paper: 1e-4 to 1e-2 Jy depending on δ_G.")
     atomic_write_text(out_dir / "spectra_checks.md", "\n".join(md) + "\n")
-    arts.append(Artifact("igrb_limit", "δ_G at which the CGM γ rays would exceed the Fermi IGRB (model A)",
-                         "spectra_checks.json",
-                         {"delta_G_exceeds_IGRB": igrb["delta_G_exceeds_IGRB"],
-                          "delta_G_exceeds_IGRB_plus_1sigma": igrb["delta_G_exceeds_IGRB_plus_1sigma"]}))
-    arts.append(Artifact("radio_1.4GHz", "all-sky synchrotron flux density of the CGM at 1.4 GHz",
-                         "spectra_checks.md",
-                         {f"S_Jy_delta_G_{d:g}": radio["S_all_sky_Jy"][i][i14] for i, d in enumerate(RADIO_DELTA_G)}))
-    arts.append(Artifact("eq17_vs_full", "δ-function Eq. (17) against the full KAB06 neutrino spectra",
-                         "spectra_checks.json",
-                         {"ratio_full_all_to_eq17_10TeV": comp["ratio_full_all_to_eq17"][1],
-                          "ratio_full_per_flavour_to_eq17_10TeV": comp["ratio_full_per_flavour_to_eq17"][1],
-                          "equivalent_eta_yield_all": comp["equivalent_eta_times_yield_all_flavour"],
-                          "geometry_ratio": comp["geometry_Leff_over_2Rd"]}))
+    arts.append(
+        Artifact(
+            "igrb_limit",
+            "δ_G at which the CGM γ rays would exceed the Fermi IGRB (model A)",
+            "spectra_checks.json",
+            {
+                "delta_G_exceeds_IGRB": igrb["delta_G_exceeds_IGRB"],
+                "delta_G_exceeds_IGRB_plus_1sigma": igrb["delta_G_exceeds_IGRB_plus_1sigma"],
+            },
+        )
+    )
+    arts.append(
+        Artifact(
+            "radio_1.4GHz",
+            "all-sky synchrotron flux density of the CGM at 1.4 GHz",
+            "spectra_checks.md",
+            {
+                f"S_Jy_delta_G_{d:g}": radio["S_all_sky_Jy"][i][i14]
+                for i, d in enumerate(RADIO_DELTA_G)
+            },
+        )
+    )
+    arts.append(
+        Artifact(
+            "eq17_vs_full",
+            "δ-function Eq. (17) against the full KAB06 neutrino spectra",
+            "spectra_checks.json",
+            {
+                "ratio_full_all_to_eq17_10TeV": comp["ratio_full_all_to_eq17"][1],
+                "ratio_full_per_flavour_to_eq17_10TeV": comp["ratio_full_per_flavour_to_eq17"][1],
+                "equivalent_eta_yield_all": comp["equivalent_eta_times_yield_all_flavour"],
+                "geometry_ratio": comp["geometry_Leff_over_2Rd"],
+            },
+        )
+    )
     return arts
