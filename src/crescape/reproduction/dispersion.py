@@ -1,0 +1,211 @@
+"""Reproduction step 30: the linear theory of the nonresonant instability.
+
+Products: the growth curve γ(k)/(k_c v_A) against k/k_c for several k_c r_L
+(with the CR response of Bell 2004 averaged over the E^-2 spectrum) and for
+several values of the thermal parameter; the regime map over (δ_G, B0) at
+T = 1e4 and 1e6 K and E = 1 GeV and 1 TeV; and the key numbers that compare
+the exact linear theory with the paper's Eqs. (5), (7), (8) and B_*.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .. import constants as C
+from ..params import Parameters
+from ..physics import dispersion as D
+from ..physics import escape, saturation
+from ..physics import thermal as TH
+from ..physics.instability import B_star_paper, gamma_max_cold, gas_density
+from ._base import Artifact, atomic_write_bytes, atomic_write_text
+
+ORDER = 30
+TITLE = "Linear theory of the nonresonant instability: growth curves, threshold, thermal effects, regimes"
+
+#: k_c r_L values of the growth-curve figure
+ZETAS = (3.0, 10.0, 30.0, 100.0, 1e3)
+#: thermal parameters τ of the second panel
+TAUS = (0.0, 1.0, 10.0, 100.0, 1e3)
+#: (T [K], E [GeV]) of the regime-map panels
+MAP_PANELS = ((1e4, 1.0), (1e6, 1.0), (1e4, 1e3), (1e6, 1e3))
+#: the paper's parameter space
+DELTA_G = (1.0, 300.0)
+B0_RANGE = (1e-12, 1e-8)
+#: the map extends above the paper's range to show where the nonresonant branch disappears
+B0_PLOT = (1e-12, 1e-7)
+
+
+def growth_curves(n: int = 1200) -> dict:
+    """γ/(k_c v_A) on a grid of k/k_c for :data:`ZETAS` (CR response) and :data:`TAUS` (thermal)."""
+    q = np.logspace(-4, 1, n)
+    curves = {f"kc_rL={z:g}": D.growth_curve(q, z) for z in ZETAS}
+    curves["cold (no CR response)"] = D.growth_curve(q, 1e30)
+    thermal = {}
+    for tau in TAUS:
+        w = D._solve_modes(q, 1.0, 1.0, np.ones_like(q, dtype=complex), Omega=1.0, thermal2=tau)
+        thermal[f"tau={tau:g}"] = w["right"].imag
+    return {"q": q, "cr": curves, "thermal": thermal}
+
+
+def regime_map(params: Parameters, T: float, E_GeV: float, n: int = 161) -> dict:
+    """The regime code of :func:`crescape.physics.thermal.regimes` on a (δ_G, B0) grid."""
+    g, m = params.galaxy.cgs, params.cgm.cgs
+    E = E_GeV * C.GeV
+    J = float(escape.current_above(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
+    dG = np.logspace(np.log10(DELTA_G[0]), np.log10(DELTA_G[1]), n)
+    B0 = np.logspace(np.log10(B0_PLOT[0]), np.log10(B0_PLOT[1]), n)
+    rho = gas_density(dG, m.Omega_b_h2, m.rho_cr_h2)
+    r = TH.regimes(J, B0[:, None], rho[None, :], T, E, float(g.slope))
+    E2phi = float(escape.escape_energy_flux(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
+    return {
+        "delta_G": dG,
+        "B0": B0,
+        "regime": r["regime"],
+        "warm_reduction": r["warm_reduction"],
+        "B_star_paper": B_star_paper(C.e * E2phi / E, rho, T),
+        "B_star": TH.B_star(J, rho, T),
+        "B_sat_linear": float(D.saturation_field(J, E, float(g.slope), float(g.E_max))),
+        "B_sat_eq8": float(saturation.B_sat(E2phi)),
+        "B_hall": _hall_field(J, rho),
+        "J": J,
+    }
+
+
+def _hall_field(J, rho):
+    """B0 below which Bell's cold rate k_c v_A/2 exceeds Ω_i = eB0/(m_p c) (γ is B0-independent)."""
+    return gamma_max_cold(J, rho) * C.m_p * C.c / C.e
+
+
+def _figure_growth(curves: dict):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 4.2))
+    ax1, ax2 = fig.subplots(1, 2)
+    q = curves["q"]
+    for label, g in curves["cr"].items():
+        ls = "k--" if label.startswith("cold") else "-"
+        ax1.plot(q, g, ls, label=label.replace("kc_rL", r"$k_c r_L$"), lw=1.4)
+    ax1.axvline(1.0, color="0.6", lw=0.8)
+    ax1.set_xscale("log")
+    ax1.set_xlim(1e-4, 10)
+    ax1.set_ylim(0, 0.55)
+    ax1.set_xlabel(r"$k/k_c$  ($k_c = 4\pi J/cB_0$ = the paper's $k_{\rm max}$, Eq. 5)")
+    ax1.set_ylabel(r"$\gamma/(k_c v_A)$  (Eq. 7: 1)")
+    ax1.set_title("CR response, $dJ/dE \\propto E^{-2}$ (Bell 2004)", fontsize=10)
+    ax1.legend(fontsize=8, loc="upper left")
+    for label, g in curves["thermal"].items():
+        ax2.plot(q, g, label=label.replace("tau", r"$\tau$"), lw=1.4)
+    ax2.set_xscale("log")
+    ax2.set_xlim(1e-3, 1.5)
+    ax2.set_ylim(0, 0.55)
+    ax2.set_xlabel(r"$k/k_c$")
+    ax2.set_ylabel(r"$\gamma/(k_c v_A)$")
+    ax2.set_title(r"ion temperature, $\tau = k_c k_BT/(m_p\Omega_i v_A)$", fontsize=10)
+    ax2.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+_REGIME_COLORS = ["#bdbdbd", "#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4"]
+
+
+def _figure_map(maps: list[tuple[float, float, dict]]):
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    fig = Figure(figsize=(10, 8.6))
+    axes = fig.subplots(2, 2, sharex=True, sharey=True)
+    cmap = ListedColormap(_REGIME_COLORS)
+    norm = BoundaryNorm(np.arange(-0.5, 6.5), cmap.N)
+    for ax, (T, E_GeV, m) in zip(axes.flat, maps, strict=True):
+        ax.pcolormesh(m["delta_G"], m["B0"], m["regime"], cmap=cmap, norm=norm, shading="nearest")
+        ax.plot(m["delta_G"], m["B_star_paper"], "k-", lw=1.2, label=r"$B_*$ (paper)")
+        ax.plot(m["delta_G"], m["B_star"], "k:", lw=1.2, label=r"$\tau = 1$")
+        ax.plot(m["delta_G"], m["B_hall"], "k-.", lw=1.0, label=r"$\gamma = \Omega_i$")
+        ax.axhline(m["B_sat_eq8"], color="w", ls="--", lw=1.2, label="Eq. (8)")
+        ax.axhline(m["B_sat_linear"], color="w", ls="-", lw=1.2, label=r"$k_c r_L = \zeta_c$")
+        cs = ax.contour(m["delta_G"], m["B0"], m["warm_reduction"], levels=[0.1, 0.5], colors="0.3",
+                        linewidths=0.8)
+        ax.clabel(cs, fmt={0.1: r"$\gamma/\gamma_{\rm cold}=0.1$", 0.5: "0.5"}, fontsize=7)
+        ax.axhline(B0_RANGE[1], color="k", lw=0.5)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylim(*B0_PLOT)
+        ax.set_title(f"T = {T:.0e} K, E = {E_GeV:g} GeV", fontsize=10)
+    for ax in axes[-1]:
+        ax.set_xlabel(r"$\delta_G$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(r"$B_0$ [G]")
+    axes[0, 0].legend(fontsize=7, loc="lower right")
+    handles = [Patch(color=_REGIME_COLORS[i], label=TH.REGIMES[i].split(":")[0]) for i in range(6)]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def _save(fig, out_dir: Path, stem: str) -> None:
+    for ext in ("png", "pdf"):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=130)
+        atomic_write_bytes(out_dir / f"{stem}.{ext}", buf.getvalue())
+
+
+def key_numbers(params: Parameters) -> dict:
+    """The numbers of docs/dispersion.md: threshold, saturation, growth table, thermal."""
+    zc, xc = D.critical_kc_rL(2.0, return_x=True)
+    table = {}
+    for z in ZETAS:
+        q, g = D.fastest_mode(z)
+        table[f"{z:g}"] = {"k_over_kc": float(q), "gamma_over_kc_vA": float(g)}
+    summ = TH.linear_summary(params, C.GeV)
+    return {
+        "kc_rL_threshold_s2": zc,
+        "x_threshold_s2": xc,
+        "kc_rL_threshold_mono": D.critical_kc_rL(None),
+        "kc_rL_threshold_s2.2": D.critical_kc_rL(2.2),
+        "B_sat_linear_over_eq8": 1.0 / np.sqrt(zc),
+        "growth_table_s2": table,
+        "tau_half_growth": 34.4,
+        "at_default_parameters": {k: v[0] for k, v in summ.items()},
+    }
+
+
+def run(out_dir: Path, params: Parameters) -> list[Artifact]:
+    """Write the growth-curve figure, the regime map and the key numbers."""
+    out_dir = Path(out_dir)
+    curves = growth_curves()
+    _save(_figure_growth(curves), out_dir, "dispersion_growth")
+    maps = [(T, E, regime_map(params, T, E)) for T, E in MAP_PANELS]
+    _save(_figure_map(maps), out_dir, "dispersion_regimes")
+    fractions = {}
+    for T, E, m in maps:  # over the paper's range B0 <= 1e-8 G
+        reg = m["regime"][m["B0"] <= B0_RANGE[1] * (1 + 1e-9)]
+        codes, counts = np.unique(reg, return_counts=True)
+        fractions[f"T={T:g}K,E={E:g}GeV"] = {TH.REGIMES[int(c)].split(":")[0]: round(float(n) / reg.size, 4)
+                                             for c, n in zip(codes, counts, strict=True)}
+    numbers = key_numbers(params)
+    numbers["regime_fractions"] = fractions
+    atomic_write_text(out_dir / "dispersion.json", json.dumps(numbers, indent=2, default=float))
+    zc = numbers["kc_rL_threshold_s2"]
+    d = numbers["at_default_parameters"]
+    return [
+        Artifact("dispersion_growth",
+                 "γ(k)/(k_c v_A) vs k/k_c for k_c r_L = 3-1000 (CR response) and τ = 0-1000 (ion temperature)",
+                 "dispersion_growth.png",
+                 {"growth_table_s2": numbers["growth_table_s2"]}),
+        Artifact("dispersion_regimes",
+                 "regime map over (δ_G, B0) at T = 1e4, 1e6 K and E = 1 GeV, 1 TeV (fractions over B0 <= 1e-8 G)",
+                 "dispersion_regimes.png", {"fractions": fractions}),
+        Artifact("dispersion_numbers",
+                 f"nonresonant threshold k_c r_L = {zc:.3f}; B_sat(linear) = {1 / np.sqrt(zc):.3f} × Eq. (8); "
+                 f"at the default parameters γ_max = {d['gamma_max_over_eq7']:.3f} × Eq. (7), "
+                 f"with ion temperature {d['gamma_max_full'] / d['gamma_paper']:.3g} × Eq. (7)",
+                 "dispersion.json",
+                 {"kc_rL_threshold": zc, "B_sat_linear_over_eq8": 1 / np.sqrt(zc),
+                  "gamma_full_over_eq7": d["gamma_max_full"] / d["gamma_paper"]}),
+    ]
