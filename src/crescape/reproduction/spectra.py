@@ -81,7 +81,7 @@ def comparison_numbers(params: Parameters) -> dict:
     eq17 = neutrino_E2_flux(p100, E, convention="paper").to_value("GeV / (cm2 s sr)")
     Ep = 1e3 * C.TeV
     Z = {s: float(pp.energy_fraction(Ep, s)) for s in ("nu_mu", "nu_e", "gamma")}
-    # the yield η·ν_yield which, with σ_pp = 40 mb and the paper's R_d/2π, reproduces the
+    # the yield η·ν_yield which, with the parameters' σ_pp and the paper's R_d/2π, reproduces the
     # full all-flavour (or per-flavour) result at 10 TeV
     eta_nu = float(params.cgs.eta * params.cgs.nu_yield)
     i10 = 1
