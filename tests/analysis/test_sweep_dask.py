@@ -1,14 +1,13 @@
-"""Sweeps on Dask: LocalCluster == serial loop, a killed worker loses and duplicates nothing,
-an external scheduler (started here on 127.0.0.1) and DASK_SCHEDULER_ADDRESS.
+"""Sweeps on Dask: LocalCluster == serial loop; a killed worker loses and duplicates nothing.
 
 The clusters are small (2 single-threaded worker processes) and closed by each test.
+The external scheduler (``--scheduler`` and ``DASK_SCHEDULER_ADDRESS``) is tested in
+tests/cli/test_cli_sweep.py.
 """
 
 import json
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -73,55 +72,3 @@ def test_killed_worker_loses_and_duplicates_nothing(tmp_path, monkeypatch):
     np.testing.assert_array_equal(ds["y"].values, dG**2)
     assert killed_pid not in set(ds["pid"].values[12:16])
     assert ds.attrs["n_failed"] == 0
-
-
-def _wait_for(path: Path, timeout: float = 30.0) -> None:
-    t0 = time.monotonic()
-    while not path.exists():
-        if time.monotonic() - t0 > timeout:
-            raise TimeoutError(f"{path} not written within {timeout} s")
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def external_cluster(tmp_path):
-    """A scheduler and one worker (2 processes x 1 thread) started as separate processes on 127.0.0.1."""
-    sfile = tmp_path / "scheduler.json"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", "0", "--no-dashboard", "--scheduler-file", str(sfile)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
-    try:
-        _wait_for(sfile)
-        time.sleep(0.2)
-        address = json.loads(sfile.read_text())["address"]
-        assert address.startswith("tcp://127.0.0.1:")
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
-                                       "--nworkers", "2", "--nthreads", "1", "--host", "127.0.0.1",
-                                       "--no-dashboard"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
-        yield address
-    finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in reversed(procs):
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-def test_external_scheduler_and_environment_variable(external_cluster, tmp_path, monkeypatch):
-    axes = {"delta_G": np.geomspace(1, 1000, 6), "B0": ["1e-11 G", "1e-10 G", "1e-9 G"]}
-    serial = sweep("chain", axes, outputs=["instability_margin", "v_A_seed"], scheduler="serial", progress=False)
-    ds = sweep("chain", axes, outputs=["instability_margin", "v_A_seed"], scheduler=external_cluster,
-               chunk_size=5, out=tmp_path / "ext.zarr", progress=False, timeout=60)
-    assert json.loads(ds.attrs["sweep"])["engine"] == external_cluster
-    for q in ("instability_margin", "v_A_seed"):
-        np.testing.assert_array_equal(ds[q].values, serial[q].values)
-    # the same sweep through DASK_SCHEDULER_ADDRESS (no code change)
-    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", external_cluster)
-    ds2 = sweep("chain", axes, outputs=["instability_margin"], chunk_size=5, progress=False, timeout=60)
-    assert json.loads(ds2.attrs["sweep"])["engine"] == external_cluster
-    np.testing.assert_array_equal(ds2["instability_margin"].values, serial["instability_margin"].values)

@@ -82,6 +82,7 @@ __all__ = [
     "make_product",
     "open_sweep",
     "sweep_status",
+    "read_spec",
     "SweepSpecError",
     "SweepFailureWarning",
     "STATUS_MISSING",
@@ -436,7 +437,12 @@ class NeutrinoSpectrumProduct(Product):
             raise SweepSpecError(f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'")
         E = np.geomspace(1e4, 1e7, 13) * u.GeV if E_nu is None else E_nu
         try:
-            E = u.Quantity(E, u.GeV) if not isinstance(E, u.Quantity) else E.to(u.GeV)
+            if isinstance(E, Mapping):
+                E = _expand_axis("E_nu", E)
+            if not isinstance(E, u.Quantity):
+                E = u.Quantity([u.Quantity(v, u.GeV) if not isinstance(v, str) else u.Quantity(v)
+                                for v in np.atleast_1d(np.asarray(E, dtype=object))])
+            E = E.to(u.GeV)
         except (u.UnitsError, TypeError, ValueError) as exc:
             raise SweepSpecError(f"E_nu = {E_nu!r} is not an energy: {exc}") from None
         self.E_nu = np.atleast_1d(E.value).astype(float)
@@ -1121,3 +1127,54 @@ def _execute(product, grid, todo, sink, client, progress, retries) -> None:
             bar.update(b - a)
     finally:
         bar.close()
+
+
+# ----------------------------------------------------------------------------- spec files
+
+_SPEC_KEYS = {"product", "options", "axes", "points", "fixed", "run"}
+_RUN_KEYS = {"chunk_size", "retries", "n_workers", "scheduler", "timeout"}
+
+
+def read_spec(path: str | Path) -> dict[str, Any]:
+    """Read a sweep spec (TOML) into keyword arguments of :func:`sweep`.
+
+    The file has ``product = "chain"`` (or another name of :data:`PRODUCTS`) and the
+    tables ``[axes]`` (a product grid) or ``[points]`` (a table of points),
+    ``[fixed]`` (parameters held fixed), ``[options]`` (options of the product, e.g.
+    ``outputs``, ``energy``, ``E_nu``) and ``[run]`` (``chunk_size``, ``retries``,
+    ``n_workers``, ``scheduler``, ``timeout``). See ``docs/sweeps.md`` and
+    ``examples/sweep_spec.toml``.
+
+    Raises
+    ------
+    SweepSpecError
+        On a missing file, bad TOML, or an unknown key.
+    """
+    import tomllib
+
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise SweepSpecError(f"spec = {str(path)!r}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SweepSpecError(f"spec = {str(path)!r} is not valid TOML: {exc}") from None
+    unknown = set(data) - _SPEC_KEYS
+    if unknown:
+        raise SweepSpecError(f"spec {str(path)!r}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_SPEC_KEYS)}")
+    if "product" not in data:
+        raise SweepSpecError(f"spec {str(path)!r} has no 'product' (one of {', '.join(PRODUCTS)})")
+    for key in ("options", "axes", "points", "fixed", "run"):
+        if key in data and not isinstance(data[key], Mapping):
+            raise SweepSpecError(f"spec {str(path)!r}: '{key}' must be a table [{key}]")
+    run = dict(data.get("run", {}))
+    bad = set(run) - _RUN_KEYS
+    if bad:
+        raise SweepSpecError(f"spec {str(path)!r}: unknown [run] key(s) {sorted(bad)}; allowed: {sorted(_RUN_KEYS)}")
+    if "axes" in data and "points" in data:
+        raise SweepSpecError(f"spec {str(path)!r}: give [axes] (a product grid) or [points] (a table), not both")
+    if "axes" not in data and "points" not in data:
+        raise SweepSpecError(f"spec {str(path)!r}: no [axes] or [points] table: nothing to sweep")
+    return {"func": data["product"], "grid": data.get("axes"), "points": data.get("points"),
+            "fixed": data.get("fixed"), **run, **data.get("options", {})}
