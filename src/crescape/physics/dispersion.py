@@ -147,6 +147,25 @@ def sigma_mono(x):
     return 1.0 - _one_minus_K(x)
 
 
+def _H_reg_re(y) -> np.ndarray:
+    """Re[H(y) + 1/y] (see :func:`_H_reg`), each branch evaluated only where it applies."""
+    y = np.abs(np.asarray(y, dtype=float))
+    out = np.zeros(y.shape)
+    small = y < _SMALL
+    large = np.isfinite(y) & (y > _LARGE)
+    mid = ~(small | (y > _LARGE))
+    ys = y[small]
+    out[small] = ys * _poly(_E_SMALL, ys * ys)
+    inv = 1.0 / y[large]
+    out[large] = inv - inv**3 + inv**5 * _poly(_F_LARGE, inv * inv)
+    ym = y[mid]
+    # (1-y^-2)² L = (y²-1)²/y⁴ [ln(1+y) - ln|1-y|];  (y²-1)² ln|1-y| = (y+1)²(y-1) (y-1)ln|y-1|
+    y2 = ym * ym
+    Lterm = ((y2 - 1.0) ** 2 * np.log1p(ym) - (ym + 1.0) ** 2 * (ym - 1.0) * _xlog_abs(ym - 1.0)) / (y2 * y2)
+    out[mid] = 0.1875 * (Lterm - 2.0 * (1.0 / ym + 1.0 / (ym * y2))) + 1.0 / ym
+    return out  # y = ∞ gives 0
+
+
 def _H_reg(y: np.ndarray) -> np.ndarray:
     """H(y) + 1/y, with H(y) = ∫ K(y)/y² dy the antiderivative that vanishes (real part) at ∞.
 
@@ -154,26 +173,10 @@ def _H_reg(y: np.ndarray) -> np.ndarray:
     Im L = π for y > 1, so Im H = (3π/16)(1 - y^-2)² for y > 1 and 0 below.
     """
     y = np.abs(np.asarray(y, dtype=float))
-    finite = np.isfinite(y)
-    y = np.where(finite, y, 1e300)
-    small = y < _SMALL
-    large = y > _LARGE
-    mid = ~(small | large)
-    ys = np.where(small, y, 0.05)
-    yl = np.where(large, y, 20.0)
-    ym = np.where(mid, y, 0.5)
-    re_small = ys * _poly(_E_SMALL, ys**2)
-    inv = 1.0 / yl
-    re_large = inv - inv**3 + inv**5 * _poly(_F_LARGE, inv**2)
-    # (1-y^-2)² L = (y²-1)²/y⁴ [ln(1+y) - ln|1-y|];  (y²-1)² ln|1-y| = (y+1)²(y-1) (y-1)ln|y-1|
-    Lterm = ((ym**2 - 1.0) ** 2 * np.log1p(ym) - (ym + 1.0) ** 2 * (ym - 1.0) * _xlog_abs(ym - 1.0)) / ym**4
-    re_mid = 0.1875 * (Lterm - 2.0 * (1.0 / ym + 1.0 / ym**3)) + 1.0 / ym
-    re = np.where(small, re_small, np.where(large, re_large, re_mid))
     yi = np.where((y > 1.0) & (y < 1e150), y, 2.0)
     im = np.where(y > 1.0, _IM_H_INF * (1.0 - 1.0 / yi**2) ** 2, 0.0)
-    re = np.where(finite, re, 0.0)
-    im = np.where(finite, im, _IM_H_INF)
-    return re + 1j * im
+    im = np.where(np.isfinite(y), im, _IM_H_INF)
+    return _H_reg_re(y) + 1j * im
 
 
 # Gauss-Legendre rule for the general-slope momentum average (two pieces split at k r_L = 1)
@@ -265,9 +268,10 @@ def sigma_complement(x1, slope=2.0, t_max=np.inf):
     t_max = np.asarray(t_max, dtype=float)
     if np.all(slope == 2.0):
         norm = np.where(np.isfinite(t_max), 1.0 - 1.0 / t_max, 1.0)
-        x2 = x1 * t_max
-        re = (x1 * (_H_reg(x1) - _H_reg(x2))).real / norm
-        return re - 1j * _im_sigma(x1, 2.0, t_max)
+        re = _H_reg_re(x1)
+        if not np.all(np.isinf(t_max)):
+            re = re - _H_reg_re(x1 * t_max)
+        return x1 * re / norm - 1j * _im_sigma(x1, 2.0, t_max)
     return _complement_quadrature(x1, slope, t_max)
 
 
