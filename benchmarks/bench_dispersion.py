@@ -56,12 +56,18 @@ def main() -> None:
     t_fast_loop *= N / 50
 
     print(f"{'task':<48} {'vectorised':>11} {'loop':>11} {'ratio':>8}")
-    print(f"{'omega(k) both modes, 1000 x 1000 (k, B0) grid':<48} {t_vec:10.3f}s {t_loop_full:10.1f}s "
-          f"{t_loop_full / t_vec:7.0f}x")
+    print(
+        f"{'omega(k) both modes, 1000 x 1000 (k, B0) grid':<48} {t_vec:10.3f}s {t_loop_full:10.1f}s "
+        f"{t_loop_full / t_vec:7.0f}x"
+    )
     print(f"{'  same with Hall term and T = 1e6 K':<48} {t_hall:10.3f}s {'':>11} {'':>8}")
-    print(f"{'fastest mode for 1000 values of k_c r_L':<48} {t_fast:10.3f}s {t_fast_loop:10.1f}s "
-          f"{t_fast_loop / t_fast:7.0f}x")
-    print(f"loop baseline timed on {N_LOOP} grid points and scaled; largest relative difference {err:.1e}")
+    print(
+        f"{'fastest mode for 1000 values of k_c r_L':<48} {t_fast:10.3f}s {t_fast_loop:10.1f}s "
+        f"{t_fast_loop / t_fast:7.0f}x"
+    )
+    print(
+        f"loop baseline timed on {N_LOOP} grid points and scaled; largest relative difference {err:.1e}"
+    )
     print(f"target: the 1e6-point grid in under 1 s -> {'met' if t_vec < 1.0 else 'NOT met'}")
 
 

@@ -25,7 +25,15 @@ def run_json(capsys, *sets):
 def test_text_output_lists_the_key_numbers(capsys):
     assert main(["dispersion"]) == 0
     out = capsys.readouterr().out
-    for key in ("gamma_max", "k_fastest", "k_band_lo", "k_band_hi", "regime", "B_sat_linear", "tau"):
+    for key in (
+        "gamma_max",
+        "k_fastest",
+        "k_band_lo",
+        "k_band_hi",
+        "regime",
+        "B_sat_linear",
+        "tau",
+    ):
         assert key in out
 
 
@@ -44,7 +52,8 @@ def test_json_numbers_follow_the_physics(capsys):
     assert d["driven"]["value"] is True
     assert d["regime"]["value"] == 5
     assert d["B_sat_linear"]["value"] == pytest.approx(
-        float(B_sat_current(C.GeV, J)) / critical_kc_rL(2.0) ** 0.5, rel=1e-12)
+        float(B_sat_current(C.GeV, J)) / critical_kc_rL(2.0) ** 0.5, rel=1e-12
+    )
 
 
 def test_energy_key_and_regimes(capsys):
@@ -61,8 +70,14 @@ def test_energy_key_and_regimes(capsys):
 
 @pytest.mark.parametrize(
     "setting,word",
-    [("B0=0", "B0"), ("delta_G=-1", "delta_G"), ("energy=-1", "energy"), ("energy=1e7", "energy"),
-     ("energy=abc", "energy"), ("T=-5", "T")],
+    [
+        ("B0=0", "B0"),
+        ("delta_G=-1", "delta_G"),
+        ("energy=-1", "energy"),
+        ("energy=1e7", "energy"),
+        ("energy=abc", "energy"),
+        ("T=-5", "T"),
+    ],
 )
 def test_bad_input_exit_code_2(capsys, setting, word):
     assert main(["dispersion", "--set", setting]) == 2

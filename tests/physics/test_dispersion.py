@@ -29,16 +29,27 @@ def K_quad(x: float) -> complex:
         re = 0.75 * quad(lambda m: (1 - m * m) / (1 + x * m), -1, 1, epsabs=1e-14, epsrel=1e-13)[0]
         return complex(re, 0.0)
     if x == 1.0:
-        re = 0.75 * quad(lambda m: (1 - m), -1, 1)[0]  # (1-μ²)/(1+μ) = 1-μ
+        re = 0.75 * quad(lambda m: 1 - m, -1, 1)[0]  # (1-μ²)/(1+μ) = 1-μ
         return complex(re, 0.0)
-    re = 0.75 * quad(lambda m: (1 - m * m) / x, -1, 1, weight="cauchy", wvar=-1 / x,
-                     epsabs=1e-14, epsrel=1e-13)[0]
+    re = (
+        0.75
+        * quad(
+            lambda m: (1 - m * m) / x,
+            -1,
+            1,
+            weight="cauchy",
+            wvar=-1 / x,
+            epsabs=1e-14,
+            epsrel=1e-13,
+        )[0]
+    )
     im = 0.75 * np.pi * (1 - 1 / x**2) / x  # residue at μ = -1/x
     return complex(re, im)
 
 
 def sigma_quad(x1: float, s: float, t_max: float = np.inf) -> complex:
     """σ = ∫ t^-s K(x1 t) dt / ∫ t^-s dt over [1, t_max], with K itself by quadrature."""
+
     def re_f(t):
         return t**-s * K_quad(x1 * t).real
 
@@ -91,7 +102,9 @@ def test_cold_limit_maximum_is_half_kc_vA_at_half_kc():
     # in physical units: the lead's cold γ_max and k_c/2
     res = D.fastest_growth(J_REF, B_REF, RHO_REF, 1e9 * E_REF)
     assert float(res["gamma_max"]) == pytest.approx(float(gamma_max_cold(J_REF, RHO_REF)), rel=1e-6)
-    assert float(res["k_fastest"]) == pytest.approx(0.5 * float(k_max_paper(J_REF, B_REF)), rel=1e-5)
+    assert float(res["k_fastest"]) == pytest.approx(
+        0.5 * float(k_max_paper(J_REF, B_REF)), rel=1e-5
+    )
 
 
 def test_paper_eqs_5_and_7_are_the_band_edge_and_twice_the_rate():
@@ -104,7 +117,23 @@ def test_paper_eqs_5_and_7_are_the_band_edge_and_twice_the_rate():
 
 # --- σ: closed forms against quadrature (acceptance 2) --------------------------------------
 
-X_VALUES = [1e-4, 0.003, 0.0999, 0.1001, 0.5, 0.99, 1.0, 1.01, 1.7, 3.0, 9.99, 10.01, 40.0, 1e3, 1e5]
+X_VALUES = [
+    1e-4,
+    0.003,
+    0.0999,
+    0.1001,
+    0.5,
+    0.99,
+    1.0,
+    1.01,
+    1.7,
+    3.0,
+    9.99,
+    10.01,
+    40.0,
+    1e3,
+    1e5,
+]
 
 
 @pytest.mark.parametrize("x", X_VALUES)
@@ -149,7 +178,8 @@ def test_sigma_tends_to_mono_for_narrow_spectrum():
     # a power law squeezed into [p, 1.0001 p] is one momentum
     for x in (0.3, 2.0, 20.0):
         assert complex(D.sigma_powerlaw(x, 2.0, 1.0001)) == pytest.approx(
-            complex(D.sigma_mono(x * 1.00005)), abs=2e-4)
+            complex(D.sigma_mono(x * 1.00005)), abs=2e-4
+        )
 
 
 # --- the growth maximum as a function of k_c r_L (acceptance 3) -----------------------------
@@ -262,15 +292,22 @@ def test_hall_limits_growth_to_ion_cyclotron_frequency():
 
 def test_quantity_api_and_lite_twin():
     k = np.logspace(-2, 0, 5) * k_max_paper(J_REF, B_REF) / u.cm
-    w = D.cold_dispersion(k, J_REF * u.statA / u.cm**2, B_REF * u.G, RHO_REF * u.g / u.cm**3, 1 * u.GeV)
+    w = D.cold_dispersion(
+        k, J_REF * u.statA / u.cm**2, B_REF * u.G, RHO_REF * u.g / u.cm**3, 1 * u.GeV
+    )
     assert set(w) == {"left", "right"}
     assert w["right"].unit == u.rad / u.s
     lite = D.cold_dispersion.lite(k.value, J_REF, B_REF, RHO_REF, E_REF)
     np.testing.assert_allclose(w["right"].value, lite["right"], rtol=1e-12)
     # SI inputs give the same numbers
     J_si = J_REF / (C.c / 10.0) * 1e4 * u.A / u.m**2
-    w2 = D.cold_dispersion(k.to(1 / u.m), J_si, (B_REF * u.G).to(u.T), (RHO_REF * u.g / u.cm**3).to(u.kg / u.m**3),
-                           (1 * u.GeV).to(u.J))
+    w2 = D.cold_dispersion(
+        k.to(1 / u.m),
+        J_si,
+        (B_REF * u.G).to(u.T),
+        (RHO_REF * u.g / u.cm**3).to(u.kg / u.m**3),
+        (1 * u.GeV).to(u.J),
+    )
     np.testing.assert_allclose(w2["right"].value, lite["right"], rtol=1e-9)
 
 

@@ -33,4 +33,7 @@ def test_run_writes_figures_and_numbers(tmp_path):
     marg = {k: v.get("marginal") for k, v in d["regime_fractions"].items()}
     assert len(set(marg.values())) == 1
     # hotter gas: more of the map is thermal
-    assert d["regime_fractions"]["T=1e+06K,E=1GeV"]["thermal"] > d["regime_fractions"]["T=10000K,E=1GeV"]["thermal"]
+    assert (
+        d["regime_fractions"]["T=1e+06K,E=1GeV"]["thermal"]
+        > d["regime_fractions"]["T=10000K,E=1GeV"]["thermal"]
+    )

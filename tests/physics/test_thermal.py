@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crescape import constants as C
-from crescape.params import Parameters, ParameterError
+from crescape.params import ParameterError, Parameters
 from crescape.physics import thermal as T
 from crescape.physics.dispersion import critical_kc_rL, dispersion_modes
 from crescape.physics.escape import current_above, current_paper
@@ -48,10 +48,14 @@ def test_B_star_scaling(dG, T6, scale):
     """B_* ∝ δ_G^1/6 T^1/3 J^1/3, and τ(B_*(τ)) = τ."""
     b = T.B_star(J1 * scale, RHO1 * dG, T6 * 1e6)
     ref = T.B_star(J1, RHO1, 1e6)
-    assert float(b / ref) == pytest.approx(dG ** (1 / 6) * T6 ** (1 / 3) * scale ** (1 / 3), rel=1e-10)
+    assert float(b / ref) == pytest.approx(
+        dG ** (1 / 6) * T6 ** (1 / 3) * scale ** (1 / 3), rel=1e-10
+    )
     for tau in (0.5, 1.0, 30.0):
         Bt = T.B_star(J1 * scale, RHO1 * dG, T6 * 1e6, tau=tau)
-        assert float(T.thermal_parameter(J1 * scale, Bt, RHO1 * dG, T6 * 1e6)) == pytest.approx(tau, rel=1e-10)
+        assert float(T.thermal_parameter(J1 * scale, Bt, RHO1 * dG, T6 * 1e6)) == pytest.approx(
+            tau, rel=1e-10
+        )
 
 
 # --- the reduced growth rate -----------------------------------------------------------------
@@ -67,7 +71,9 @@ def test_warm_growth_max_against_dispersion_relation(tau):
     Tk = tau * C.m_p * Om * vA / (kc * C.k_B)
     assert float(T.thermal_parameter(J1, B0, RHO1, Tk)) == pytest.approx(tau, rel=1e-12)
     q = np.linspace(1e-4, 1.0, 200001)
-    g = dispersion_modes(q * kc, J1, B0, RHO1, C.GeV, cr_response=False, T=Tk)["right"].imag / (kc * vA)
+    g = dispersion_modes(q * kc, J1, B0, RHO1, C.GeV, cr_response=False, T=Tk)["right"].imag / (
+        kc * vA
+    )
     q_w, g_w = T.warm_growth_max(tau)
     assert float(g_w) == pytest.approx(g.max(), rel=1e-8)
     assert float(q_w) == pytest.approx(q[np.argmax(g)], abs=2e-5)
@@ -128,8 +134,9 @@ def test_regime_quantities_follow_their_formulas():
     r = T.regimes(J1, B0, RHO1, 1e6, C.GeV)
     kc = k_max_paper(J1, B0)
     np.testing.assert_allclose(r["kc_rL"], kc * C.GeV / (C.e * B0), rtol=1e-12)
-    np.testing.assert_allclose(r["gamma_over_Omega"], gamma_max_cold(J1, RHO1) / T.ion_cyclotron_frequency(B0),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        r["gamma_over_Omega"], gamma_max_cold(J1, RHO1) / T.ion_cyclotron_frequency(B0), rtol=1e-12
+    )
     np.testing.assert_allclose(r["zeta_c"], critical_kc_rL(2.0))
     # τ ∝ B0^-3
     np.testing.assert_allclose(r["tau"] * B0**3, r["tau"][0] * B0[0] ** 3, rtol=1e-10)

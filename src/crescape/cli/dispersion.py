@@ -12,8 +12,18 @@ from ..physics.thermal import linear_summary
 from ._common import add_param_args, params_from_args, print_json
 
 #: the extra ``--set`` key of this command
-ENERGY = Spec("energy", "evaluation", u.GeV, u.erg, 1.0, 0.0, np.inf, True, False,
-              "energy of the lowest-energy current-carrying CRs")
+ENERGY = Spec(
+    "energy",
+    "evaluation",
+    u.GeV,
+    u.erg,
+    1.0,
+    0.0,
+    np.inf,
+    True,
+    False,
+    "energy of the lowest-energy current-carrying CRs",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,13 +47,20 @@ def run(args: argparse.Namespace) -> int:
         E = float(np.ravel(E)[0]) if np.size(E) == 1 else E
     table = linear_summary(params, float(E))
     if args.json:
-        print_json({
-            "parameters": params.as_dict(),
-            "quantities": {k: {"value": v, "unit": unit, "meaning": doc} for k, (v, unit, doc) in table.items()},
-        })
+        print_json(
+            {
+                "parameters": params.as_dict(),
+                "quantities": {
+                    k: {"value": v, "unit": unit, "meaning": doc}
+                    for k, (v, unit, doc) in table.items()
+                },
+            }
+        )
         return 0
-    print("crescape dispersion: Bell (2004) dispersion relation with the CR response "
-          f"(E = {table['energy'][0]:g} GeV)")
+    print(
+        "crescape dispersion: Bell (2004) dispersion relation with the CR response "
+        f"(E = {table['energy'][0]:g} GeV)"
+    )
     print(f"{'quantity':<22} {'value':>12}  {'unit':<12} meaning")
     print("-" * 96)
     for name, (value, unit, doc) in table.items():

@@ -161,7 +161,9 @@ def _H_reg_re(y) -> np.ndarray:
     ym = y[mid]
     # (1-y^-2)² L = (y²-1)²/y⁴ [ln(1+y) - ln|1-y|];  (y²-1)² ln|1-y| = (y+1)²(y-1) (y-1)ln|y-1|
     y2 = ym * ym
-    Lterm = ((y2 - 1.0) ** 2 * np.log1p(ym) - (ym + 1.0) ** 2 * (ym - 1.0) * _xlog_abs(ym - 1.0)) / (y2 * y2)
+    Lterm = (
+        (y2 - 1.0) ** 2 * np.log1p(ym) - (ym + 1.0) ** 2 * (ym - 1.0) * _xlog_abs(ym - 1.0)
+    ) / (y2 * y2)
     out[mid] = 0.1875 * (Lterm - 2.0 * (1.0 / ym + 1.0 / (ym * y2))) + 1.0 / ym
     return out  # y = ∞ gives 0
 
@@ -326,7 +328,9 @@ def _check_slope(slope) -> np.ndarray | None:
     s = np.asarray(slope, dtype=float)
     if np.any(~np.isfinite(s) | (s <= 1.0) | (s > 10.0)):
         shown = s[~np.isfinite(s) | (s <= 1.0) | (s > 10.0)].flat[0] if s.ndim else float(s)
-        raise ParameterError(f"slope = {shown:g} is not allowed: must be a finite value > 1 and <= 10")
+        raise ParameterError(
+            f"slope = {shown:g} is not allowed: must be a finite value > 1 and <= 10"
+        )
     return s
 
 
@@ -362,7 +366,9 @@ def _solve_modes(k, kc, vA2, oms, Omega=None, hall=False, thermal2=0.0):
     return out
 
 
-def dispersion_modes(k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True, hall=False, T=0.0):
+def dispersion_modes(
+    k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True, hall=False, T=0.0
+):
     """Complex ω(k) [s^-1] of both circular polarisations (cgs lite form).
 
     Parameters
@@ -419,7 +425,9 @@ def dispersion_modes(k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True
     s = _check_slope(slope)
     E_max = np.asarray(E_max, dtype=float)
     if np.any(~(E_max > E)):
-        raise ParameterError(f"E_max = {np.max(E_max):g} erg is not allowed: must be above E = {np.min(E):g} erg")
+        raise ParameterError(
+            f"E_max = {np.max(E_max):g} erg is not allowed: must be above E = {np.min(E):g} erg"
+        )
     kc = 4.0 * np.pi * J / (C.c * B0)
     vA2 = B0**2 / (4.0 * np.pi * rho)
     rL = E / (C.e * B0)
@@ -496,7 +504,9 @@ def _field_cgs(B):
         try:
             return np.asarray(B.to_value(u.G), dtype=float)
         except u.UnitConversionError:
-            raise ParameterError(f"B0 = {B} has the wrong unit; expected a magnetic field (G or T)") from None
+            raise ParameterError(
+                f"B0 = {B} has the wrong unit; expected a magnetic field (G or T)"
+            ) from None
     return np.asarray(B, dtype=float)
 
 

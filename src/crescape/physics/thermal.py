@@ -281,7 +281,9 @@ def regimes(J, B0, rho, T, E, slope=2.0):
     }
 
 
-def warm_fastest_growth(J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr_response=True, n_grid=400):
+def warm_fastest_growth(
+    J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr_response=True, n_grid=400
+):
     """Fastest growth of the full relation (CR response, Hall term, ion temperature), right-hand mode.
 
     Parameters
@@ -299,7 +301,9 @@ def warm_fastest_growth(J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr
         The wavenumber and growth rate of the fastest mode and its real
         frequency (zero for a purely growing mode).
     """
-    J, B0, rho, E, T = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (J, B0, rho, E, T)))
+    J, B0, rho, E, T = np.broadcast_arrays(
+        *(np.asarray(a, dtype=float) for a in (J, B0, rho, E, T))
+    )
     kc = k_max_paper(check_positive("J", J), check_positive("B0", B0))
     zeta = kc * check_positive("E", E) / (C.e * B0)
     lz = np.log(np.maximum(zeta, 1e-300))
@@ -310,8 +314,18 @@ def warm_fastest_growth(J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr
 
     def growth(lq, expand=False):
         ax = (lambda a: a[..., None]) if expand else (lambda a: a)
-        w = dispersion_modes(np.exp(lq) * ax(kc), ax(J), ax(B0), ax(rho), ax(E), slope=slope, E_max=E_max,
-                             cr_response=cr_response, hall=hall, T=ax(T))["right"]
+        w = dispersion_modes(
+            np.exp(lq) * ax(kc),
+            ax(J),
+            ax(B0),
+            ax(rho),
+            ax(E),
+            slope=slope,
+            E_max=E_max,
+            cr_response=cr_response,
+            hall=hall,
+            T=ax(T),
+        )["right"]
         return w
 
     g = growth(grid, expand=True).imag
@@ -363,26 +377,57 @@ def linear_summary(params, E):
         "energy": (E / C.GeV, "GeV", "energy of the lowest-energy current-carrying CRs"),
         "current": (J, "statA cm^-2", "J(>E), Eq. (3) integrated"),
         "rho": (rho, "g cm^-3", "gas density delta_G Omega_b rho_cr"),
-        "k_c": (f(cold["k_c"]), "cm^-1", "4 pi J/(c B0): the paper's k_max (Eq. 5), Bell's band edge"),
+        "k_c": (
+            f(cold["k_c"]),
+            "cm^-1",
+            "4 pi J/(c B0): the paper's k_max (Eq. 5), Bell's band edge",
+        ),
         "gamma_paper": (f(gamma_max_paper(J, rho)), "s^-1", "k_max v_A (Eq. 7)"),
         "kc_rL": (f(cold["kc_rL"]), "", "k_c r_L(E): distance above threshold"),
-        "kc_rL_threshold": (f(reg["zeta_c"]), "", "k_c r_L below which the nonresonant branch vanishes"),
+        "kc_rL_threshold": (
+            f(reg["zeta_c"]),
+            "",
+            "k_c r_L below which the nonresonant branch vanishes",
+        ),
         "driven": (bool(cold["driven"]), "", "a nonresonant branch exists"),
-        "k_fastest": (f(cold["k_fastest"]), "cm^-1", "fastest-growing k, cold relation with CR response"),
+        "k_fastest": (
+            f(cold["k_fastest"]),
+            "cm^-1",
+            "fastest-growing k, cold relation with CR response",
+        ),
         "gamma_max": (f(cold["gamma_max"]), "s^-1", "its growth rate"),
         "k_fastest_over_eq5": (f(cold["k_over_paper"]), "", "k_fastest / k_max(Eq. 5)"),
         "gamma_max_over_eq7": (f(cold["gamma_over_paper"]), "", "gamma_max / gamma_max(Eq. 7)"),
-        "k_band_lo": (f(cold["k_band_lo"]), "cm^-1", "lower edge of the nonresonant band (Re w^2 < 0)"),
+        "k_band_lo": (
+            f(cold["k_band_lo"]),
+            "cm^-1",
+            "lower edge of the nonresonant band (Re w^2 < 0)",
+        ),
         "k_band_hi": (f(cold["k_band_hi"]), "cm^-1", "upper edge of the nonresonant band"),
         "k_fastest_full": (f(k_w), "cm^-1", "fastest k with Hall term and ion temperature"),
         "gamma_max_full": (f(g_w), "s^-1", "its growth rate"),
         "omega_r_full": (f(w_r), "s^-1", "its real frequency"),
         "tau": (f(reg["tau"]), "", "thermal parameter k_c k_B T/(m_p Omega_i v_A); > 1: thermal"),
-        "thermal_ratio_paper": (f(reg["thermal_ratio_paper"]), "", "k_max^2 v_th^2/(Omega_i gamma_max), paper"),
-        "B_star_paper": (f(B_star_paper(C.e * E2phi / E, rho, T)), "G",
-                         "the paper's B_* (text after Eq. 7), with J = eE phi"),
-        "B_star": (f(B_star(J, rho, T)), "G", "field where tau = 1 (thermal term = gamma at k_c/2)"),
-        "gamma_over_Omega": (f(reg["gamma_over_Omega"]), "", "k_c v_A/(2 Omega_i); << 1 for magnetised ions"),
+        "thermal_ratio_paper": (
+            f(reg["thermal_ratio_paper"]),
+            "",
+            "k_max^2 v_th^2/(Omega_i gamma_max), paper",
+        ),
+        "B_star_paper": (
+            f(B_star_paper(C.e * E2phi / E, rho, T)),
+            "G",
+            "the paper's B_* (text after Eq. 7), with J = eE phi",
+        ),
+        "B_star": (
+            f(B_star(J, rho, T)),
+            "G",
+            "field where tau = 1 (thermal term = gamma at k_c/2)",
+        ),
+        "gamma_over_Omega": (
+            f(reg["gamma_over_Omega"]),
+            "",
+            "k_c v_A/(2 Omega_i); << 1 for magnetised ions",
+        ),
         "k_ri": (f(reg["k_ri"]), "", "k r_i at the fastest warm mode; < 1 for the FLR expansion"),
         "B_sat_eq8": (B_eq8, "G", "Eq. (8)"),
         "B_sat_linear": (B_lin, "G", "field at which k_c r_L falls to the threshold"),

@@ -129,8 +129,14 @@ def _figure_map(maps: list[tuple[float, float, dict]]):
         ax.plot(m["delta_G"], m["B_hall"], "k-.", lw=1.0, label=r"$\gamma = \Omega_i$")
         ax.axhline(m["B_sat_eq8"], color="w", ls="--", lw=1.2, label="Eq. (8)")
         ax.axhline(m["B_sat_linear"], color="w", ls="-", lw=1.2, label=r"$k_c r_L = \zeta_c$")
-        cs = ax.contour(m["delta_G"], m["B0"], m["warm_reduction"], levels=[0.1, 0.5], colors="0.3",
-                        linewidths=0.8)
+        cs = ax.contour(
+            m["delta_G"],
+            m["B0"],
+            m["warm_reduction"],
+            levels=[0.1, 0.5],
+            colors="0.3",
+            linewidths=0.8,
+        )
         ax.clabel(cs, fmt={0.1: r"$\gamma/\gamma_{\rm cold}=0.1$", 0.5: "0.5"}, fontsize=7)
         ax.axhline(B0_RANGE[1], color="k", lw=0.5)
         ax.set_xscale("log")
@@ -186,26 +192,38 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     for T, E, m in maps:  # over the paper's range B0 <= 1e-8 G
         reg = m["regime"][m["B0"] <= B0_RANGE[1] * (1 + 1e-9)]
         codes, counts = np.unique(reg, return_counts=True)
-        fractions[f"T={T:g}K,E={E:g}GeV"] = {TH.REGIMES[int(c)].split(":")[0]: round(float(n) / reg.size, 4)
-                                             for c, n in zip(codes, counts, strict=True)}
+        fractions[f"T={T:g}K,E={E:g}GeV"] = {
+            TH.REGIMES[int(c)].split(":")[0]: round(float(n) / reg.size, 4)
+            for c, n in zip(codes, counts, strict=True)
+        }
     numbers = key_numbers(params)
     numbers["regime_fractions"] = fractions
     atomic_write_text(out_dir / "dispersion.json", json.dumps(numbers, indent=2, default=float))
     zc = numbers["kc_rL_threshold_s2"]
     d = numbers["at_default_parameters"]
     return [
-        Artifact("dispersion_growth",
-                 "γ(k)/(k_c v_A) vs k/k_c for k_c r_L = 3-1000 (CR response) and τ = 0-1000 (ion temperature)",
-                 "dispersion_growth.png",
-                 {"growth_table_s2": numbers["growth_table_s2"]}),
-        Artifact("dispersion_regimes",
-                 "regime map over (δ_G, B0) at T = 1e4, 1e6 K and E = 1 GeV, 1 TeV (fractions over B0 <= 1e-8 G)",
-                 "dispersion_regimes.png", {"fractions": fractions}),
-        Artifact("dispersion_numbers",
-                 f"nonresonant threshold k_c r_L = {zc:.3f}; B_sat(linear) = {1 / np.sqrt(zc):.3f} × Eq. (8); "
-                 f"at the default parameters γ_max = {d['gamma_max_over_eq7']:.3f} × Eq. (7), "
-                 f"with ion temperature {d['gamma_max_full'] / d['gamma_paper']:.3g} × Eq. (7)",
-                 "dispersion.json",
-                 {"kc_rL_threshold": zc, "B_sat_linear_over_eq8": 1 / np.sqrt(zc),
-                  "gamma_full_over_eq7": d["gamma_max_full"] / d["gamma_paper"]}),
+        Artifact(
+            "dispersion_growth",
+            "γ(k)/(k_c v_A) vs k/k_c for k_c r_L = 3-1000 (CR response) and τ = 0-1000 (ion temperature)",
+            "dispersion_growth.png",
+            {"growth_table_s2": numbers["growth_table_s2"]},
+        ),
+        Artifact(
+            "dispersion_regimes",
+            "regime map over (δ_G, B0) at T = 1e4, 1e6 K and E = 1 GeV, 1 TeV (fractions over B0 <= 1e-8 G)",
+            "dispersion_regimes.png",
+            {"fractions": fractions},
+        ),
+        Artifact(
+            "dispersion_numbers",
+            f"nonresonant threshold k_c r_L = {zc:.3f}; B_sat(linear) = {1 / np.sqrt(zc):.3f} × Eq. (8); "
+            f"at the default parameters γ_max = {d['gamma_max_over_eq7']:.3f} × Eq. (7), "
+            f"with ion temperature {d['gamma_max_full'] / d['gamma_paper']:.3g} × Eq. (7)",
+            "dispersion.json",
+            {
+                "kc_rL_threshold": zc,
+                "B_sat_linear_over_eq8": 1 / np.sqrt(zc),
+                "gamma_full_over_eq7": d["gamma_max_full"] / d["gamma_paper"],
+            },
+        ),
     ]
