@@ -157,3 +157,22 @@ def test_regime_quantities_follow_their_formulas():
 def test_bad_input(func, args, name):
     with pytest.raises(ParameterError, match=name):
         func(*args)
+
+
+def test_hall_relation_is_the_exact_cold_ion_form():
+    """With the Hall term and T = 0, ω solves ω²Ω_i/(Ω_i ∓ ω) = R_± (cold-ion kinetic response).
+
+    The right-hand (Bell) mode is the ion-cyclotron-resonant polarisation."""
+    B0, rho, J = 1e-11, 1e-28, 1e-10  # k_c v_A > Ω_i: strong Hall effects
+    kc = float(k_max_paper(J, B0))
+    k = np.logspace(-4, 1, 300) * kc
+    Om = float(T.ion_cyclotron_frequency(B0))
+    vA2 = B0**2 / (4 * np.pi * rho)
+    w = dispersion_modes(k, J, B0, rho, C.GeV, hall=True)
+    from crescape.physics.dispersion import sigma_complement
+
+    oms = sigma_complement(k * C.GeV / (C.e * B0))
+    for name, eps, om in (("right", 1, oms), ("left", -1, np.conj(oms))):
+        R = k**2 * vA2 - eps * k * kc * vA2 * om
+        lhs = w[name] ** 2 * Om / (Om - eps * w[name])
+        np.testing.assert_allclose(lhs, R, rtol=1e-9, atol=1e-12 * np.abs(R).max())
