@@ -357,8 +357,11 @@ def _solve_modes(k, kc, vA2, oms, Omega=None, hall=False, thermal2=0.0):
         if hall or np.any(np.asarray(thermal2) != 0):
             A = eps * ((rhs if hall else 0.0) + k**2 * thermal2) / Omega
             disc = np.sqrt(A * A + 4.0 * rhs + 0j)
-            r1 = 0.5 * (-A + disc)
-            r2 = 0.5 * (-A - disc)
+            # roots of ω² + Aω - R = 0 without cancellation: r1 = -(A ± disc)/2, r2 = -R/r1
+            disc = np.where((np.conj(A) * disc).real >= 0, disc, -disc)
+            r1 = -0.5 * (A + disc)
+            safe = np.abs(r1) > 0
+            r2 = np.where(safe, -rhs / np.where(safe, r1, 1.0), -r1)
             out[name] = np.where(r1.imag >= r2.imag, r1, r2)
         else:
             r = np.sqrt(rhs + 0j)
