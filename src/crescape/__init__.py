@@ -15,4 +15,8 @@ def __getattr__(name):  # lazy access to heavier parts
         from .model import EscapeModel
 
         return EscapeModel
+    if name in ("sweep", "fit"):  # crescape.sweep(...), crescape.fit(...)
+        import importlib
+
+        return getattr(importlib.import_module(f".analysis.{name}", __name__), name)
     raise AttributeError(f"module 'crescape' has no attribute {name!r}")
