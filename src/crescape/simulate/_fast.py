@@ -14,6 +14,7 @@ from numba import njit
 # boundary codes (kept in sync with boundaries.py)
 IN_FLUX, IN_REFLECT, IN_VALUE = 0, 1, 2
 OUT_FREE, OUT_OUTFLOW, OUT_REFLECT, OUT_VALUE = 0, 1, 2, 3
+_BLOCK = 16  # momentum bins per block of the tridiagonal solves
 
 
 @njit(cache=True, inline="always")
@@ -33,6 +34,13 @@ def _sweby(w, g_upup, g_up, g_down, nu, limited):
     return w * (g_up + 0.5 * (1.0 - nu) * _psi(r) * d)
 
 
+@njit(cache=True, inline="always")
+def _half_van_leer(a, d):
+    """½ ψ(r) d for r = a/d with the van Leer limiter: a d/(a + d) if a d > 0, else 0."""
+    p = a * d
+    return p / (a + d) if p > 0.0 else 0.0
+
+
 @njit(cache=True)
 def _advect_z_euler(g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited):
     """Forward-Euler stage of −A⁻¹∂_z(A u g); returns (g_new, N_in, N_out) per unit Δy.
@@ -41,48 +49,58 @@ def _advect_z_euler(g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limite
     that a steady flow (u m = const) is kept exactly in any geometry.
     """
     nz, ny = g.shape
-    out = g.copy()
     m = np.empty((nz, ny))
     for i in range(nz):
         w = V[i] / dz[i]
         for j in range(ny):
             m[i, j] = g[i, j] * w
+    F = np.empty((nz + 1, ny))  # particles per unit time through each face
+    w = u[0]
+    for j in range(ny):
+        if bc_in == IN_VALUE:
+            F[0, j] = w * A[0] * g_in[j] if w > 0 else w * m[0, j]
+        elif bc_in == IN_FLUX:
+            F[0, j] = A[0] * F_in[j]
+        else:
+            F[0, j] = 0.0
+    w = u[nz]
+    for j in range(ny):
+        if bc_out == OUT_REFLECT:
+            F[nz, j] = 0.0
+        elif w > 0:
+            F[nz, j] = w * m[nz - 1, j]
+        elif bc_out == OUT_VALUE:
+            F[nz, j] = w * A[nz] * g_out[j]
+        else:
+            F[nz, j] = 0.0
+    for k in range(1, nz):
+        w = u[k]
+        if w >= 0.0:
+            if limited and k >= 2:
+                for j in range(ny):
+                    mu = m[k - 1, j]
+                    F[k, j] = w * (mu + _half_van_leer(mu - m[k - 2, j], m[k, j] - mu))
+            else:
+                for j in range(ny):
+                    F[k, j] = w * m[k - 1, j]
+        else:
+            if limited and k + 1 < nz:
+                for j in range(ny):
+                    mu = m[k, j]
+                    F[k, j] = w * (mu + _half_van_leer(mu - m[k + 1, j], m[k - 1, j] - mu))
+            else:
+                for j in range(ny):
+                    F[k, j] = w * m[k, j]
+    out = np.empty((nz, ny))
+    for i in range(nz):
+        s = dt / V[i]
+        for j in range(ny):
+            out[i, j] = g[i, j] - s * (F[i + 1, j] - F[i, j])
     n_in = 0.0
     n_out = 0.0
-    for k in range(nz + 1):
-        w = u[k]
-        for j in range(ny):
-            if k == 0:
-                if bc_in == IN_VALUE:
-                    F = w * A[0] * g_in[j] if w > 0 else w * m[0, j]
-                elif bc_in == IN_FLUX:
-                    F = A[0] * F_in[j]
-                else:
-                    F = 0.0
-                n_in += F * dt
-            elif k == nz:
-                if bc_out == OUT_REFLECT:
-                    F = 0.0
-                elif w > 0:
-                    F = w * m[nz - 1, j]
-                elif bc_out == OUT_VALUE:
-                    F = w * A[nz] * g_out[j]
-                else:
-                    F = 0.0
-                n_out += F * dt
-            elif w >= 0.0:
-                mu = m[k - 1, j]
-                muu = m[k - 2, j] if k >= 2 else mu
-                F = _sweby(w, muu, mu, m[k, j], 0.0, limited and k >= 2)
-            else:
-                mu = m[k, j]
-                muu = m[k + 1, j] if k + 1 < nz else mu
-                F = _sweby(w, muu, mu, m[k - 1, j], 0.0, limited and k + 1 < nz)
-            flux = F * dt
-            if k > 0:
-                out[k - 1, j] -= flux / V[k - 1]
-            if k < nz:
-                out[k, j] += flux / V[k]
+    for j in range(ny):
+        n_in += F[0, j] * dt
+        n_out += F[nz, j] * dt
     return out, n_in, n_out
 
 
@@ -197,15 +215,22 @@ def transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
     T = np.zeros((nz + 1, ny))
     for k in range(1, nz):
         h = dzc[k - 1]
+        hl = 0.5 * dz[k - 1]
+        hr = 0.5 * dz[k]
+        ah = A[k] / h
         for j in range(ny):
             d0 = D[k - 1, j]
             d1 = D[k, j]
-            Df = 0.0
-            if d0 > 0.0 and d1 > 0.0:
-                Df = h / (0.5 * dz[k - 1] / d0 + 0.5 * dz[k] / d1)
-            gf = 0.5 * (g[k - 1, j] + g[k, j])
-            grad = abs(g[k, j] - g[k - 1, j]) / h
-            T[k, j] = A[k] * _deff(Df, gf, grad, v[j], h, limiter) / h
+            # distance-weighted harmonic mean h/(h_l/D_l + h_r/D_r) = h D_l D_r/(h_l D_r + h_r D_l)
+            den = hl * d1 + hr * d0
+            Df = h * d0 * d1 / den if den > 0.0 else 0.0
+            if limiter:
+                gf = 0.5 * (g[k - 1, j] + g[k, j])
+                x = v[j] * gf if gf > 0.0 else v[j] * h / 1.0
+                gr = abs(g[k, j] - g[k - 1, j]) / h if gf > 0.0 else 1.0
+                R = 3.0 * Df * gr / x
+                Df = 3.0 * Df * (2.0 + R) / (6.0 + R * (3.0 + R))
+            T[k, j] = ah * Df
     if bc_in == IN_VALUE:
         h = 0.5 * dz[0]
         for j in range(ny):
@@ -232,49 +257,77 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
     T = transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out)
     th = theta
     ex = 1.0 - theta
-    cp = np.empty((nz, ny))
-    dp = np.empty((nz, ny))
     n_src = 0.0
     n_in = 0.0
     for i in range(nz):
-        s = dt / V[i]
         for j in range(ny):
-            Tl = T[i, j]
-            Tr = T[i + 1, j]
-            gi = g[i, j]
-            a = 0.0
-            c = 0.0
-            b = 1.0 + th * s * (Tl + Tr)
-            rhs = gi + dt * Q[i, j]
             n_src += V[i] * Q[i, j] * dt
-            if i > 0:
-                a = -th * s * Tl
-                rhs += ex * s * Tl * (g[i - 1, j] - gi)
-            if i < nz - 1:
-                c = -th * s * Tr
-                rhs += ex * s * Tr * (g[i + 1, j] - gi)
-            if i == 0:
-                if bc_in == IN_FLUX:
-                    rhs += s * A[0] * F_in[j]
-                    n_in += A[0] * F_in[j] * dt
-                elif bc_in == IN_VALUE:
-                    rhs += s * Tl * (g_in[j] - ex * gi)
-            if i == nz - 1:
+    out = np.empty((nz, ny))
+    # Thomas algorithm on blocks of momentum bins, so that the work arrays stay in cache
+    bs = _BLOCK
+    cp = np.empty((nz, bs))
+    dp = np.empty((nz, bs))
+    for j0 in range(0, ny, bs):
+        nb = min(bs, ny - j0)
+        # first row: inner boundary terms (T[0] is non-zero only for a fixed value)
+        s = dt / V[0]
+        for jj in range(nb):
+            j = j0 + jj
+            Tl = T[0, j]
+            Tr = T[1, j]
+            gi = g[0, j]
+            b = 1.0 + th * s * (Tl + Tr)
+            rhs = gi + dt * Q[0, j]
+            if nz > 1:
+                rhs += ex * s * Tr * (g[1, j] - gi)
+            if bc_in == IN_FLUX:
+                rhs += s * A[0] * F_in[j]
+                n_in += A[0] * F_in[j] * dt
+            elif bc_in == IN_VALUE:
+                rhs += s * Tl * (g_in[j] - ex * gi)
+            if nz == 1:
                 gb = g_out[j] if bc_out == OUT_VALUE else 0.0
                 rhs += s * Tr * (gb - ex * gi)
-            if i == 0:
-                cp[i, j] = c / b
-                dp[i, j] = rhs / b
-            else:
-                m = b - a * cp[i - 1, j]
-                cp[i, j] = c / m
-                dp[i, j] = (rhs - a * dp[i - 1, j]) / m
-    out = np.empty((nz, ny))
-    for j in range(ny):
-        out[nz - 1, j] = dp[nz - 1, j]
-    for i in range(nz - 2, -1, -1):
-        for j in range(ny):
-            out[i, j] = dp[i, j] - cp[i, j] * out[i + 1, j]
+            m = 1.0 / b
+            cp[0, jj] = -th * s * Tr * m
+            dp[0, jj] = rhs * m
+        # interior rows, no branches in the inner loop
+        for i in range(1, nz - 1):
+            s = dt / V[i]
+            ts = th * s
+            es = ex * s
+            for jj in range(nb):
+                j = j0 + jj
+                Tl = T[i, j]
+                Tr = T[i + 1, j]
+                gi = g[i, j]
+                a = -ts * Tl
+                b = 1.0 + ts * (Tl + Tr)
+                rhs = gi + dt * Q[i, j] + es * (Tr * (g[i + 1, j] - gi) - Tl * (gi - g[i - 1, j]))
+                m = 1.0 / (b - a * cp[i - 1, jj])
+                cp[i, jj] = -ts * Tr * m
+                dp[i, jj] = (rhs - a * dp[i - 1, jj]) * m
+        # last row: outer boundary terms (T[nz] is non-zero for free escape or a fixed value)
+        if nz > 1:
+            i = nz - 1
+            s = dt / V[i]
+            for jj in range(nb):
+                j = j0 + jj
+                Tl = T[i, j]
+                Tr = T[i + 1, j]
+                gi = g[i, j]
+                gb = g_out[j] if bc_out == OUT_VALUE else 0.0
+                a = -th * s * Tl
+                b = 1.0 + th * s * (Tl + Tr)
+                rhs = gi + dt * Q[i, j] - ex * s * Tl * (gi - g[i - 1, j]) + s * Tr * (gb - ex * gi)
+                m = 1.0 / (b - a * cp[i - 1, jj])
+                cp[i, jj] = 0.0
+                dp[i, jj] = (rhs - a * dp[i - 1, jj]) * m
+        for jj in range(nb):
+            out[nz - 1, j0 + jj] = dp[nz - 1, jj]
+        for i in range(nz - 2, -1, -1):
+            for jj in range(nb):
+                out[i, j0 + jj] = dp[i, jj] - cp[i, jj] * out[i + 1, j0 + jj]
     n_out = 0.0
     for j in range(ny):
         if bc_in == IN_VALUE:

@@ -106,6 +106,7 @@ class TransportOperator:
         self._zc = grid.centres[:, None]
         self._p = pgrid.p[None, :]
         self.D = self.u = self.Q = None
+        self._bv_cache = None
         self.set_coefficients(D=D, u=u, Q=Q)
 
     # ------------------------------------------------------------------ coefficients
@@ -150,7 +151,15 @@ class TransportOperator:
         return D, u, Q
 
     def boundary_values(self, t: float):
-        """(F_in, g_in, g_out) arrays over momentum at time t."""
+        """(F_in, g_in, g_out) arrays over momentum at time t (cached for the last t)."""
+        cached = self._bv_cache
+        if cached is not None and cached[0] == t:
+            return cached[1]
+        out = self._boundary_values(t)
+        self._bv_cache = (t, out)
+        return out
+
+    def _boundary_values(self, t: float):
         p = self.pgrid.p
         vin = self.inner.values(p, t)
         F_in = vin if self.bc_in == 0 else np.zeros_like(p)

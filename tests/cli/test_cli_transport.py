@@ -1,0 +1,173 @@
+"""``crescape transport``: output file, attributes, bad input, and kill-and-resume (item (h))."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from crescape.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SMALL = """
+[galaxy]
+L_CR = "1e41 erg/s"
+[grid]
+geometry = "{geometry}"
+z_min = "{z_min}"
+z_max = "2 kpc"
+n_z = {n_z}
+[momentum]
+E_min = "10 GeV"
+E_max = "1e4 GeV"
+n_p = {n_p}
+[transport]
+diffusion = "bohm"
+u = "{u}"
+[time]
+t_end = "{t_end}"
+n_out = 4
+[checkpoint]
+every_steps = {every}
+"""
+
+
+def write_config(
+    tmp_path,
+    geometry="planar",
+    z_min="0 kpc",
+    n_z=50,
+    n_p=4,
+    u="30 km/s",
+    t_end="0.3 Myr",
+    every=10,
+):
+    path = tmp_path / "run.toml"
+    path.write_text(
+        SMALL.format(
+            geometry=geometry, z_min=z_min, n_z=n_z, n_p=n_p, u=u, t_end=t_end, every=every
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "geometry, z_min", [("planar", "0 kpc"), ("spherical", "1 kpc"), ("flux_tube", "0 kpc")]
+)
+def test_transport_writes_netcdf_with_units_and_parameters(tmp_path, geometry, z_min, capsys):
+    cfg = write_config(tmp_path, geometry, z_min)
+    out = tmp_path / "run.nc"
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress", "--json"]) == 0
+    assert '"steps"' in capsys.readouterr().out
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds.n.dims[1] in ("z", "r")
+        assert ds.n.attrs["units"] == "cm-3"
+        assert ds.t.attrs["units"] == "s"
+        assert ds.attrs["geometry"] == geometry
+        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(1e41)
+        assert ds.attrs["config.transport.diffusion"] == "bohm"
+        assert ds.sizes["t"] == 5 and ds.sizes["p"] == 4
+        assert float(ds.n.isel(t=-1).sum()) > 0
+        assert np.all(ds.n.values >= 0)
+
+
+@pytest.mark.parametrize(
+    "table, line, message",
+    [
+        ("grid", 'n_z = "many"', "grid.n_z"),
+        ("grid", 'geometry = "cubic"', "grid.geometry"),
+        ("transport", 'diffusion = "fast"', "transport.diffusion"),
+        ("time", "theta = 0.2", "time.theta"),
+        ("time", 't_end = "-1 Myr"', "time.t_end"),
+        ("momentum", 'E_min = "3 kpc"', "momentum.E_min"),
+    ],
+)
+def test_bad_config_gives_exit_code_2(tmp_path, table, line, message, capsys):
+    cfg = tmp_path / "bad.toml"
+    key = line.split("=")[0].strip()
+    text = write_config(tmp_path).read_text()
+    lines = [ln for ln in text.splitlines() if not ln.startswith(key + " ")]
+    i = lines.index(f"[{table}]")
+    lines.insert(i + 1, line)
+    cfg.write_text("\n".join(lines))
+    assert main(["transport", str(cfg), "--out", str(tmp_path / "x.nc"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_config_gives_exit_code_2(tmp_path, capsys):
+    assert main(["transport", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "x.nc")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_interrupted_run_resumes_bit_identical(tmp_path, monkeypatch):
+    """An exception in the middle of a run, then --resume: identical arrays to an uninterrupted run."""
+    from crescape.simulate.stepper import Stepper
+
+    cfg = write_config(tmp_path, n_z=200, every=7)
+    ref = tmp_path / "ref.nc"
+    assert main(["transport", str(cfg), "--out", str(ref), "--no-progress"]) == 0
+    out = tmp_path / "run.nc"
+    original = Stepper.step
+    calls = {"n": 0}
+
+    def failing_step(self, dt):
+        calls["n"] += 1
+        if calls["n"] == 53:
+            raise KeyboardInterrupt
+        return original(self, dt)
+
+    monkeypatch.setattr(Stepper, "step", failing_step)
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress"]) == 130
+    monkeypatch.setattr(Stepper, "step", original)
+    assert not out.exists() and Path(str(out) + ".ckpt.npz").exists()
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress", "--resume"]) == 0
+    with xr.open_dataset(ref, engine="h5netcdf") as a, xr.open_dataset(out, engine="h5netcdf") as b:
+        assert a.attrs["steps"] == b.attrs["steps"]
+        for name in ("n", "P", "N", "budget_inner_in", "budget_outer_out", "t"):
+            assert np.array_equal(a[name].values, b[name].values), name
+
+
+def test_killed_process_resumes_bit_identical(tmp_path):
+    """(h) SIGKILL a running ``crescape transport`` after a checkpoint, resume: bit-identical result."""
+    cfg = write_config(tmp_path, n_z=300, n_p=8, t_end="3 Myr", every=20)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    cmd = [sys.executable, "-m", "crescape.cli", "transport", str(cfg), "--no-progress"]
+    out = tmp_path / "run.nc"
+    ckpt = Path(str(out) + ".ckpt.npz")
+    proc = subprocess.Popen(
+        [*cmd, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    t0 = time.monotonic()
+    while not ckpt.exists() and proc.poll() is None and time.monotonic() - t0 < 60:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    still_running = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert still_running, "the run finished before it could be killed"
+    assert ckpt.exists() and not out.exists()
+    with np.load(ckpt) as data:
+        assert int(data["step"]) > 0
+    assert (
+        subprocess.run(
+            [*cmd, "--out", str(out), "--resume"], env=env, capture_output=True
+        ).returncode
+        == 0
+    )
+    ref = tmp_path / "ref.nc"
+    assert (
+        main(["transport", str(cfg), "--out", str(ref), "--no-progress"]) == 0
+    )  # uninterrupted, in-process
+    with xr.open_dataset(ref, engine="h5netcdf") as a, xr.open_dataset(out, engine="h5netcdf") as b:
+        assert a.attrs["steps"] == b.attrs["steps"]
+        for name in ("n", "P", "N", "budget_inner_in", "budget_outer_out", "t"):
+            assert np.array_equal(a[name].values, b[name].values), name
