@@ -184,7 +184,8 @@ def _expand_axis(name: str, raw: Any) -> list[Any] | np.ndarray | u.Quantity:
             vals = np.geomspace(lo.value, hi.value, num)
         else:
             vals = np.linspace(lo.value, hi.value, num)
-        return vals * lo.unit
+        # plain numbers are read in the parameter's documented unit
+        return vals if lo.unit == u.dimensionless_unscaled else vals * lo.unit
     if isinstance(raw, str | bytes) or np.ndim(raw) == 0:
         return [raw]
     return raw
