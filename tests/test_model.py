@@ -225,3 +225,17 @@ def test_micro_changes_only_the_neutrino_flux():
     b = EscapeModel(micro=Microphysics(sigma_pp=70, eta=0.1))
     assert (b["neutrino_E2_flux"] / a["neutrino_E2_flux"]).value == pytest.approx(4.0)
     assert b["B_sat"] == a["B_sat"]
+
+
+def test_linear_saturation_field_is_the_dispersion_threshold():
+    """B_sat_linear: k_c r_L at the lowest current-carrying energy equals ζ_c (2.4927 for s = 2)."""
+    from crescape.physics.dispersion import critical_kc_rL
+
+    m = EscapeModel()
+    zc = critical_kc_rL(2.0)
+    assert zc == pytest.approx(2.4927, abs=2e-4)
+    B = m.cgs("B_sat_linear")
+    E = m.params.cgs.E_min
+    kc = instability.k_max_paper(m.cgs("current"), B)
+    assert kc * saturation.larmor_radius(E, B) == pytest.approx(zc, rel=1e-10)
+    assert (m["B_sat_linear"] / m["B_sat"]).value == pytest.approx(zc**-0.5, rel=1e-5)

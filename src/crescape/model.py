@@ -94,6 +94,7 @@ QUANTITIES: dict[str, QuantityInfo] = {
         _q("B_star", "G", "G", "after Eq. (7), refs [13,14]", "seed field below which thermal effects reduce growth"),
         _q("B_sat", "G", "G", "Eq. (6)/(8)", "saturation field √(4πE²φ/c) (Larmor criterion)"),
         _q("B_sat_current", "G", "G", "Eq. (8), exact J", "saturation field with the exact current J(>E)"),
+        _q("B_sat_linear", "G", "G", "Eq. (8), Bell (2004) σ", "field at which the nonresonant branch disappears, k_c r_L = ζ_c (2.49 for s = 2)"),
         _q("r_L_sat", "pc", "cm", "Eq. (8)", "Larmor radius at E in B_sat"),
         _q("D_bohm", "cm2 / s", "cm2 / s", "Eq. (9)", "Bohm diffusion coefficient in B_sat"),
         _q("t_advection", "yr", "s", "Eqs. (11), (13)", "time at which v_bg overtakes v_D"),
@@ -159,6 +160,7 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
     out["B_star"] = instability.B_star_paper(J_paper, rho, p.T)
     out["B_sat"] = dB = saturation.B_sat(E2phi)
     out["B_sat_current"] = saturation.B_sat_current(E, J)
+    out["B_sat_linear"] = _B_sat_linear(J, E, p.slope)
     out["r_L_sat"] = saturation.larmor_radius(E, dB)
     out["D_bohm"] = D = saturation.bohm_diffusion(E, dB)
     out["t_advection"] = t_adv = transport.advection_time(E2phi, D, rho)
@@ -178,6 +180,18 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
         E2phi, v_A, n_gas, p.R_d, p.eta, p.sigma_pp, p.nu_yield
     )
     return out
+
+
+def _B_sat_linear(J, E, slope):
+    """The Larmor criterion computed from the dispersion relation, for each distinct slope."""
+    from .physics.dispersion import critical_kc_rL, saturation_field
+
+    slope = np.asarray(slope, dtype=float)
+    if slope.ndim == 0:
+        return saturation_field(J, E, float(slope))
+    uniq, inv = np.unique(slope, return_inverse=True)
+    zc = np.array([critical_kc_rL(float(x)) for x in uniq])[inv.reshape(slope.shape)]
+    return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * zc))
 
 
 def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
