@@ -184,13 +184,15 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
 
 def _B_sat_linear(J, E, slope):
     """The Larmor criterion computed from the dispersion relation, for each distinct slope."""
-    from .physics.dispersion import critical_kc_rL, saturation_field
+    from .physics.dispersion import critical_kc_rL
 
     slope = np.asarray(slope, dtype=float)
+    J = np.maximum(J, 0.0)  # no current above a sharp cutoff: no field
     if slope.ndim == 0:
-        return saturation_field(J, E, float(slope))
-    uniq, inv = np.unique(slope, return_inverse=True)
-    zc = np.array([critical_kc_rL(float(x)) for x in uniq])[inv.reshape(slope.shape)]
+        zc = critical_kc_rL(float(slope))
+    else:
+        uniq, inv = np.unique(slope, return_inverse=True)
+        zc = np.array([critical_kc_rL(float(x)) for x in uniq])[inv.reshape(slope.shape)]
     return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * zc))
 
 
