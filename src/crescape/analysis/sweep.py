@@ -926,7 +926,7 @@ def _connect(scheduler: Any, n_workers: int | None, timeout: float):
             raise SweepSpecError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
         return client, None, str(scheduler)
     n = n_workers or _n_cores()
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            host="127.0.0.1")
     return Client(cluster), cluster, f"LocalCluster({n} workers x 1 thread)"
 
