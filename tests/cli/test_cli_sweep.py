@@ -133,8 +133,7 @@ def external_cluster(tmp_path):
         yield address
         from distributed import Client
 
-        with Client(address, timeout=10) as c:  # closes the scheduler and its workers quickly
-            c.shutdown()
+        Client(address, timeout=10).shutdown()  # closes the scheduler, its workers and the client quickly
     finally:
         for p in reversed(procs):
             p.terminate()
