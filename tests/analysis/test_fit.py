@@ -55,7 +55,9 @@ def test_model_is_eq17_and_its_gamma_counterpart():
     np.testing.assert_allclose(cm.gamma_sed(np.array([[2.0]]), E)[0], 2 / 3 * nu, rtol=1e-12)
 
 
-@pytest.mark.parametrize("truth", [{"delta_G": 300.0, "slope": 2.2}, {"delta_G": 40.0, "slope": 2.0}])
+@pytest.mark.parametrize(
+    "truth", [{"delta_G": 300.0, "slope": 2.2}, {"delta_G": 40.0, "slope": 2.0}]
+)
 def test_fit_recovers_parameters_from_asimov_data(truth):
     cm = F.CGMModel(("delta_G", "slope"))
     data = F.synthetic_icecube(cm, truth, rel_err=0.1)
@@ -136,3 +138,20 @@ def test_bad_fit_options(kwargs, match):
     kw = {"mcmc": False, "profile_points": 0, **kwargs}
     with pytest.raises(ParameterError, match=match):
         F.fit(**kw)
+
+
+def test_full_spectra_model_option():
+    """model='full' uses crescape.spectra (KAB06 pp spectra); the fit runs and finds a finite δ_G."""
+    from crescape.spectra import CGMEmission
+
+    cm = F.CGMModel(("delta_G",), model="full")
+    E = np.array([1e4, 3e4])
+    ref = (
+        CGMEmission(Parameters.from_flat({"delta_G": 100}))
+        .sed(E * F.u.GeV, "nu_all")
+        .to_value(F.E2_UNIT)
+    )
+    np.testing.assert_allclose(cm.nu_sed(np.array([[2.0]]), E)[0], ref, rtol=1e-12)
+    r = F.fit(free=("delta_G",), model="full", mcmc=False, profile_points=0)
+    assert np.isfinite(r.best["delta_G"]) and 1 <= r.best["delta_G"] <= 1e4
+    assert r.model["model"] == "full"

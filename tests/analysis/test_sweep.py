@@ -28,8 +28,13 @@ def test_chain_matches_scalar_loop():
     """Every point of a vectorised product sweep equals EscapeModel at that point alone."""
     dG = [1.0, 30.0, 300.0]
     L = [1e40, 1e41, 5e41]
-    ds = sweep("chain", {"delta_G": dG, "L_CR": [f"{x:g} erg/s" for x in L]}, outputs=OUT,
-               scheduler="serial", progress=False)
+    ds = sweep(
+        "chain",
+        {"delta_G": dG, "L_CR": [f"{x:g} erg/s" for x in L]},
+        outputs=OUT,
+        scheduler="serial",
+        progress=False,
+    )
     assert ds["v_A_amplified"].dims == ("delta_G", "L_CR")
     assert ds["v_A_amplified"].attrs["units"] == "km / s"
     assert ds["delta_G"].attrs["units"] == "" and ds["L_CR"].attrs["units"] == "erg / s"
@@ -37,7 +42,9 @@ def test_chain_matches_scalar_loop():
         for j, lum in enumerate(L):
             m = EscapeModel(Galaxy(L_CR=lum), CGM(delta_G=d))
             for q in OUT:
-                assert ds[q].values[i, j] == pytest.approx(m[q].to_value(ds[q].attrs["units"]), rel=1e-12)
+                assert ds[q].values[i, j] == pytest.approx(
+                    m[q].to_value(ds[q].attrs["units"]), rel=1e-12
+                )
     # physics through the sweep: E²F ∝ δ_G^{3/2} L^{1/2} (Eq. 17)
     f = ds["neutrino_E2_flux"].values
     assert f[2, 1] / f[0, 1] == pytest.approx(300.0**1.5, rel=1e-10)
@@ -47,8 +54,14 @@ def test_chain_matches_scalar_loop():
 
 def test_table_of_points_and_energy_axis():
     pts = {"delta_G": [1, 10, 100, 1000], "R_d": ["8 kpc", "10 kpc", "12 kpc", "15 kpc"]}
-    ds = sweep("chain", points=pts, outputs=["B_sat"], fixed={"L_CR": "2e41 erg/s"},
-               scheduler="serial", progress=False)
+    ds = sweep(
+        "chain",
+        points=pts,
+        outputs=["B_sat"],
+        fixed={"L_CR": "2e41 erg/s"},
+        scheduler="serial",
+        progress=False,
+    )
     assert ds["B_sat"].dims == ("point",)
     np.testing.assert_allclose(ds["R_d"].values, [8, 10, 12, 15])
     # Eq. (8): B_sat ∝ L^1/2 / R_d, independent of δ_G
@@ -57,15 +70,29 @@ def test_table_of_points_and_energy_axis():
     ref = EscapeModel(Galaxy(L_CR=2e41))["B_sat"].to_value("G")
     assert b[1] == pytest.approx(ref, rel=1e-12)
     # energy is an axis of the chain product: γ_max ∝ 1/E (Eq. 7)
-    e = sweep("chain", {"energy": [1, 10, 100]}, outputs=["gamma_max_paper"], scheduler="serial", progress=False)
+    e = sweep(
+        "chain",
+        {"energy": [1, 10, 100]},
+        outputs=["gamma_max_paper"],
+        scheduler="serial",
+        progress=False,
+    )
     g = e["gamma_max_paper"].values
     np.testing.assert_allclose(g[0] / g, [1, 10, 100], rtol=1e-12)
 
 
 def test_log_range_axis_and_provenance(tmp_path):
-    ds = sweep("chain", {"delta_G": {"start": 1, "stop": 1000, "num": 4, "scale": "log"},
-                         "T": {"start": "1e5 K", "stop": "1e7 K", "num": 3}},
-               outputs=["B_thermal"], out=tmp_path / "s.zarr", scheduler="serial", progress=False)
+    ds = sweep(
+        "chain",
+        {
+            "delta_G": {"start": 1, "stop": 1000, "num": 4, "scale": "log"},
+            "T": {"start": "1e5 K", "stop": "1e7 K", "num": 3},
+        },
+        outputs=["B_thermal"],
+        out=tmp_path / "s.zarr",
+        scheduler="serial",
+        progress=False,
+    )
     np.testing.assert_allclose(ds["delta_G"].values, [1, 10, 100, 1000])
     info = json.loads(ds.attrs["sweep"])
     assert info["product"]["product"] == "chain"
@@ -81,8 +108,13 @@ def test_log_range_axis_and_provenance(tmp_path):
 
 def test_spectrum_product_matches_model():
     E = [1e4, 1e5, 1e6] * u.GeV
-    ds = sweep("neutrino_spectrum", {"delta_G": [10, 100], "slope": [2.0, 2.3]}, E_nu=E,
-               scheduler="serial", progress=False)
+    ds = sweep(
+        "neutrino_spectrum",
+        {"delta_G": [10, 100], "slope": [2.0, 2.3]},
+        E_nu=E,
+        scheduler="serial",
+        progress=False,
+    )
     assert ds["E2_flux"].dims == ("delta_G", "slope", "E_nu")
     p = Parameters.from_flat({"delta_G": 100, "slope": 2.3})
     ref = neutrino_E2_flux(p, E).to_value(ds["E2_flux"].attrs["units"])
@@ -90,8 +122,14 @@ def test_spectrum_product_matches_model():
 
 
 def test_choice_axis_is_split_into_groups():
-    ds = sweep("chain", {"cutoff": ["sharp", "exponential"], "delta_G": [1, 10]}, outputs=["cr_flux"],
-               energy=1e5, scheduler="serial", progress=False)
+    ds = sweep(
+        "chain",
+        {"cutoff": ["sharp", "exponential"], "delta_G": [1, 10]},
+        outputs=["cr_flux"],
+        energy=1e5,
+        scheduler="serial",
+        progress=False,
+    )
     f = ds["cr_flux"].values
     assert f[1, 0] < f[0, 0]  # exp(-E/E_max) cuts the flux at 100 TeV
     assert (ds["status"].values == STATUS_DONE).all()
@@ -99,8 +137,14 @@ def test_choice_axis_is_split_into_groups():
 
 def test_failed_points_are_counted_and_reported(tmp_path):
     with pytest.warns(SweepFailureWarning, match="2 of 6 sweep points failed"):
-        ds = sweep("chain", {"delta_G": [1, 10], "energy": [1, 10, 1e7]}, outputs=["B_sat"],
-                   out=tmp_path / "f.zarr", scheduler="serial", progress=False)
+        ds = sweep(
+            "chain",
+            {"delta_G": [1, 10], "energy": [1, 10, 1e7]},
+            outputs=["B_sat"],
+            out=tmp_path / "f.zarr",
+            scheduler="serial",
+            progress=False,
+        )
     assert ds.attrs["n_failed"] == 2
     st = ds["status"].values
     assert (st[:, 2] == STATUS_FAILED).all() and (st[:, :2] == STATUS_DONE).all()
@@ -136,26 +180,66 @@ def test_resume_computes_only_missing_points(tmp_path):
     done_before = st["done"]
     calls.clear()
     crash["at"] = -1.0
-    ds = sweep(f, axes, vectorized=True, chunk_size=8, out=store, resume=True, scheduler="serial", progress=False)
+    ds = sweep(
+        f,
+        axes,
+        vectorized=True,
+        chunk_size=8,
+        out=store,
+        resume=True,
+        scheduler="serial",
+        progress=False,
+    )
     # only the missing points were evaluated, each once
     assert len(calls) == 80 - done_before
     assert sorted(calls) == sorted(np.repeat(np.arange(1.0, 41.0), 2)[done_before:].tolist())
     assert (ds["status"].values == STATUS_DONE).all()
-    np.testing.assert_allclose(ds["y"].values, (np.arange(1.0, 41.0)[:, None] ** 1.5) * np.ones((1, 2)))
+    np.testing.assert_allclose(
+        ds["y"].values, (np.arange(1.0, 41.0)[:, None] ** 1.5) * np.ones((1, 2))
+    )
     assert ds["y"].attrs["units"] == "km / s"
     # resuming a finished store computes nothing
     calls.clear()
-    sweep(f, axes, vectorized=True, chunk_size=8, out=store, resume=True, scheduler="serial", progress=False)
+    sweep(
+        f,
+        axes,
+        vectorized=True,
+        chunk_size=8,
+        out=store,
+        resume=True,
+        scheduler="serial",
+        progress=False,
+    )
     assert calls == []
 
 
 def test_resume_refuses_a_different_sweep(tmp_path):
     store = tmp_path / "a.zarr"
-    sweep("chain", {"delta_G": [1, 2]}, outputs=["B_sat"], out=store, scheduler="serial", progress=False)
+    sweep(
+        "chain",
+        {"delta_G": [1, 2]},
+        outputs=["B_sat"],
+        out=store,
+        scheduler="serial",
+        progress=False,
+    )
     with pytest.raises(SweepSpecError, match="different sweep"):
-        sweep("chain", {"delta_G": [1, 3]}, outputs=["B_sat"], out=store, resume=True, scheduler="serial")
+        sweep(
+            "chain",
+            {"delta_G": [1, 3]},
+            outputs=["B_sat"],
+            out=store,
+            resume=True,
+            scheduler="serial",
+        )
     with pytest.raises(SweepSpecError, match="does not exist"):
-        sweep("chain", {"delta_G": [1, 3]}, out=tmp_path / "none.zarr", resume=True, scheduler="serial")
+        sweep(
+            "chain",
+            {"delta_G": [1, 3]},
+            out=tmp_path / "none.zarr",
+            resume=True,
+            scheduler="serial",
+        )
 
 
 def test_point_by_point_function():

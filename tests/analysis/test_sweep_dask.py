@@ -29,8 +29,17 @@ OUT = ["v_A_amplified", "neutrino_E2_flux", "D_bohm"]
 def test_local_cluster_equals_serial_loop(tmp_path):
     dG = np.geomspace(1, 1000, 7)
     L = np.geomspace(1e40, 1e42, 5)
-    ds = sweep("chain", {"delta_G": dG, "L_CR": L}, outputs=OUT, n_workers=2, chunk_size=4,
-               out=tmp_path / "lc.zarr", scheduler=None, progress=False, timeout=60)
+    ds = sweep(
+        "chain",
+        {"delta_G": dG, "L_CR": L},
+        outputs=OUT,
+        n_workers=2,
+        chunk_size=4,
+        out=tmp_path / "lc.zarr",
+        scheduler=None,
+        progress=False,
+        timeout=60,
+    )
     info = json.loads(ds.attrs["sweep"])
     assert info["engine"].startswith("LocalCluster(2 workers")
     assert (ds["status"].values == STATUS_DONE).all()
@@ -58,14 +67,23 @@ def test_killed_worker_loses_and_duplicates_nothing(tmp_path, monkeypatch):
     log = tmp_path / "calls.log"
     monkeypatch.setenv("CRESCAPE_TEST_LOG", str(log))
     dG = np.arange(1.0, 41.0)
-    ds = sweep(_killer, {"delta_G": dG}, vectorized=True, chunk_size=4, n_workers=2, retries=0,
-               out=tmp_path / "k.zarr", progress=False, timeout=60)
+    ds = sweep(
+        _killer,
+        {"delta_G": dG},
+        vectorized=True,
+        chunk_size=4,
+        n_workers=2,
+        retries=0,
+        out=tmp_path / "k.zarr",
+        progress=False,
+        timeout=60,
+    )
     killed_pid = float((tmp_path / "calls.killed").read_text())
     # the chunk holding δ_G = 13 ran at least twice (once on the killed worker); results the
     # killed worker held but had not yet handed over are recomputed elsewhere by Dask
     lines = [tuple(map(float, ln.split())) for ln in log.read_text().splitlines()]
     assert lines.count((13.0, 14.0, 15.0, 16.0)) >= 2
-    assert set(lines) == {tuple(dG[i:i + 4]) for i in range(0, 40, 4)}
+    assert set(lines) == {tuple(dG[i : i + 4]) for i in range(0, 40, 4)}
     assert len(lines) > len(dG) // 4
     # ... and the store has every point exactly once, with the right value
     assert sweep_status(tmp_path / "k.zarr") == {"total": 40, "done": 40, "failed": 0, "missing": 0}

@@ -11,7 +11,19 @@ from crescape.cli import main  # noqa: E402
 
 
 def test_fit_json_and_files(tmp_path, capsys):
-    code = main(["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "15", "--out", str(tmp_path), "--json"])
+    code = main(
+        [
+            "fit",
+            "--free",
+            "delta_G",
+            "--no-mcmc",
+            "--profile-points",
+            "15",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out["free"] == ["delta_G"]
@@ -23,8 +35,21 @@ def test_fit_json_and_files(tmp_path, capsys):
 
 
 def test_fit_with_mcmc_text_output(tmp_path, capsys):
-    code = main(["fit", "--free", "delta_G,slope", "--steps", "60", "--profile-points", "0",
-                 "--set", "R_d=12 kpc", "--out", str(tmp_path)])
+    code = main(
+        [
+            "fit",
+            "--free",
+            "delta_G,slope",
+            "--steps",
+            "60",
+            "--profile-points",
+            "0",
+            "--set",
+            "R_d=12 kpc",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "posterior delta_G" in text and "fit_corner.png" in text

@@ -39,7 +39,21 @@ def write(tmp_path, text, name="spec.toml"):
 
 def test_example_spec_runs_serially(tmp_path, capsys):
     out = tmp_path / "ex.zarr"
-    assert main(["sweep", str(EXAMPLE), "--out", str(out), "--scheduler", "serial", "--no-progress", "--json"]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                str(EXAMPLE),
+                "--out",
+                str(out),
+                "--scheduler",
+                "serial",
+                "--no-progress",
+                "--json",
+            ]
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["points"] == 93 and summary["done"] == 93 and summary["failed"] == 0
     ds = open_sweep(out)
@@ -48,18 +62,36 @@ def test_example_spec_runs_serially(tmp_path, capsys):
     f = ds["neutrino_E2_flux"].values[:, 1]
     assert f[-1] / f[0] == pytest.approx(1000**1.5, rel=1e-10)
     m = EscapeModel(Galaxy(L_CR=1e41), CGM(delta_G=1000))
-    assert f[-1] == pytest.approx(m["neutrino_E2_flux"].to_value(ds["neutrino_E2_flux"].attrs["units"]), rel=1e-12)
+    assert f[-1] == pytest.approx(
+        m["neutrino_E2_flux"].to_value(ds["neutrino_E2_flux"].attrs["units"]), rel=1e-12
+    )
 
 
 def test_existing_store_needs_resume_or_force(tmp_path, capsys):
     spec = write(tmp_path, SPEC.format(R_d="12 kpc"))
     out = tmp_path / "s.zarr"
-    assert main(["sweep", str(spec), "--out", str(out), "--scheduler", "serial", "--no-progress"]) == 0
+    assert (
+        main(["sweep", str(spec), "--out", str(out), "--scheduler", "serial", "--no-progress"]) == 0
+    )
     capsys.readouterr()
     assert main(["sweep", str(spec), "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--resume" in err
-    assert main(["sweep", str(spec), "--out", str(out), "--resume", "--scheduler", "serial", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--out",
+                str(out),
+                "--resume",
+                "--scheduler",
+                "serial",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert "8/8 points done" in capsys.readouterr().out
     assert sweep_status(out)["done"] == 8
 
@@ -72,16 +104,32 @@ def test_existing_store_needs_resume_or_force(tmp_path, capsys):
         ('product = "chain"\n[axes]\nL_CR = ["1e41 kpc"]\n', "wrong unit"),
         ('product = "chain"\n[axes]\nR_d = ["12 parsnips"]\n', "cannot be read"),
         ('product = "chain"\n[axis]\ndelta_G = [1]\n', "unknown key"),
-        ('[axes]\ndelta_G = [1]\n', "no 'product'"),
+        ("[axes]\ndelta_G = [1]\n", "no 'product'"),
         ('product = "chain"\n', "nothing to sweep"),
         ('product = "chain"\n[axes]\ndelta_G = [1]\n[run]\nthreads = 4\n', r"unknown \[run\] key"),
-        ('product = "chain"\n[axes]\ndelta_G = [1]\n[options]\noutputs = ["B_magic"]\n', "unknown chain output"),
+        (
+            'product = "chain"\n[axes]\ndelta_G = [1]\n[options]\noutputs = ["B_magic"]\n',
+            "unknown chain output",
+        ),
         ('product = "chain"\naxes = [1', "not valid TOML"),
     ],
 )
 def test_bad_specs_exit_2_with_one_line(tmp_path, capsys, text, match):
     spec = write(tmp_path, text)
-    assert main(["sweep", str(spec), "--out", str(tmp_path / "x.zarr"), "--scheduler", "serial", "--no-progress"]) == 2
+    assert (
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--out",
+                str(tmp_path / "x.zarr"),
+                "--scheduler",
+                "serial",
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert err.startswith("crescape sweep: error:")
@@ -96,8 +144,23 @@ def test_missing_spec_file(tmp_path, capsys):
 
 
 def test_failed_points_exit_1_and_are_listed(tmp_path, capsys):
-    spec = write(tmp_path, 'product = "chain"\n[options]\noutputs = ["B_sat"]\n[axes]\nenergy = [1, 1e7]\n')
-    assert main(["sweep", str(spec), "--out", str(tmp_path / "f.zarr"), "--scheduler", "serial", "--no-progress"]) == 1
+    spec = write(
+        tmp_path, 'product = "chain"\n[options]\noutputs = ["B_sat"]\n[axes]\nenergy = [1, 1e7]\n'
+    )
+    assert (
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--out",
+                str(tmp_path / "f.zarr"),
+                "--scheduler",
+                "serial",
+                "--no-progress",
+            ]
+        )
+        == 1
+    )
     cap = capsys.readouterr()
     assert "1 failed" in cap.out
     assert "point 1 {'energy': 10000000.0}" in cap.err and "E_max" in cap.err
@@ -119,21 +182,53 @@ def external_cluster(tmp_path):
     """A Dask scheduler and a worker process (2 workers x 1 thread), started separately on 127.0.0.1."""
     pytest.importorskip("distributed")
     sfile = tmp_path / "scheduler.json"
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", "0", "--no-dashboard", "--scheduler-file", str(sfile)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(sfile),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         _wait_for(sfile)
         address = json.loads(sfile.read_text())["address"]
         assert address.startswith("tcp://127.0.0.1:")
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
-                                       "--nworkers", "2", "--nthreads", "1", "--host", "127.0.0.1",
-                                       "--no-dashboard"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--no-dashboard",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         yield address
         from distributed import Client
 
-        Client(address, timeout=10).shutdown()  # closes the scheduler, its workers and the client quickly
+        Client(
+            address, timeout=10
+        ).shutdown()  # closes the scheduler, its workers and the client quickly
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -148,11 +243,29 @@ def external_cluster(tmp_path):
 def test_scheduler_option_and_environment_variable(external_cluster, tmp_path, capsys, monkeypatch):
     spec = write(tmp_path, SPEC.format(R_d="10 kpc"))
     serial = tmp_path / "serial.zarr"
-    assert main(["sweep", str(spec), "--out", str(serial), "--scheduler", "serial", "--no-progress"]) == 0
+    assert (
+        main(["sweep", str(spec), "--out", str(serial), "--scheduler", "serial", "--no-progress"])
+        == 0
+    )
     capsys.readouterr()
     out = tmp_path / "ext.zarr"
-    assert main(["sweep", str(spec), "--out", str(out), "--scheduler", external_cluster, "--chunk-size", "3",
-                 "--no-progress", "--json"]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--out",
+                str(out),
+                "--scheduler",
+                external_cluster,
+                "--chunk-size",
+                "3",
+                "--no-progress",
+                "--json",
+            ]
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["engine"] == external_cluster and summary["done"] == 8
     a, b = open_sweep(serial), open_sweep(out)
@@ -161,7 +274,12 @@ def test_scheduler_option_and_environment_variable(external_cluster, tmp_path, c
     # the same command, cluster from the environment
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", external_cluster)
     out2 = tmp_path / "env.zarr"
-    assert main(["sweep", str(spec), "--out", str(out2), "--chunk-size", "3", "--no-progress", "--json"]) == 0
+    assert (
+        main(
+            ["sweep", str(spec), "--out", str(out2), "--chunk-size", "3", "--no-progress", "--json"]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["engine"] == external_cluster
     np.testing.assert_array_equal(open_sweep(out2)["B_sat"].values, a["B_sat"].values)
 
@@ -169,8 +287,17 @@ def test_scheduler_option_and_environment_variable(external_cluster, tmp_path, c
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     pytest.importorskip("distributed")
     spec = write(tmp_path, SPEC.format(R_d="10 kpc") + "[run]\ntimeout = 1.0\n")
-    code = main(["sweep", str(spec), "--out", str(tmp_path / "u.zarr"), "--scheduler", "tcp://127.0.0.1:9",
-                 "--no-progress"])
+    code = main(
+        [
+            "sweep",
+            str(spec),
+            "--out",
+            str(tmp_path / "u.zarr"),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--no-progress",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1

@@ -119,7 +119,9 @@ class FreeParameter:
 #: Parameters that can be free, with flat priors on the fit variable within (lo, hi).
 FREE_PARAMETERS: dict[str, FreeParameter] = {
     "delta_G": FreeParameter("delta_G", True, 0.0, 4.0, r"$\log_{10}\delta_G$"),
-    "L_CR": FreeParameter("L_CR", True, 40.0, 42.0, r"$\log_{10}(L_{CR}/{\rm erg\,s^{-1}})$", "erg / s"),
+    "L_CR": FreeParameter(
+        "L_CR", True, 40.0, 42.0, r"$\log_{10}(L_{CR}/{\rm erg\,s^{-1}})$", "erg / s"
+    ),
     "slope": FreeParameter("slope", False, 1.8, 3.0, r"$s$"),
     "E_max": FreeParameter("E_max", True, 4.0, 9.0, r"$\log_{10}(E_{\max}/{\rm GeV})$", "GeV"),
     "eta": FreeParameter("eta", False, 0.02, 0.2, r"$\eta$"),
@@ -127,7 +129,10 @@ FREE_PARAMETERS: dict[str, FreeParameter] = {
 
 #: IceCube datasets the fit understands: key -> (crescape.data name, label)
 DATASETS = {
-    "icecube_2015": ("icecube_2015_differential", "IceCube 2015 differential (ApJ 809, 98, Table 6)"),
+    "icecube_2015": (
+        "icecube_2015_differential",
+        "IceCube 2015 differential (ApJ 809, 98, Table 6)",
+    ),
     "icecube_2025_combined": ("icecube_2025_combinedfit", "IceCube 2025 combined fit, segmented"),
     "icecube_2025_mese": ("icecube_2025_mese", "IceCube 2025 MESE, segmented"),
 }
@@ -197,7 +202,9 @@ class Dataset:
         """χ² of each bin for model bin values ``mu`` (..., n_bins)."""
         out = np.empty(np.shape(mu))
         m = ~self.is_ul
-        out[..., m] = chi2_asymmetric(mu[..., m], self.value[m], self.value[m] - self.lo[m], self.hi[m] - self.value[m])
+        out[..., m] = chi2_asymmetric(
+            mu[..., m], self.value[m], self.value[m] - self.lo[m], self.hi[m] - self.value[m]
+        )
         for j in np.flatnonzero(self.is_ul):
             ul90 = self.hi90[j] if np.isfinite(self.hi90[j]) else self.hi[j] * math.sqrt(D90)
             a, b = upper_limit_coefficients(self.hi[j], ul90)
@@ -216,11 +223,15 @@ def load_icecube(name: str = "icecube_2015") -> Dataset:
     from .. import data
 
     if name not in DATASETS:
-        raise ParameterError(f"dataset = {name!r} is not allowed: must be one of {', '.join(DATASETS)}")
+        raise ParameterError(
+            f"dataset = {name!r} is not allowed: must be one of {', '.join(DATASETS)}"
+        )
     t = data.load(DATASETS[name][0])
     if t.meta["flux_convention"].get("flavour") == "per flavour":
         t = data.per_flavour_to_all(t)
-    g = lambda c: np.asarray(t[c].quantity.to_value(E2_UNIT if c.startswith("E2") else u.GeV), dtype=float)  # noqa: E731
+    g = lambda c: np.asarray(
+        t[c].quantity.to_value(E2_UNIT if c.startswith("E2") else u.GeV), dtype=float
+    )  # noqa: E731
     ul = np.asarray(t["is_upper_limit"], dtype=bool)
     hi90 = g("E2Phi_hi90") if "E2Phi_hi90" in t.colnames else np.full(len(t), np.nan)
     value, lo, hi = g("E2Phi"), g("E2Phi_lo"), g("E2Phi_hi")
@@ -252,14 +263,25 @@ def load_igrb(model: str = "A") -> IGRBLimit:
         raise ParameterError(f"igrb_model = {model!r} is not allowed: must be one of A, B, C")
     t = t[t["model"] == model]
     iu = u.Unit("1 / (cm2 s sr)")
-    sig = np.hypot(t["I_IGRB_err_up"].quantity.to_value(iu), t["I_IGRB_fg_sys_up"].quantity.to_value(iu))
-    return IGRBLimit(t["E_min"].quantity.to_value(u.GeV), t["E_max"].quantity.to_value(u.GeV),
-                     t["I_IGRB"].quantity.to_value(iu), sig,
-                     f"Fermi-LAT IGRB, model {model} (Ackermann et al. 2015, ApJ 799, 86)")
+    sig = np.hypot(
+        t["I_IGRB_err_up"].quantity.to_value(iu), t["I_IGRB_fg_sys_up"].quantity.to_value(iu)
+    )
+    return IGRBLimit(
+        t["E_min"].quantity.to_value(u.GeV),
+        t["E_max"].quantity.to_value(u.GeV),
+        t["I_IGRB"].quantity.to_value(iu),
+        sig,
+        f"Fermi-LAT IGRB, model {model} (Ackermann et al. 2015, ApJ 799, 86)",
+    )
 
 
-def synthetic_icecube(model: CGMModel, truth: Mapping[str, float], E_edges=None, rel_err: float = 0.1,
-                      rng: np.random.Generator | None = None) -> Dataset:
+def synthetic_icecube(
+    model: CGMModel,
+    truth: Mapping[str, float],
+    E_edges=None,
+    rel_err: float = 0.1,
+    rng: np.random.Generator | None = None,
+) -> Dataset:
     """IceCube-like bins drawn from the model at ``truth`` (for tests of the fit).
 
     Bin values are the model's bin means, scattered by a Gaussian of relative
@@ -267,8 +289,13 @@ def synthetic_icecube(model: CGMModel, truth: Mapping[str, float], E_edges=None,
     symmetric 68% errors ``rel_err`` × the true value.
     """
     edges = np.geomspace(1e4, 1e7, 10) if E_edges is None else np.asarray(E_edges, dtype=float)
-    ds = Dataset(edges[:-1], edges[1:], *(np.zeros(edges.size - 1) for _ in range(4)),
-                 np.zeros(edges.size - 1, dtype=bool), "synthetic")
+    ds = Dataset(
+        edges[:-1],
+        edges[1:],
+        *(np.zeros(edges.size - 1) for _ in range(4)),
+        np.zeros(edges.size - 1, dtype=bool),
+        "synthetic",
+    )
     lik = Likelihood(model, ds, None)
     mu = lik.icecube_bins(lik.theta_of(truth)[None, :])[0]
     x = mu if rng is None else mu * (1.0 + rel_err * rng.standard_normal(mu.size))
@@ -295,11 +322,18 @@ class CGMModel:
         Override prior bounds ``{name: (lo, hi)}`` of the fit variables.
     """
 
-    def __init__(self, free: Sequence[str] = ("delta_G", "slope"), base: Parameters | None = None,
-                 model: str = "eq17", bounds: Mapping[str, tuple[float, float]] | None = None):
+    def __init__(
+        self,
+        free: Sequence[str] = ("delta_G", "slope"),
+        base: Parameters | None = None,
+        model: str = "eq17",
+        bounds: Mapping[str, tuple[float, float]] | None = None,
+    ):
         bad = [f for f in free if f not in FREE_PARAMETERS]
         if bad or not free:
-            raise ParameterError(f"free = {list(free)!r} is not allowed: choose one or more of {', '.join(FREE_PARAMETERS)}")
+            raise ParameterError(
+                f"free = {list(free)!r} is not allowed: choose one or more of {', '.join(FREE_PARAMETERS)}"
+            )
         if len(set(free)) != len(free):
             raise ParameterError(f"free = {list(free)!r} names a parameter twice")
         if model not in ("eq17", "full"):
@@ -309,9 +343,13 @@ class CGMModel:
             if name not in free:
                 raise ParameterError(f"bounds given for {name!r}, which is not free")
             if not lo < hi:
-                raise ParameterError(f"bounds of {name!r} = ({lo}, {hi}) are not allowed: need lo < hi")
+                raise ParameterError(
+                    f"bounds of {name!r} = ({lo}, {hi}) are not allowed: need lo < hi"
+                )
             i = list(free).index(name)
-            self.free[i] = FreeParameter(name, self.free[i].log, float(lo), float(hi), self.free[i].label, self.free[i].unit)
+            self.free[i] = FreeParameter(
+                name, self.free[i].log, float(lo), float(hi), self.free[i].label, self.free[i].unit
+            )
         base = base or Parameters()
         if "E_max" in free and base.galaxy.cutoff == "sharp":
             base = base.replace(cutoff="exponential")
@@ -337,11 +375,17 @@ class CGMModel:
         if self.model == "eq17":
             from ..model import neutrino_E2_flux
 
-            return neutrino_E2_flux(self.parameters(theta), E_GeV[None, :] * u.GeV,
-                                    convention=self.convention).to_value(E2_UNIT)
+            return neutrino_E2_flux(
+                self.parameters(theta), E_GeV[None, :] * u.GeV, convention=self.convention
+            ).to_value(E2_UNIT)
         from ..spectra import CGMEmission
 
-        return np.array([CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "nu_all").to_value(E2_UNIT) for t in theta])
+        return np.array(
+            [
+                CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "nu_all").to_value(E2_UNIT)
+                for t in theta
+            ]
+        )
 
     def gamma_sed(self, theta: np.ndarray, E_GeV: np.ndarray) -> np.ndarray:
         """E_γ²F_γ [GeV cm^-2 s^-1 sr^-1]: (2/3) E_ν²F_ν(E_γ/2) (δ-approximation) or the full spectrum."""
@@ -350,7 +394,12 @@ class CGMModel:
             return (2.0 / 3.0) * self.nu_sed(theta, 0.5 * E_GeV)
         from ..spectra import CGMEmission
 
-        return np.array([CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "gamma").to_value(E2_UNIT) for t in theta])
+        return np.array(
+            [
+                CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "gamma").to_value(E2_UNIT)
+                for t in theta
+            ]
+        )
 
     def _scalar(self, t: np.ndarray) -> Parameters:
         changes = {f.name: float(f.to_value(t[i])) for i, f in enumerate(self.free)}
@@ -359,10 +408,14 @@ class CGMModel:
         return self.base.replace(**changes)
 
     def describe(self) -> dict[str, Any]:
-        return {"model": self.model, "convention": self.convention, "free": self.names,
-                "bounds": {f.name: [f.lo, f.hi] for f in self.free},
-                "log10": {f.name: f.log for f in self.free},
-                "fixed": {k: v for k, v in self.base.as_dict().items() if k not in self.names}}
+        return {
+            "model": self.model,
+            "convention": self.convention,
+            "free": self.names,
+            "bounds": {f.name: [f.lo, f.hi] for f in self.free},
+            "log10": {f.name: f.log for f in self.free},
+            "fixed": {k: v for k, v in self.base.as_dict().items() if k not in self.names},
+        }
 
 
 # Gauss-Legendre nodes in ln E for bin means and band integrals
@@ -411,7 +464,11 @@ class Likelihood:
         """(χ²_IceCube, χ²_IGRB) for fit vectors (n, k)."""
         theta = np.atleast_2d(theta)
         ic = self.icecube.chi2_terms(self.icecube_bins(theta)).sum(axis=-1)
-        ig = np.zeros_like(ic) if self.igrb is None else self.igrb.chi2_terms(self.igrb_bands(theta)).sum(axis=-1)
+        ig = (
+            np.zeros_like(ic)
+            if self.igrb is None
+            else self.igrb.chi2_terms(self.igrb_bands(theta)).sum(axis=-1)
+        )
         return ic, ig
 
     def chi2(self, theta: np.ndarray) -> np.ndarray:
@@ -458,12 +515,16 @@ class FitResult:
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in self.__dict__.items() if k not in ("chain", "_lik")}
-        return json.loads(json.dumps(d, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else float(o)))
+        return json.loads(
+            json.dumps(d, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else float(o))
+        )
 
     def summary(self) -> str:
         s = self.statement
-        lines = [f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
-                 f"chi2_min = {self.chi2_min:.2f} (IceCube {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}), ndof = {self.ndof}"]
+        lines = [
+            f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
+            f"chi2_min = {self.chi2_min:.2f} (IceCube {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}), ndof = {self.ndof}",
+        ]
         for k in self.free:
             lo, hi = self.minos[k]
             lines.append(f"  {k} = {self.best[k]:.4g}  (68% profile interval {lo:.4g} .. {hi:.4g})")
@@ -484,7 +545,12 @@ class FitResult:
         atomic_write_text(paths[0], json.dumps(self.to_dict(), indent=2))
         if self.chain is not None:
             p = out / "fit_chain.npz"
-            np.savez_compressed(p, chain=self.chain, names=np.array(self.free), log10=np.array([self.log10[k] for k in self.free]))
+            np.savez_compressed(
+                p,
+                chain=self.chain,
+                names=np.array(self.free),
+                log10=np.array([self.log10[k] for k in self.free]),
+            )
             paths.append(p)
         if plots:
             paths += self.plot(out)
@@ -503,8 +569,13 @@ class FitResult:
             import corner
 
             labels = [FREE_PARAMETERS[k].label for k in self.free]
-            fig = corner.corner(self.chain, labels=labels, quantiles=[0.16, 0.5, 0.84], show_titles=True,
-                                truths=[self.best_fit_variables[k] for k in self.free])
+            fig = corner.corner(
+                self.chain,
+                labels=labels,
+                quantiles=[0.16, 0.5, 0.84],
+                show_titles=True,
+                truths=[self.best_fit_variables[k] for k in self.free],
+            )
             fig.suptitle("CGM model posterior: IceCube 2015 + Fermi IGRB limit", fontsize=10)
             p = out / "fit_corner.png"
             fig.savefig(p, dpi=90)
@@ -517,7 +588,9 @@ class FitResult:
 
     def _draws(self, n: int = 200) -> np.ndarray:
         if self.chain is not None:
-            idx = np.random.default_rng(1).choice(len(self.chain), size=min(n, len(self.chain)), replace=False)
+            idx = np.random.default_rng(1).choice(
+                len(self.chain), size=min(n, len(self.chain)), replace=False
+            )
             return self.chain[idx]
         return np.array([[self.best_fit_variables[k] for k in self.free]])
 
@@ -531,16 +604,36 @@ class FitResult:
         best = np.array([[self.best_fit_variables[k] for k in self.free]])
         f = lik.model.nu_sed(draws, E)
         if len(draws) > 1:
-            ax1.fill_between(E, *np.percentile(f, [2.5, 97.5], axis=0), color="C2", alpha=0.2, label="posterior 95%")
-            ax1.fill_between(E, *np.percentile(f, [16, 84], axis=0), color="C2", alpha=0.4, label="posterior 68%")
+            ax1.fill_between(
+                E,
+                *np.percentile(f, [2.5, 97.5], axis=0),
+                color="C2",
+                alpha=0.2,
+                label="posterior 95%",
+            )
+            ax1.fill_between(
+                E, *np.percentile(f, [16, 84], axis=0), color="C2", alpha=0.4, label="posterior 68%"
+            )
         ax1.plot(E, lik.model.nu_sed(best, E)[0], "C2-", label="best fit")
         d = lik.icecube
         m = ~d.is_ul
-        ax1.errorbar(d.E_c[m], d.value[m], yerr=[d.value[m] - d.lo[m], d.hi[m] - d.value[m]],
-                     xerr=[d.E_c[m] - d.E_min[m], d.E_max[m] - d.E_c[m]], fmt="ko", ms=4, label=d.label)
+        ax1.errorbar(
+            d.E_c[m],
+            d.value[m],
+            yerr=[d.value[m] - d.lo[m], d.hi[m] - d.value[m]],
+            xerr=[d.E_c[m] - d.E_min[m], d.E_max[m] - d.E_c[m]],
+            fmt="ko",
+            ms=4,
+            label=d.label,
+        )
         ax1.errorbar(d.E_c[~m], d.hi[~m], yerr=0.35 * d.hi[~m], uplims=True, fmt="k_", ms=8)
-        ax1.set(xscale="log", yscale="log", xlabel=r"$E_\nu$ [GeV]",
-                ylabel=r"$E_\nu^2 F_\nu$ (all flavours) [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]", ylim=(1e-9, 1e-6))
+        ax1.set(
+            xscale="log",
+            yscale="log",
+            xlabel=r"$E_\nu$ [GeV]",
+            ylabel=r"$E_\nu^2 F_\nu$ (all flavours) [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]",
+            ylim=(1e-9, 1e-6),
+        )
         ax1.legend(fontsize=7)
         ax1.set_title("CGM neutrinos vs IceCube", fontsize=10)
         if lik.igrb is not None:
@@ -548,13 +641,23 @@ class FitResult:
             Eg = np.geomspace(0.1, 1000, 60)
             fg = lik.model.gamma_sed(draws, Eg)
             if len(draws) > 1:
-                ax2.fill_between(Eg, *np.percentile(fg, [16, 84], axis=0), color="C1", alpha=0.4, label="CGM γ, posterior 68%")
+                ax2.fill_between(
+                    Eg,
+                    *np.percentile(fg, [16, 84], axis=0),
+                    color="C1",
+                    alpha=0.4,
+                    label="CGM γ, posterior 68%",
+                )
             ax2.plot(Eg, lik.model.gamma_sed(best, Eg)[0], "C1-", label="CGM γ, best fit")
             Ec = np.sqrt(g.E_min * g.E_max)
             conv = Ec**2 / (g.E_max - g.E_min)  # E² dN/dE at the centre for an E^-2 band
             ax2.errorbar(Ec, g.intensity * conv, yerr=g.sigma * conv, fmt="ks", ms=3, label=g.label)
-            ax2.set(xscale="log", yscale="log", xlabel=r"$E_\gamma$ [GeV]",
-                    ylabel=r"$E_\gamma^2 F_\gamma$ [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]")
+            ax2.set(
+                xscale="log",
+                yscale="log",
+                xlabel=r"$E_\gamma$ [GeV]",
+                ylabel=r"$E_\gamma^2 F_\gamma$ [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]",
+            )
             ax2.legend(fontsize=7)
             ax2.set_title("CGM γ rays vs the Fermi IGRB (upper limit)", fontsize=10)
         else:
@@ -572,7 +675,9 @@ class FitResult:
         x = np.asarray(p["delta_G"])
         ax.plot(x, p["dchi2_icecube"], "C0-", label="IceCube 2015")
         ax.plot(x, p["dchi2_combined"], "C3--", label="IceCube + Fermi IGRB limit")
-        ax.plot(x, p["chi2_igrb_on_icecube_profile"], "C1:", label="IGRB χ² along the IceCube profile")
+        ax.plot(
+            x, p["chi2_igrb_on_icecube_profile"], "C1:", label="IGRB χ² along the IceCube profile"
+        )
         for lvl in (D68, D95):
             ax.axhline(lvl, color="0.6", lw=0.8)
         ax.set(xscale="log", xlabel=r"$\delta_G$", ylabel=r"$\Delta\chi^2$ (profile)", ylim=(0, 12))
@@ -583,7 +688,9 @@ class FitResult:
         return path
 
 
-def _minimize(lik: Likelihood, start: np.ndarray, fixed: dict[int, float] | None = None, minos: bool = False):
+def _minimize(
+    lik: Likelihood, start: np.ndarray, fixed: dict[int, float] | None = None, minos: bool = False
+):
     from iminuit import Minuit
 
     names = [f.name for f in lik.model.free]
@@ -630,7 +737,11 @@ def _interval(x: np.ndarray, dchi2: np.ndarray, level: float) -> tuple[float, fl
     lx = np.log10(x)
 
     def cross(i, j):
-        return 10 ** np.interp(level, [dchi2[i], dchi2[j]], [lx[i], lx[j]]) if dchi2[i] != dchi2[j] else x[i]
+        return (
+            10 ** np.interp(level, [dchi2[i], dchi2[j]], [lx[i], lx[j]])
+            if dchi2[i] != dchi2[j]
+            else x[i]
+        )
 
     lo = x[0] if i0 == 0 else float(cross(i0, i0 - 1))
     hi = x[-1] if i1 == len(x) - 1 else float(cross(i1, i1 + 1))
@@ -710,17 +821,24 @@ def fit(
         chi2_igrb=float(ig2[0]),
         ndof=int(ice.value.size - len(cm.free)),
         model=cm.describe(),
-        data={"icecube": ice.label, "igrb": lim.label if lim else "not used",
-              "likelihood": "Barlow (2004) linear-variance Gaussian for measured bins; chi2 = a mu + b mu^2 "
-                            "through the 68%/90% bounds for upper-limit bins; one-sided Gaussian for the IGRB bands"},
-        icecube_only={"best": {f.name: float(f.to_value(m_ic.values[f.name])) for f in cm.free},
-                      "chi2_min": float(m_ic.fval)},
+        data={
+            "icecube": ice.label,
+            "igrb": lim.label if lim else "not used",
+            "likelihood": "Barlow (2004) linear-variance Gaussian for measured bins; chi2 = a mu + b mu^2 "
+            "through the 68%/90% bounds for upper-limit bins; one-sided Gaussian for the IGRB bands",
+        },
+        icecube_only={
+            "best": {f.name: float(f.to_value(m_ic.values[f.name])) for f in cm.free},
+            "chi2_min": float(m_ic.fval),
+        },
         _lik=lik,
     )
     if profile_points and "delta_G" in cm.names:
         res.profile, res.statement = _profile_delta_G(lik_ic, lik, m_ic, m, profile_points, igrb)
     if mcmc:
-        res.chain, res.posterior = _run_mcmc(lik, np.array(m.values), n_walkers, n_steps, seed, progress)
+        res.chain, res.posterior = _run_mcmc(
+            lik, np.array(m.values), n_walkers, n_steps, seed, progress
+        )
     return res
 
 
@@ -756,20 +874,40 @@ def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
     over = np.flatnonzero(ig > D90)
     if over.size:
         k = over[0]
-        ul = float(10 ** np.interp(D90, [ig[k - 1], ig[k]], grid[k - 1:k + 1])) if k > 0 else float(x[0])
+        ul = (
+            float(10 ** np.interp(D90, [ig[k - 1], ig[k]], grid[k - 1 : k + 1]))
+            if k > 0
+            else float(x[0])
+        )
     else:
         ul = math.inf
     excludes = bool(igrb and math.isfinite(ul) and ul < i95[1])
-    text = (f"IceCube prefers delta_G in {i68[0]:.3g} .. {i68[1]:.3g} (68%), {i95[0]:.3g} .. {i95[1]:.3g} (95%, profile likelihood)")
+    text = f"IceCube prefers delta_G in {i68[0]:.3g} .. {i68[1]:.3g} (68%), {i95[0]:.3g} .. {i95[1]:.3g} (95%, profile likelihood)"
     if igrb:
-        text += (f"; the Fermi IGRB limit allows delta_G <= {ul:.3g} (95% one-sided, along the IceCube profile), "
-                 + ("so it EXCLUDES part of the IceCube range" if excludes else "so it does not exclude any of the IceCube range")
-                 + f"; combined: {c68[0]:.3g} .. {c68[1]:.3g} (68%), {c95[0]:.3g} .. {c95[1]:.3g} (95%)")
-    profile = {"delta_G": x.tolist(), "dchi2_icecube": d_ic.tolist(), "dchi2_combined": d_c.tolist(),
-               "chi2_igrb_on_icecube_profile": ig.tolist()}
-    statement = {"delta_G_68_icecube": list(i68), "delta_G_95_icecube": list(i95),
-                 "delta_G_68_combined": list(c68), "delta_G_95_combined": list(c95),
-                 "delta_G_igrb_upper_limit": ul, "igrb_excludes_part": excludes, "text": text}
+        text += (
+            f"; the Fermi IGRB limit allows delta_G <= {ul:.3g} (95% one-sided, along the IceCube profile), "
+            + (
+                "so it EXCLUDES part of the IceCube range"
+                if excludes
+                else "so it does not exclude any of the IceCube range"
+            )
+            + f"; combined: {c68[0]:.3g} .. {c68[1]:.3g} (68%), {c95[0]:.3g} .. {c95[1]:.3g} (95%)"
+        )
+    profile = {
+        "delta_G": x.tolist(),
+        "dchi2_icecube": d_ic.tolist(),
+        "dchi2_combined": d_c.tolist(),
+        "chi2_igrb_on_icecube_profile": ig.tolist(),
+    }
+    statement = {
+        "delta_G_68_icecube": list(i68),
+        "delta_G_95_icecube": list(i95),
+        "delta_G_68_combined": list(c68),
+        "delta_G_95_combined": list(c95),
+        "delta_G_igrb_upper_limit": ul,
+        "igrb_excludes_part": excludes,
+        "text": text,
+    }
     return profile, statement
 
 
@@ -779,7 +917,9 @@ def _run_mcmc(lik, best, n_walkers, n_steps, seed, progress):
     k = best.size
     nw = n_walkers or max(16, 4 * k)
     if nw < 2 * k:
-        raise ParameterError(f"n_walkers = {nw} is not allowed: must be >= 2 x the free parameters ({2 * k})")
+        raise ParameterError(
+            f"n_walkers = {nw} is not allowed: must be >= 2 x the free parameters ({2 * k})"
+        )
     if n_steps < 20:
         raise ParameterError(f"n_steps = {n_steps} is not allowed: must be >= 20")
     rng = np.random.default_rng(seed)
@@ -800,9 +940,15 @@ def _run_mcmc(lik, best, n_walkers, n_steps, seed, progress):
     q = {}
     for i, f in enumerate(lik.model.free):
         q[f.name] = [float(f.to_value(v)) for v in np.percentile(chain[:, i], [16, 50, 84])]
-    post = {"quantiles": q, "n_walkers": nw, "n_steps": n_steps, "burn_in": burn,
-            "acceptance": float(np.mean(sampler.acceptance_fraction)), "autocorr_time": tau,
-            "samples": int(chain.shape[0])}
+    post = {
+        "quantiles": q,
+        "n_walkers": nw,
+        "n_steps": n_steps,
+        "burn_in": burn,
+        "acceptance": float(np.mean(sampler.acceptance_fraction)),
+        "autocorr_time": tau,
+        "samples": int(chain.shape[0]),
+    }
     return chain, post
 
 
@@ -812,4 +958,7 @@ def table_of(result: FitResult) -> Table:
     for k in result.free:
         q = result.posterior.get("quantiles", {}).get(k, [math.nan] * 3)
         rows.append((k, result.best[k], *result.minos[k], q[1], q[0], q[2]))
-    return Table(rows=rows, names=("parameter", "best", "minos_lo", "minos_hi", "post_median", "post_16", "post_84"))
+    return Table(
+        rows=rows,
+        names=("parameter", "best", "minos_lo", "minos_hi", "post_median", "post_16", "post_84"),
+    )

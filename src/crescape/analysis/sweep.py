@@ -162,25 +162,37 @@ def _expand_axis(name: str, raw: Any) -> list[Any] | np.ndarray | u.Quantity:
             )
         unknown = set(raw) - {"start", "stop", "num", "scale", "log", "unit"}
         if unknown:
-            raise SweepSpecError(f"axis {name!r}: unknown keys {sorted(unknown)}; allowed: start, stop, num, scale, unit")
+            raise SweepSpecError(
+                f"axis {name!r}: unknown keys {sorted(unknown)}; allowed: start, stop, num, scale, unit"
+            )
         num = raw["num"]
         if not isinstance(num, int | np.integer) or isinstance(num, bool) or num < 1:
-            raise SweepSpecError(f"axis {name!r}: num = {num!r} is not allowed: must be an integer >= 1")
+            raise SweepSpecError(
+                f"axis {name!r}: num = {num!r} is not allowed: must be an integer >= 1"
+            )
         scale = raw.get("scale", "log" if raw.get("log", False) else "linear")
         if scale not in ("linear", "log"):
-            raise SweepSpecError(f"axis {name!r}: scale = {scale!r} is not allowed: must be 'linear' or 'log'")
+            raise SweepSpecError(
+                f"axis {name!r}: scale = {scale!r} is not allowed: must be 'linear' or 'log'"
+            )
         unit = raw.get("unit")
         try:
-            lo, hi = (u.Quantity(raw[k]) if isinstance(raw[k], str) else raw[k] for k in ("start", "stop"))
+            lo, hi = (
+                u.Quantity(raw[k]) if isinstance(raw[k], str) else raw[k] for k in ("start", "stop")
+            )
             if unit is not None:
                 lo, hi = u.Quantity(lo, unit), u.Quantity(hi, unit)
             lo, hi = u.Quantity(lo), u.Quantity(hi)
             hi = hi.to(lo.unit)
         except (TypeError, ValueError, u.UnitsError) as exc:
-            raise SweepSpecError(f"axis {name!r}: start/stop {raw['start']!r}, {raw['stop']!r} cannot be read: {exc}") from None
+            raise SweepSpecError(
+                f"axis {name!r}: start/stop {raw['start']!r}, {raw['stop']!r} cannot be read: {exc}"
+            ) from None
         if scale == "log":
             if lo.value <= 0 or hi.value <= 0:
-                raise SweepSpecError(f"axis {name!r}: a log range needs start and stop > 0 (got {lo}, {hi})")
+                raise SweepSpecError(
+                    f"axis {name!r}: a log range needs start and stop > 0 (got {lo}, {hi})"
+                )
             vals = np.geomspace(lo.value, hi.value, num)
         else:
             vals = np.linspace(lo.value, hi.value, num)
@@ -241,15 +253,24 @@ class Grid:
         a parameter both swept and fixed, or neither/both of ``axes`` and ``points``.
     """
 
-    def __init__(self, axes: Mapping[str, Any] | None = None, points: Any = None,
-                 fixed: Mapping[str, Any] | None = None, extra: Mapping[str, Spec] | None = None):
+    def __init__(
+        self,
+        axes: Mapping[str, Any] | None = None,
+        points: Any = None,
+        fixed: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Spec] | None = None,
+    ):
         extra = dict(extra or {})
         if (axes is None) == (points is None):
-            raise SweepSpecError("a sweep grid needs exactly one of 'axes' (a product) or 'points' (a table)")
+            raise SweepSpecError(
+                "a sweep grid needs exactly one of 'axes' (a product) or 'points' (a table)"
+            )
         self.kind = "product" if axes is not None else "points"
         source = axes if axes is not None else _columns(points)
         if not source:
-            raise SweepSpecError(f"the sweep grid has no {'axes' if axes is not None else 'columns'}: give at least one parameter")
+            raise SweepSpecError(
+                f"the sweep grid has no {'axes' if axes is not None else 'columns'}: give at least one parameter"
+            )
         self.axes: list[Axis] = [_parse_axis(k, v, extra) for k, v in source.items()]
         names = [a.name for a in self.axes]
         if len(set(names)) != len(names):
@@ -257,25 +278,33 @@ class Grid:
         if self.kind == "points":
             lengths = {a.name: len(a.values) for a in self.axes}
             if len(set(lengths.values())) != 1:
-                raise SweepSpecError(f"the columns of a table of points must have equal lengths; got {lengths}")
+                raise SweepSpecError(
+                    f"the columns of a table of points must have equal lengths; got {lengths}"
+                )
         self.fixed: dict[str, Any] = {}
         self.fixed_extra: dict[str, Any] = {}
         for key, value in (fixed or {}).items():
             name = key.split(".", 1)[1] if "." in key else key
             if name in names:
-                raise SweepSpecError(f"parameter {name!r} is both swept and fixed; remove it from one of them")
+                raise SweepSpecError(
+                    f"parameter {name!r} is both swept and fixed; remove it from one of them"
+                )
             if name in extra:
                 self.fixed_extra[name] = parse_value(extra[name], value)
             elif name in SPECS:
                 self.fixed[name] = value
             else:
-                raise SweepSpecError(f"unknown fixed parameter {key!r}; known parameters: {', '.join([*SPECS, *extra])}")
+                raise SweepSpecError(
+                    f"unknown fixed parameter {key!r}; known parameters: {', '.join([*SPECS, *extra])}"
+                )
         try:
             base = Parameters.from_flat(self.fixed)
         except ParameterError as exc:
             raise SweepSpecError(f"fixed parameters: {exc}") from None
         self.fixed = {k: _plain(v) for k, v in base.as_dict().items() if k in self.fixed}
-        self.fixed_extra = {k: float(v.to_value(extra[k].unit)) for k, v in self.fixed_extra.items()}
+        self.fixed_extra = {
+            k: float(v.to_value(extra[k].unit)) for k, v in self.fixed_extra.items()
+        }
         self.extra = extra
 
     # --- shape ------------------------------------------------------------------------
@@ -325,7 +354,9 @@ def _columns(points: Any) -> dict[str, Any]:
         return {c: np.asarray(points[c]) for c in points.columns}
     if isinstance(points, Mapping):
         return dict(points)
-    raise SweepSpecError(f"points = {type(points).__name__} is not allowed: give a mapping of columns or a Table")
+    raise SweepSpecError(
+        f"points = {type(points).__name__} is not allowed: give a mapping of columns or a Table"
+    )
 
 
 def _plain(v: Any) -> Any:
@@ -359,7 +390,9 @@ class Product:
     variables: dict[str, Spec] = {}
     scalar_params: tuple[str, ...] = ("cutoff",)
 
-    def evaluate(self, params: Parameters, variables: dict[str, np.ndarray], n: int) -> dict[str, Any]:
+    def evaluate(
+        self, params: Parameters, variables: dict[str, np.ndarray], n: int
+    ) -> dict[str, Any]:
         """Evaluate ``n`` points; return ``{name: Quantity or array}`` with leading dimension ``n``."""
         raise NotImplementedError
 
@@ -431,24 +464,38 @@ class NeutrinoSpectrumProduct(Product):
     name = "neutrino_spectrum"
     scalar_params = ("cutoff",)
 
-    def __init__(self, E_nu: Any = None, model: str = "eq17", convention: str = "paper", species: str = "nu_all"):
+    def __init__(
+        self,
+        E_nu: Any = None,
+        model: str = "eq17",
+        convention: str = "paper",
+        species: str = "nu_all",
+    ):
         if model not in ("eq17", "full"):
             raise SweepSpecError(f"model = {model!r} is not allowed: must be 'eq17' or 'full'")
         if convention not in ("paper", "eq16"):
-            raise SweepSpecError(f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'")
+            raise SweepSpecError(
+                f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'"
+            )
         E = np.geomspace(1e4, 1e7, 13) * u.GeV if E_nu is None else E_nu
         try:
             if isinstance(E, Mapping):
                 E = _expand_axis("E_nu", E)
             if not isinstance(E, u.Quantity):
-                E = u.Quantity([u.Quantity(v, u.GeV) if not isinstance(v, str) else u.Quantity(v)
-                                for v in np.atleast_1d(np.asarray(E, dtype=object))])
+                E = u.Quantity(
+                    [
+                        u.Quantity(v, u.GeV) if not isinstance(v, str) else u.Quantity(v)
+                        for v in np.atleast_1d(np.asarray(E, dtype=object))
+                    ]
+                )
             E = E.to(u.GeV)
         except (u.UnitsError, TypeError, ValueError) as exc:
             raise SweepSpecError(f"E_nu = {E_nu!r} is not an energy: {exc}") from None
         self.E_nu = np.atleast_1d(E.value).astype(float)
         if self.E_nu.size == 0 or not np.all(np.isfinite(self.E_nu) & (self.E_nu > 0)):
-            raise SweepSpecError(f"E_nu = {E_nu!r} is not allowed: must be one or more finite energies > 0")
+            raise SweepSpecError(
+                f"E_nu = {E_nu!r} is not allowed: must be one or more finite energies > 0"
+            )
         self.model, self.convention, self.species = model, convention, species
         self.vectorized = model == "eq17"
 
@@ -469,12 +516,23 @@ class NeutrinoSpectrumProduct(Product):
 
     def output_attrs(self, name):
         if self.model == "eq17":
-            return {"long_name": "E_nu^2 F_nu, all flavours nu + nubar", "equation": f"Eqs. (16)-(17), convention {self.convention}"}
-        return {"long_name": f"E^2 dN/dE of {self.species}", "equation": "KAB06 pp spectra (crescape.spectra)"}
+            return {
+                "long_name": "E_nu^2 F_nu, all flavours nu + nubar",
+                "equation": f"Eqs. (16)-(17), convention {self.convention}",
+            }
+        return {
+            "long_name": f"E^2 dN/dE of {self.species}",
+            "equation": "KAB06 pp spectra (crescape.spectra)",
+        }
 
     def describe(self):
-        return {"product": self.name, "E_nu_GeV": self.E_nu.tolist(), "model": self.model,
-                "convention": self.convention, "species": self.species}
+        return {
+            "product": self.name,
+            "E_nu_GeV": self.E_nu.tolist(),
+            "model": self.model,
+            "convention": self.convention,
+            "species": self.species,
+        }
 
 
 def _array_params(params: Parameters) -> dict[str, Any]:
@@ -491,8 +549,15 @@ class DispersionProduct(Product):
 
     name = "dispersion"
     scalar_params = ("cutoff", "slope", "E_max", "E_min")
-    OUTPUTS = {"k_fastest": "1 / pc", "gamma_max": "1 / yr", "gamma_over_paper": "", "k_over_paper": "",
-               "kc_rL": "", "k_band_lo": "1 / pc", "k_band_hi": "1 / pc"}
+    OUTPUTS = {
+        "k_fastest": "1 / pc",
+        "gamma_max": "1 / yr",
+        "gamma_over_paper": "",
+        "k_over_paper": "",
+        "kc_rL": "",
+        "k_band_lo": "1 / pc",
+        "k_band_hi": "1 / pc",
+    }
 
     def __init__(self, energy: Any = 1.0 * u.GeV):
         from ..model import _ENERGY
@@ -504,21 +569,35 @@ class DispersionProduct(Product):
         from ..physics import dispersion, escape, instability
 
         p = params.cgs
-        E = np.broadcast_to(np.asarray(variables.get("energy", self.energy)) * u.GeV.to(u.erg), (n,))
+        E = np.broadcast_to(
+            np.asarray(variables.get("energy", self.energy)) * u.GeV.to(u.erg), (n,)
+        )
         J = escape.current_above(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
         rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
         B0 = np.broadcast_to(p.B0, (n,))
-        r = dispersion.fastest_growth(J, B0, np.broadcast_to(rho, (n,)), E,
-                                      float(np.ravel(p.slope)[0]), float(np.ravel(p.E_max)[0]))
+        r = dispersion.fastest_growth(
+            J,
+            B0,
+            np.broadcast_to(rho, (n,)),
+            E,
+            float(np.ravel(p.slope)[0]),
+            float(np.ravel(p.E_max)[0]),
+        )
         out = {}
         for k, unit in self.OUTPUTS.items():
             cgs = {"1 / pc": 1 / u.cm, "1 / yr": 1 / u.s}.get(unit)
-            out[k] = np.broadcast_to(r[k], (n,)) * cgs if cgs is not None else np.broadcast_to(r[k], (n,))
+            out[k] = (
+                np.broadcast_to(r[k], (n,)) * cgs
+                if cgs is not None
+                else np.broadcast_to(r[k], (n,))
+            )
         out["driven"] = np.broadcast_to(r["driven"], (n,)).astype(float)
         return out
 
     def output_attrs(self, name):
-        return {"equation": "Bell (2004) Eqs. 8-13 with the CR response (crescape.physics.dispersion)"}
+        return {
+            "equation": "Bell (2004) Eqs. 8-13 with the CR response (crescape.physics.dispersion)"
+        }
 
     def describe(self):
         return {"product": self.name, "energy_GeV": self.energy}
@@ -541,17 +620,32 @@ class FunctionProduct(Product):
 
     scalar_params = ("cutoff",)
 
-    def __init__(self, func: Callable[..., Mapping[str, Any]], vectorized: bool = False, name: str | None = None):
+    def __init__(
+        self,
+        func: Callable[..., Mapping[str, Any]],
+        vectorized: bool = False,
+        name: str | None = None,
+    ):
         if not callable(func):
             raise SweepSpecError(f"func = {func!r} is not callable")
         self.func = func
         self.vectorized = bool(vectorized)
-        self.name = name or f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', repr(func))}"
+        self.name = (
+            name
+            or f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', repr(func))}"
+        )
 
     def evaluate(self, params, variables, n):
         out = dict(self.func(params))
         if not self.vectorized:
-            return {k: (v[None, ...] if isinstance(v, u.Quantity) else np.asarray(v, dtype=float)[None, ...]) for k, v in out.items()}
+            return {
+                k: (
+                    v[None, ...]
+                    if isinstance(v, u.Quantity)
+                    else np.asarray(v, dtype=float)[None, ...]
+                )
+                for k, v in out.items()
+            }
         return out
 
     def describe(self):
@@ -570,15 +664,21 @@ def make_product(func: Any, vectorized: bool | None = None, **options: Any) -> P
     """A :class:`Product` from a name of :data:`PRODUCTS`, a Product or a callable."""
     if isinstance(func, Product):
         if options:
-            raise SweepSpecError(f"options {sorted(options)} are not allowed with a Product instance")
+            raise SweepSpecError(
+                f"options {sorted(options)} are not allowed with a Product instance"
+            )
         return func
     if isinstance(func, str):
         if func not in PRODUCTS:
-            raise SweepSpecError(f"product = {func!r} is not allowed: must be one of {', '.join(PRODUCTS)} or a callable")
+            raise SweepSpecError(
+                f"product = {func!r} is not allowed: must be one of {', '.join(PRODUCTS)} or a callable"
+            )
         try:
             return PRODUCTS[func](**options)
         except TypeError as exc:
-            raise SweepSpecError(f"product {func!r}: bad options {sorted(options)}: {exc}") from None
+            raise SweepSpecError(
+                f"product {func!r}: bad options {sorted(options)}: {exc}"
+            ) from None
     if options:
         raise SweepSpecError(f"options {sorted(options)} are only allowed with a named product")
     return FunctionProduct(func, vectorized=bool(vectorized))
@@ -606,7 +706,9 @@ def _to_plain(v: Any) -> tuple[np.ndarray, str]:
     return np.asarray(v, dtype=float), ""
 
 
-def _call(product: Product, grid_fixed: dict, fixed_extra: dict, vals: dict[str, np.ndarray], n: int) -> dict:
+def _call(
+    product: Product, grid_fixed: dict, fixed_extra: dict, vals: dict[str, np.ndarray], n: int
+) -> dict:
     extra_names = set(product.variables)
     variables = {**fixed_extra, **{k: v for k, v in vals.items() if k in extra_names}}
     if not product.vectorized:
@@ -626,7 +728,9 @@ def _call(product: Product, grid_fixed: dict, fixed_extra: dict, vals: dict[str,
             arr = np.broadcast_to(arr, (n,))
         elif arr.shape[0] != n:
             if arr.shape[0] != 1:
-                raise ValueError(f"output {k!r} has leading dimension {arr.shape[0]}, expected {n} points")
+                raise ValueError(
+                    f"output {k!r} has leading dimension {arr.shape[0]}, expected {n} points"
+                )
             arr = np.broadcast_to(arr, (n, *arr.shape[1:]))
         res[k] = (np.array(arr, dtype=float), unit)
     return res
@@ -658,7 +762,9 @@ def run_chunk(product: Product, grid: Grid, start: int, stop: int) -> ChunkResul
                 res.values[k] = np.full((n, *arr.shape[1:]), np.nan)
                 res.units[k] = unit
             elif res.values[k].shape[1:] != arr.shape[1:]:
-                raise ValueError(f"output {k!r} changes shape between points: {res.values[k].shape[1:]} vs {arr.shape[1:]}")
+                raise ValueError(
+                    f"output {k!r} changes shape between points: {res.values[k].shape[1:]} vs {arr.shape[1:]}"
+                )
             res.values[k][idx] = arr
         res.status[idx] = STATUS_DONE
 
@@ -722,7 +828,9 @@ class _Sink:
         for i, msg in res.errors:
             self.n_failed += 1
             if len(self.failures) < MAX_FAILURES_KEPT:
-                self.failures.append({"index": i, "parameters": self.grid.parameters_at(i), "error": msg})
+                self.failures.append(
+                    {"index": i, "parameters": self.grid.parameters_at(i), "error": msg}
+                )
 
     def write(self, res: ChunkResult) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -749,7 +857,11 @@ class _MemorySink(_Sink):
     def dataset(self) -> xr.Dataset:
         ds = self.base_dataset()
         for k, arr in self.values.items():
-            ds[k] = (_dims(self.product, k, arr), arr, {"units": self.units[k], **self.product.output_attrs(k)})
+            ds[k] = (
+                _dims(self.product, k, arr),
+                arr,
+                {"units": self.units[k], **self.product.output_attrs(k)},
+            )
         ds.attrs["n_failed"] = int(self.n_failed)
         ds.attrs["failures"] = json.dumps(self.failures)
         return ds
@@ -757,7 +869,9 @@ class _MemorySink(_Sink):
 
 def _dims(product: Product, name: str, arr: np.ndarray) -> tuple[str, ...]:
     extra = list(product.output_dims())
-    if arr.ndim - 1 == len(extra) and all(arr.shape[1 + i] == len(product.output_dims()[d][1]) for i, d in enumerate(extra)):
+    if arr.ndim - 1 == len(extra) and all(
+        arr.shape[1 + i] == len(product.output_dims()[d][1]) for i, d in enumerate(extra)
+    ):
         return ("point", *extra)
     return ("point", *(f"{name}_dim_{i}" for i in range(arr.ndim - 1)))
 
@@ -784,7 +898,9 @@ class _ZarrSink(_Sink):
             got = None
         want = self.prov["sweep"]
         if got is None or got.get("format") != _FORMAT:
-            raise SweepSpecError(f"out = {str(self.path)!r} is not a crescape sweep store; cannot resume")
+            raise SweepSpecError(
+                f"out = {str(self.path)!r} is not a crescape sweep store; cannot resume"
+            )
         if got.get("fingerprint") != want["fingerprint"]:
             diff = [k for k in ("product", "grid", "chunk_size") if got.get(k) != want.get(k)]
             raise SweepSpecError(
@@ -809,12 +925,17 @@ class _ZarrSink(_Sink):
             dims = _dims(self.product, k, arr)
             shape = (self.grid.size, *arr.shape[1:])
             chunks = (self.chunk, *arr.shape[1:])
-            new[k] = xr.Variable(dims, da.full(shape, np.nan, chunks=chunks),
-                                 {"units": res.units[k], **self.product.output_attrs(k)})
+            new[k] = xr.Variable(
+                dims,
+                da.full(shape, np.nan, chunks=chunks),
+                {"units": res.units[k], **self.product.output_attrs(k)},
+            )
             enc[k] = {"chunks": chunks}
             self.units[k] = res.units[k]
         if new:
-            xr.Dataset(new).to_zarr(self.path, mode="a", compute=False, encoding=enc, consolidated=False)
+            xr.Dataset(new).to_zarr(
+                self.path, mode="a", compute=False, encoding=enc, consolidated=False
+            )
             self.known |= set(new)
             self._write_attrs()  # appending variables may replace the group attributes
 
@@ -826,7 +947,9 @@ class _ZarrSink(_Sink):
             xr.Dataset(data).to_zarr(self.path, region={"point": sl}, mode="r+", consolidated=False)
         # status last: a crash before this line leaves the chunk "missing" and it is recomputed
         self.status[sl] = res.status
-        xr.Dataset({"status": ("point", res.status)}).to_zarr(self.path, region={"point": sl}, mode="r+", consolidated=False)
+        xr.Dataset({"status": ("point", res.status)}).to_zarr(
+            self.path, region={"point": sl}, mode="r+", consolidated=False
+        )
         if res.errors:
             self.record_failures(res)
             self._write_attrs()
@@ -835,8 +958,13 @@ class _ZarrSink(_Sink):
         import zarr
 
         grp = zarr.open_group(str(self.path), mode="r+")
-        grp.attrs.update({**_attrs_json(self.prov), "n_failed": int(self.n_failed),
-                          "failures": json.dumps(self.failures)})
+        grp.attrs.update(
+            {
+                **_attrs_json(self.prov),
+                "n_failed": int(self.n_failed),
+                "failures": json.dumps(self.failures),
+            }
+        )
 
     def finish(self) -> None:
         self._write_attrs()
@@ -893,8 +1021,12 @@ def sweep_status(path: str | Path) -> dict[str, int]:
     """Counts of missing, done and failed points in a store."""
     ds = xr.open_zarr(Path(path), consolidated=False)
     s = ds["status"].values
-    return {"total": int(s.size), "done": int((s == STATUS_DONE).sum()),
-            "failed": int((s == STATUS_FAILED).sum()), "missing": int((s == STATUS_MISSING).sum())}
+    return {
+        "total": int(s.size),
+        "done": int((s == STATUS_DONE).sum()),
+        "failed": int((s == STATUS_FAILED).sum()),
+        "missing": int((s == STATUS_MISSING).sum()),
+    }
 
 
 # ----------------------------------------------------------------------------- the engine
@@ -926,8 +1058,9 @@ def _connect(scheduler: Any, n_workers: int | None, timeout: float):
             raise SweepSpecError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
         return client, None, str(scheduler)
     n = n_workers or _n_cores()
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           host="127.0.0.1")
+    cluster = LocalCluster(
+        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+    )
     return Client(cluster), cluster, f"LocalCluster({n} workers x 1 thread)"
 
 
@@ -1024,7 +1157,9 @@ def sweep(
         g = grid
         g_extra = set(g.extra)
         if not g_extra <= set(product.variables) and g_extra:
-            raise SweepSpecError(f"grid variables {sorted(g_extra)} are not variables of product {product.name!r}")
+            raise SweepSpecError(
+                f"grid variables {sorted(g_extra)} are not variables of product {product.name!r}"
+            )
         if any(a.name in product.variables for a in g.axes) and not g.extra:
             g = Grid(**_grid_kwargs(g), extra=product.variables)
     else:
@@ -1055,19 +1190,36 @@ def sweep(
         else:
             nw = 1
         chunk = int(stored_chunk or chunk_size or _default_chunk(product, g.size, nw))
-        spec = {"format": _FORMAT, "product": product.describe(), "grid": g.to_spec(), "chunk_size": chunk}
-        spec["fingerprint"] = hashlib.sha256(json.dumps(spec, sort_keys=True, default=_plain).encode()).hexdigest()[:16]
-        prov = {"sweep": {**spec, "engine": engine, "crescape_version": __version__,
-                          "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                          "python": platform.python_version(), "numpy": np.__version__,
-                          "host": platform.node(),
-                          "parameters": Parameters.from_flat(g.fixed).as_dict()}}
+        spec = {
+            "format": _FORMAT,
+            "product": product.describe(),
+            "grid": g.to_spec(),
+            "chunk_size": chunk,
+        }
+        spec["fingerprint"] = hashlib.sha256(
+            json.dumps(spec, sort_keys=True, default=_plain).encode()
+        ).hexdigest()[:16]
+        prov = {
+            "sweep": {
+                **spec,
+                "engine": engine,
+                "crescape_version": __version__,
+                "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "numpy": np.__version__,
+                "host": platform.node(),
+                "parameters": Parameters.from_flat(g.fixed).as_dict(),
+            }
+        }
         if out is not None:
             sink: _Sink = _ZarrSink(Path(out), g, product, chunk, prov, resume=resume)
         else:
             sink = _MemorySink(g, product, chunk, prov)
-        todo = [(a, min(a + chunk, g.size)) for a in range(0, g.size, chunk)
-                if np.any(sink.status[a:min(a + chunk, g.size)] != STATUS_DONE)]
+        todo = [
+            (a, min(a + chunk, g.size))
+            for a in range(0, g.size, chunk)
+            if np.any(sink.status[a : min(a + chunk, g.size)] != STATUS_DONE)
+        ]
         _execute(product, g, todo, sink, client, progress, retries)
         ds = sink.dataset()
     finally:
@@ -1078,9 +1230,14 @@ def sweep(
             client.close()
     ds = unflatten(ds)
     if sink.n_failed:
-        first = "; ".join(f"point {f['index']} {f['parameters']}: {f['error']}" for f in sink.failures[:3])
-        warnings.warn(f"{sink.n_failed} of {g.size} sweep points failed (status == 2); first: {first}",
-                      SweepFailureWarning, stacklevel=2)
+        first = "; ".join(
+            f"point {f['index']} {f['parameters']}: {f['error']}" for f in sink.failures[:3]
+        )
+        warnings.warn(
+            f"{sink.n_failed} of {g.size} sweep points failed (status == 2); first: {first}",
+            SweepFailureWarning,
+            stacklevel=2,
+        )
     return ds
 
 
@@ -1093,7 +1250,9 @@ def _is_client(obj: Any) -> bool:
 
 
 def _grid_kwargs(g: Grid) -> dict[str, Any]:
-    vals = {a.name: (list(a.values) if a.is_choice else a.values * u.Unit(a.unit or "")) for a in g.axes}
+    vals = {
+        a.name: (list(a.values) if a.is_choice else a.values * u.Unit(a.unit or "")) for a in g.axes
+    }
     key = "axes" if g.kind == "product" else "points"
     return {key: vals, "fixed": {**g.fixed, **g.fixed_extra}}
 
@@ -1102,7 +1261,9 @@ def _execute(product, grid, todo, sink, client, progress, retries) -> None:
     from tqdm.auto import tqdm
 
     total = sum(b - a for a, b in todo)
-    bar = tqdm(total=total, unit="pt", disable=not progress, desc=f"sweep {product.name}", leave=False)
+    bar = tqdm(
+        total=total, unit="pt", disable=not progress, desc=f"sweep {product.name}", leave=False
+    )
     try:
         if client is None:
             for a, b in todo:
@@ -1113,16 +1274,31 @@ def _execute(product, grid, todo, sink, client, progress, retries) -> None:
 
         gfut = client.scatter(grid, broadcast=True, hash=False)
         pfut = client.scatter(product, broadcast=True, hash=False)
-        futures = [client.submit(run_chunk, pfut, gfut, a, b, retries=retries, pure=False,
-                                 key=f"crescape-sweep-{a}-{b}-{os.urandom(4).hex()}") for a, b in todo]
+        futures = [
+            client.submit(
+                run_chunk,
+                pfut,
+                gfut,
+                a,
+                b,
+                retries=retries,
+                pure=False,
+                key=f"crescape-sweep-{a}-{b}-{os.urandom(4).hex()}",
+            )
+            for a, b in todo
+        ]
         span = {f.key: (a, b) for f, (a, b) in zip(futures, todo, strict=True)}
         for fut in as_completed(futures):
             a, b = span[fut.key]
             try:
                 res = fut.result()
             except Exception as exc:  # the task itself failed after its retries (e.g. KilledWorker)
-                res = ChunkResult(a, b, status=np.full(b - a, STATUS_FAILED, dtype=np.int8),
-                                  errors=[(i, f"{type(exc).__name__}: {exc}") for i in range(a, b)])
+                res = ChunkResult(
+                    a,
+                    b,
+                    status=np.full(b - a, STATUS_FAILED, dtype=np.int8),
+                    errors=[(i, f"{type(exc).__name__}: {exc}") for i in range(a, b)],
+                )
             sink.write(res)
             fut.release()
             bar.update(b - a)
@@ -1163,7 +1339,9 @@ def read_spec(path: str | Path) -> dict[str, Any]:
         raise SweepSpecError(f"spec = {str(path)!r} is not valid TOML: {exc}") from None
     unknown = set(data) - _SPEC_KEYS
     if unknown:
-        raise SweepSpecError(f"spec {str(path)!r}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_SPEC_KEYS)}")
+        raise SweepSpecError(
+            f"spec {str(path)!r}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_SPEC_KEYS)}"
+        )
     if "product" not in data:
         raise SweepSpecError(f"spec {str(path)!r} has no 'product' (one of {', '.join(PRODUCTS)})")
     for key in ("options", "axes", "points", "fixed", "run"):
@@ -1172,10 +1350,20 @@ def read_spec(path: str | Path) -> dict[str, Any]:
     run = dict(data.get("run", {}))
     bad = set(run) - _RUN_KEYS
     if bad:
-        raise SweepSpecError(f"spec {str(path)!r}: unknown [run] key(s) {sorted(bad)}; allowed: {sorted(_RUN_KEYS)}")
+        raise SweepSpecError(
+            f"spec {str(path)!r}: unknown [run] key(s) {sorted(bad)}; allowed: {sorted(_RUN_KEYS)}"
+        )
     if "axes" in data and "points" in data:
-        raise SweepSpecError(f"spec {str(path)!r}: give [axes] (a product grid) or [points] (a table), not both")
+        raise SweepSpecError(
+            f"spec {str(path)!r}: give [axes] (a product grid) or [points] (a table), not both"
+        )
     if "axes" not in data and "points" not in data:
         raise SweepSpecError(f"spec {str(path)!r}: no [axes] or [points] table: nothing to sweep")
-    return {"func": data["product"], "grid": data.get("axes"), "points": data.get("points"),
-            "fixed": data.get("fixed"), **run, **data.get("options", {})}
+    return {
+        "func": data["product"],
+        "grid": data.get("axes"),
+        "points": data.get("points"),
+        "fixed": data.get("fixed"),
+        **run,
+        **data.get("options", {}),
+    }

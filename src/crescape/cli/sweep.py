@@ -28,12 +28,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "relation maxima) over the grid of a TOML spec; write an xarray/zarr store chunk by chunk.",
     )
     p.add_argument("spec", metavar="SPEC.toml", help="sweep spec (see examples/sweep_spec.toml)")
-    p.add_argument("--out", required=True, metavar="PATH", help="zarr store to write (e.g. sweep.zarr)")
-    p.add_argument("--resume", action="store_true", help="compute only the points missing from --out")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler (tcp://HOST:PORT), 'local' (LocalCluster) or 'serial' (no Dask); "
-                   "default: DASK_SCHEDULER_ADDRESS, else a LocalCluster sized to the machine")
-    p.add_argument("--workers", type=int, metavar="N", help="workers of the LocalCluster (default: cores)")
+    p.add_argument(
+        "--out", required=True, metavar="PATH", help="zarr store to write (e.g. sweep.zarr)"
+    )
+    p.add_argument(
+        "--resume", action="store_true", help="compute only the points missing from --out"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler (tcp://HOST:PORT), 'local' (LocalCluster) or 'serial' (no Dask); "
+        "default: DASK_SCHEDULER_ADDRESS, else a LocalCluster sized to the machine",
+    )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="workers of the LocalCluster (default: cores)"
+    )
     p.add_argument("--chunk-size", type=int, metavar="N", help="points per task")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--force", action="store_true", help="overwrite an existing --out store")
@@ -49,7 +58,9 @@ def _run(args: argparse.Namespace) -> int:
     kwargs = read_spec(args.spec)
     out = Path(args.out)
     if out.exists() and not (args.resume or args.force):
-        raise CLIError(f"--out {str(out)!r} exists; use --resume to continue it or --force to overwrite it")
+        raise CLIError(
+            f"--out {str(out)!r} exists; use --resume to continue it or --force to overwrite it"
+        )
     if args.workers is not None:
         if args.workers < 1:
             raise CLIError(f"--workers {args.workers} is not allowed: must be >= 1")
@@ -85,14 +96,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary)
     else:
-        print(f"sweep {summary['product']}: {summary['done']}/{summary['points']} points done, "
-              f"{n_failed} failed, {elapsed:.2f} s on {summary['engine']}")
+        print(
+            f"sweep {summary['product']}: {summary['done']}/{summary['points']} points done, "
+            f"{n_failed} failed, {elapsed:.2f} s on {summary['engine']}"
+        )
         print(f"wrote {out} (dims {summary['dims']}; outputs {', '.join(summary['outputs'])})")
     if n_failed:
         print(f"crescape sweep: {n_failed} point(s) failed:", file=sys.stderr)
         for f in failures[:20]:
             print(f"  point {f['index']} {f['parameters']}: {f['error']}", file=sys.stderr)
         if n_failed > 20:
-            print(f"  ... and {n_failed - 20} more (all in the store's attrs['failures'])", file=sys.stderr)
+            print(
+                f"  ... and {n_failed - 20} more (all in the store's attrs['failures'])",
+                file=sys.stderr,
+            )
         return 1
     return 0

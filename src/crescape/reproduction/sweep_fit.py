@@ -28,9 +28,17 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
 
     out_dir = Path(out_dir)
     fixed = {k: v for k, v in params.as_dict().items() if k not in ("delta_G", "L_CR")}
-    ds = sweep("chain", {"delta_G": {"start": 1, "stop": 1e4, "num": 41, "scale": "log"},
-                         "L_CR": {"start": 1e40, "stop": 1e42, "num": 21, "scale": "log"}},
-               fixed=fixed, outputs=OUTPUTS, out=out_dir / "sweep.zarr", progress=False)
+    ds = sweep(
+        "chain",
+        {
+            "delta_G": {"start": 1, "stop": 1e4, "num": 41, "scale": "log"},
+            "L_CR": {"start": 1e40, "stop": 1e42, "num": 21, "scale": "log"},
+        },
+        fixed=fixed,
+        outputs=OUTPUTS,
+        out=out_dir / "sweep.zarr",
+        progress=False,
+    )
     f = ds["neutrino_E2_flux"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     x, y = ds["delta_G"].values, ds["L_CR"].values
@@ -38,13 +46,23 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     cs = axes[0].contour(x, y, f.values.T, levels=[1e-8, 3e-8, 1e-7], colors="w", linewidths=0.8)
     axes[0].clabel(cs, fmt=lambda v: f"{v:.0e}", fontsize=7)
     fig.colorbar(im, ax=axes[0], label=r"$\log_{10} E_\nu^2F_\nu$ [" + f.attrs["units"] + "]")
-    axes[0].set(xscale="log", yscale="log", xlabel=r"$\delta_G$", ylabel=r"$L_{CR}$ [erg/s]",
-                title="Eq. (17): neutrino intensity over the sweep")
+    axes[0].set(
+        xscale="log",
+        yscale="log",
+        xlabel=r"$\delta_G$",
+        ylabel=r"$L_{CR}$ [erg/s]",
+        title="Eq. (17): neutrino intensity over the sweep",
+    )
     v = ds["v_A_amplified"]
     im2 = axes[1].pcolormesh(x, y, np.log10(v.values.T), shading="nearest", cmap="magma")
     fig.colorbar(im2, ax=axes[1], label=r"$\log_{10}\tilde v_A$ [km/s]")
-    axes[1].set(xscale="log", yscale="log", xlabel=r"$\delta_G$", ylabel=r"$L_{CR}$ [erg/s]",
-                title=r"Advection speed $\tilde v_A$ in $B_{\rm sat}$ (Eqs. 8, 15)")
+    axes[1].set(
+        xscale="log",
+        yscale="log",
+        xlabel=r"$\delta_G$",
+        ylabel=r"$L_{CR}$ [erg/s]",
+        title=r"Advection speed $\tilde v_A$ in $B_{\rm sat}$ (Eqs. 8, 15)",
+    )
     fig.tight_layout()
     fig.savefig(out_dir / "sweep_map.png", dpi=90)
     plt.close(fig)
@@ -59,30 +77,78 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     r2 = fit(free=("delta_G", "slope"), params=params, mcmc=True, n_steps=2000, profile_points=25)
     p2 = r2.save(fit_dir / "delta_G_slope")
     s1, s2 = r1.statement, r2.statement
-    text = ["# Fit of the CGM neutrino model to IceCube 2015 with the Fermi IGRB limit", "",
-            "## delta_G free, s = 2 (the paper's Eq. 17)", "", "```", r1.summary(), "```", "",
-            "## delta_G and s free (emcee posterior)", "", "```", r2.summary(), "```", ""]
+    text = [
+        "# Fit of the CGM neutrino model to IceCube 2015 with the Fermi IGRB limit",
+        "",
+        "## delta_G free, s = 2 (the paper's Eq. 17)",
+        "",
+        "```",
+        r1.summary(),
+        "```",
+        "",
+        "## delta_G and s free (emcee posterior)",
+        "",
+        "```",
+        r2.summary(),
+        "```",
+        "",
+    ]
     atomic_write_text(fit_dir / "fit_summary.md", "\n".join(text))
     rel = lambda p: str(Path(p).relative_to(out_dir))  # noqa: E731
     return [
-        Artifact("sweep", f"δ_G × L_CR sweep of the chain ({ds['status'].size} points, "
-                 f"{int(ds.attrs['n_failed'])} failed); E²F ∝ δ_G^{slope_d:.3f} L^{slope_l:.3f} "
-                 "(Eq. 17: 1.5, 0.5)", "sweep.zarr",
-                 {"points": int(ds["status"].size), "failed": int(ds.attrs["n_failed"]),
-                  "dlnF_dln_delta_G": slope_d, "dlnF_dlnL": slope_l}),
+        Artifact(
+            "sweep",
+            f"δ_G × L_CR sweep of the chain ({ds['status'].size} points, "
+            f"{int(ds.attrs['n_failed'])} failed); E²F ∝ δ_G^{slope_d:.3f} L^{slope_l:.3f} "
+            "(Eq. 17: 1.5, 0.5)",
+            "sweep.zarr",
+            {
+                "points": int(ds["status"].size),
+                "failed": int(ds.attrs["n_failed"]),
+                "dlnF_dln_delta_G": slope_d,
+                "dlnF_dlnL": slope_l,
+            },
+        ),
         Artifact("sweep_map", "map of E_ν²F_ν and ṽ_A over δ_G × L_CR", "sweep_map.png"),
-        Artifact("fit_delta_G", s1["text"], rel(p1[0]),
-                 {"best_delta_G": r1.best["delta_G"], "minos_68": list(r1.minos["delta_G"]),
-                  **{k: v for k, v in s1.items() if k != "text"}}),
-        Artifact("fit_delta_G_spectrum", "best fit (s = 2) over IceCube and the Fermi IGRB", rel(p1[-2])),
+        Artifact(
+            "fit_delta_G",
+            s1["text"],
+            rel(p1[0]),
+            {
+                "best_delta_G": r1.best["delta_G"],
+                "minos_68": list(r1.minos["delta_G"]),
+                **{k: v for k, v in s1.items() if k != "text"},
+            },
+        ),
+        Artifact(
+            "fit_delta_G_spectrum", "best fit (s = 2) over IceCube and the Fermi IGRB", rel(p1[-2])
+        ),
         Artifact("fit_delta_G_profile", "profile Δχ² of δ_G: IceCube, IceCube + IGRB", rel(p1[-1])),
-        Artifact("fit_delta_G_slope", s2["text"], rel(p2[0]),
-                 {"best": r2.best, "minos_68": {k: list(v) for k, v in r2.minos.items()},
-                  "posterior": r2.posterior.get("quantiles", {}),
-                  **{k: v for k, v in s2.items() if k != "text"}}),
-        Artifact("fit_corner", "posterior of (log10 δ_G, s) from emcee", rel(fit_dir / "delta_G_slope" / "fit_corner.png")),
-        Artifact("fit_band", "posterior band of the ν and γ spectra over IceCube and the IGRB",
-                 rel(fit_dir / "delta_G_slope" / "fit_spectrum.png")),
-        Artifact("fit_summary", "both fits in words", rel(fit_dir / "fit_summary.md"),
-                 {"json": json.loads(json.dumps({"delta_G_only": r1.best, "delta_G_slope": r2.best}))}),
+        Artifact(
+            "fit_delta_G_slope",
+            s2["text"],
+            rel(p2[0]),
+            {
+                "best": r2.best,
+                "minos_68": {k: list(v) for k, v in r2.minos.items()},
+                "posterior": r2.posterior.get("quantiles", {}),
+                **{k: v for k, v in s2.items() if k != "text"},
+            },
+        ),
+        Artifact(
+            "fit_corner",
+            "posterior of (log10 δ_G, s) from emcee",
+            rel(fit_dir / "delta_G_slope" / "fit_corner.png"),
+        ),
+        Artifact(
+            "fit_band",
+            "posterior band of the ν and γ spectra over IceCube and the IGRB",
+            rel(fit_dir / "delta_G_slope" / "fit_spectrum.png"),
+        ),
+        Artifact(
+            "fit_summary",
+            "both fits in words",
+            rel(fit_dir / "fit_summary.md"),
+            {"json": json.loads(json.dumps({"delta_G_only": r1.best, "delta_G_slope": r2.best}))},
+        ),
     ]
