@@ -410,7 +410,7 @@ class CGMModel:
     def describe(self) -> dict[str, Any]:
         return {
             "model": self.model,
-            "convention": self.convention,
+            "convention": self.convention if self.model == "eq17" else "n/a (full spectra)",
             "free": self.names,
             "bounds": {f.name: [f.lo, f.hi] for f in self.free},
             "log10": {f.name: f.log for f in self.free},
