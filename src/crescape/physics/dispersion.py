@@ -52,6 +52,7 @@ __all__ = [
     "sigma_mono",
     "sigma_complement",
     "sigma_powerlaw",
+    "drifting_p4_complement",
     "critical_kc_rL",
     "dispersion_modes",
     "cold_dispersion",
@@ -136,7 +137,7 @@ def sigma_mono(x):
     Notes
     -----
     Bell (2004), Eq. 10; K = (3/4)∫(1-μ²)/(1 + xμ - i0) dμ from the linearised
-    Vlasov equation (docs/dispersion.md). Limits: K = 1 - x²/5 + ... for x ≪ 1,
+    Vlasov equation (docs/dispersion.md). Limits: K = 1 + x²/5 + ... for x ≪ 1,
     Re K = 3/x² + ... for x ≫ 1; Re K(1) = 3/2.
 
     Examples
@@ -304,6 +305,60 @@ def _H(y):
     with np.errstate(divide="ignore"):
         rest = _H_reg(y) - np.where(np.isfinite(y), 1.0 / np.where(y > 0, y, np.inf), 0.0)
     return np.where(big, re_big + 1j * im_big, rest)
+
+
+def drifting_p4_complement(x1, t_max=np.inf):
+    """1 - σ for an isotropic f ∝ p^-4 distribution that drifts through the plasma (complex).
+
+    The set-up of the kinetic treatment of Amato & Blasi (2009, MNRAS 392, 1591):
+    CRs with f ∝ p^-4 between p_min and p_max, isotropic in the shock frame,
+    stream with the shock speed V ≪ c through the upstream plasma. Their
+    current spectrum is not the pure dJ/dp ∝ p^-2 of :func:`sigma_complement`
+    (the escaping flux of Eq. 3): the boosted sharp edges add shells of
+    opposite current at p_min and p_max.
+
+    Parameters
+    ----------
+    x1 : float or array
+        k r_L(p_min), r_L(p) = pc/(eB0) (exact for any v(p)).
+    t_max : float
+        p_max/p_min > 1 (default ∞).
+
+    Returns
+    -------
+    complex array
+        1 - σ, right-hand-mode branch (Im σ >= 0), with
+
+            σ = [4(1 - 1/t) σ₂(x1) - K(x1) + K(x1 t)/t] / [3(1 - 1/t)],
+
+        σ₂ = :func:`sigma_powerlaw` (s = 2), K = :func:`sigma_mono`, t = t_max.
+
+    Notes
+    -----
+    Derived in docs/dispersion.md (§2.3) from the linearised Vlasov equation:
+    to first order in V/c the plasma-frame distribution is
+    f0(p) - (pV/v) μ ∂f0/∂p, so the current weight p²v F1 = -V p³ ∂f0/∂p is
+    4p^-2 inside (p_min, p_max) (independent of v(p), so valid down to
+    p_min = m_p c) minus δ(p - p_min)/p_min plus δ(p - p_max)/p_max. For
+    t_max = ∞: 1 - σ = x1²/3 + ... (x1 ≪ 1), 1 - σ → 1 (x1 ≫ 1, Bell's
+    relation), Im σ = (π/4) min(x1, 1/x1); the nonresonant branch exists for
+    k_c r_L(p_min) > 1.667 (against 2.493 for the escaping-flux spectrum).
+    A thin drifting shell (t_max → 1) gives σ = K + xK'/3, not K.
+    Tested against quadrature of the Lorentz-boosted distribution in
+    tests/physics/test_dispersion_published.py.
+    """
+    x1 = np.abs(np.asarray(x1, dtype=float))
+    t = np.asarray(t_max, dtype=float)
+    if np.any(~(t > 1.0)):
+        raise ParameterError(f"t_max = {np.min(t):g} is not allowed: must be > 1 (p_max/p_min)")
+    c2 = sigma_complement(x1, 2.0, t)
+    edge_lo = _one_minus_K(x1)
+    if np.all(np.isinf(t)):
+        return (4.0 * c2 - edge_lo) / 3.0
+    finite = np.isfinite(t)
+    inv_t = np.where(finite, 1.0 / np.where(finite, t, 1.0), 0.0)
+    edge_hi = _one_minus_K(np.where(finite, x1 * np.where(finite, t, 1.0), 1.0)) * inv_t
+    return (4.0 * (1.0 - inv_t) * c2 - edge_lo + edge_hi) / (3.0 * (1.0 - inv_t))
 
 
 # --- the dispersion relation ---------------------------------------------------------------
