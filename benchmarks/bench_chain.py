@@ -45,8 +45,10 @@ def main() -> None:
     t_vec = _best(vector_dG)
     t_vec2 = _best(vector_dG_L)
     t_loop = _best(loop, repeat=1) * (N / N_LOOP)
-    print(f"chain, 1e6 values of delta_G (all {len(EscapeModel().quantities())} quantities): {t_vec:.3f} s "
-          f"({N / t_vec:.3g} points/s)")
+    print(
+        f"chain, 1e6 values of delta_G (all {len(EscapeModel().quantities())} quantities): {t_vec:.3f} s "
+        f"({N / t_vec:.3g} points/s)"
+    )
     print(f"chain, 1e6 values of (delta_G, L_CR):                  {t_vec2:.3f} s")
     print(f"baseline: scalar loop, extrapolated to 1e6 points:     {t_loop:.1f} s")
     print(f"speed-up of the vectorised chain over the loop:        {t_loop / t_vec:.0f}x")

@@ -13,7 +13,9 @@ def test_every_twin_has_its_lite_function_and_equation():
     for name in f.__all__:
         fn = getattr(f, name)
         assert callable(fn.lite)
-        assert "Eq" in fn.__doc__ or "Bell" in fn.__doc__ or "ρ" in fn.__doc__ or "r_L" in fn.__doc__
+        assert (
+            "Eq" in fn.__doc__ or "Bell" in fn.__doc__ or "ρ" in fn.__doc__ or "r_L" in fn.__doc__
+        )
 
 
 def test_twin_matches_lite_with_any_units():
@@ -26,7 +28,9 @@ def test_twin_matches_lite_with_any_units():
 def test_bohm_diffusion_number():
     D = f.bohm_diffusion(1 * u.GeV, 2.252e-8 * u.G)
     assert D.to_value(u.cm**2 / u.s) == pytest.approx(1.48e24, rel=2e-3)
-    assert f.bohm_diffusion(1 * u.GeV, 2.252e-12 * u.T).to_value(u.m**2 / u.s) == pytest.approx(1.48e20, rel=2e-3)
+    assert f.bohm_diffusion(1 * u.GeV, 2.252e-12 * u.T).to_value(u.m**2 / u.s) == pytest.approx(
+        1.48e20, rel=2e-3
+    )
 
 
 def test_wrong_unit_is_named():

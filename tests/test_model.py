@@ -52,7 +52,9 @@ def test_numbers_where_crescape_departs_from_the_paper():
     assert m1["k_max"].value == pytest.approx(m1["k_max_paper"].value / 2, rel=1e-5)
     # the exact equipartition field is 2.26 times the paper's
     mT = EscapeModel(cgm=CGM(T=1e4))
-    assert (mT["B_thermal"] / mT["B_thermal_paper"]).value == pytest.approx(np.sqrt(1.5 * 2 / 0.59 / 1), rel=0.02)
+    assert (mT["B_thermal"] / mT["B_thermal_paper"]).value == pytest.approx(
+        np.sqrt(1.5 * 2 / 0.59 / 1), rel=0.02
+    )
 
 
 def test_every_claim_in_the_audit_within_a_factor_of_four():
@@ -119,7 +121,9 @@ def test_alfven_balance_is_independent_of_D(logD):
 def test_advection_time_is_where_speeds_cross():
     m = EscapeModel()
     assert m["v_drift"].to_value(u.cm / u.s) == pytest.approx(
-        transport.gas_speed(m.cgs("cr_energy_flux"), m.cgs("D_bohm"), m.cgs("rho_gas"), m.cgs("t_advection")),
+        transport.gas_speed(
+            m.cgs("cr_energy_flux"), m.cgs("D_bohm"), m.cgs("rho_gas"), m.cgs("t_advection")
+        ),
         rel=1e-10,
     )
 
@@ -131,7 +135,9 @@ def test_eq17_is_eq16_with_eq8():
     for R in (5.0, 10.0, 20.0):
         m = EscapeModel(galaxy=Galaxy(R_d=R), cgm=CGM(delta_G=30))
         p = m.params.cgs
-        closed = emission.neutrino_E2_flux_eq17(p.L_CR, np.log(1e6), m.cgs("rho_gas"), p.eta, p.sigma_pp)
+        closed = emission.neutrino_E2_flux_eq17(
+            p.L_CR, np.log(1e6), m.cgs("rho_gas"), p.eta, p.sigma_pp
+        )
         assert m.cgs("neutrino_E2_flux") == pytest.approx(closed, rel=1e-10)
 
 
@@ -162,14 +168,18 @@ def test_scaling_laws(L, R, dG, E):
     )
     # Eq. (9): D = Ec/(3eδB) ∝ E L^-1/2 R_d (the paper prints L_41^+1/2: see paper-notes)
     assert (m["D_bohm"] / ref["D_bohm"]).value == pytest.approx(E * L**-0.5 * R, rel=1e-9)
-    assert (m.paper_value("D_bohm") / ref.paper_value("D_bohm")).value == pytest.approx(E * L**0.5 * R, rel=1e-9)
+    assert (m.paper_value("D_bohm") / ref.paper_value("D_bohm")).value == pytest.approx(
+        E * L**0.5 * R, rel=1e-9
+    )
     assert (m["dB_alfven_balance"] / ref["dB_alfven_balance"]).value == pytest.approx(
         L ** (1 / 3) * dG ** (1 / 6) * R ** (-2 / 3), rel=1e-9
     )
     assert (m["B_star"] / ref["B_star"]).value == pytest.approx(
         dG ** (1 / 6) * (L / (E * R**2)) ** (1 / 3), rel=1e-9
     )
-    assert (m["neutrino_E2_flux"] / ref["neutrino_E2_flux"]).value == pytest.approx(dG**1.5 * L**0.5, rel=1e-9)
+    assert (m["neutrino_E2_flux"] / ref["neutrino_E2_flux"]).value == pytest.approx(
+        dG**1.5 * L**0.5, rel=1e-9
+    )
     # the paper's own scaling formulas follow the same laws
     for name in ("B_sat", "gamma_max_paper", "dB_alfven_balance", "B_star", "neutrino_E2_flux"):
         assert (m[name] / m.paper_value(name)).value == pytest.approx(
@@ -182,7 +192,9 @@ def test_scaling_laws(L, R, dG, E):
 def test_thermal_field_scaling(T, dG):
     m = EscapeModel(cgm=CGM(T=T, delta_G=dG))
     ref = EscapeModel(cgm=CGM(T=1e4, delta_G=1))
-    assert (m["B_thermal_paper"] / ref["B_thermal_paper"]).value == pytest.approx((dG * T / 1e4) ** 0.5, rel=1e-9)
+    assert (m["B_thermal_paper"] / ref["B_thermal_paper"]).value == pytest.approx(
+        (dG * T / 1e4) ** 0.5, rel=1e-9
+    )
 
 
 def test_arrays_of_parameters_match_scalar_evaluations():
@@ -202,8 +214,14 @@ def test_million_points():
     m = EscapeModel(cgm=CGM(delta_G=np.logspace(0, 3, 10**6)))
     v = m["neutrino_E2_flux"].value
     assert v.shape == (10**6,)
-    np.testing.assert_allclose(v[[0, -1]], [m.paper_value("neutrino_E2_flux").value[0] * 0.974,
-                                            m.paper_value("neutrino_E2_flux").value[-1] * 0.974], rtol=2e-3)
+    np.testing.assert_allclose(
+        v[[0, -1]],
+        [
+            m.paper_value("neutrino_E2_flux").value[0] * 0.974,
+            m.paper_value("neutrino_E2_flux").value[-1] * 0.974,
+        ],
+        rtol=2e-3,
+    )
 
 
 def test_table_has_every_quantity_with_parsable_units():

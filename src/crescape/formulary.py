@@ -74,17 +74,23 @@ _nE = 1 / (u.erg * u.cm**3)
 _I = u.erg / (u.cm**2 * u.s * u.sr)
 _spec = {"slope": _one, "E_min": _E, "E_max": _E}
 
-n_gal = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, "H": _cm, "D": _D, **_spec}, _nE)(escape.n_gal)
-n_halo = quantity_twin({"z": _cm, "E": _E, "L_CR": _L, "R_d": _cm, "H": _cm, "D": _D, **_spec}, _nE)(
-    escape.n_halo
+n_gal = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, "H": _cm, "D": _D, **_spec}, _nE)(
+    escape.n_gal
 )
+n_halo = quantity_twin(
+    {"z": _cm, "E": _E, "L_CR": _L, "R_d": _cm, "H": _cm, "D": _D, **_spec}, _nE
+)(escape.n_halo)
 escape_flux = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _phi)(escape.escape_flux)
-escape_energy_flux = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _E2phi)(escape.escape_energy_flux)
+escape_energy_flux = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _E2phi)(
+    escape.escape_energy_flux
+)
 current_above = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _J)(escape.current_above)
 current_paper = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _J)(escape.current_paper)
 n_ballistic = quantity_twin({"phi": _phi}, _nE)(escape.n_ballistic)
 
-gas_density = quantity_twin({"delta_G": _one, "Omega_b_h2": _one, "rho_cr_h2": _rho}, _rho)(instability.gas_density)
+gas_density = quantity_twin({"delta_G": _one, "Omega_b_h2": _one, "rho_cr_h2": _rho}, _rho)(
+    instability.gas_density
+)
 alfven_speed = quantity_twin({"B": _G, "rho": _rho}, _v)(instability.alfven_speed)
 B0_max = quantity_twin({"E2phi": _E2phi}, _G)(instability.B0_max)
 k_max_paper = quantity_twin({"J": _J, "B0": _G}, 1 / u.cm)(instability.k_max_paper)
@@ -96,24 +102,38 @@ B_thermal = quantity_twin({"rho": _rho, "T": u.K, "X_H": _one}, _G)(instability.
 B_star_paper = quantity_twin({"J": _J, "rho": _rho, "T": u.K}, _G)(instability.B_star_paper)
 
 B_sat = quantity_twin({"E2phi": _E2phi}, _G)(saturation.B_sat)
-B_sat_luminosity = quantity_twin({"L_CR": _L, "R_d": _cm, "Lambda": _one}, _G)(saturation.B_sat_luminosity)
+B_sat_luminosity = quantity_twin({"L_CR": _L, "R_d": _cm, "Lambda": _one}, _G)(
+    saturation.B_sat_luminosity
+)
 larmor_radius = quantity_twin({"E": _E, "B": _G}, _cm)(saturation.larmor_radius)
 bohm_diffusion = quantity_twin({"E": _E, "dB": _G}, _D)(saturation.bohm_diffusion)
 B_alfven_balance = quantity_twin({"E2phi": _E2phi, "rho": _rho}, _G)(saturation.B_alfven_balance)
 
 n_diffusive = quantity_twin({"phi": _phi, "D": _D, "t": _s}, _nE)(transport.n_diffusive)
 drift_speed = quantity_twin({"D": _D, "t": _s}, _v)(transport.drift_speed)
-pressure_gradient = quantity_twin({"E2phi": _E2phi, "D": _D}, u.erg / u.cm**4)(transport.pressure_gradient)
+pressure_gradient = quantity_twin({"E2phi": _E2phi, "D": _D}, u.erg / u.cm**4)(
+    transport.pressure_gradient
+)
 gas_speed = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho, "t": _s}, _v)(transport.gas_speed)
-advection_time = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho}, _s)(transport.advection_time)
+advection_time = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho}, _s)(
+    transport.advection_time
+)
 n_advective = quantity_twin({"phi": _phi, "v_A": _v}, _nE)(transport.n_advective)
 fill_time = quantity_twin({"R_d": _cm, "v_A": _v}, _s)(transport.fill_time)
 
 neutrino_E2_flux_eq16 = quantity_twin(
-    {"E2phi_parent": _E2phi, "v_A": _v, "n_gas": u.cm**-3, "R_d": _cm, "eta": _one, "sigma_pp": u.cm**2,
-     "nu_yield": _one},
+    {
+        "E2phi_parent": _E2phi,
+        "v_A": _v,
+        "n_gas": u.cm**-3,
+        "R_d": _cm,
+        "eta": _one,
+        "sigma_pp": u.cm**2,
+        "nu_yield": _one,
+    },
     _I,
 )(emission.neutrino_E2_flux_eq16)
 neutrino_E2_flux_eq17 = quantity_twin(
-    {"L_CR": _L, "Lambda": _one, "rho": _rho, "eta": _one, "sigma_pp": u.cm**2, "nu_yield": _one}, _I
+    {"L_CR": _L, "Lambda": _one, "rho": _rho, "eta": _one, "sigma_pp": u.cm**2, "nu_yield": _one},
+    _I,
 )(emission.neutrino_E2_flux_eq17)

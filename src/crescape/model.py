@@ -36,8 +36,18 @@ __all__ = ["EscapeModel", "QuantityInfo", "QUANTITIES", "chain", "neutrino_E2_fl
 
 #: default energy at which energy-dependent quantities are evaluated
 DEFAULT_ENERGY = 1.0 * u.GeV
-_ENERGY = Spec("energy", "evaluation", u.GeV, u.erg, 1.0, 0.0, np.inf, True, False,
-               "CR energy at which the chain is evaluated")
+_ENERGY = Spec(
+    "energy",
+    "evaluation",
+    u.GeV,
+    u.erg,
+    1.0,
+    0.0,
+    np.inf,
+    True,
+    False,
+    "CR energy at which the chain is evaluated",
+)
 _E_NU = Spec("E_nu", "evaluation", u.GeV, u.erg, 1e5, 0.0, np.inf, True, False, "neutrino energy")
 
 
@@ -73,44 +83,154 @@ QUANTITIES: dict[str, QuantityInfo] = {
     q.name: q
     for q in [
         _q("energy", "GeV", "erg", "-", "CR energy E at which the chain is evaluated"),
-        _q("Lambda", "", "", "Eq. (3)", "effective logarithm L/(2πR_d²E²φ); ln(E_max/E_min) for s = 2"),
+        _q(
+            "Lambda",
+            "",
+            "",
+            "Eq. (3)",
+            "effective logarithm L/(2πR_d²E²φ); ln(E_max/E_min) for s = 2",
+        ),
         _q("rho_gas", "g / cm3", "g / cm3", "after Eq. (5)", "CGM mass density δ_G Ω_b ρ_cr"),
         _q("n_gas", "cm-3", "cm-3", "Eq. (16)", "CGM number density ρ/m_p"),
         _q("n_gal", "1 / (GeV cm3)", "1 / (erg cm3)", "Eq. (1)", "CR density in the disk at E"),
         _q("cr_flux", "1 / (GeV cm2 s)", "1 / (erg cm2 s)", "Eq. (3)", "escaping CR flux φ_CR(E)"),
-        _q("cr_energy_flux", "erg / (cm2 s)", "erg / (cm2 s)", "Eq. (3)", "escaping energy flux E²φ_CR"),
-        _q("current", "statA / cm2", "statA / cm2", "Eq. (3), J(>E)", "exact CR current above E, e∫_E φ dE'"),
-        _q("current_paper", "statA / cm2", "statA / cm2", "before Eq. (4)", "the paper's current J = eEφ(E)"),
-        _q("n_ballistic", "1 / (GeV cm3)", "1 / (erg cm3)", "after Eq. (3)", "CR density for ballistic escape, 3φ/c"),
-        _q("B0_bound", "G", "G", "Eq. (4)/(6)", "largest seed field for which the instability is driven"),
-        _q("instability_margin", "", "", "Eq. (4)", "B0_bound/B0: the instability is driven where > 1"),
+        _q(
+            "cr_energy_flux",
+            "erg / (cm2 s)",
+            "erg / (cm2 s)",
+            "Eq. (3)",
+            "escaping energy flux E²φ_CR",
+        ),
+        _q(
+            "current",
+            "statA / cm2",
+            "statA / cm2",
+            "Eq. (3), J(>E)",
+            "exact CR current above E, e∫_E φ dE'",
+        ),
+        _q(
+            "current_paper",
+            "statA / cm2",
+            "statA / cm2",
+            "before Eq. (4)",
+            "the paper's current J = eEφ(E)",
+        ),
+        _q(
+            "n_ballistic",
+            "1 / (GeV cm3)",
+            "1 / (erg cm3)",
+            "after Eq. (3)",
+            "CR density for ballistic escape, 3φ/c",
+        ),
+        _q(
+            "B0_bound",
+            "G",
+            "G",
+            "Eq. (4)/(6)",
+            "largest seed field for which the instability is driven",
+        ),
+        _q(
+            "instability_margin",
+            "",
+            "",
+            "Eq. (4)",
+            "B0_bound/B0: the instability is driven where > 1",
+        ),
         _q("v_A_seed", "km / s", "cm / s", "after Eq. (5)", "Alfvén speed in the seed field B0"),
-        _q("k_max_paper", "1 / pc", "1 / cm", "Eq. (5)", "the paper's k_max = 4πJ/(cB0): the cutoff k_c of the unstable band"),
-        _q("k_max", "1 / pc", "1 / cm", "Bell (2004)", "fastest-growing wavenumber of the cold relation, k_c/2"),
+        _q(
+            "k_max_paper",
+            "1 / pc",
+            "1 / cm",
+            "Eq. (5)",
+            "the paper's k_max = 4πJ/(cB0): the cutoff k_c of the unstable band",
+        ),
+        _q(
+            "k_max",
+            "1 / pc",
+            "1 / cm",
+            "Bell (2004)",
+            "fastest-growing wavenumber of the cold relation, k_c/2",
+        ),
         _q("gamma_max_paper", "1 / yr", "1 / s", "Eq. (7)", "the paper's growth rate k_max v_A"),
-        _q("gamma_max", "1 / yr", "1 / s", "Bell (2004)", "maximum growth rate of the cold relation, k_c v_A/2"),
-        _q("B_thermal_paper", "G", "G", "after Eq. (6)", "the paper's equipartition field √(4π n k_B T)"),
-        _q("B_thermal", "G", "G", "after Eq. (6)", "B²/8π = (3/2) n_tot k_B T (electrons and ions)"),
-        _q("B_star", "G", "G", "after Eq. (7), refs [13,14]", "seed field below which thermal effects reduce growth"),
+        _q(
+            "gamma_max",
+            "1 / yr",
+            "1 / s",
+            "Bell (2004)",
+            "maximum growth rate of the cold relation, k_c v_A/2",
+        ),
+        _q(
+            "B_thermal_paper",
+            "G",
+            "G",
+            "after Eq. (6)",
+            "the paper's equipartition field √(4π n k_B T)",
+        ),
+        _q(
+            "B_thermal", "G", "G", "after Eq. (6)", "B²/8π = (3/2) n_tot k_B T (electrons and ions)"
+        ),
+        _q(
+            "B_star",
+            "G",
+            "G",
+            "after Eq. (7), refs [13,14]",
+            "seed field below which thermal effects reduce growth",
+        ),
         _q("B_sat", "G", "G", "Eq. (6)/(8)", "saturation field √(4πE²φ/c) (Larmor criterion)"),
-        _q("B_sat_current", "G", "G", "Eq. (8), exact J", "saturation field with the exact current J(>E)"),
-        _q("B_sat_linear", "G", "G", "Eq. (8), Bell (2004) σ", "field at which the nonresonant branch disappears, k_c r_L = ζ_c (2.49 for s = 2)"),
+        _q(
+            "B_sat_current",
+            "G",
+            "G",
+            "Eq. (8), exact J",
+            "saturation field with the exact current J(>E)",
+        ),
+        _q(
+            "B_sat_linear",
+            "G",
+            "G",
+            "Eq. (8), Bell (2004) σ",
+            "field at which the nonresonant branch disappears, k_c r_L = ζ_c (2.49 for s = 2)",
+        ),
         _q("r_L_sat", "pc", "cm", "Eq. (8)", "Larmor radius at E in B_sat"),
         _q("D_bohm", "cm2 / s", "cm2 / s", "Eq. (9)", "Bohm diffusion coefficient in B_sat"),
         _q("t_advection", "yr", "s", "Eqs. (11), (13)", "time at which v_bg overtakes v_D"),
-        _q("t_advection_gamma", "", "", "after Eq. (14)", "t_advection × γ_max(paper): 'a few γ_max^-1'"),
-        _q("n_diffusive", "1 / (GeV cm3)", "1 / (erg cm3)", "Eq. (10)", "diffusive CR density at t_advection"),
+        _q(
+            "t_advection_gamma",
+            "",
+            "",
+            "after Eq. (14)",
+            "t_advection × γ_max(paper): 'a few γ_max^-1'",
+        ),
+        _q(
+            "n_diffusive",
+            "1 / (GeV cm3)",
+            "1 / (erg cm3)",
+            "Eq. (10)",
+            "diffusive CR density at t_advection",
+        ),
         _q("v_drift", "km / s", "cm / s", "Eq. (11)", "diffusive drift speed at t_advection"),
         _q("grad_P_CR", "erg / cm4", "erg / cm4", "Eq. (12)", "CR pressure gradient E²φ/D"),
         _q("dB_alfven_balance", "G", "G", "Eq. (14)", "field at which v_D ≈ v_bg ≈ ṽ_A"),
         _q("v_A_amplified", "km / s", "cm / s", "before Eq. (10)", "Alfvén speed ṽ_A in B_sat"),
-        _q("n_advective", "1 / (GeV cm3)", "1 / (erg cm3)", "Eq. (15)", "advective CR density φ/ṽ_A"),
+        _q(
+            "n_advective",
+            "1 / (GeV cm3)",
+            "1 / (erg cm3)",
+            "Eq. (15)",
+            "advective CR density φ/ṽ_A",
+        ),
         _q("cr_overdensity", "", "", "Eq. (15)", "n_advective/n_ballistic = c/(3ṽ_A)"),
         _q("cr_overdensity_paper", "", "", "after Eq. (15)", "the paper's overdensity c/ṽ_A"),
         _q("fill_time", "yr", "s", "after Eq. (15)", "time R_d/ṽ_A to fill the 1D region"),
         _q("R_1D", "kpc", "cm", "after Eq. (15)", "distance where the 1D picture ends (~R_d)"),
         _q("neutrino_energy", "GeV", "erg", "Eq. (17)", "neutrino energy ηE"),
-        _q("neutrino_E2_flux", "GeV / (cm2 s sr)", "erg / (cm2 s sr)", "Eq. (16)/(17)", "E_ν²F_ν, δ-function estimate"),
+        _q(
+            "neutrino_E2_flux",
+            "GeV / (cm2 s sr)",
+            "erg / (cm2 s sr)",
+            "Eq. (16)/(17)",
+            "E_ν²F_ν, δ-function estimate",
+        ),
     ]
 }
 
@@ -211,7 +331,10 @@ def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
         "B0_bound": 2.2e-8 * L41**0.5 / R10,  # Eq. (6)
         "gamma_max_paper": 2.0 * dG**-0.5 / EG * L41 / R10**2,  # Eq. (7)
         "B_thermal_paper": 2e-9 * dG**0.5 * (p.T / 1e4) ** 0.5,  # after Eq. (6)
-        "B_star": 1.8e-9 * dG ** (1 / 6) * (p.T / 1e6) ** (1 / 3) * (L41 / (EG * R10**2)) ** (1 / 3),
+        "B_star": 1.8e-9
+        * dG ** (1 / 6)
+        * (p.T / 1e6) ** (1 / 3)
+        * (L41 / (EG * R10**2)) ** (1 / 3),
         "B_sat": 2.2e-8 * L41**0.5 / R10,  # Eqs. (6), (8)
         "D_bohm": 1.5e24 * EG * L41**0.5 * R10,  # Eq. (9)
         "dB_alfven_balance": 3e-7 * L41 ** (1 / 3) * dG ** (1 / 6) * R10 ** (-2 / 3),  # Eq. (14)
@@ -220,7 +343,9 @@ def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
     }
 
 
-def neutrino_E2_flux(params: Parameters | None = None, E_nu: Any = None, convention: str = "paper") -> u.Quantity:
+def neutrino_E2_flux(
+    params: Parameters | None = None, E_nu: Any = None, convention: str = "paper"
+) -> u.Quantity:
     """The paper's neutrino intensity E_ν² F_ν at neutrino energies E_ν (Eqs. 16-17).
 
     δ-function approximation with ``nu_yield`` neutrinos of energy E_ν = ηE per
@@ -245,7 +370,9 @@ def neutrino_E2_flux(params: Parameters | None = None, E_nu: Any = None, convent
     Quantity [GeV cm^-2 s^-1 sr^-1]
     """
     if convention not in ("paper", "eq16"):
-        raise ParameterError(f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'")
+        raise ParameterError(
+            f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'"
+        )
     params = params or Parameters()
     E_nu = 100 * u.TeV if E_nu is None else E_nu
     E_nu_cgs = parse_value(_E_NU, E_nu).to_value(u.erg)
@@ -259,7 +386,9 @@ def neutrino_E2_flux(params: Parameters | None = None, E_nu: Any = None, convent
     rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
     with np.errstate(divide="ignore", invalid="ignore"):
         v_A = instability.alfven_speed(saturation.B_sat(E2phi), rho)
-        val = emission.neutrino_E2_flux_eq16(E2phi, v_A, rho / C.m_p, p.R_d, p.eta, p.sigma_pp, p.nu_yield)
+        val = emission.neutrino_E2_flux_eq16(
+            E2phi, v_A, rho / C.m_p, p.R_d, p.eta, p.sigma_pp, p.nu_yield
+        )
     val = np.where(E2phi > 0, val, 0.0)
     return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
 
@@ -345,7 +474,9 @@ class EscapeModel:
             raise KeyError(f"unknown quantity {name!r}; known: {', '.join(QUANTITIES)}") from None
         factor = _factor(info.cgs, info.unit)
         value = np.broadcast_to(self._cgs[name], self.shape)
-        return np.asarray(value if factor == 1.0 else value * factor, dtype=float) << _unit(info.unit)
+        return np.asarray(value if factor == 1.0 else value * factor, dtype=float) << _unit(
+            info.unit
+        )
 
     def cgs(self, name: str) -> np.ndarray:
         """One quantity as a plain cgs array (no unit conversion), broadcast to :attr:`shape`."""
@@ -377,9 +508,19 @@ class EscapeModel:
                     "table() needs scalar parameters; use quantities() for arrays of parameters"
                 )
             pv = self.paper_value(name)
-            rows.append((name, float(q.value), info.unit, np.nan if pv is None else float(pv.value),
-                         info.equation, info.description))
-        return QTable(rows=rows, names=("name", "value", "unit", "paper_value", "equation", "description"))
+            rows.append(
+                (
+                    name,
+                    float(q.value),
+                    info.unit,
+                    np.nan if pv is None else float(pv.value),
+                    info.equation,
+                    info.description,
+                )
+            )
+        return QTable(
+            rows=rows, names=("name", "value", "unit", "paper_value", "equation", "description")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by ``crescape summary --json``."""
@@ -391,7 +532,11 @@ class EscapeModel:
                 "value": q.value.tolist() if np.ndim(q) else float(q.value),
                 "unit": info.unit,
                 "equation": info.equation,
-                "paper_value": None if pv is None else (pv.value.tolist() if np.ndim(pv) else float(pv.value)),
+                "paper_value": None
+                if pv is None
+                else (pv.value.tolist() if np.ndim(pv) else float(pv.value)),
             }
-        return {"parameters": self.params.as_dict() | {"energy": float(self.energy.to_value(u.GeV))},
-                "quantities": quantities}
+        return {
+            "parameters": self.params.as_dict() | {"energy": float(self.energy.to_value(u.GeV))},
+            "quantities": quantities,
+        }

@@ -102,8 +102,16 @@ class Spec:
         if self.choices:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         unit = "" if self.unit == u.dimensionless_unscaled else f" {self.unit.to_string()}"
-        lo = f"{'>' if self.low_open else '>='} {self.low:g}{unit}" if math.isfinite(self.low) else ""
-        hi = f"{'<' if self.high_open else '<='} {self.high:g}{unit}" if math.isfinite(self.high) else ""
+        lo = (
+            f"{'>' if self.low_open else '>='} {self.low:g}{unit}"
+            if math.isfinite(self.low)
+            else ""
+        )
+        hi = (
+            f"{'<' if self.high_open else '<='} {self.high:g}{unit}"
+            if math.isfinite(self.high)
+            else ""
+        )
         if lo and hi:
             return f"a finite value {lo} and {hi}"
         return f"a finite value {lo or hi}".rstrip()
@@ -117,48 +125,234 @@ SPECS: dict[str, Spec] = {
     s.name: s
     for s in [
         # --- the Galaxy -----------------------------------------------------------------
-        Spec("L_CR", "galaxy", _flux_unit, _flux_unit, 1e41, 0, math.inf, True, False,
-             "CR luminosity of the Galaxy; the paper's L_41 = 1 (Eq. 3)"),
-        Spec("R_d", "galaxy", u.kpc, u.cm, 10.0, 0, math.inf, True, False,
-             "radius of the Galactic disk; the paper's R_10 = 1 (Eq. 1)"),
-        Spec("H", "galaxy", u.kpc, u.cm, 4.0, 0, math.inf, True, False,
-             "halo half-height, the free-escape boundary |z| = H (Eq. 2); not fixed by the paper"),
-        Spec("slope", "galaxy", _dimless, _dimless, 2.0, 1.0, 4.0, True, False,
-             "source spectral index s, Q(E) ∝ E^-s (paper: s = 2, Eq. 3)"),
-        Spec("E_min", "galaxy", u.GeV, u.erg, 1.0, 0, math.inf, True, False,
-             "lowest energy of the source spectrum (paper: 1 GeV, in Λ)"),
-        Spec("E_max", "galaxy", u.GeV, u.erg, 1e6, 0, math.inf, True, False,
-             "highest energy (or cutoff energy) of the source spectrum (paper: 1 PeV, Eq. 6)"),
-        Spec("cutoff", "galaxy", None, None, "sharp",
-             doc="shape of the spectrum at E_max: 'sharp' (paper) or 'exponential' (exp(-E/E_max))",
-             choices=("sharp", "exponential")),
-        Spec("D_gal", "galaxy", u.cm**2 / u.s, u.cm**2 / u.s, 3e28, 0, math.inf, True, False,
-             "Galactic diffusion coefficient at E_D (Eq. 1); only n_gal depends on it"),
-        Spec("D_gal_slope", "galaxy", _dimless, _dimless, 1.0 / 3.0, 0.0, 1.0, False, False,
-             "energy slope of the Galactic diffusion coefficient, D ∝ E^delta (Eq. 1)"),
-        Spec("E_D", "galaxy", u.GeV, u.erg, 1.0, 0, math.inf, True, False,
-             "reference energy of D_gal"),
+        Spec(
+            "L_CR",
+            "galaxy",
+            _flux_unit,
+            _flux_unit,
+            1e41,
+            0,
+            math.inf,
+            True,
+            False,
+            "CR luminosity of the Galaxy; the paper's L_41 = 1 (Eq. 3)",
+        ),
+        Spec(
+            "R_d",
+            "galaxy",
+            u.kpc,
+            u.cm,
+            10.0,
+            0,
+            math.inf,
+            True,
+            False,
+            "radius of the Galactic disk; the paper's R_10 = 1 (Eq. 1)",
+        ),
+        Spec(
+            "H",
+            "galaxy",
+            u.kpc,
+            u.cm,
+            4.0,
+            0,
+            math.inf,
+            True,
+            False,
+            "halo half-height, the free-escape boundary |z| = H (Eq. 2); not fixed by the paper",
+        ),
+        Spec(
+            "slope",
+            "galaxy",
+            _dimless,
+            _dimless,
+            2.0,
+            1.0,
+            4.0,
+            True,
+            False,
+            "source spectral index s, Q(E) ∝ E^-s (paper: s = 2, Eq. 3)",
+        ),
+        Spec(
+            "E_min",
+            "galaxy",
+            u.GeV,
+            u.erg,
+            1.0,
+            0,
+            math.inf,
+            True,
+            False,
+            "lowest energy of the source spectrum (paper: 1 GeV, in Λ)",
+        ),
+        Spec(
+            "E_max",
+            "galaxy",
+            u.GeV,
+            u.erg,
+            1e6,
+            0,
+            math.inf,
+            True,
+            False,
+            "highest energy (or cutoff energy) of the source spectrum (paper: 1 PeV, Eq. 6)",
+        ),
+        Spec(
+            "cutoff",
+            "galaxy",
+            None,
+            None,
+            "sharp",
+            doc="shape of the spectrum at E_max: 'sharp' (paper) or 'exponential' (exp(-E/E_max))",
+            choices=("sharp", "exponential"),
+        ),
+        Spec(
+            "D_gal",
+            "galaxy",
+            u.cm**2 / u.s,
+            u.cm**2 / u.s,
+            3e28,
+            0,
+            math.inf,
+            True,
+            False,
+            "Galactic diffusion coefficient at E_D (Eq. 1); only n_gal depends on it",
+        ),
+        Spec(
+            "D_gal_slope",
+            "galaxy",
+            _dimless,
+            _dimless,
+            1.0 / 3.0,
+            0.0,
+            1.0,
+            False,
+            False,
+            "energy slope of the Galactic diffusion coefficient, D ∝ E^delta (Eq. 1)",
+        ),
+        Spec(
+            "E_D",
+            "galaxy",
+            u.GeV,
+            u.erg,
+            1.0,
+            0,
+            math.inf,
+            True,
+            False,
+            "reference energy of D_gal",
+        ),
         # --- the circumgalactic medium --------------------------------------------------
-        Spec("delta_G", "cgm", _dimless, _dimless, 1.0, 0, 1e6, True, False,
-             "baryon overdensity of the CGM, rho = delta_G Omega_b rho_cr (after Eq. 5)"),
-        Spec("T", "cgm", u.K, u.K, 1e6, 0, 1e10, True, False,
-             "CGM temperature (the paper's T_4, T_6 normalisations)"),
-        Spec("B0", "cgm", u.G, u.G, 1e-10, 0, 1e-3, True, False,
-             "seed (pre-existing, regular) field of the CGM (Eq. 4); not fixed by the paper"),
-        Spec("Omega_b_h2", "cgm", _dimless, _dimless, 0.022, 0, 1, True, False,
-             "cosmic baryon density parameter times h^2 (paper: 0.022)"),
-        Spec("rho_cr_h2", "cgm", u.g / u.cm**3, u.g / u.cm**3, 1.88e-29, 0, math.inf, True, False,
-             "critical density divided by h^2 (paper: 1.88e-29 g cm^-3); h cancels"),
-        Spec("X_H", "cgm", _dimless, _dimless, 0.76, 0, 1, True, False,
-             "hydrogen mass fraction of the CGM gas (primordial); the rest is helium"),
+        Spec(
+            "delta_G",
+            "cgm",
+            _dimless,
+            _dimless,
+            1.0,
+            0,
+            1e6,
+            True,
+            False,
+            "baryon overdensity of the CGM, rho = delta_G Omega_b rho_cr (after Eq. 5)",
+        ),
+        Spec(
+            "T",
+            "cgm",
+            u.K,
+            u.K,
+            1e6,
+            0,
+            1e10,
+            True,
+            False,
+            "CGM temperature (the paper's T_4, T_6 normalisations)",
+        ),
+        Spec(
+            "B0",
+            "cgm",
+            u.G,
+            u.G,
+            1e-10,
+            0,
+            1e-3,
+            True,
+            False,
+            "seed (pre-existing, regular) field of the CGM (Eq. 4); not fixed by the paper",
+        ),
+        Spec(
+            "Omega_b_h2",
+            "cgm",
+            _dimless,
+            _dimless,
+            0.022,
+            0,
+            1,
+            True,
+            False,
+            "cosmic baryon density parameter times h^2 (paper: 0.022)",
+        ),
+        Spec(
+            "rho_cr_h2",
+            "cgm",
+            u.g / u.cm**3,
+            u.g / u.cm**3,
+            1.88e-29,
+            0,
+            math.inf,
+            True,
+            False,
+            "critical density divided by h^2 (paper: 1.88e-29 g cm^-3); h cancels",
+        ),
+        Spec(
+            "X_H",
+            "cgm",
+            _dimless,
+            _dimless,
+            0.76,
+            0,
+            1,
+            True,
+            False,
+            "hydrogen mass fraction of the CGM gas (primordial); the rest is helium",
+        ),
         # --- microphysics ---------------------------------------------------------------
-        Spec("eta", "micro", _dimless, _dimless, 0.05, 0, 1, True, False,
-             "neutrino energy fraction, E_nu = eta E (Eq. 17)"),
-        Spec("sigma_pp", "micro", u.mbarn, u.cm**2, 35.0, 0, 1e3, True, False,
-             "inelastic pp cross section (Eq. 16); the paper does not state it: 35 mb, the "
-             "inelastic cross section at a few TeV, gives its Eq. 17 value (docs/paper-notes.md)"),
-        Spec("nu_yield", "micro", _dimless, _dimless, 1.0, 0, 100, True, False,
-             "neutrinos of energy eta E per interaction (the paper's Eq. 16 implies 1)"),
+        Spec(
+            "eta",
+            "micro",
+            _dimless,
+            _dimless,
+            0.05,
+            0,
+            1,
+            True,
+            False,
+            "neutrino energy fraction, E_nu = eta E (Eq. 17)",
+        ),
+        Spec(
+            "sigma_pp",
+            "micro",
+            u.mbarn,
+            u.cm**2,
+            35.0,
+            0,
+            1e3,
+            True,
+            False,
+            "inelastic pp cross section (Eq. 16); the paper does not state it: 35 mb, the "
+            "inelastic cross section at a few TeV, gives its Eq. 17 value (docs/paper-notes.md)",
+        ),
+        Spec(
+            "nu_yield",
+            "micro",
+            _dimless,
+            _dimless,
+            1.0,
+            0,
+            100,
+            True,
+            False,
+            "neutrinos of energy eta E per interaction (the paper's Eq. 16 implies 1)",
+        ),
     ]
 }
 
@@ -187,7 +381,9 @@ def parse_value(spec: Spec, value: Any) -> Any:
     """
     if spec.choices:
         if not isinstance(value, str) or value not in spec.choices:
-            raise ParameterError(f"{spec.name} = {value!r} is not allowed: must be {spec.allowed()}")
+            raise ParameterError(
+                f"{spec.name} = {value!r} is not allowed: must be {spec.allowed()}"
+            )
         return value
     if isinstance(value, str):
         text = value.strip()
@@ -229,8 +425,10 @@ def parse_value(spec: Spec, value: Any) -> Any:
         bad |= v > spec.high
     if np.any(bad):
         shown = v[bad].flat[0] if v.ndim else float(v)
-        raise ParameterError(f"{spec.name} = {shown:g} {spec.unit.to_string()} is not allowed: "
-                             f"must be {spec.allowed()}".replace("  ", " "))
+        raise ParameterError(
+            f"{spec.name} = {shown:g} {spec.unit.to_string()} is not allowed: "
+            f"must be {spec.allowed()}".replace("  ", " ")
+        )
     return q
 
 
@@ -272,7 +470,10 @@ class _ParamGroup:
 
     def units(self) -> dict[str, str]:
         """Documented unit of each parameter."""
-        return {s.name: (s.unit.to_string() if s.unit is not None else "") for s in _group_specs(self._group)}
+        return {
+            s.name: (s.unit.to_string() if s.unit is not None else "")
+            for s in _group_specs(self._group)
+        }
 
 
 def _field(name: str):
@@ -392,7 +593,9 @@ class Parameters:
                     f"unknown parameter {key!r}; known parameters: {', '.join(SPECS)}"
                 )
             groups[spec.group][name] = value
-        return cls(Galaxy(**groups["galaxy"]), CGM(**groups["cgm"]), Microphysics(**groups["micro"]))
+        return cls(
+            Galaxy(**groups["galaxy"]), CGM(**groups["cgm"]), Microphysics(**groups["micro"])
+        )
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with some parameters (by flat name) changed."""
@@ -419,7 +622,9 @@ class Parameters:
     @property
     def cgs(self) -> SimpleNamespace:
         """All cgs values in one namespace."""
-        return SimpleNamespace(**vars(self.galaxy.cgs), **vars(self.cgm.cgs), **vars(self.micro.cgs))
+        return SimpleNamespace(
+            **vars(self.galaxy.cgs), **vars(self.cgm.cgs), **vars(self.micro.cgs)
+        )
 
 
 def parse_set(items: list[str] | None) -> dict[str, str]:

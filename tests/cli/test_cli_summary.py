@@ -10,8 +10,18 @@ import pytest
 from crescape.cli import main
 
 REQUIRED = [
-    "cr_energy_flux", "B_sat", "gamma_max_paper", "gamma_max", "D_bohm", "dB_alfven_balance",
-    "v_A_amplified", "B_thermal", "B_star", "fill_time", "cr_overdensity", "neutrino_E2_flux",
+    "cr_energy_flux",
+    "B_sat",
+    "gamma_max_paper",
+    "gamma_max",
+    "D_bohm",
+    "dB_alfven_balance",
+    "v_A_amplified",
+    "B_thermal",
+    "B_star",
+    "fill_time",
+    "cr_overdensity",
+    "neutrino_E2_flux",
 ]
 
 
@@ -37,7 +47,9 @@ def test_set_energy_and_delta_G(capsys):
     a = run_json(capsys)
     b = run_json(capsys, "--set", "energy=10 GeV", "--set", "delta_G=100")
     assert b["parameters"]["energy"] == 10.0
-    ratio = b["quantities"]["gamma_max_paper"]["value"] / a["quantities"]["gamma_max_paper"]["value"]
+    ratio = (
+        b["quantities"]["gamma_max_paper"]["value"] / a["quantities"]["gamma_max_paper"]["value"]
+    )
     assert ratio == pytest.approx(0.1 * 100**-0.5, rel=1e-9)
     nu = b["quantities"]["neutrino_E2_flux"]["value"] / a["quantities"]["neutrino_E2_flux"]["value"]
     assert nu == pytest.approx(1000.0, rel=1e-9)
@@ -84,7 +96,8 @@ def test_bad_input_exit_code_2_one_line(capsys, args, words):
 def test_console_script_no_traceback():
     proc = subprocess.run(
         [sys.executable, "-m", "crescape.cli", "summary", "--set", "L_CR=-5"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "L_CR" in proc.stderr
@@ -94,7 +107,14 @@ def test_reproduce_chain_step(tmp_path, capsys):
     assert main(["reproduce", "--out", str(tmp_path), "--only", "chain"]) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
     ids = {c["id"] for c in summary["audit"]}
-    assert {"B0_bound", "gamma_max", "D_bohm", "dB_alfven_balance", "neutrino_E2_flux", "B_star"} <= ids
+    assert {
+        "B0_bound",
+        "gamma_max",
+        "D_bohm",
+        "dB_alfven_balance",
+        "neutrino_E2_flux",
+        "B_star",
+    } <= ids
     for c in summary["audit"]:
         assert c["ratio"] == pytest.approx(c["crescape"] / c["paper"])
     md = (tmp_path / "summary.md").read_text()

@@ -23,7 +23,9 @@ def test_injected_luminosity_is_L(slope, cutoff):
     """∫ E Q(E) dE = L_CR for any slope and cutoff (Eq. 3's normalisation)."""
     L = 1e41
     top = E_MAX * (60 if cutoff == "exponential" else 1)
-    f = lambda lnE: np.exp(lnE) ** 2 * escape.injection_rate(np.exp(lnE), L, slope, E_MIN, E_MAX, cutoff)
+    f = lambda lnE: (
+        np.exp(lnE) ** 2 * escape.injection_rate(np.exp(lnE), L, slope, E_MIN, E_MAX, cutoff)
+    )
     val, _ = integrate.quad(f, np.log(E_MIN), np.log(top), limit=400, epsabs=0, epsrel=1e-10)
     assert val == pytest.approx(L, rel=1e-7)
 

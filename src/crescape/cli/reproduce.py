@@ -27,8 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run every reproduction step and write summary.md and summary.json.",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
-    p.add_argument("--only", metavar="STEP", action="append", default=[],
-                   help="run only these steps (module names; repeatable)")
+    p.add_argument(
+        "--only",
+        metavar="STEP",
+        action="append",
+        default=[],
+        help="run only these steps (module names; repeatable)",
+    )
     add_param_args(p, json_flag=False)
     p.set_defaults(func=run)
 
@@ -53,13 +58,24 @@ def run(args: argparse.Namespace) -> int:
         try:
             arts = step.run(out, params)
         except Exception as exc:  # a failed step is reported, the others still run
-            failed.append({"step": name, "error": f"{type(exc).__name__}: {exc}",
-                           "traceback": traceback.format_exc()})
+            failed.append(
+                {
+                    "step": name,
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(),
+                }
+            )
             print(f"[reproduce] {name}: FAILED: {type(exc).__name__}: {exc}", flush=True)
             continue
         dt = time.perf_counter() - t0
-        products.append({"step": name, "title": getattr(step, "TITLE", name), "seconds": round(dt, 2),
-                         "artifacts": [a.__dict__ for a in arts]})
+        products.append(
+            {
+                "step": name,
+                "title": getattr(step, "TITLE", name),
+                "seconds": round(dt, 2),
+                "artifacts": [a.__dict__ for a in arts],
+            }
+        )
         print(f"[reproduce] {name}: done in {dt:.1f} s", flush=True)
 
     summary = {

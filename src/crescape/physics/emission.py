@@ -41,7 +41,9 @@ def neutrino_E2_flux_eq16(E2phi_parent, v_A, n_gas, R_d, eta, sigma_pp, nu_yield
     E_ν² F = (φ/ṽ_A)(E_ν²/E²)(dE/dE_ν) E² · n_gas c σ_pp R_d/(2π); with E_ν = ηE,
     (E_ν²/E²)(dE/dE_ν) = η.
     """
-    return nu_yield * eta * E2phi_parent / v_A * n_gas * C.c * sigma_pp * geometric_factor_paper(R_d)
+    return (
+        nu_yield * eta * E2phi_parent / v_A * n_gas * C.c * sigma_pp * geometric_factor_paper(R_d)
+    )
 
 
 def neutrino_E2_flux_eq17(L_CR, Lambda, rho, eta, sigma_pp, nu_yield=1.0):
@@ -51,4 +53,11 @@ def neutrino_E2_flux_eq17(L_CR, Lambda, rho, eta, sigma_pp, nu_yield=1.0):
     R_d cancels. ≈ 5e-12 δ_G^{3/2} GeV cm^-2 s^-1 sr^-1 at the paper's parameters.
     ``Lambda`` is the effective logarithm L/(2πR_d² E²φ) (= ln(E_max/E_min) for s = 2).
     """
-    return nu_yield * np.sqrt(L_CR / Lambda) * (C.c * rho / (2.0 * np.pi)) ** 1.5 * eta * sigma_pp / C.m_p
+    return (
+        nu_yield
+        * np.sqrt(L_CR / Lambda)
+        * (C.c * rho / (2.0 * np.pi)) ** 1.5
+        * eta
+        * sigma_pp
+        / C.m_p
+    )

@@ -32,7 +32,11 @@ def injection_rate(E, L_CR, slope, E_min, E_max, cutoff="sharp"):
     Eq. (3): a luminosity L_CR in a spectrum ∝ E^-s between E_min and E_max,
     with Λ_s = ∫ E^(1-s) dE (= ln(E_max/E_min) for s = 2).
     """
-    return L_CR * spectral_shape(E, slope, E_min, E_max, cutoff) / energy_norm(slope, E_min, E_max, cutoff)
+    return (
+        L_CR
+        * spectral_shape(E, slope, E_min, E_max, cutoff)
+        / energy_norm(slope, E_min, E_max, cutoff)
+    )
 
 
 def galactic_diffusion(E, D_gal, D_gal_slope, E_D):

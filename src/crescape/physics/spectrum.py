@@ -95,9 +95,7 @@ def energy_norm(slope, E_min, E_max, cutoff="sharp"):
         return _powerlaw_integral(2.0 - slope, E_min, E_max)
     s, a, b = np.broadcast_arrays(slope, E_min, E_max)
     top = b * _EXP_CUT_EFOLDS
-    return _log_quadrature(
-        lambda E: E ** (1.0 - s[..., None]) * np.exp(-E / b[..., None]), a, top
-    )
+    return _log_quadrature(lambda E: E ** (1.0 - s[..., None]) * np.exp(-E / b[..., None]), a, top)
 
 
 def integral_shape(E, slope, E_min, E_max, cutoff="sharp"):

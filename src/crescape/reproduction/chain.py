@@ -29,9 +29,17 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     atomic_write_text(out_dir / "audit.json", json.dumps([c.as_dict() for c in claims], indent=2))
     worst = max(claims, key=lambda c: abs(c.ratio - 1))
     return [
-        Artifact("chain", "every quantity of the chain at the paper's parameters", "chain.ecsv",
-                 {k: v["value"] for k, v in model.to_dict()["quantities"].items()}),
-        Artifact("audit", f"{len(claims)} numbers quoted by the paper beside crescape's values "
-                 f"(largest departure: {worst.id}, ratio {worst.ratio:.2f})", "audit.md",
-                 {c.id: {"paper": c.paper, "crescape": c.crescape, "ratio": c.ratio} for c in claims}),
+        Artifact(
+            "chain",
+            "every quantity of the chain at the paper's parameters",
+            "chain.ecsv",
+            {k: v["value"] for k, v in model.to_dict()["quantities"].items()},
+        ),
+        Artifact(
+            "audit",
+            f"{len(claims)} numbers quoted by the paper beside crescape's values "
+            f"(largest departure: {worst.id}, ratio {worst.ratio:.2f})",
+            "audit.md",
+            {c.id: {"paper": c.paper, "crescape": c.crescape, "ratio": c.ratio} for c in claims},
+        ),
     ]
