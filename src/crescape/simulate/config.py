@@ -168,7 +168,9 @@ class TransportConfig:
             raise ParameterError(
                 f"time.theta = {self.theta} is not allowed: must be between 0.5 and 1"
             )
-        self.cfl = _positive(ti, "time", "cfl", u.dimensionless_unscaled, 0.9)
+        self.cfl = _positive(ti, "time", "cfl", u.dimensionless_unscaled, 0.5)
+        if self.cfl > 1:
+            raise ParameterError(f"time.cfl = {self.cfl} is not allowed: must be > 0 and <= 1")
         self.light_cfl = _positive(ti, "time", "light_cfl", u.dimensionless_unscaled, 1.0)
         self.dt_max = _positive(ti, "time", "dt_max", u.s, math.inf) if "dt_max" in ti else math.inf
         self.every_steps = _int(ck, "checkpoint", "every_steps", 0, 0) or None
