@@ -51,10 +51,10 @@ def random_setup(geometry, nz=12, ny=5):
     return G, P, g, D, u
 
 
-GEOMS = [Planar := None, Spherical(), FluxTube(lambda z: 1.0 + (z / 3e20) ** 1.5, "test")]
+GEOMS = ["planar", Spherical(), FluxTube(lambda z: 1.0 + (z / 3e20) ** 1.5, "test")]
 
 
-@pytest.mark.parametrize("geometry", [g for g in GEOMS if g is not None] + ["planar"])
+@pytest.mark.parametrize("geometry", GEOMS)
 @pytest.mark.parametrize("bc_in", [IN_FLUX, IN_REFLECT, IN_VALUE])
 @pytest.mark.parametrize("bc_out", [OUT_FREE, OUT_OUTFLOW, OUT_REFLECT, OUT_VALUE])
 def test_fast_kernels_match_reference(geometry, bc_in, bc_out):
@@ -222,6 +222,7 @@ def test_interface_update_coefficients_and_pressure_gradient():
     st = Stepper(op, State(np.zeros(op.shape)), theta=1.0, dt_max=1e11)
     st.advance_to(1e12)
     op.set_coefficients(D=1e28)  # e.g. the field has grown
+    st.dt_max = 1e14  # backward Euler: large steps to the new steady state
     st.advance_to(1e12 + 200 * (1e21) ** 2 / 1e28)
     F = op.flux(st.state.g, st.state.t)
     np.testing.assert_allclose(F[:, 0], phi_lnp, rtol=1e-6)
