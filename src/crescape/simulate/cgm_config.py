@@ -23,7 +23,7 @@ from .field import CLOSURES, CRITERIA, RATES
 __all__ = ["SimulationConfig", "load_config"]
 
 _GEOMETRIES = ("planar_spherical", "planar", "spherical")
-_GAS_BC = ("reflecting", "outflow")
+_GAS_BC = ("inflow", "reflecting", "outflow")
 _OUTER = ("free_escape", "outflow")
 
 #: quantities with units: field name -> (display unit, cgs unit)
@@ -80,8 +80,9 @@ class SimulationConfig:
     gamma : float
         Adiabatic index of the gas.
     isothermal : bool
-    gas_inner : {"reflecting", "outflow"}
-        The halo boundary for the gas: a wall, or open (zero gradient).
+    gas_inner : {"inflow", "reflecting", "outflow"}
+        The halo boundary for the gas: a reservoir at the initial CGM density
+        and pressure (default: the halo feeds the flow), a wall, or open (zero gradient).
     cr_outer : {"free_escape", "outflow"}
     theta : float
         Implicitness of the CR diffusion step (1: backward Euler, positive for any Δt).
@@ -108,7 +109,7 @@ class SimulationConfig:
     D_max: float = 1e33
     gamma: float = 5.0 / 3.0
     isothermal: bool = False
-    gas_inner: str = "reflecting"
+    gas_inner: str = "inflow"
     cr_outer: str = "free_escape"
     theta: float = 1.0
     checkpoint_every: int = 500

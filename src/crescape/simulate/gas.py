@@ -26,8 +26,9 @@ Dynamics*, 3rd ed.):
   given to the gas is exactly Σ f_i V_i Δt, and the work Σ f_i ū_i V_i Δt
   (ū the stage average) is returned so that budgets can close.
 
-Boundaries: ``"reflecting"`` (a wall: mirrored ρ, P, opposite u) or
-``"outflow"`` (zero gradient) on each side. Density and pressure floors keep
+Boundaries: ``"reflecting"`` (a wall: mirrored ρ, P, opposite u),
+``"outflow"`` (zero gradient) or ``"inflow"`` (a reservoir: ρ and P of the
+ghost cells fixed, u zero-gradient) on each side. Density and pressure floors keep
 the state physical; the mass and energy they add are counted.
 
 Two implementations of the same scheme: :func:`rhs_reference` (numpy, readable)
@@ -53,7 +54,7 @@ __all__ = [
 #: slope limiters (codes used by the kernels)
 LIMITERS = {"minmod": 0, "mc": 1}
 #: boundary kinds (codes used by the kernels)
-BOUNDARIES = {"reflecting": 0, "outflow": 1}
+BOUNDARIES = {"reflecting": 0, "outflow": 1, "inflow": 2}
 
 
 @dataclass
@@ -113,16 +114,21 @@ def _limit_np(a, b, code):
     return np.where(a * b > 0, s * m, 0.0)
 
 
-def _ghost_np(q, x, z0, z1, bc_in, bc_out, odd):
+def _ghost_np(q, x, z0, z1, bc_in, bc_out, odd, v_in=None, v_out=None):
     """Two ghost cells each side; odd=True flips the sign at reflecting walls (velocity)."""
     s = -1.0 if odd else 1.0
-    if bc_in == 0:
+    if bc_in == 2 and v_in is not None:
+        gl = [v_in, v_in]
+        xl = [2 * z0 - x[1], 2 * z0 - x[0]]
+    elif bc_in == 0:
         gl = [s * q[1], s * q[0]]
         xl = [2 * z0 - x[1], 2 * z0 - x[0]]
     else:
         gl = [q[0], q[0]]
         xl = [2 * z0 - x[1], 2 * z0 - x[0]]
-    if bc_out == 0:
+    if bc_out == 2 and v_out is not None:
+        gr = [v_out, v_out]
+    elif bc_out == 0:
         gr = [s * q[-1], s * q[-2]]
     else:
         gr = [q[-1], q[-1]]
@@ -165,7 +171,7 @@ def _hll_iso_np(rL, uL, rR, uR, cs2):
 
 
 def rhs_reference(
-    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out
+    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out, bval
 ):
     """dU/dt of the scheme (numpy reference), and the face fluxes.
 
@@ -183,6 +189,8 @@ def rhs_reference(
         Isothermal sound speed squared [cm² s^-2] (ignored if adiabatic).
     limiter, bc_in, bc_out : int
         Codes of :data:`LIMITERS` and :data:`BOUNDARIES`.
+    bval : array (4,)
+        (ρ, P) of the inner and outer reservoirs (used by ``"inflow"``).
 
     Returns
     -------
@@ -192,8 +200,8 @@ def rhs_reference(
     u = mom / rho
     p = rho * cs2 if isothermal else (gamma - 1) * (ener - 0.5 * rho * u**2)
     prims = []
-    for q, odd in ((rho, False), (u, True), (p, False)):
-        qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd)
+    for q, odd, vi, vo in ((rho, False, bval[0], bval[2]), (u, True, None, None), (p, False, bval[1], bval[3])):
+        qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd, vi, vo)
         a = (qg[1:-1] - qg[:-2]) / (xg[1:-1] - xg[:-2])
         b = (qg[2:] - qg[1:-1]) / (xg[2:] - xg[1:-1])
         s = _limit_np(a, b, limiter)  # slopes for cells -1..n (n+2 values)
@@ -244,7 +252,7 @@ def _limit(a, b, code):
 
 @njit(cache=True)
 def _rhs_fast(
-    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out
+    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out, bval
 ):
     n = rho.size
     ng = n + 4
@@ -266,12 +274,16 @@ def _rhs_fast(
         xg[k] = 2 * z0 - xg[2 + src]
         xg[n + 2 + k] = 2 * z1 - xg[n + 1 - k]
         for v in range(3):
-            if bc_in == 0:
+            if bc_in == 2 and v != 1:
+                q[v, k] = bval[0] if v == 0 else bval[1]
+            elif bc_in == 0:
                 s = -1.0 if v == 1 else 1.0
                 q[v, k] = s * q[v, 2 + src]
             else:
                 q[v, k] = q[v, 2]
-            if bc_out == 0:
+            if bc_out == 2 and v != 1:
+                q[v, n + 2 + k] = bval[2] if v == 0 else bval[3]
+            elif bc_out == 0:
                 s = -1.0 if v == 1 else 1.0
                 q[v, n + 2 + k] = s * q[v, n + 1 - k]
             else:
@@ -389,6 +401,8 @@ class EulerSolver:
     backend : {"numba", "reference"}
     rho_floor, p_floor : float
         Floors on density [g cm^-3] and pressure [erg cm^-3]; what they add is counted in the budget.
+    reservoir : (ρ_in, P_in, ρ_out, P_out)
+        Ghost-cell density and pressure of ``"inflow"`` boundaries (for an isothermal gas P = ρc_s² is used).
     """
 
     def __init__(
@@ -403,6 +417,7 @@ class EulerSolver:
         backend="numba",
         rho_floor=0.0,
         p_floor=0.0,
+        reservoir=(1.0, 1.0, 1.0, 1.0),
     ):
         if not gamma > 1:
             raise ValueError(f"gamma = {gamma} is not allowed: must be > 1")
@@ -431,6 +446,12 @@ class EulerSolver:
         self.rho_floor = float(rho_floor)
         self.p_floor = float(p_floor)
         self._codes = (LIMITERS[limiter], BOUNDARIES[inner], BOUNDARIES[outer])
+        rv = np.array(reservoir, dtype=float)
+        if self.isothermal:
+            rv[1], rv[3] = rv[0] * self.cs2, rv[2] * self.cs2
+        if rv.shape != (4,) or np.any(rv <= 0):
+            raise ValueError(f"reservoir = {reservoir} is not allowed: must be 4 values > 0")
+        self.bval = rv
 
     # ---------------------------------------------------------------- helpers
     def state(self, rho, u, P) -> GasState:
@@ -478,6 +499,7 @@ class EulerSolver:
             lim,
             bi,
             bo,
+            self.bval,
         )
 
     def _floor(self, rho, mom, ener, budget, w):
