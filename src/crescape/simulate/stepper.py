@@ -14,8 +14,10 @@ Stability and positivity limits on Δt (all checked every step; the smallest win
 * advection in z: (Δt/2) max_i (u⁺_{i+1/2} + u⁻_{i−1/2})/Δz_i ≤ C_adv;
 * advection in ln p: (Δt/2) max_i |ẏ_i|/Δy ≤ C_adv, with ẏ = −∇·u/3;
 * explicit part of the θ-scheme (positivity, θ < 1 only):
-  Δt (1 − θ)(T_{i−1/2} + T_{i+1/2})/V_i ≤ 1, with T = A D_eff/h on the state
-  at the start of the step; θ = 1 is unconditionally positive;
+  Δt (1 − θ) min[T_{i−1/2} + T_{i+1/2}, (A_{i−1/2} + A_{i+1/2}) v]/V_i ≤ 1, with
+  T = A D_eff/h on the state at the start of the step (the second form holds
+  with the flux limiter, whose outflow through a face is below A v g_i);
+  θ = 1 is unconditionally positive;
 * light crossing, when the flux limiter is on and the mean free path 3D/v
   exceeds a cell somewhere: Δt ≤ C_light min Δz / max v;
 * a user maximum ``dt_max`` and the next output time.
@@ -105,7 +107,14 @@ class Stepper:
                 lim["light_crossing"] = self._light_dt
         if self.theta < 1.0 and self.positivity:
             T = op.transmissibility(s.g, D, s.t)
-            rate = ((T[:-1] + T[1:]).max(axis=1) / G.volume).max()
+            rate = T[:-1] + T[1:]
+            if op.flux_limiter:
+                # the limited outflow through a face is below A v g_i (R λ(R) < 1), so the
+                # explicit part also stays positive if (1 − θ) Δt (A_l + A_r) v / V ≤ 1
+                rate = np.minimum(
+                    rate, (G.area[:-1] + G.area[1:])[:, None] * op.pgrid.velocity[None, :]
+                )
+            rate = (rate / G.volume[:, None]).max()
             if rate > 0:
                 lim["positivity"] = 1.0 / ((1.0 - self.theta) * rate)
         return lim
