@@ -9,14 +9,7 @@ from crescape.physics.dispersion import saturation_field
 from crescape.simulate.cgm_config import SimulationConfig, load_config
 from crescape.simulate.coupled import CGMSimulation, diffusion_coefficient
 
-SMALL = {
-    "n_cells": 40,
-    "n_momenta": 8,
-    "t_end": 5,
-    "n_output": 3,
-    "z_max": 40,
-    "E_grid_max": "1e4 GeV",
-}
+SMALL = {"n_cells": 40, "n_momenta": 8, "t_end": 5, "n_output": 3, "z_max": 40, "E_grid_max": "1e4 GeV"}
 
 
 def _sim(**kw):

@@ -226,13 +226,7 @@ class CGMSimulation:
     def u_faces(self, s: GasState | None = None):
         """Gas velocity on the faces: mean of the neighbours; 0 on a wall, the cell value on open faces."""
         u = (s or self.gas_state).u
-        inner = (
-            0.0
-            if self.config.gas_inner == "reflecting"
-            else max(u[0], 0.0)
-            if self.config.gas_inner == "inflow"
-            else u[0]
-        )
+        inner = 0.0 if self.config.gas_inner == "reflecting" else max(u[0], 0.0) if self.config.gas_inner == "inflow" else u[0]
         return np.concatenate([[inner], 0.5 * (u[1:] + u[:-1]), [u[-1]]])
 
     def coherence(self):

@@ -200,11 +200,7 @@ def rhs_reference(
     u = mom / rho
     p = rho * cs2 if isothermal else (gamma - 1) * (ener - 0.5 * rho * u**2)
     prims = []
-    for q, odd, vi, vo in (
-        (rho, False, bval[0], bval[2]),
-        (u, True, None, None),
-        (p, False, bval[1], bval[3]),
-    ):
+    for q, odd, vi, vo in ((rho, False, bval[0], bval[2]), (u, True, None, None), (p, False, bval[1], bval[3])):
         qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd, vi, vo)
         a = (qg[1:-1] - qg[:-2]) / (xg[1:-1] - xg[:-2])
         b = (qg[2:] - qg[1:-1]) / (xg[2:] - xg[1:-1])
