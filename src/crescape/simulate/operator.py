@@ -183,6 +183,8 @@ class TransportOperator:
     def advect(self, g, u, t, dt, budget):
         """Explicit advection in z then in ln p over dt; updates ``budget``; returns g."""
         G, K = self.grid, self.kernels
+        if not np.any(u):
+            return g  # no flow: nothing to advect in z or in ln p (the inner flux enters with diffusion)
         F_in, g_in, g_out = self.boundary_values(t)
         if not self._inject_by_advection(u):
             F_in = np.zeros_like(F_in)
