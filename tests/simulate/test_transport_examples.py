@@ -28,3 +28,42 @@ def test_ballistic_to_diffusive_example(tmp_path):
     assert res["n0_over_eq10_last"] == pytest.approx(1.0, abs=0.02)
     assert res["enhancement_over_ballistic"] > 1e3
     assert out.stat().st_size > 10_000
+
+
+def test_reproduction_step_small(tmp_path, monkeypatch):
+    """The reproduction step (ORDER 40) on a coarser grid: files written, Eq. (10) within 2%."""
+    from crescape import constants as C
+    from crescape.params import Parameters
+    from crescape.reproduction import transport as step
+
+    monkeypatch.setattr(step, "N_Z", 300)
+    monkeypatch.setattr(step, "Z_MAX", 1 * C.kpc)
+    monkeypatch.setattr(step, "N_P", 4)
+    monkeypatch.setattr(step, "T_END", 3 * C.Myr)
+    monkeypatch.setattr(step, "N_OUT", 6)
+    arts = step.run(tmp_path, Parameters.from_flat({}))
+    assert step.ORDER == 40
+    assert {a.path for a in arts} == {"transport_eq10.nc", "transport_eq10.png"}
+    assert all((tmp_path / a.path).stat().st_size > 1000 for a in arts)
+    assert arts[0].values["max_rel_dev_n0_vs_eq10_after_1Myr"] < 0.02
+    assert 2.0e-8 < arts[0].values["dB_G"] < 2.5e-8  # Eq. (8) for the paper's parameters
+
+
+def test_checkpoint_cadence_in_steps_and_seconds(tmp_path, monkeypatch):
+    """Checkpoints are due every N steps, or after T seconds of wall time."""
+    import numpy as np
+
+    from crescape.simulate import Checkpointer, State
+    from crescape.simulate import observers
+
+    clock = {"t": 100.0}
+    monkeypatch.setattr(observers.time, "monotonic", lambda: clock["t"])
+    ck = Checkpointer(tmp_path / "c.npz", every_steps=5)
+    assert ck.due(State(np.zeros((2, 2)), step=10)) and not ck.due(State(np.zeros((2, 2)), step=11))
+    ck = Checkpointer(tmp_path / "c.npz", every_seconds=30)
+    s = State(np.zeros((2, 2)), step=1)
+    assert not ck.due(s)
+    clock["t"] += 31
+    assert ck.due(s)
+    with pytest.raises(ValueError, match="every_steps"):
+        Checkpointer(tmp_path / "c.npz", every_steps=0)
