@@ -53,8 +53,7 @@ def test_checkpoint_cadence_in_steps_and_seconds(tmp_path, monkeypatch):
     """Checkpoints are due every N steps, or after T seconds of wall time."""
     import numpy as np
 
-    from crescape.simulate import Checkpointer, State
-    from crescape.simulate import observers
+    from crescape.simulate import Checkpointer, State, observers
 
     clock = {"t": 100.0}
     monkeypatch.setattr(observers.time, "monotonic", lambda: clock["t"])
