@@ -36,7 +36,7 @@ __all__ = ["EscapeModel", "QuantityInfo", "QUANTITIES", "chain", "neutrino_E2_fl
 
 #: default energy at which energy-dependent quantities are evaluated
 DEFAULT_ENERGY = 1.0 * u.GeV
-_ENERGY = Spec(
+ENERGY_SPEC = Spec(
     "energy",
     "evaluation",
     u.GeV,
@@ -432,7 +432,7 @@ class EscapeModel:
         energy: Any = DEFAULT_ENERGY,
     ) -> None:
         self.params = Parameters(galaxy or Galaxy(), cgm or CGM(), micro or Microphysics())
-        e = parse_value(_ENERGY, energy)
+        e = parse_value(ENERGY_SPEC, energy)
         self.energy = e
         E = e.to_value(u.erg)
         if np.any(E < self.params.cgs.E_min) or np.any(E > self.params.cgs.E_max):

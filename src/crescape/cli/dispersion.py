@@ -7,23 +7,13 @@ import argparse
 import astropy.units as u
 import numpy as np
 
-from ..params import Spec, parse_value
+from ..model import ENERGY_SPEC
+from ..params import parse_value
 from ..physics.thermal import linear_summary
 from ._common import add_param_args, params_from_args, print_json
 
-#: the extra ``--set`` key of this command
-ENERGY = Spec(
-    "energy",
-    "evaluation",
-    u.GeV,
-    u.erg,
-    1.0,
-    0.0,
-    np.inf,
-    True,
-    False,
-    "energy of the lowest-energy current-carrying CRs",
-)
+#: the extra ``--set`` key of this command (the chain's evaluation energy)
+ENERGY = ENERGY_SPEC
 
 
 def register(sub: argparse._SubParsersAction) -> None:
