@@ -165,7 +165,8 @@ def advect_y(g, ydot, V, dy, dt, extrap, limited):
     n_lo = 0.0
     n_hi = 0.0
     e = np.empty(ny + 4)  # e[j + 2] = g[i, j], two ghosts on each side
-    lq = np.zeros(ny + 3)  # ln(e[m + 1]/e[m]) (0 if either is not positive)
+    lq = np.zeros(ny + 3)  # ln q, q = e[m + 1]/e[m] (0 if either is not positive)
+    rq = np.ones(ny + 3)  # q itself
     inv_dy = 1.0 / dy
     for i in range(nz):
         w = ydot[i]
@@ -175,7 +176,13 @@ def advect_y(g, ydot, V, dy, dt, extrap, limited):
             e[m] = _ext(g, i, m - 2, ny, extrap)
         if limited:
             for m in range(ny + 3):
-                lq[m] = np.log(e[m + 1] / e[m]) if (e[m] > 0.0 and e[m + 1] > 0.0) else 0.0
+                if e[m] > 0.0 and e[m + 1] > 0.0:
+                    q = e[m + 1] / e[m]
+                    rq[m] = q
+                    lq[m] = np.log(q)
+                else:
+                    rq[m] = 1.0
+                    lq[m] = 0.0
         sign = 1.0 if w > 0 else -1.0
         sh = 1 if w > 0 else 2  # e index of the upwind bin of face k is k + sh
         nu = w * dt * inv_dy
@@ -187,12 +194,21 @@ def advect_y(g, ydot, V, dy, dt, extrap, limited):
                 a = lq[u_idx - 1]
                 b = lq[u_idx]
                 if a * b > 0.0:
-                    L = a if abs(a) < abs(b) else b  # σ Δy (minmod)
-                    y2 = sign * L  # 2x with x = ±σΔy/2
-                    # face factor 2x/(1 − e^{−2x}) and time average (1 − e^{−a})/a, a = σ w dt
-                    fac = (
-                        1.0 + 0.5 * y2 + y2 * y2 / 12.0 if abs(y2) < 1e-5 else y2 / (-np.expm1(-y2))
-                    )
+                    # minmod: σΔy = ln q of the flatter side
+                    if abs(a) < abs(b):
+                        L = a
+                        q = rq[u_idx - 1]
+                    else:
+                        L = b
+                        q = rq[u_idx]
+                    y2 = sign * L  # 2x, x = ±σΔy/2
+                    # face factor 2x/(1 − e^{−2x}), with e^{−2x} = 1/q (w > 0) or q (w < 0)
+                    if abs(y2) < 1e-3:
+                        y4 = y2 * y2
+                        fac = 1.0 + 0.5 * y2 + y4 / 12.0 - y4 * y4 / 720.0
+                    else:
+                        fac = y2 / (1.0 - (1.0 / q if w > 0 else q))
+                    # time average (1 − e^{−a})/a over the step, a = σ w dt
                     at = L * nu
                     fac *= 1.0 - 0.5 * at if abs(at) < 1e-8 else -np.expm1(-at) / at
             F = w * g_up * fac
@@ -236,10 +252,11 @@ def transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
             den = hl * d1 + hr * d0
             Df = h * d0 * d1 / den if den > 0.0 else 0.0
             if limiter:
-                gf = 0.5 * (g[k - 1, j] + g[k, j])
-                x = v[j] * gf if gf > 0.0 else v[j] * h / 1.0
-                gr = abs(g[k, j] - g[k - 1, j]) / h if gf > 0.0 else 1.0
-                R = 3.0 * Df * gr / x
+                # R = 3 D |Δg| / (h v g_face); on a face between empty cells R = 3 D/(v h)
+                s2 = g[k - 1, j] + g[k, j]  # 2 g_face
+                num = 6.0 * Df * abs(g[k, j] - g[k - 1, j]) if s2 > 0.0 else 3.0 * Df
+                den = h * v[j] * (s2 if s2 > 0.0 else 1.0)
+                R = num / den
                 Df = 3.0 * Df * (2.0 + R) / (6.0 + R * (3.0 + R))
             T[k, j] = ah * Df
     if bc_in == IN_VALUE:
