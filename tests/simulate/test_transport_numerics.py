@@ -346,3 +346,23 @@ def test_fixed_value_inner_boundary_steady_linear_profile():
         op.number(st.state.g),
         rel_tol=1e-10,
     )
+
+
+@pytest.mark.parametrize("limiter", [True, False])
+def test_explicit_rate_fast_matches_reference(limiter):
+    """The positivity-limit rate of the numba backend equals the numpy one."""
+    G, P, g, D, u = random_setup(Spherical())
+    rates = []
+    for backend in ("numba", "reference"):
+        op = TransportOperator(
+            G,
+            P,
+            D=D,
+            u=u,
+            inner=FixedValue(0.5),
+            outer=FreeEscape(),
+            flux_limiter=limiter,
+            backend=backend,
+        )
+        rates.append(op.explicit_rate(g, D, 0.0))
+    assert rates[0] == pytest.approx(rates[1], rel=1e-12)

@@ -363,3 +363,27 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
         gb = g_out[j] if bc_out == OUT_VALUE else 0.0
         n_out += T[nz, j] * (th * out[nz - 1, j] + ex * g[nz - 1, j] - gb) * dt
     return out, n_in, n_out, n_src
+
+
+@njit(cache=True)
+def explicit_rate(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
+    """max_ij of min(T_{i−1/2} + T_{i+1/2}, (A_{i−1/2} + A_{i+1/2}) v_j)/V_i (positivity limit of the θ-scheme).
+
+    The second term applies only with the flux limiter (limited outflow < A v g).
+    """
+    T = transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out)
+    nz, ny = g.shape
+    best = 0.0
+    for i in range(nz):
+        inv = 1.0 / V[i]
+        aa = A[i] + A[i + 1]
+        for j in range(ny):
+            r = T[i, j] + T[i + 1, j]
+            if limiter:
+                c = aa * v[j]
+                if c < r:
+                    r = c
+            r *= inv
+            if r > best:
+                best = r
+    return best

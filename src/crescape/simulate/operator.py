@@ -270,6 +270,38 @@ class TransportOperator:
             g_out,
         )
 
+    def explicit_rate(self, g, D, t) -> float:
+        """max over cells and bins of the explicit diffusive outflow rate [s^-1] (positivity limit).
+
+        min(T_{i−1/2} + T_{i+1/2}, (A_{i−1/2} + A_{i+1/2}) v)/V_i; the second form only with the limiter.
+        """
+        G = self.grid
+        if self.backend == "numba":
+            _, g_in, g_out = self.boundary_values(t)
+            return float(
+                self.kernels.explicit_rate(
+                    g,
+                    D,
+                    self.pgrid.velocity,
+                    G.area,
+                    G.volume,
+                    G.dz,
+                    G.dzc,
+                    self.flux_limiter,
+                    self.bc_in,
+                    g_in,
+                    self.bc_out,
+                    g_out,
+                )
+            )
+        T = self.transmissibility(g, D, t)
+        rate = T[:-1] + T[1:]
+        if self.flux_limiter:
+            rate = np.minimum(
+                rate, (G.area[:-1] + G.area[1:])[:, None] * self.pgrid.velocity[None, :]
+            )
+        return float((rate / G.volume[:, None]).max())
+
     # ------------------------------------------------------------------ diagnostics
     def number(self, g) -> float:
         """Total number of particles Σ g V Δy (per unit A as the geometry defines it)."""

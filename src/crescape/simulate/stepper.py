@@ -106,15 +106,9 @@ class Stepper:
             if mfp_cells.max() > 1.0:
                 lim["light_crossing"] = self._light_dt
         if self.theta < 1.0 and self.positivity:
-            T = op.transmissibility(s.g, D, s.t)
-            rate = T[:-1] + T[1:]
-            if op.flux_limiter:
-                # the limited outflow through a face is below A v g_i (R λ(R) < 1), so the
-                # explicit part also stays positive if (1 − θ) Δt (A_l + A_r) v / V ≤ 1
-                rate = np.minimum(
-                    rate, (G.area[:-1] + G.area[1:])[:, None] * op.pgrid.velocity[None, :]
-                )
-            rate = (rate / G.volume[:, None]).max()
+            # with the flux limiter the outflow through a face is below A v g_i (R λ(R) < 1),
+            # so the explicit part also stays positive if (1 − θ) Δt (A_l + A_r) v / V ≤ 1
+            rate = op.explicit_rate(s.g, D, s.t)
             if rate > 0:
                 lim["positivity"] = 1.0 / ((1.0 - self.theta) * rate)
         return lim
