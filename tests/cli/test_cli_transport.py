@@ -189,3 +189,12 @@ def test_example_config_builds():
     assert cfg.diffusion == "bohm" and cfg.inner == "escape_flux"
     assert op.shape == (400, 8) and times[-1] == pytest.approx(3.15576e13, rel=1e-4)
     assert 1e-8 < cfg.dB < 5e-8  # Eq. (8): about 2.2e-8 G for the paper's parameters
+
+
+def test_resume_from_a_checkpoint_of_another_grid_is_a_clear_error(tmp_path, capsys):
+    cfg = write_config(tmp_path, n_z=50)
+    out = tmp_path / "run.nc"
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress"]) == 0
+    cfg2 = write_config(tmp_path, n_z=60)
+    assert main(["transport", str(cfg2), "--out", str(out), "--no-progress", "--resume"]) == 2
+    assert "checkpoint" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..params import ParameterError
 from ._common import CLIError, print_json
 
 
@@ -47,14 +48,19 @@ def _run(args: argparse.Namespace) -> int:
     ckpt = Checkpointer(out.with_name(out.name + ".ckpt.npz"), cfg.every_steps, cfg.every_seconds)
     attrs = cfg.attrs()
     attrs["config_file"] = str(args.config)
-    ds = run(
-        stepper,
-        times,
-        progress=not args.no_progress,
-        checkpoint=ckpt,
-        resume=args.resume,
-        attrs=attrs,
-    )
+    try:
+        ds = run(
+            stepper,
+            times,
+            progress=not args.no_progress,
+            checkpoint=ckpt,
+            resume=args.resume,
+            attrs=attrs,
+        )
+    except ValueError as exc:  # e.g. a checkpoint from a different grid
+        if isinstance(exc, ParameterError):
+            raise
+        raise CLIError(str(exc)) from None
     write_netcdf(ds, out)
     if args.json:
         print_json(
