@@ -424,15 +424,15 @@ class ChainProduct(Product):
     scalar_params = ("cutoff",)
 
     def __init__(self, outputs: Sequence[str] | None = None, energy: Any = 1.0 * u.GeV):
-        from ..model import _ENERGY, QUANTITIES
+        from ..model import ENERGY_SPEC, QUANTITIES
 
-        self.variables = {"energy": _ENERGY}
+        self.variables = {"energy": ENERGY_SPEC}
         names = list(outputs) if outputs else [q for q in QUANTITIES if q != "energy"]
         bad = [q for q in names if q not in QUANTITIES]
         if bad:
             raise SweepSpecError(f"unknown chain output(s) {bad}; known: {', '.join(QUANTITIES)}")
         self.outputs = names
-        self.energy = float(parse_value(_ENERGY, energy).to_value(u.GeV))
+        self.energy = float(parse_value(ENERGY_SPEC, energy).to_value(u.GeV))
 
     def evaluate(self, params, variables, n):
         from ..model import EscapeModel
@@ -560,10 +560,10 @@ class DispersionProduct(Product):
     }
 
     def __init__(self, energy: Any = 1.0 * u.GeV):
-        from ..model import _ENERGY
+        from ..model import ENERGY_SPEC
 
-        self.variables = {"energy": _ENERGY}
-        self.energy = float(parse_value(_ENERGY, energy).to_value(u.GeV))
+        self.variables = {"energy": ENERGY_SPEC}
+        self.energy = float(parse_value(ENERGY_SPEC, energy).to_value(u.GeV))
 
     def evaluate(self, params, variables, n):
         from ..physics import dispersion, escape, instability
