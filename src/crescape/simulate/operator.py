@@ -107,7 +107,15 @@ class TransportOperator:
         self._p = pgrid.p[None, :]
         self.D = self.u = self.Q = None
         self._bv_cache = None
+        self._workspace = None
         self.set_coefficients(D=D, u=u, Q=Q)
+
+    @property
+    def workspace(self):
+        """Work arrays of the numba kernels, allocated on first use (None for the reference backend)."""
+        if self._workspace is None and self.backend == "numba":
+            self._workspace = self.kernels.Workspace(self.shape)
+        return self._workspace
 
     # ------------------------------------------------------------------ coefficients
     def set_coefficients(self, D=None, u=None, Q=None) -> None:
@@ -180,14 +188,59 @@ class TransportOperator:
         with the diffusion step."""
         return self.bc_in == 0 and u[0] > 0
 
-    def advect(self, g, u, t, dt, budget):
-        """Explicit advection in z then in ln p over dt; updates ``budget``; returns g."""
+    def advect(self, g, u, t, dt, budget, out=None):
+        """Explicit advection in z then in ln p over dt; updates ``budget``; returns g.
+
+        With the numba backend the result is written into ``out`` (a new array if None);
+        without flow (u = 0) the input g itself is returned.
+        """
         G, K = self.grid, self.kernels
         if not np.any(u):
             return g  # no flow: nothing to advect in z or in ln p (the inner flux enters with diffusion)
         F_in, g_in, g_out = self.boundary_values(t)
         if not self._inject_by_advection(u):
             F_in = np.zeros_like(F_in)
+        dy = self.pgrid.dy
+        if self.backend == "numba":
+            ws = self.workspace
+            res = np.empty(self.shape) if out is None else out
+            n_in, n_out = K.advect_z_into(
+                g,
+                u,
+                G.area,
+                G.volume,
+                G.dz,
+                dt,
+                self.bc_in,
+                F_in,
+                g_in,
+                self.bc_out,
+                g_out,
+                self.limited_advection,
+                res,
+                ws.z1,
+                ws.F,
+            )
+            budget["inner_in"] += n_in * dy
+            budget["outer_out"] += n_out * dy
+            if self.adiabatic:
+                n_lo, n_hi = K.advect_y_into(
+                    res,
+                    self.ydot(u),
+                    G.volume,
+                    dy,
+                    dt,
+                    self.p_boundary == "extrapolate",
+                    self.limited_advection,
+                    res,
+                    ws.E,
+                    ws.RQ,
+                    ws.LQ,
+                    ws.row,
+                )
+                budget["p_low_in"] += n_lo * dy
+                budget["p_high_out"] += n_hi * dy
+            return res
         g, n_in, n_out = K.advect_z(
             g,
             u,
@@ -202,7 +255,6 @@ class TransportOperator:
             g_out,
             self.limited_advection,
         )
-        dy = self.pgrid.dy
         budget["inner_in"] += n_in * dy
         budget["outer_out"] += n_out * dy
         if self.adiabatic:
@@ -219,12 +271,45 @@ class TransportOperator:
             budget["p_high_out"] += n_hi * dy
         return g
 
-    def diffuse(self, g, D, u, Q, t_mid, dt, theta, budget):
-        """Implicit θ-scheme diffusion plus source (and inner flux if u ≤ 0 there) over dt."""
+    def diffuse(self, g, D, u, Q, t_mid, dt, theta, budget, out=None):
+        """Implicit θ-scheme diffusion plus source (and inner flux if u ≤ 0 there) over dt.
+
+        With the numba backend the result is written into ``out`` (a new array if None).
+        """
         G = self.grid
         F_in, g_in, g_out = self.boundary_values(t_mid)
         if self._inject_by_advection(u):
             F_in = np.zeros_like(F_in)
+        if self.backend == "numba":
+            ws = self.workspace
+            res = np.empty(self.shape) if out is None else out
+            n_in, n_out, n_src = self.kernels.diffuse_into(
+                g,
+                D,
+                self.pgrid.velocity,
+                G.area,
+                G.volume,
+                G.dz,
+                G.dzc,
+                dt,
+                theta,
+                self.flux_limiter,
+                self.bc_in,
+                F_in,
+                g_in,
+                self.bc_out,
+                g_out,
+                Q,
+                res,
+                ws.cp,
+                ws.T,
+                ws.row,
+            )
+            dy = self.pgrid.dy
+            budget["inner_in"] += n_in * dy
+            budget["outer_out"] += n_out * dy
+            budget["source"] += n_src * dy
+            return res
         g, n_in, n_out, n_src = self.kernels.diffuse(
             g,
             D,
@@ -278,8 +363,9 @@ class TransportOperator:
         G = self.grid
         if self.backend == "numba":
             _, g_in, g_out = self.boundary_values(t)
+            ws = self.workspace
             return float(
-                self.kernels.explicit_rate(
+                self.kernels.explicit_rate_into(
                     g,
                     D,
                     self.pgrid.velocity,
@@ -292,6 +378,8 @@ class TransportOperator:
                     g_in,
                     self.bc_out,
                     g_out,
+                    ws.T,
+                    ws.row,
                 )
             )
         T = self.transmissibility(g, D, t)

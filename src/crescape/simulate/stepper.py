@@ -126,9 +126,18 @@ class Stepper:
         t_mid = s.t + 0.5 * dt
         D, u, Q = op.coefficients(t_mid)
         g = s.g
-        g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)
-        g = op.diffuse(g, D, u, Q, t_mid, dt, self.theta, s.budget)
-        g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)
+        ws = op.workspace  # numba: intermediate results go to work arrays, the result is new
+        if ws is None:
+            g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)
+            g = op.diffuse(g, D, u, Q, t_mid, dt, self.theta, s.budget)
+            g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)
+        else:
+            g1 = op.advect(g, u, t_mid, 0.5 * dt, s.budget, out=ws.adv)
+            moving = g1 is not g  # without flow the advection returns its input
+            g = op.diffuse(
+                g1, D, u, Q, t_mid, dt, self.theta, s.budget, out=ws.dif if moving else None
+            )
+            g = op.advect(g, u, t_mid, 0.5 * dt, s.budget)  # a new array (or the diffusion result)
         s.g = g
         s.t = s.t + dt
         s.step += 1
