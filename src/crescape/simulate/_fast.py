@@ -46,6 +46,7 @@ class Workspace:
         self.RQ = np.ones((nz, ny + 3))  # ratios of neighbouring bins (1 where not both > 0)
         self.LQ = np.zeros((nz, ny + 3))  # their logs
         self.row = np.empty(ny + 1)  # row buffer
+        self.rows = np.empty((3, ny))  # row buffers of the Thomas algorithm
 
 
 # ---------------------------------------------------------------------- advection in z
@@ -244,7 +245,7 @@ def _y_factor(a, b, qa, qb, pos, nu, series):
     y2 = L if pos else -L  # 2x, x = ±σΔy/2
     # face factor 2x/(1 − e^{−2x}) = L q/(q − 1) (w > 0) or L/(q − 1) (w < 0)
     y4 = y2 * y2
-    f_series = 1.0 + 0.5 * y2 + y4 / 12.0 - y4 * y4 / 720.0
+    f_series = 1.0 + 0.5 * y2 + y4 * (1.0 / 12.0) - y4 * y4 * (1.0 / 720.0)
     f_exact = L * (q if pos else 1.0) / (q - 1.0)
     fac = f_series if abs(y2) < 1e-3 else f_exact
     # time average (1 − e^{−at})/at over the step, at = σ w dt
@@ -258,7 +259,11 @@ def _y_factor(a, b, qa, qb, pos, nu, series):
                 + at
                 * (
                     -1.0 / 24.0
-                    + at * (1.0 / 120.0 + at * (-1.0 / 720.0 + at * (1.0 / 5040.0 - at / 40320.0)))
+                    + at
+                    * (
+                        1.0 / 120.0
+                        + at * (-1.0 / 720.0 + at * (1.0 / 5040.0 - at * (1.0 / 40320.0)))
+                    )
                 )
             )
         )
@@ -416,15 +421,40 @@ def transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
 
 @njit(cache=True, error_model="numpy")
 def diffuse_into(
-    g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_out, g_out, Q, out, cp, T, qs
+    g,
+    D,
+    v,
+    A,
+    V,
+    dz,
+    dzc,
+    dt,
+    theta,
+    limiter,
+    bc_in,
+    F_in,
+    g_in,
+    bc_out,
+    g_out,
+    Q,
+    out,
+    cp,
+    T,
+    rows,
 ):
     """θ-scheme step of A⁻¹∂_z(A D_eff ∂_z g) + Q with the inner/outer boundary terms, into out.
 
     One Thomas algorithm per momentum bin, all bins advanced together row by row.
-    ``cp`` (shape of g), ``T`` (n_z + 1, n_p) and ``qs`` (n_p) are work arrays;
+    ``cp`` (shape of g), ``T`` (n_z + 1, n_p) and ``rows`` (3, n_p) are work arrays;
     ``out`` must not overlap g. Returns (N_in, N_out, N_src) per unit Δy.
+
+    The previous row of the sweeps is kept in the row buffers, so that no loop reads
+    one row of an array while writing another (the loops over momentum vectorise).
     """
     nz, ny = g.shape
+    pc = rows[0]  # cp of the previous row (forward), out of the next row (backward)
+    pd = rows[1]  # d' of the previous row
+    qs = rows[2]  # Σ_i V_i Q_ij per momentum bin
     transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
     th = theta
     ex = 1.0 - theta
@@ -448,8 +478,12 @@ def diffuse_into(
             gb = g_out[j] if bc_out == OUT_VALUE else 0.0
             rhs += s * Tr * (gb - ex * gi)
         m = 1.0 / b
-        cp[0, j] = -th * s * Tr * m
-        out[0, j] = rhs * m
+        c = -th * s * Tr * m
+        d = rhs * m
+        cp[0, j] = c
+        out[0, j] = d
+        pc[j] = c
+        pd[j] = d
         qs[j] = V[0] * Q[0, j]  # Σ_i V_i Q_ij per momentum bin
     # interior rows, no branches in the inner loop
     for i in range(1, nz - 1):
@@ -465,9 +499,13 @@ def diffuse_into(
             a = -ts * Tl
             b = 1.0 + ts * (Tl + Tr)
             rhs = gi + dt * q + es * (Tr * (g[i + 1, j] - gi) - Tl * (gi - g[i - 1, j]))
-            m = 1.0 / (b - a * cp[i - 1, j])
-            cp[i, j] = -ts * Tr * m
-            out[i, j] = (rhs - a * out[i - 1, j]) * m
+            m = 1.0 / (b - a * pc[j])
+            c = -ts * Tr * m
+            d = (rhs - a * pd[j]) * m
+            cp[i, j] = c
+            out[i, j] = d
+            pc[j] = c
+            pd[j] = d
             qs[j] += vi * q
     # last row: outer boundary terms (T[nz] is non-zero for free escape or a fixed value)
     if nz > 1:
@@ -481,13 +519,18 @@ def diffuse_into(
             a = -th * s * Tl
             b = 1.0 + th * s * (Tl + Tr)
             rhs = gi + dt * Q[i, j] - ex * s * Tl * (gi - g[i - 1, j]) + s * Tr * (gb - ex * gi)
-            m = 1.0 / (b - a * cp[i - 1, j])
+            m = 1.0 / (b - a * pc[j])
+            d = (rhs - a * pd[j]) * m
             cp[i, j] = 0.0
-            out[i, j] = (rhs - a * out[i - 1, j]) * m
+            out[i, j] = d
             qs[j] += V[i] * Q[i, j]
+    for j in range(ny):
+        pc[j] = out[nz - 1, j]
     for i in range(nz - 2, -1, -1):
         for j in range(ny):
-            out[i, j] = out[i, j] - cp[i, j] * out[i + 1, j]
+            x = out[i, j] - cp[i, j] * pc[j]
+            out[i, j] = x
+            pc[j] = x
     n_out = 0.0
     n_src = 0.0
     for j in range(ny):
@@ -527,7 +570,7 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
         out,
         np.empty_like(g),
         np.empty((nz + 1, ny)),
-        np.empty(ny),
+        np.empty((3, ny)),
     )
     return out, n_in, n_out, n_src
 

@@ -303,7 +303,7 @@ class TransportOperator:
                 res,
                 ws.cp,
                 ws.T,
-                ws.row,
+                ws.rows,
             )
             dy = self.pgrid.dy
             budget["inner_in"] += n_in * dy
