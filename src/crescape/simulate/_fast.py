@@ -609,3 +609,18 @@ def explicit_rate(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
     T = np.empty((g.shape[0] + 1, g.shape[1]))
     best = np.empty(g.shape[1])
     return explicit_rate_into(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T, best)
+
+
+@njit(cache=True, error_model="numpy")
+def max_mfp_cells(D, dz, v_max):
+    """max_i 3 max_j D_ij/(v_max Δz_i): the largest mean free path in cells (light-crossing limit)."""
+    nz, ny = D.shape
+    out = -np.inf
+    for i in range(nz):
+        d = D[i, 0]
+        for j in range(1, ny):
+            x = D[i, j]
+            d = x if x > d else d
+        r = 3.0 * d / (v_max * dz[i])
+        out = r if r > out else out
+    return out

@@ -83,7 +83,8 @@ class Stepper:
         self.dt_max = float(dt_max)
         self.positivity = bool(positivity)
         G, P = operator.grid, operator.pgrid
-        self._light_dt = self.light_cfl * G.dz.min() / P.velocity.max()
+        self._v_max = float(P.velocity.max())
+        self._light_dt = self.light_cfl * G.dz.min() / self._v_max
 
     def dt_limits(self) -> dict:
         """The stability limits on the next step (see the module docstring) [s]."""
@@ -102,8 +103,11 @@ class Stepper:
             if yd > 0:
                 lim["advection_p"] = 2.0 * self.cfl * op.pgrid.dy / yd
         if op.flux_limiter:
-            mfp_cells = 3.0 * D.max(axis=1) / (op.pgrid.velocity.max() * G.dz)
-            if mfp_cells.max() > 1.0:
+            if op.backend == "numba":
+                mfp = op.kernels.max_mfp_cells(D, G.dz, self._v_max)
+            else:
+                mfp = (3.0 * D.max(axis=1) / (self._v_max * G.dz)).max()
+            if mfp > 1.0:
                 lim["light_crossing"] = self._light_dt
         if self.theta < 1.0 and self.positivity:
             # with the flux limiter the outflow through a face is below A v g_i (R λ(R) < 1),
