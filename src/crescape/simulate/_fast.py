@@ -1,22 +1,24 @@
 """Fast kernels of the transport operator (numba, compiled once and cached).
 
 The algorithms are those of :mod:`crescape.simulate.reference`, written as
-fused loops that stream through the cells row by row (one row = all momentum
-bins of one cell, contiguous in memory, so that the inner loops vectorise):
+loops over cells (rows) with an inner loop over all momentum bins (contiguous
+in memory), written so that LLVM vectorises the inner loops:
 
-* :func:`advect_z_into` – both SSP-RK2 stages of the z advection, face fluxes
-  computed on the fly into two row buffers (no flux or m = gV/Δz arrays);
-* :func:`y_prepare`, then ``numpy.log`` (SIMD), then :func:`y_faces` – the
-  ln p advection: the logs of the bin ratios are the costliest part, and
-  numpy's vectorised log is about 5× faster than a scalar loop;
-* :func:`diffuse_into` – the limited face coefficients are computed row by row
-  inside the forward sweep of the Thomas algorithm (all momentum bins at once);
-* :func:`explicit_rate` – the positivity limit, streamed the same way.
+* ``error_model="numpy"``: no zero-divisor check (which blocks vectorisation)
+  on divisions; every denominator is positive by construction or guarded;
+* no njit helpers taking arrays inside the row loops (each call costs the
+  reference counting of every array argument), no array views inside loops;
+* no loop reads one row of an array while writing another (the Thomas sweeps
+  keep the previous row in row buffers).
 
-Work arrays are passed in by the caller (:class:`Workspace`, one per operator),
-so a step allocates nothing but its result. The functions ``advect_z``,
-``advect_y``, ``diffuse`` and ``transmissibility`` keep the signatures of the
-reference implementation (they allocate their own work arrays) for tests.
+:func:`advect_z_into` does both SSP-RK2 stages of the z advection;
+:func:`y_prepare`, then ``numpy.log`` (SIMD, about 5× faster than scalar
+calls), then :func:`y_faces` the ln p advection; :func:`diffuse_into` the
+θ-scheme with the limited face coefficients; :func:`explicit_rate_into` the
+positivity limit. Work arrays are passed in by the caller (:class:`Workspace`,
+one per operator), so a step allocates nothing but its result. ``advect_z``,
+``advect_y``, ``diffuse``, ``transmissibility`` and ``explicit_rate`` keep the
+signatures of the reference implementation (they allocate their own work arrays).
 Boundary codes are the integers defined in :mod:`crescape.simulate.boundaries`.
 """
 
