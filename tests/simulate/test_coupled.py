@@ -26,6 +26,31 @@ def test_budgets_close_and_momentum_exchange_is_exact():
     assert abs(b["momentum_residual"]) < 1e-6
     assert abs(b["exchange_residual"]) < 1e-6
     assert abs(b["cr_number_residual"]) < 1e-6
+    # gas + CR + field + boundary fluxes + growth: the conservative CR-gas exchange
+    assert abs(b["energy_residual"]) < 1e-6
+    # the conservative exchange is a discretisation of f·u: same sign and order
+    assert sim.budget["gas_heating"] > 0 and abs(b["work_discretisation"]) < 0.5
+
+
+def test_energy_budget_with_plain_work_only_closes_to_truncation():
+    """With energy_exchange = "work" the gas gets f·u: the budget misses the truncation error."""
+    sim = _sim(energy_exchange="work")
+    sim.run()
+    b = sim.budgets()
+    assert 1e-6 < abs(b["energy_residual"]) < 0.3
+    assert abs(b["momentum_residual"]) < 1e-6
+
+
+def test_status_history_is_recorded_and_resumed(tmp_path):
+    """Per-step history of the field status: the first cell grows, then is capped."""
+    sim = _sim(t_end=1, n_output=2)
+    ds = sim.run()
+    h = sim.status_history()
+    assert len(h["t"]) == sim.step_count == ds.sizes["step"]
+    assert h["cells"].sum(axis=1).tolist() == [sim.grid.n] * sim.step_count
+    np.testing.assert_allclose(h["time_fraction"].sum(), 1.0)
+    assert list(ds.status.values) == ["larmor", "alfven", "energy_flux", "growing", "not_driven"]
+    np.testing.assert_allclose(ds.status_time.sum("status").values, 1.0)  # 1 Myr in every cell
 
 
 def test_field_grows_to_the_larmor_cap_near_the_boundary():

@@ -49,6 +49,10 @@ class SimulationConfig:
         Spatial cells between the halo boundary z = H and ``z_max``.
     z_max : float [kpc]
         Outer edge, measured from the Galactic plane.
+    stretch : float
+        Width of the last cell over that of the first (geometric progression;
+        1: uniform cells). Resolves the halo boundary on a domain that extends
+        far out.
     geometry : {"planar_spherical", "planar", "spherical"}
         Cross-section A(z): 1 up to R_d then (z/R_d)² (the paper's "1D up to
         R_d, spherical beyond"), 1, or (z/R_d)² everywhere.
@@ -84,6 +88,12 @@ class SimulationConfig:
         The halo boundary for the gas: a reservoir at the initial CGM density
         and pressure (default: the halo feeds the flow), a wall, or open (zero gradient).
     cr_outer : {"free_escape", "outflow"}
+    energy_exchange : {"conservative", "work"}
+        Energy given to the gas by the CR and magnetic forces: per cell, what the
+        CRs lost through the adiabatic term and the field through flux freezing,
+        minus the divergence of the boundary-work fluxes (the total energy is then
+        conserved to round-off), or the plain work f·u (the energy budget then
+        closes only to the truncation error).
     theta : float
         Implicitness of the CR diffusion step (1: backward Euler, positive for any Δt).
     checkpoint_every : int
@@ -92,6 +102,7 @@ class SimulationConfig:
 
     n_cells: int = 1000
     z_max: float = 200.0
+    stretch: float = 1.0
     geometry: str = "planar_spherical"
     n_momenta: int = 48
     E_grid_min: float | None = None
@@ -111,6 +122,7 @@ class SimulationConfig:
     isothermal: bool = False
     gas_inner: str = "inflow"
     cr_outer: str = "free_escape"
+    energy_exchange: str = "conservative"
     theta: float = 1.0
     checkpoint_every: int = 500
     _cgs: dict = field(default_factory=dict, repr=False, compare=False)
@@ -156,6 +168,7 @@ class SimulationConfig:
             ("theta", 0.5, 1.0),
             ("seed_fraction", 0.0, 1e3),
             ("gamma", 1.0, 10.0),
+            ("stretch", 0.0, 1e12),
         ):
             x = vals[n]
             if not isinstance(x, int | float) or not (lo < x <= hi or (n == "theta" and x == lo)):
@@ -166,6 +179,7 @@ class SimulationConfig:
             ("closure", CLOSURES),
             ("gas_inner", _GAS_BC),
             ("cr_outer", _OUTER),
+            ("energy_exchange", ("conservative", "work")),
         ):
             if vals[n] not in allowed:
                 raise ParameterError(f"{n} = {vals[n]!r} is not allowed: must be one of {allowed}")

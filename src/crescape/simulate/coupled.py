@@ -53,28 +53,46 @@ from .operator import TransportOperator
 from .state import State
 from .stepper import Stepper
 
-__all__ = ["CGMSimulation", "diffusion_coefficient", "face_force"]
+__all__ = [
+    "CGMSimulation",
+    "MeteredTransport",
+    "STATUS",
+    "diffusion_coefficient",
+    "face_force",
+    "face_values",
+    "neutrino_sed",
+    "transition_run",
+]
 
 BUDGET_KEYS = (
     "cr_energy_in",
-    "cr_energy_out",
+    "cr_energy_z",
+    "cr_energy_edges",
+    "cr_adiabatic",
+    "cr_pressure_work_boundary",
     "cr_momentum_boundary",
     "cr_momentum_geometric",
     "field_momentum_boundary",
     "field_growth_energy",
+    "field_advection_energy",
     "field_energy_in",
     "field_energy_out",
+    "gas_heating",
     "cr_gas_work",
 )
 
+#: status of a cell in the field step, after the selected criteria (0 … k−1: capped by
+#: ``criteria[i]``, the field at or above that cap), then these two:
+STATUS = ("growing", "not_driven")
 
-def diffusion_coefficient(E, v, B_tot, dB, coherence=None, D_max=np.inf):
-    """D(z, E) from the local field [cm² s^-1].
+
+def diffusion_coefficient(pc, v, B_tot, dB, coherence=None, D_max=np.inf):
+    """D(z, p) from the local field [cm² s^-1].
 
     Parameters
     ----------
-    E, v : array (n_p,)
-        Particle energy [erg] and speed [cm/s].
+    pc, v : array (n_p,)
+        Particle momentum times c [erg] (= E for relativistic particles) and speed [cm/s].
     B_tot, dB : array (n_z,)
         Total field √(B0² + δB²) and turbulent field δB [G].
     coherence : array (n_z,) or None
@@ -87,28 +105,60 @@ def diffusion_coefficient(E, v, B_tot, dB, coherence=None, D_max=np.inf):
 
     Notes
     -----
-    D = (v/3) r_L (B/δB)² for r_L ≤ ℓ_c, the quasi-linear mean free path
-    r_L (B/δB)², Bohm (Eq. 9 with v = c) once δB ≳ B; and
-    D = (v/3) (r_L²/ℓ_c) (B/δB)² for r_L > ℓ_c, the small-scale-field
-    form (mean free path ∝ r_L²/ℓ_c for particles whose gyration is larger
-    than the turbulence scale: scattering by random deflections of angle
-    ℓ_c/r_L per coherence length; e.g. Subedi et al. 2017, ApJ 837, 140;
-    Casse, Lemoine & Pelletier 2002, PRD 65, 023002).
+    With the Larmor radius r_L = pc/(eB): D = (v/3) r_L (B/δB)² for r_L ≤ ℓ_c,
+    the quasi-linear mean free path r_L (B/δB)², Bohm (Eq. 9, written there for
+    v = c and pc = E) once δB ≳ B; and D = (v/3) (r_L²/ℓ_c) (B/δB)² for r_L > ℓ_c,
+    the small-scale-field form (mean free path ∝ r_L²/ℓ_c for particles whose
+    gyration is larger than the turbulence scale: scattering by random
+    deflections of angle ℓ_c/r_L per coherence length; e.g. Subedi et al. 2017,
+    ApJ 837, 140; Casse, Lemoine & Pelletier 2002, PRD 65, 023002).
     """
-    rL = E[None, :] / (C.e * B_tot[:, None])
+    rL = pc[None, :] / (C.e * B_tot[:, None])
     lam = rL * (B_tot[:, None] / np.maximum(dB[:, None], 1e-300)) ** 2
     if coherence is not None:
         lam = lam * np.maximum(1.0, rL / coherence[:, None])
     return np.minimum(v[None, :] * lam / 3.0, D_max)
 
 
-def face_force(P, area, volume, geometric):
+def cell_faces(z0, z1, n, stretch=1.0):
+    """n + 1 faces from z0 to z1 whose widths grow geometrically by ``stretch`` (last/first) [cm]."""
+    if stretch == 1.0:
+        return np.linspace(z0, z1, n + 1)
+    q = stretch ** (1.0 / max(n - 1, 1))
+    w = q ** np.arange(n)
+    x = np.concatenate([[0.0], np.cumsum(w)])
+    faces = z0 + (z1 - z0) * x / x[-1]
+    faces[-1] = z1
+    return faces
+
+
+def face_values(P, grid=None):
+    """Cell values P (n,) on the n + 1 faces.
+
+    With ``grid``: linear interpolation between neighbouring centres, linear
+    extrapolation to the two boundary faces (clipped at 0), so that the
+    boundary cell feels the full gradient. Without: the mean of the neighbours
+    and the cell value on the boundary faces (first order at the boundaries).
+    """
+    P = np.asarray(P, dtype=float)
+    if grid is None or P.size < 2:
+        return np.concatenate([[P[0]], 0.5 * (P[1:] + P[:-1]), [P[-1]]])
+    dz, dzc = grid.dz, grid.dzc
+    slope = np.diff(P) / dzc
+    inner = P[:-1] + slope * 0.5 * dz[:-1]
+    lo = max(P[0] - slope[0] * 0.5 * dz[0], 0.0)
+    hi = max(P[-1] + slope[-1] * 0.5 * dz[-1], 0.0)
+    return np.concatenate([[lo], inner, [hi]])
+
+
+def face_force(P, area, volume, geometric, grid=None):
     """Force density −A⁻¹∂_z(A P) (+ P A⁻¹∂_z A if ``geometric``) from cell pressures P.
 
-    Face values are the mean of the neighbours and the cell value on the two
-    boundary faces. Returns (f, boundary momentum per unit time, geometric momentum per unit time).
+    Face values from :func:`face_values` (``grid`` given: second order at the
+    boundary faces). Returns (f, boundary momentum per unit time, geometric
+    momentum per unit time).
     """
-    Pf = np.concatenate([[P[0]], 0.5 * (P[1:] + P[:-1]), [P[-1]]])
+    Pf = face_values(P, grid)
     AP = area * Pf
     f = -np.diff(AP) / volume
     bnd = AP[0] - AP[-1]
@@ -118,6 +168,55 @@ def face_force(P, area, volume, geometric):
         f = f + g / volume
         geo = float(np.sum(g))
     return f, float(bnd), geo
+
+
+class MeteredTransport(TransportOperator):
+    """The transport operator with the CR energy change of its adiabatic term metered per cell.
+
+    :meth:`advect` runs the advection in z of the parent operator, then the
+    advection in ln p (the adiabatic term) with the same kernel, and adds to
+    ``adiabatic_energy`` (per cell, [erg per unit A of the geometry]) the change
+    of Σ_j E_j g_j Δy V of that sub-step, and to ``edge_energy`` the part of it
+    that crossed the two momentum edges (E_0 N_low_in − E_last N_high_out, exact:
+    what crosses an edge enters or leaves the edge bin). The coupled run gives
+    the rest to the gas, so that the CR–gas energy exchange conserves energy to
+    round-off.
+    """
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.adiabatic_energy = np.zeros(self.grid.n)
+        self.edge_energy = 0.0
+        self._Ey = self.pgrid.energy * self.pgrid.dy
+
+    def reset_meter(self):
+        self.adiabatic_energy = np.zeros(self.grid.n)
+        self.edge_energy = 0.0
+
+    def advect(self, g, u, t, dt, budget, **kw):
+        if not self.adiabatic or not np.any(u):
+            return super().advect(g, u, t, dt, budget, **kw)
+        self.adiabatic = False
+        try:
+            g = super().advect(g, u, t, dt, budget, **kw)
+        finally:
+            self.adiabatic = True
+        G, dy, E = self.grid, self.pgrid.dy, self.pgrid.energy
+        e0 = g @ self._Ey
+        g, n_lo, n_hi = self.kernels.advect_y(
+            g,
+            self.ydot(u),
+            G.volume,
+            dy,
+            dt,
+            self.p_boundary == "extrapolate",
+            self.limited_advection,
+        )
+        budget["p_low_in"] += n_lo * dy
+        budget["p_high_out"] += n_hi * dy
+        self.adiabatic_energy += (g @ self._Ey - e0) * G.volume
+        self.edge_energy += (E[0] * n_lo - E[-1] * n_hi) * dy
+        return g
 
 
 class CGMSimulation:
@@ -141,7 +240,7 @@ class CGMSimulation:
             raise ValueError(
                 f"z_max = {z_max / C.kpc:g} kpc is not allowed: must exceed H = {H / C.kpc:g} kpc"
             )
-        faces = np.linspace(H, z_max, cfg.n_cells + 1)
+        faces = cell_faces(H, z_max, cfg.n_cells, cfg.stretch)
         if cfg.geometry == "planar":
             geom = Planar()
         elif cfg.geometry == "spherical":
@@ -188,7 +287,7 @@ class CGMSimulation:
         )
         self.inner_flux = PrescribedFlux.escape(P, params)
         outer = FreeEscape() if cfg.cr_outer == "free_escape" else Outflow()
-        self.op = TransportOperator(
+        self.op = MeteredTransport(
             G,
             P,
             D=cfg.cgs("D_max"),
@@ -206,6 +305,10 @@ class CGMSimulation:
         self.budget = {k: 0.0 for k in BUDGET_KEYS}
         self.binding = np.zeros(G.n, dtype=int)
         self.gamma_grow = np.zeros(G.n)
+        nk = len(self.field.criteria) + len(STATUS)
+        self.status = np.full(G.n, nk - 1)
+        self.status_time = np.zeros((nk, G.n))
+        self.history = []  # per step: (t, dt, status of the first cell, cells in each status)
         self._E = P.energy
         self._dEdy = P.dE_dlnp()
         self.initial = self.totals()
@@ -226,7 +329,13 @@ class CGMSimulation:
     def u_faces(self, s: GasState | None = None):
         """Gas velocity on the faces: mean of the neighbours; 0 on a wall, the cell value on open faces."""
         u = (s or self.gas_state).u
-        inner = 0.0 if self.config.gas_inner == "reflecting" else max(u[0], 0.0) if self.config.gas_inner == "inflow" else u[0]
+        inner = (
+            0.0
+            if self.config.gas_inner == "reflecting"
+            else max(u[0], 0.0)
+            if self.config.gas_inner == "inflow"
+            else u[0]
+        )
         return np.concatenate([[inner], 0.5 * (u[1:] + u[:-1]), [u[-1]]])
 
     def coherence(self):
@@ -239,7 +348,7 @@ class CGMSimulation:
         """D(z, E) from the field (see :func:`diffusion_coefficient`)."""
         dB = self.dB if dB is None else dB
         return diffusion_coefficient(
-            self._E,
+            self.pgrid.p * C.c,
             self.pgrid.velocity,
             self.B_tot(dB),
             dB,
@@ -289,7 +398,8 @@ class CGMSimulation:
     def step(self, dt: float):
         """One split step of length dt (see the module docstring)."""
         G, b = self.grid, self.budget
-        V = G.volume
+        V, A = G.volume, G.area
+        uf = self.u_faces()
         # 1. current and field growth
         J, N, FE = self.currents()
         rho = self.gas_state.rho
@@ -298,34 +408,72 @@ class CGMSimulation:
         self.dB, dW = self.field.grow(self.dB, gam, cap, dt)
         self.binding = np.where(gam > 0, code, -1)
         self.gamma_grow = gam
+        self._record_status(J, cap, code, gam, dt)
         b["field_growth_energy"] += float(np.sum(dW * V))
-        # 2. gas with the CR and magnetic forces
-        Pc = self.cr_pressure()
-        fc, bc, gc = face_force(Pc, G.area, V, geometric=True)
-        fb, bb, _ = face_force(magnetic_pressure(self.dB), G.area, V, geometric=False)
+        # 2. flux freezing of δB in the gas velocity u^n; Poynting flux A u δB²/4π on the faces
+        # with the upwind δB of the advection step
+        dBn = self.dB
+        up = np.concatenate([[dBn[0]], dBn, [dBn[-1]]])
+        poy = A * uf * 2.0 * magnetic_pressure(np.where(uf > 0, up[:-1], up[1:]))
+        eB0 = magnetic_pressure(dBn) * V
+        self.dB, _, _ = self.field.advect(dBn, uf, G, dt)
+        dEB = magnetic_pressure(self.dB) * V - eB0
+        b["field_advection_energy"] += float(np.sum(dEB))
+        b["field_energy_in"] += float(poy[0]) * dt
+        b["field_energy_out"] += float(poy[-1]) * dt
+        heat_B = (-dEB - np.diff(poy) * dt) / (V * dt)
+        # 3. CR transport with u^n and D from the field
+        self._set_transport()
+        Pc0 = self.cr_pressure()
+        F_in = self.inner_flux.values(self.pgrid.p, self.t)
+        b["cr_energy_in"] += float(A[0] * np.sum(F_in * self._E) * self.pgrid.dy) * dt
+        e_before = float(np.sum(self.cr_energy_density() * V))
+        self.op.reset_meter()
+        self.stepper.step(dt)
+        d_tot = float(np.sum(self.cr_energy_density() * V)) - e_before
+        ad = self.op.adiabatic_energy
+        edge = self.op.edge_energy
+        b["cr_energy_z"] += d_tot - float(np.sum(ad))
+        b["cr_energy_edges"] += edge
+        wabs = np.abs(ad)
+        ad_net = ad - (edge * wabs / wabs.sum() if wabs.sum() > 0 else 0.0)
+        b["cr_adiabatic"] += float(np.sum(ad_net))
+        wcr = A * uf * face_values(Pc0, G)
+        b["cr_pressure_work_boundary"] += float(wcr[0] - wcr[-1]) * dt
+        heat_cr = (-ad_net - np.diff(wcr) * dt) / (V * dt)
+        # 4. gas with the CR force of P_CR^n (the one the time step was limited with) and the
+        # magnetic force; energy: what the CRs and the field gave
+        fc, bc, gc = face_force(Pc0, A, V, geometric=True, grid=G)
+        fb, bb, _ = face_force(magnetic_pressure(self.dB), A, V, geometric=False, grid=G)
         u_before = self.gas_state.u.copy()
-        w0 = self.gas_state.budget["force_work"]
-        self.gas.step(self.gas_state, dt, fc + fb)
+        heat = heat_cr + heat_B
+        conservative = self.config.energy_exchange == "conservative"
+        self.gas.step(self.gas_state, dt, fc + fb, heating=heat if conservative else None)
         u_mid = 0.5 * (u_before + self.gas_state.u)
         b["cr_momentum_boundary"] += bc * dt
         b["cr_momentum_geometric"] += gc * dt
         b["field_momentum_boundary"] += bb * dt
+        b["gas_heating"] += float(np.sum(heat * V)) * dt if conservative else 0.0
         b["cr_gas_work"] += float(np.sum(fc * u_mid * V)) * dt
-        _ = w0
-        # 3. flux freezing of δB
-        uf = self.u_faces()
-        WB = magnetic_pressure(self.dB)
-        self.dB, _, _ = self.field.advect(self.dB, uf, G, dt)
-        b["field_energy_in"] += float(G.area[0] * uf[0] * (WB[0])) * dt
-        b["field_energy_out"] += float(G.area[-1] * uf[-1] * WB[-1]) * dt
-        # 4. CR transport
-        self._set_transport()
-        F_in = self.inner_flux.values(self.pgrid.p, self.t)
-        b["cr_energy_in"] += float(G.area[0] * np.sum(F_in * self._E) * self.pgrid.dy) * dt
-        Fout = self.op.flux(self.g, self.t)[-1]
-        b["cr_energy_out"] += float(G.area[-1] * np.sum(Fout * self._E) * self.pgrid.dy) * dt
-        self.stepper.step(dt)
         self.step_count += 1
+
+    def _record_status(self, J, cap, code, gam, dt):
+        """Per-cell status of the field step (:data:`STATUS`) and its history."""
+        k = len(self.field.criteria)
+        driven = self.field.driven(np.abs(J), self.E_J)
+        dB_cap = np.sqrt(np.maximum(cap**2 - self.B0**2, 0.0))
+        at_cap = self.dB >= dB_cap * (1.0 - 1e-9)
+        # with the Larmor criterion the rate vanishes at the Larmor cap: capped by it
+        larmor_stop = driven & (gam <= 0)
+        if "larmor" in self.field.criteria:
+            i_l = self.field.criteria.index("larmor")
+        else:
+            i_l = k + 1
+        st = np.where(~driven, k + 1, np.where(at_cap, code, np.where(larmor_stop, i_l, k)))
+        self.status = st
+        counts = np.bincount(st, minlength=k + 2)
+        self.status_time += np.eye(k + 2)[st].T * dt
+        self.history.append((self.t + dt, dt, st[0], *counts))
 
     # ------------------------------------------------------------------ diagnostics
     def totals(self) -> dict:
@@ -344,9 +492,17 @@ class CGMSimulation:
         (Δ(ρu) − gas fluxes − geometric − CR and field boundary momentum)/
         (Σ|terms|). ``exchange_residual``: the force momentum the gas got minus
         the CR and field momentum through the boundaries. ``energy_residual``:
-        (Δ(E_gas + E_CR + E_B) − boundary energy fluxes − field growth energy)/injected
-        CR energy; it measures the discretisation error of the CR–gas energy
-        exchange (the work f·u against the adiabatic term of the CR transport).
+        (Δ(E_gas + E_CR + E_B) − gas energy fluxes − floors − CR energy through the
+        z boundaries and the momentum edges − CR pressure work A u P_CR on the
+        boundary faces − field growth energy − Poynting fluxes)/(injected CR
+        energy + gas energy fluxes). The gas receives, per cell, the energy the
+        CRs lost through the adiabatic term (metered by :class:`MeteredTransport`)
+        and the field through flux freezing, minus the divergence of A u P_CR
+        and of the Poynting flux: a conservative discretisation of the work
+        −u ∂_z P_CR − u ∂_z(δB²/8π). ``work_discretisation`` compares it with
+        the plain f·u (their difference is truncation error). ``cr_energy_out``
+        is the injected CR energy minus the change of the z sub-steps (which
+        conserve energy up to the z boundaries).
         """
         now, ini, gb, b = self.totals(), self.initial, self.gas_state.budget, self.budget
         out = {}
@@ -377,17 +533,46 @@ class CGMSimulation:
             gb["energy_in"]
             - gb["energy_out"]
             + gb["floor_energy"]
-            + b["cr_energy_in"]
-            - b["cr_energy_out"]
+            + b["cr_energy_z"]
+            + b["cr_energy_edges"]
+            + b["cr_pressure_work_boundary"]
             + b["field_growth_energy"]
             + b["field_energy_in"]
             - b["field_energy_out"]
         )
-        out["energy_residual"] = (dE - src) / (b["cr_energy_in"] or 1.0)
+        scale = b["cr_energy_in"] + abs(gb["energy_in"]) + abs(gb["energy_out"]) or 1.0
+        out["energy_residual"] = (dE - src) / scale
+        out["cr_energy_out"] = b["cr_energy_in"] - b["cr_energy_z"]
+        out["work_discretisation"] = (b["gas_heating"] - b["cr_gas_work"]) / (
+            abs(b["cr_gas_work"]) or 1.0
+        )
         out["cr_number_residual"] = (
             now["cr_number"] - ini["cr_number"] - self._number_sources()
         ) / max(self.stepper.state.budget["inner_in"], 1e-300)
         return out
+
+    def status_history(self) -> dict:
+        """The per-step history of the field status.
+
+        Returns
+        -------
+        dict with ``t`` [s] (end of each step), ``dt`` [s], ``inner`` (status of the
+        first cell), ``cells`` (n_steps, n_status: cells in each status), ``names``
+        (the statuses: the criteria, then :data:`STATUS`), and ``time_fraction``
+        (n_status,: the time-and-volume weighted share of each status).
+        """
+        nk = self.status_time.shape[0]
+        h = np.array(self.history, dtype=float).reshape(-1, 3 + nk)
+        V = self.grid.volume
+        tot = self.status_time @ V
+        return {
+            "t": h[:, 0],
+            "dt": h[:, 1],
+            "inner": h[:, 2].astype(int),
+            "cells": h[:, 3:].astype(int),
+            "names": list(self.field.criteria) + list(STATUS),
+            "time_fraction": tot / (tot.sum() or 1.0),
+        }
 
     def _number_sources(self):
         bb = self.stepper.state.budget
@@ -410,6 +595,7 @@ class CGMSimulation:
             "F_E": FE,
             "gamma": self.gamma_grow.copy(),
             "binding": self.binding.copy(),
+            "field_status": self.status.copy(),
             **{f"budget_{k}": v for k, v in self.budgets().items()},
             **{f"total_{k}": v for k, v in self.totals().items()},
         }
@@ -427,6 +613,9 @@ class CGMSimulation:
             binding=self.binding,
             gamma_grow=self.gamma_grow,
             step_count=np.int64(self.step_count),
+            status=self.status,
+            status_time=self.status_time,
+            history=np.array(self.history, dtype=float).reshape(-1, 3 + self.status_time.shape[0]),
         )
         out.update({f"gasb_{k}": np.float64(v) for k, v in s.budget.items()})
         out.update({f"b_{k}": np.float64(v) for k, v in self.budget.items()})
@@ -450,6 +639,9 @@ class CGMSimulation:
         self.dB = np.array(a["dB"])
         self.binding = np.array(a["binding"])
         self.gamma_grow = np.array(a["gamma_grow"])
+        self.status = np.array(a["status"])
+        self.status_time = np.array(a["status_time"])
+        self.history = [tuple(r) for r in np.array(a["history"])]
         self.step_count = int(a["step_count"])
         self.budget = {k: float(a[f"b_{k}"]) for k in BUDGET_KEYS}
         self.initial = {k[5:]: float(a[k]) for k in a if k.startswith("init_")}
@@ -551,7 +743,8 @@ class CGMSimulation:
             "J": ("statA cm-2", "gas-frame CR current above E_J"),
             "F_E": ("erg cm-2 s-1", "gas-frame CR energy flux above E_J"),
             "gamma": ("s-1", "growth rate"),
-            "binding": ("", "index in sim_criteria of the binding cap (-1: not driven)"),
+            "binding": ("", "index in sim_criteria of the smallest cap (-1: not driven)"),
+            "field_status": ("", "field status: index in the status coordinate"),
         }
         data = {
             k: (("t", "z"), stack(k), {"units": un, "long_name": ln})
@@ -570,6 +763,25 @@ class CGMSimulation:
         for k in snaps[0]:
             if k.startswith("budget_") or k.startswith("total_"):
                 data[k] = (("t",), np.array([s[k] for s in snaps]), {})
+        names = list(self.field.criteria) + list(STATUS)
+        h = self.status_history()
+        data["status_time"] = (
+            ("status", "z"),
+            self.status_time / C.Myr,
+            {"units": "Myr", "long_name": "time spent by each cell in each field status"},
+        )
+        data["history_inner_status"] = (
+            ("step",),
+            h["inner"],
+            {"long_name": "field status of the first cell (index in status)"},
+        )
+        data["history_cells"] = (
+            ("step", "status"),
+            h["cells"],
+            {"long_name": "number of cells in each field status"},
+        )
+        data["history_t"] = (("step",), h["t"] / C.Myr, {"units": "Myr"})
+        coords["status"] = ("status", names)
         attrs = {
             "title": "crescape coupled circumgalactic run",
             "E_J_GeV": self.E_J / C.GeV,
@@ -602,3 +814,242 @@ def _attr(v):
     if isinstance(v, int | float | str | np.integer | np.floating):
         return v
     return str(v)
+
+
+def transition_run(
+    params,
+    n_cells: int = 300,
+    n_momenta: int = 12,
+    t_end: float | None = None,
+    n_out: int = 80,
+    rate: str = "cold",
+    n_steps: int = 400,
+    theta: float = 1.0,
+    backend: str = "numba",
+) -> dict:
+    """A short, resolved run of the diffusive-to-advective transition at the halo boundary.
+
+    The coupled run on a small planar domain (a few diffusion lengths of the
+    lowest-energy CRs at ``t_end``) with time steps much shorter than the
+    transition time: instantaneous saturation (the field is at its Larmor cap
+    wherever the current drives it), CRs from E_min to E_max, the gas at rest
+    at t = 0. It measures at the first cell the gas speed u(t) and the
+    diffusive drift speed of the lowest energy bin, v_D = φ/n(0, t) (Eq. 11),
+    and the time at which u overtakes v_D, to compare with Eqs. (11)/(13)
+    (:func:`crescape.physics.transport.advection_time`).
+
+    Parameters
+    ----------
+    params : Parameters
+    n_cells, n_momenta : int
+    t_end : float [s] or None
+        Default: 8 times the analytic transition time at E_min in the field of Eq. (8).
+    n_out : int
+        Output times (uniform in t).
+    rate : str
+        Growth rate (:data:`crescape.simulate.field.RATES`); "cold" puts the Larmor cap at Eq. (8).
+    n_steps : int
+        Δt ≤ t_end/n_steps (the gas Courant limit may be shorter).
+
+    Returns
+    -------
+    dict of cgs values: ``t`` (n_out,), ``u`` (gas speed in the first cell), ``v_D``
+    (φ/n of the lowest bin in the first cell), ``u_eq13`` (Eq. 13 summed over the
+    bins with the simulated D and the isotropic pressure p v g/3 per bin: the gas
+    speed of a pure force with the surface CR pressure gradient), ``dB`` (field in
+    the first cell), ``D`` (D of the lowest bin there), ``E`` (its energy),
+    ``t_cross`` (first time with u ≥ v_D, log-interpolated), ``v_D_eq11`` (Eq. 11,
+    √(πD/4t), with the simulated D: the drift of pure diffusion), ``t_cross_eq11``
+    (first time with u ≥ v_D_eq11), ``t_adv_paper``
+    (advection_time with E²φ and the Bohm D of Eqs. 8-9 at E), ``t_adv_sim``
+    (advection_time with E²φ of the lowest bin and the simulated D), ``grad_P_surface``
+    (Σ (p v/3) φ_j Δy/D_j: the surface CR pressure gradient of pure diffusion),
+    ``t_adv_eff`` (advection_time with E²φ → D ∇P: the paper's estimate with the
+    isotropic pressure p v g/3 of all bins instead of Eq. 12's E²φ/D),
+    ``sim`` (the :class:`CGMSimulation`).
+    """
+    from ..physics import saturation, transport
+    from ..physics.escape import escape_flux
+
+    c = params.cgs
+    E_lo, E_hi = float(c.E_min), float(c.E_max)
+    P = MomentumGrid.from_energy(E_lo, E_hi, n_momenta)
+    E = float(P.energy[0])
+    spec = (c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff)
+    E2phi = float(E**2 * escape_flux(E, *spec))
+    rho = float(instability.gas_density(c.delta_G, c.Omega_b_h2, c.rho_cr_h2))
+    D_paper = float(saturation.bohm_diffusion(E, saturation.B_sat(E2phi)))
+    t_adv_paper = float(transport.advection_time(E2phi, D_paper, rho))
+    if t_end is None:
+        t_end = 8.0 * t_adv_paper
+    # the domain reaches beyond the light front c t_end (nothing leaves it), the first cell
+    # resolves the diffusion length of the lowest energy at t_adv
+    width = max(6.0 * np.sqrt(4.0 * D_paper * t_end), 1.2 * C.c * t_end)
+    w0 = 0.05 * np.sqrt(4.0 * D_paper * t_adv_paper)
+    H = float(c.H)
+    stretch = 1.0
+    if width / n_cells > w0:
+        from scipy.optimize import brentq
+
+        stretch = float(
+            np.exp(
+                brentq(
+                    lambda ls: cell_faces(0.0, width, n_cells, np.exp(ls))[1] - w0,
+                    0.0,
+                    np.log(1e12),
+                )
+            )
+        )
+    cfg = SimulationConfig.from_dict(
+        {
+            "n_cells": n_cells,
+            "n_momenta": n_momenta,
+            "z_max": float((H + width) / C.kpc),
+            "geometry": "planar",
+            "stretch": stretch,
+            "E_grid_min": E_lo / C.GeV,
+            "E_grid_max": E_hi / C.GeV,
+            "t_end": t_end / C.Myr,
+            "n_output": 2,
+            "dt_max": t_end / n_steps / C.Myr,
+            "criteria": ["larmor"],
+            "rate": rate,
+            "closure": "instantaneous",
+            "theta": theta,
+        }
+    )
+    sim = CGMSimulation(params, cfg, backend=backend)
+    phi0 = sim.inner_flux.values(sim.pgrid.p, 0.0)
+    times = np.linspace(0.0, t_end, n_out + 1)[1:]
+    rows = []
+    for t_out in times:
+        while sim.t < t_out * (1 - 1e-12):
+            dt = sim.next_dt(t_out)
+            last = dt == t_out - sim.t
+            sim.step(dt)
+            if last:
+                sim.stepper.state.t = t_out
+                sim.gas_state.t = t_out
+        g0 = sim.g[0]
+        D0 = sim.D()[0]
+        u0 = float(sim.gas_state.u[0])
+        # Eq. (13) per bin, summed: ρ du/dt = Σ (p v/3) (φ_j/D_j) Δy (surface gradient of P_CR)
+        pv = sim.pgrid.p * sim.pgrid.velocity
+        E2phi_bins = pv * phi0 * sim.pgrid.dy / 3.0
+        u13 = float(np.sum(transport.gas_speed(E2phi_bins, D0, rho, t_out)))
+        rows.append((t_out, u0, phi0[0] / max(g0[0], 1e-300), u13, sim.dB[0], D0[0]))
+    r = np.array(rows)
+    t, u, vD = r[:, 0], r[:, 1], r[:, 2]
+    vD11 = transport.drift_speed(r[:, 5], t)  # Eq. (11) with the simulated D
+
+    def crossing(a, b):
+        above = np.nonzero(a >= b)[0]
+        if not (above.size and above[0] > 0):
+            return float("nan")
+        i = above[0]
+        x0, x1 = np.log(a[i - 1] / b[i - 1]), np.log(a[i] / b[i])
+        return float(np.exp(np.log(t[i - 1]) + np.log(t[i] / t[i - 1]) * (0 - x0) / (x1 - x0)))
+
+    t_cross = crossing(u, vD)
+    D_sim = (
+        float(np.median(r[:, 5][t >= 0.5 * t_adv_paper]))
+        if np.any(t >= 0.5 * t_adv_paper)
+        else r[-1, 5]
+    )
+    # Eqs. (11)/(13) with the surface gradient of the isotropic CR pressure of all bins,
+    # Σ (p v/3) φ_j Δy/D_j, written as an effective E²φ of the lowest bin: E²φ_eff = D_0 ∇P
+    pv = sim.pgrid.p * sim.pgrid.velocity
+    grad_P = float(np.sum(pv * phi0 * sim.pgrid.dy / (3.0 * sim.D()[0])))
+    t_adv_eff = float(transport.advection_time(grad_P * D_sim, D_sim, rho))
+    return {
+        "t": t,
+        "u": u,
+        "v_D": vD,
+        "grad_P_surface": grad_P,
+        "t_adv_eff": t_adv_eff,
+        "u_eq13": r[:, 3],
+        "dB": r[:, 4],
+        "D": r[:, 5],
+        "E": E,
+        "v_D_eq11": vD11,
+        "t_cross": t_cross,
+        "t_cross_eq11": crossing(u, vD11),
+        "t_adv_paper": t_adv_paper,
+        "t_adv_sim": float(transport.advection_time(E2phi, D_sim, rho)),
+        "sim": sim,
+    }
+
+
+def _loglog_density(E_grid, n):
+    """J(E_p) per cell: log-log interpolation of n (n_cells, n_E) over E_grid, zero outside it."""
+    lE = np.log(E_grid)
+    ln = np.log(np.maximum(n, 1e-300))
+
+    def J(Ep):
+        x = np.log(np.asarray(Ep, dtype=float))
+        i = np.clip(np.searchsorted(lE, x) - 1, 0, lE.size - 2)
+        w = (x - lE[i]) / (lE[i + 1] - lE[i])
+        inside = (x >= lE[0]) & (x <= lE[-1])
+        val = np.exp(ln[:, i] * (1.0 - w) + ln[:, i + 1] * w)
+        return np.where(inside, val, 0.0)
+
+    return J
+
+
+def neutrino_sed(z, E, n_CR, n_target, E_nu, R_d, R_sun=None, R_out=None, sigma_model="KAB06"):
+    """Sky-averaged all-flavour ν + ν̄ SED E² I(E_ν) [erg cm^-2 s^-1 sr^-1] from simulated profiles.
+
+    Parameters
+    ----------
+    z : array (n_cells,)
+        Distances of the cell centres from the Galactic plane [cm].
+    E : array (n_E,)
+        CR energies [erg].
+    n_CR : array (n_cells, n_E)
+        CR density per unit energy [cm^-3 erg^-1].
+    n_target : array (n_cells,)
+        pp target density [cm^-3] (the paper's ρ/m_p, Eq. 16).
+    E_nu : array
+        Neutrino energies [erg], ≥ 0.1 TeV (the full spectra of Kelner, Aharonian &
+        Bugayov 2006, Eqs. 62-72, :func:`crescape.physics.pp.emissivity_full`).
+    R_d : float
+        Disk radius [cm] (the kink of the line-of-sight quadrature).
+    R_sun, R_out : float or None
+        Observer distance from the centre (default :data:`crescape.physics.cgm_source.R_SUN`)
+        and outer radius of the emitting region (default: the last cell's centre).
+
+    Notes
+    -----
+    The 1D column is mapped onto a sphere around the Galactic Centre: the
+    emissivity at radius r is that of the cell at z = r, and that of the first
+    cell for r < z_0 (the inner region of uniform density, as in the paper's
+    picture), zero beyond R_out. The intensity is
+    (1/4π)·(1/4π)∫dΩ∫ds q(r) with the quadrature of
+    :func:`crescape.physics.cgm_source.los_nodes`; the oscillations conserve the
+    all-flavour sum, so it is the sum of the ν_e and ν_μ production.
+    """
+    from ..physics import cgm_source, pp
+
+    z = np.asarray(z, dtype=float)
+    E_nu = np.atleast_1d(np.asarray(E_nu, dtype=float))
+    if np.any(E_nu < pp.E_TRANSITION * (1 - 1e-9)):
+        raise ValueError(
+            f"E_nu min = {E_nu.min() / C.GeV:g} GeV is not allowed: must be >= {pp.E_TRANSITION / C.GeV:g} GeV"
+        )
+    J = _loglog_density(np.asarray(E, dtype=float), np.asarray(n_CR, dtype=float))
+    Ep_max = float(np.max(E))
+    q = sum(
+        pp.emissivity_full(E_nu, J, 1.0, sp, Ep_max, sigma_model) for sp in ("nu_e", "nu_mu")
+    )  # (n_cells, n_E_nu)
+    q = q * np.asarray(n_target, dtype=float)[:, None]
+    geom = cgm_source.HaloGeometry(
+        float(R_d),
+        float(z[-1] if R_out is None else R_out),
+        float(cgm_source.R_SUN if R_sun is None else R_sun),
+    )
+    s, r, w = cgm_source.los_nodes(geom)
+    idx = np.clip(np.searchsorted(z, r.ravel()), 0, z.size - 1)
+    inside = r.ravel() <= geom.R_out
+    qr = q[idx] * inside[:, None]  # (n_nodes, n_E_nu)
+    I = (w.ravel()[:, None] * qr).sum(axis=0) / (4.0 * np.pi) ** 2
+    return E_nu**2 * I

@@ -200,7 +200,11 @@ def rhs_reference(
     u = mom / rho
     p = rho * cs2 if isothermal else (gamma - 1) * (ener - 0.5 * rho * u**2)
     prims = []
-    for q, odd, vi, vo in ((rho, False, bval[0], bval[2]), (u, True, None, None), (p, False, bval[1], bval[3])):
+    for q, odd, vi, vo in (
+        (rho, False, bval[0], bval[2]),
+        (u, True, None, None),
+        (p, False, bval[1], bval[3]),
+    ):
         qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd, vi, vo)
         a = (qg[1:-1] - qg[:-2]) / (xg[1:-1] - xg[:-2])
         b = (qg[2:] - qg[1:-1]) / (xg[2:] - xg[1:-1])
@@ -520,10 +524,21 @@ class EulerSolver:
         return rho, mom, ener
 
     # ---------------------------------------------------------------- step
-    def step(self, s: GasState, dt: float, force=None) -> GasState:
+    def step(self, s: GasState, dt: float, force=None, heating=None) -> GasState:
         """Advance by dt with SSP-RK2 (Heun); the force density is held fixed over the step.
 
-        Updates ``s`` in place (and returns it), including the budget.
+        Parameters
+        ----------
+        s : GasState
+            Updated in place (and returned), including the budget.
+        dt : float
+        force : array or None
+            Force density f [dyn cm^-3] (momentum source).
+        heating : array or None
+            Energy source [erg cm^-3 s^-1] that replaces the work f·u of the force
+            in the energy equation (a caller that knows the energy the force's
+            source lost, e.g. the adiabatic energy change of the CRs, passes it
+            here so that the total energy is conserved exactly). None: f·u.
         """
         g = self.grid
         f = (
@@ -535,12 +550,17 @@ class EulerSolver:
         rho0, mom0, ener0 = s.rho, s.mom, s.ener
         u0 = mom0 / rho0
         d1 = self.rhs(rho0, mom0, ener0, f)
+        if heating is not None and not self.isothermal:
+            heating = np.broadcast_to(np.asarray(heating, dtype=float), g.n)
+            d1[2][:] += heating - f * u0
         rho1 = rho0 + dt * d1[0]
         mom1 = mom0 + dt * d1[1]
         ener1 = ener0 + dt * d1[2]
         rho1, mom1, ener1 = self._floor(rho1, mom1, ener1, b, 0.5)
         u1 = mom1 / rho1
         d2 = self.rhs(rho1, mom1, ener1, f)
+        if heating is not None and not self.isothermal:
+            d2[2][:] += heating - f * u1
         rho2 = 0.5 * (rho0 + rho1 + dt * d2[0])
         mom2 = 0.5 * (mom0 + mom1 + dt * d2[1])
         ener2 = 0.5 * (ener0 + ener1 + dt * d2[2])
@@ -556,9 +576,12 @@ class EulerSolver:
         b["energy_out"] += A[-1] * F[2, -1] * dt
         V = g.volume
         b["force_momentum"] += float(np.sum(f * V)) * dt
-        b["force_work"] += (
-            float(np.sum(f * 0.5 * (u0 + u1) * V)) * dt if not self.isothermal else 0.0
-        )
+        if self.isothermal:
+            pass
+        elif heating is not None:
+            b["force_work"] += float(np.sum(heating * V)) * dt
+        else:
+            b["force_work"] += float(np.sum(f * 0.5 * (u0 + u1) * V)) * dt
         p0 = rho0 * self.cs2 if self.isothermal else (self.gamma - 1) * (ener0 - 0.5 * rho0 * u0**2)
         p1 = rho1 * self.cs2 if self.isothermal else (self.gamma - 1) * (ener1 - 0.5 * rho1 * u1**2)
         b["geometric_momentum"] += float(np.sum(0.5 * (p0 + p1) * np.diff(A))) * dt
