@@ -12,6 +12,7 @@ Printed side by side with their baselines:
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -53,6 +54,7 @@ def main() -> None:
                 processes=True,
                 dashboard_address=":0",
                 host="127.0.0.1",
+                silence_logs=logging.WARNING,
             )
         )
         client = Client(cluster)

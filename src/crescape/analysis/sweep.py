@@ -53,6 +53,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import math
 import os
 import platform
@@ -1059,7 +1060,12 @@ def _connect(scheduler: Any, n_workers: int | None, timeout: float):
         return client, None, str(scheduler)
     n = n_workers or _n_cores()
     cluster = LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        host="127.0.0.1",
+        silence_logs=logging.WARNING,
     )
     return Client(cluster), cluster, f"LocalCluster({n} workers x 1 thread)"
 
