@@ -16,6 +16,9 @@ import logging
 import os
 import time
 
+# quiet Dask: only errors from the scheduler, nannies and workers
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+
 import numpy as np
 
 from crescape.analysis.sweep import ChainProduct, Grid, run_chunk, sweep
