@@ -18,6 +18,11 @@ def test_reproduction_step_coarse(tmp_path, monkeypatch):
     monkeypatch.setattr(step, "BINDING_CASES", [(1.0, 1e-11), (100.0, 1e-9)])
     monkeypatch.setattr(
         step,
+        "BINDING_EARLY",
+        {"n_cells": 30, "n_momenta": 6, "n_out": 2, "n_steps": 60, "theta": 1.0},
+    )
+    monkeypatch.setattr(
+        step,
         "TRANSITION",
         {"n_cells": 40, "n_momenta": 6, "n_out": 12, "n_steps": 100, "theta": 1.0},
     )

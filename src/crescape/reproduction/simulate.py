@@ -39,6 +39,7 @@ FIDUCIAL = {
 }
 BINDING = {"n_cells": 100, "n_momenta": 12, "z_max": 100.0, "t_end": 50.0, "n_output": 2}
 TRANSITION = {"n_cells": 300, "n_momenta": 24, "n_out": 60, "n_steps": 4000, "theta": 0.5}
+BINDING_EARLY = {"n_cells": 100, "n_momenta": 8, "n_out": 4, "n_steps": 400, "theta": 1.0}
 BINDING_CASES = [(dg, b0) for dg in (1.0, 10.0, 100.0) for b0 in (1e-11, 1e-9)]
 E_NU_GEV = np.geomspace(1e2, 3e4, 12)
 
@@ -53,46 +54,66 @@ def fiducial(params: Parameters, options: dict | None = None):
     return sim, ds
 
 
+def _first_cap(h, k):
+    inner, t, names = h["inner"], h["t"], h["names"]
+    capped = np.nonzero(inner < k)[0]
+    if not capped.size:
+        return "none", float("nan")
+    return names[inner[capped[0]]], float(t[capped[0]] / C.yr)
+
+
 def binding_cases(params: Parameters, options: dict | None = None) -> list[dict]:
-    """The six (δ_G, B0) runs; per case the status history of the field step."""
+    """The six (δ_G, B0) cases; per case the step-by-step status of the field.
+
+    Two runs per case, all three criteria, dispersion-relation rate, exponential
+    integrator: (a) the growth phase resolved in time at the halo boundary
+    (:func:`crescape.simulate.coupled.transition_run`, steps of a fraction of a
+    year), (b) the long run on the reduced grid (:data:`BINDING`, Myr steps).
+    """
     from ..simulate.cgm_config import SimulationConfig
-    from ..simulate.coupled import CGMSimulation
+    from ..simulate.coupled import CGMSimulation, transition_run
 
     out = []
     for dg, b0 in BINDING_CASES:
         p = params.replace(delta_G=dg, B0=b0)
+        early = transition_run(
+            p,
+            criteria=("larmor", "alfven", "energy_flux"),
+            closure="exponential",
+            rate="dispersion",
+            **BINDING_EARLY,
+        )["sim"]
+        he = early.status_history()
+        k = len(early.field.criteria)
         sim = CGMSimulation(p, SimulationConfig.from_dict({**BINDING, **(options or {})}))
         sim.run()
         h = sim.status_history()
         names = h["names"]
-        inner = h["inner"]
-        t = h["t"]
-        # the first time the inner cell reaches a cap, and which
-        capped = np.nonzero(inner < len(sim.field.criteria))[0]
-        first = (
-            (names[inner[capped[0]]], float(t[capped[0]] / C.yr))
-            if capped.size
-            else ("none", np.nan)
-        )
         frac = dict(zip(names, (float(x) for x in h["time_fraction"]), strict=True))
-        # share of the capped cell-time taken by each criterion
-        k = len(sim.field.criteria)
         capt = sim.status_time[:k] @ sim.grid.volume
         cap_share = {names[i]: float(capt[i] / (capt.sum() or 1.0)) for i in range(k)}
+        capt_e = early.status_time[:k, 0]
+        early_share = {names[i]: float(capt_e[i] / (capt_e.sum() or 1.0)) for i in range(k)}
+        first = _first_cap(he, k)
         out.append(
             {
                 "delta_G": dg,
                 "B0_G": b0,
                 "first_cap_inner": first[0],
                 "first_cap_inner_yr": first[1],
+                "early_cap_share_inner": early_share,
+                "early_t_end_yr": float(early.t / C.yr),
+                "early_dB_inner_G": float(early.dB[0]),
                 "time_fraction": frac,
                 "cap_share": cap_share,
                 "dominant_cap": max(cap_share, key=cap_share.get),
-                "inner_status_final": names[inner[-1]],
+                "inner_status_final": names[h["inner"][-1]],
                 "dB_inner_G": float(sim.dB[0]),
                 "u_inner_km_s": float(sim.gas_state.u[0] / 1e5),
-                "history_t": t,
-                "history_inner": inner,
+                "history_t": he["t"],
+                "history_inner": he["inner"],
+                "long_history_t": h["t"],
+                "long_history_inner": h["inner"],
                 "names": names,
                 "steps": sim.step_count,
             }

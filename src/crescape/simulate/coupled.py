@@ -113,11 +113,17 @@ def diffusion_coefficient(pc, v, B_tot, dB, coherence=None, D_max=np.inf):
     deflections of angle ℓ_c/r_L per coherence length; e.g. Subedi et al. 2017,
     ApJ 837, 140; Casse, Lemoine & Pelletier 2002, PRD 65, 023002).
     """
-    rL = pc[None, :] / (C.e * B_tot[:, None])
-    lam = rL * (B_tot[:, None] / np.maximum(dB[:, None], 1e-300)) ** 2
+    pc = np.asarray(pc, dtype=float)
+    B_tot = np.asarray(B_tot, dtype=float)
+    # (v/3) r_L (B/δB)² = (v pc/3e) · B/δB², an outer product
+    zfac = B_tot / np.maximum(np.asarray(dB, dtype=float), 1e-300) ** 2
+    D = np.multiply.outer(zfac, np.asarray(v, dtype=float) * pc / (3.0 * C.e))
     if coherence is not None:
-        lam = lam * np.maximum(1.0, rL / coherence[:, None])
-    return np.minimum(v[None, :] * lam / 3.0, D_max)
+        rL = pc[None, :] / (C.e * B_tot[:, None])
+        D *= np.maximum(1.0, rL / coherence[:, None])
+    if np.isfinite(D_max):
+        np.minimum(D, D_max, out=D)
+    return D
 
 
 def cell_faces(z0, z1, n, stretch=1.0):
@@ -308,8 +314,12 @@ class CGMSimulation:
         nk = len(self.field.criteria) + len(STATUS)
         self.status = np.full(G.n, nk - 1)
         self.status_time = np.zeros((nk, G.n))
+        self._D_cache = None
         self.history = []  # per step: (t, dt, status of the first cell, cells in each status)
         self._E = P.energy
+        self._Ey = P.energy * P.dy
+        self._mask_dy = self.j_mask * P.dy
+        self._maskE_dy = self.j_mask * P.energy * P.dy
         self._dEdy = P.dE_dlnp()
         self.initial = self.totals()
 
@@ -345,8 +355,14 @@ class CGMSimulation:
         return np.full(self.grid.n, lc)
 
     def D(self, dB=None):
-        """D(z, E) from the field (see :func:`diffusion_coefficient`)."""
-        dB = self.dB if dB is None else dB
+        """D(z, E) from the field (see :func:`diffusion_coefficient`); cached for the current δB."""
+        if dB is None:
+            key = self.dB.tobytes()
+            if self._D_cache is not None and self._D_cache[0] == key:
+                return self._D_cache[1]
+            D = self.D(self.dB.copy())
+            self._D_cache = (key, D)
+            return D
         return diffusion_coefficient(
             self.pgrid.p * C.c,
             self.pgrid.velocity,
@@ -363,7 +379,7 @@ class CGMSimulation:
         return self.op.pressure(self.g)
 
     def cr_energy_density(self):
-        return (self.g * self._E[None, :]).sum(axis=1) * self.pgrid.dy
+        return self.g @ self._Ey
 
     def currents(self):
         """Gas-frame (J [statA cm^-2], N_J [cm^-3], F_E [erg cm^-2 s^-1]) per cell of the particles above E_J."""
@@ -371,11 +387,9 @@ class CGMSimulation:
         g = self.g
         F = self.op.flux(g, self.t)
         Fc = 0.5 * (F[1:] + F[:-1]) - self.gas_state.u[:, None] * g
-        m = self.j_mask
-        dy = self.pgrid.dy
-        J = C.e * Fc[:, m].sum(axis=1) * dy
-        N = g[:, m].sum(axis=1) * dy
-        FE = (Fc[:, m] * self._E[None, m]).sum(axis=1) * dy
+        J = C.e * (Fc @ self._mask_dy)
+        N = g @ self._mask_dy
+        FE = Fc @ self._maskE_dy
         return J, N, FE
 
     # ------------------------------------------------------------------ stepping
@@ -825,6 +839,8 @@ def transition_run(
     rate: str = "cold",
     n_steps: int = 400,
     theta: float = 1.0,
+    criteria=("larmor",),
+    closure: str = "instantaneous",
     backend: str = "numba",
 ) -> dict:
     """A short, resolved run of the diffusive-to-advective transition at the halo boundary.
@@ -850,6 +866,11 @@ def transition_run(
         Growth rate (:data:`crescape.simulate.field.RATES`); "cold" puts the Larmor cap at Eq. (8).
     n_steps : int
         Δt ≤ t_end/n_steps (the gas Courant limit may be shorter).
+    theta : float
+        Implicitness of the CR diffusion step (0.5: second order; the light-crossing
+        time of the first cell then limits Δt).
+    criteria, closure
+        Saturation criteria and integration of the growth (:mod:`crescape.simulate.field`).
 
     Returns
     -------
@@ -912,9 +933,9 @@ def transition_run(
             "t_end": t_end / C.Myr,
             "n_output": 2,
             "dt_max": t_end / n_steps / C.Myr,
-            "criteria": ["larmor"],
+            "criteria": list(criteria),
             "rate": rate,
-            "closure": "instantaneous",
+            "closure": closure,
             "theta": theta,
         }
     )
