@@ -322,7 +322,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         xscale="log",
         xlabel="t [yr]",
         yticks=range(len(names)),
-        title="status of the first cell, step by step",
+        title="first cell, step by step (growth phase resolved in time)",
     )
     ax1.set_yticklabels(names)
     x = np.arange(len(cases))
@@ -336,7 +336,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     ax2.set(
         ylabel="share of cell-volume × time",
         xlabel="δ_G / B0 [G]",
-        title=f"field status over {BINDING['t_end']:.0f} Myr",
+        title=f"field status over {BINDING['t_end']:.0f} Myr (long run, reduced grid)",
     )
     ax1.legend(fontsize=6)
     ax2.legend(fontsize=6)
@@ -404,6 +404,10 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         values_bind[f"{key}_cap_share"] = {k: round(v, 3) for k, v in cs["cap_share"].items()}
         values_bind[f"{key}_not_driven_share"] = round(cs["time_fraction"]["not_driven"], 3)
         values_bind[f"{key}_dB_inner_G"] = cs["dB_inner_G"]
+        values_bind[f"{key}_early_cap_share_inner"] = {
+            k: round(v, 3) for k, v in cs["early_cap_share_inner"].items()
+        }
+        values_bind[f"{key}_early_dB_inner_G"] = cs["early_dB_inner_G"]
     return [
         Artifact(
             "simulate_fiducial_data",

@@ -186,7 +186,8 @@ class FieldGrowth:
             out["larmor"] = np.sqrt(4.0 * np.pi * J * E_J / (C.c * C.e * self.zeta_c))
         if "alfven" in self.criteria:
             with np.errstate(divide="ignore", invalid="ignore"):
-                vd = np.where(N_J > 0, J / (C.e * np.maximum(N_J, 1e-300)), 0.0)
+                # no particles in the cell (the inner flux has not yet filled it): no drift limit
+                vd = np.where(N_J > 0, J / (C.e * np.maximum(N_J, 1e-300)), np.inf)
             out["alfven"] = vd * np.sqrt(4.0 * np.pi * rho)
         if "energy_flux" in self.criteria:
             out["energy_flux"] = np.cbrt((4.0 * np.pi) ** 1.5 * np.sqrt(rho) * np.maximum(F_E, 0.0))
