@@ -157,7 +157,7 @@ class SimulationConfig:
                 if not cgs[n] > 0:
                     raise ParameterError(f"{n} = {v!r} is not allowed: must be > 0")
             else:
-                vals[n] = v
+                vals[n] = _coerce(n, v, getattr(defaults, n))
         for n, lo in (("n_cells", 3), ("n_momenta", 1), ("n_output", 1), ("checkpoint_every", 1)):
             if not isinstance(vals[n], int) or vals[n] < lo:
                 raise ParameterError(
@@ -226,6 +226,31 @@ class SimulationConfig:
             unit = _UNITS.get(f.name, (None,))[0]
             out[f"sim_{f.name}" + (f" [{unit}]" if unit is not None else "")] = v
         return out
+
+
+def _coerce(name, v, default):
+    """A string value (from ``--set key=value``) converted to the type of the option's default."""
+    if not isinstance(v, str) or isinstance(default, str):
+        return v
+    text = v.strip()
+    try:
+        if isinstance(default, bool):
+            if text.lower() in ("true", "1", "yes"):
+                return True
+            if text.lower() in ("false", "0", "no"):
+                return False
+            raise ValueError(text)
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+        if isinstance(default, tuple):
+            return tuple(x.strip().strip("'\"") for x in text.strip("[]").split(",") if x.strip())
+    except ValueError:
+        raise ParameterError(
+            f"{name} = {v!r} is not allowed: must be a {type(default).__name__}"
+        ) from None
+    return v
 
 
 def load_config(path, overrides: dict | None = None) -> tuple[Parameters, SimulationConfig]:
