@@ -89,11 +89,13 @@ class SimulationConfig:
         and pressure (default: the halo feeds the flow), a wall, or open (zero gradient).
     cr_outer : {"free_escape", "outflow"}
     energy_exchange : {"conservative", "work"}
-        Energy given to the gas by the CR and magnetic forces: per cell, what the
-        CRs lost through the adiabatic term and the field through flux freezing,
-        minus the divergence of the boundary-work fluxes (the total energy is then
-        conserved to round-off), or the plain work f·u (the energy budget then
-        closes only to the truncation error).
+        The gas receives the work f·u of the CR and magnetic forces. "conservative":
+        the difference between what the CRs lost through the adiabatic term and the
+        field through flux freezing (minus the divergence of the boundary-work
+        fluxes) and that work, a truncation error, goes back to the CRs by a uniform
+        rescaling of their distribution, so that the total energy is conserved to
+        round-off. "work": no correction (the energy budget then closes only to
+        the truncation error).
     theta : float
         Implicitness of the CR diffusion step (1: backward Euler, positive for any Δt).
     checkpoint_every : int

@@ -79,6 +79,8 @@ BUDGET_KEYS = (
     "field_energy_out",
     "gas_heating",
     "cr_gas_work",
+    "cr_exchange_correction",
+    "cr_number_exchange",
 )
 
 #: status of a cell in the field step, after the selected criteria (0 … k−1: capped by
@@ -184,9 +186,9 @@ class MeteredTransport(TransportOperator):
     ``adiabatic_energy`` (per cell, [erg per unit A of the geometry]) the change
     of Σ_j E_j g_j Δy V of that sub-step, and to ``edge_energy`` the part of it
     that crossed the two momentum edges (E_0 N_low_in − E_last N_high_out, exact:
-    what crosses an edge enters or leaves the edge bin). The coupled run gives
-    the rest to the gas, so that the CR–gas energy exchange conserves energy to
-    round-off.
+    what crosses an edge enters or leaves the edge bin). The coupled run
+    compares the rest with the work the gas receives and returns the difference
+    to the CRs, so that the CR–gas energy exchange conserves energy to round-off.
     """
 
     def __init__(self, *args, **kw):
@@ -460,9 +462,22 @@ class CGMSimulation:
         fc, bc, gc = face_force(Pc0, A, V, geometric=True, grid=G)
         fb, bb, _ = face_force(magnetic_pressure(self.dB), A, V, geometric=False, grid=G)
         u_before = self.gas_state.u.copy()
-        heat = heat_cr + heat_B
+        # the gas gets the work f·u of the forces; what the CRs and the field lost (heat_c)
+        # differs from it by the truncation error, which goes back to the CRs (below)
+        heat_c = heat_cr + heat_B
+        heat = (fc + fb) * u_before
         conservative = self.config.energy_exchange == "conservative"
         self.gas.step(self.gas_state, dt, fc + fb, heating=heat if conservative else None)
+        if conservative:
+            # energy conservation: the CRs get back (or give) the difference between what they
+            # and the field lost and the work the gas received, by a uniform rescaling of g
+            mismatch = float(np.sum((heat_c - heat) * V)) * dt
+            e_cr = float(np.sum(self.cr_energy_density() * V))
+            if e_cr > 0 and mismatch != 0.0:
+                n_before = self.op.number(self.g)
+                self.stepper.state.g = self.g * (1.0 + mismatch / e_cr)
+                b["cr_exchange_correction"] += mismatch
+                b["cr_number_exchange"] += self.op.number(self.g) - n_before
         u_mid = 0.5 * (u_before + self.gas_state.u)
         b["cr_momentum_boundary"] += bc * dt
         b["cr_momentum_geometric"] += gc * dt
@@ -509,12 +524,13 @@ class CGMSimulation:
         (Δ(E_gas + E_CR + E_B) − gas energy fluxes − floors − CR energy through the
         z boundaries and the momentum edges − CR pressure work A u P_CR on the
         boundary faces − field growth energy − Poynting fluxes)/(injected CR
-        energy + gas energy fluxes). The gas receives, per cell, the energy the
-        CRs lost through the adiabatic term (metered by :class:`MeteredTransport`)
-        and the field through flux freezing, minus the divergence of A u P_CR
-        and of the Poynting flux: a conservative discretisation of the work
-        −u ∂_z P_CR − u ∂_z(δB²/8π). ``work_discretisation`` compares it with
-        the plain f·u (their difference is truncation error). ``cr_energy_out``
+        energy + gas energy fluxes). What the CRs lost through the adiabatic
+        term (metered by :class:`MeteredTransport`) and the field through flux
+        freezing, minus the divergence of A u P_CR and of the Poynting flux (a
+        conservative discretisation of −u∂_zP_CR − u∂_z(δB²/8π)), differs from
+        the work f·u the gas receives by truncation error; that difference goes back to the CRs (uniform rescaling of g, its
+        number change counted in the CR number budget). ``exchange_correction``
+        is it relative to the work given to the gas. ``cr_energy_out``
         is the injected CR energy minus the change of the z sub-steps (which
         conserve energy up to the z boundaries).
         """
@@ -557,9 +573,7 @@ class CGMSimulation:
         scale = b["cr_energy_in"] + abs(gb["energy_in"]) + abs(gb["energy_out"]) or 1.0
         out["energy_residual"] = (dE - src) / scale
         out["cr_energy_out"] = b["cr_energy_in"] - b["cr_energy_z"]
-        out["work_discretisation"] = (b["gas_heating"] - b["cr_gas_work"]) / (
-            abs(b["cr_gas_work"]) or 1.0
-        )
+        out["exchange_correction"] = b["cr_exchange_correction"] / (abs(b["gas_heating"]) or 1.0)
         out["cr_number_residual"] = (
             now["cr_number"] - ini["cr_number"] - self._number_sources()
         ) / max(self.stepper.state.budget["inner_in"], 1e-300)
@@ -590,7 +604,14 @@ class CGMSimulation:
 
     def _number_sources(self):
         bb = self.stepper.state.budget
-        return bb["inner_in"] - bb["outer_out"] + bb["p_low_in"] - bb["p_high_out"] + bb["source"]
+        return (
+            bb["inner_in"]
+            - bb["outer_out"]
+            + bb["p_low_in"]
+            - bb["p_high_out"]
+            + bb["source"]
+            + self.budget["cr_number_exchange"]
+        )
 
     def snapshot(self) -> dict:
         """The fields at the current time (arrays in cgs)."""
@@ -657,7 +678,7 @@ class CGMSimulation:
         self.status_time = np.array(a["status_time"])
         self.history = [tuple(r) for r in np.array(a["history"])]
         self.step_count = int(a["step_count"])
-        self.budget = {k: float(a[f"b_{k}"]) for k in BUDGET_KEYS}
+        self.budget = {k: float(a.get(f"b_{k}", 0.0)) for k in BUDGET_KEYS}
         self.initial = {k[5:]: float(a[k]) for k in a if k.startswith("init_")}
 
     # ------------------------------------------------------------------ driver
