@@ -320,6 +320,7 @@ class CGMSimulation:
         self.history = []  # per step: (t, dt, status of the first cell, cells in each status)
         self._E = P.energy
         self._Ey = P.energy * P.dy
+        self._ones_dy = np.full(P.n, P.dy)
         self._mask_dy = self.j_mask * P.dy
         self._maskE_dy = self.j_mask * P.energy * P.dy
         self._dEdy = P.dE_dlnp()
@@ -474,10 +475,11 @@ class CGMSimulation:
             mismatch = float(np.sum((heat_c - heat) * V)) * dt
             e_cr = float(np.sum(self.cr_energy_density() * V))
             if e_cr > 0 and mismatch != 0.0:
-                n_before = self.op.number(self.g)
-                self.stepper.state.g = self.g * (1.0 + mismatch / e_cr)
+                x = mismatch / e_cr
+                n_before = float(V @ (self.g @ self._ones_dy))
+                self.stepper.state.g = self.g * (1.0 + x)
                 b["cr_exchange_correction"] += mismatch
-                b["cr_number_exchange"] += self.op.number(self.g) - n_before
+                b["cr_number_exchange"] += n_before * x
         u_mid = 0.5 * (u_before + self.gas_state.u)
         b["cr_momentum_boundary"] += bc * dt
         b["cr_momentum_geometric"] += gc * dt
