@@ -11,15 +11,21 @@ left by the previous one:
    the growth rate (dispersion relation, with its threshold) and the caps of
    the selected saturation criteria; δB grows exactly over Δt (exponential
    integrator with the cap, or instantaneous saturation);
-2. **gas** (:mod:`crescape.simulate.gas`): one SSP-RK2 step with the force
-   density f = −∇P_CR − A⁻¹∂_z(A δB²/8π), written as face differences so that
-   the momentum given to the gas equals the CR and magnetic momentum flux
-   through the boundaries (plus the geometric term of the isotropic CR
-   pressure) to round-off;
-3. **field transport**: flux freezing of δB in the new gas velocity;
-4. **CR transport** (:class:`crescape.simulate.TransportOperator`, θ-scheme
-   diffusion, flux limiter, adiabatic term): with the face velocity of the gas
-   and D from the local field (:func:`diffusion_coefficient`).
+2. **field transport**: flux freezing of δB in the gas velocity u^n (its
+   energy change is metered, and the Poynting flux A u δB²/4π on the faces);
+3. **CR transport** (:class:`MeteredTransport`, the
+   :class:`crescape.simulate.TransportOperator` with its adiabatic energy change
+   metered per cell; θ-scheme diffusion, flux limiter, adiabatic term): with
+   the face velocity u^n and D from the new field (:func:`diffusion_coefficient`);
+4. **gas** (:mod:`crescape.simulate.gas`): one SSP-RK2 step with the force
+   density f = −∇P_CR − A⁻¹∂_z(A δB²/8π) of P_CR^n (the pressure the time step
+   was limited with), written as face differences so that the momentum given
+   to the gas equals the CR and magnetic momentum flux through the boundaries
+   (plus the geometric term of the isotropic CR pressure) to round-off; the
+   gas energy gets the work f·u, and the difference between what the CRs and
+   the field lost (minus the divergence of the boundary-work fluxes) and that
+   work goes back to the CRs, so that the total energy is conserved to
+   round-off (``energy_exchange = "conservative"``).
 
 Δt is the smallest of the gas Courant limit (with the CR and magnetic
 signal speeds √(4P_CR/3ρ) and ṽ_A added to c_s), the explicit CR advection
@@ -27,7 +33,7 @@ limits of the transport stepper, ``dt_max`` and the next output time. The
 light-crossing limit of the transport stepper is not used: with θ = 1 the
 diffusion step is unconditionally positive and the flux limiter caps the
 streaming speed; the growth phase (years) and the diffusive-to-advective
-transition (Eqs. 11, 13: decades at 1 GeV) are therefore not resolved in
+transition (Eqs. 11, 13: years at 1 GeV) are therefore not resolved in
 time by a run that takes Myr steps: the run follows the transport that
 comes after them. :func:`transition_run` resolves them on a small grid.
 
