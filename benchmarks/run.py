@@ -7,9 +7,13 @@ on the same machine and the ratio between them.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
+
+# quiet Dask before any benchmark imports it: only errors from schedulers and workers
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
 
 
 def main() -> int:
