@@ -539,6 +539,19 @@ def cold_dispersion(k, J, B0, rho, E, slope=2.0, E_max=None, cr_response=True, h
     >>> sorted(w)
     ['left', 'right']
     """
+    return modes_from_quantities(k, J, B0, rho, E, slope, E_max, cr_response, hall)
+
+
+cold_dispersion.lite = dispersion_modes
+
+
+def modes_from_quantities(k, J, B0, rho, E, slope, E_max, cr_response, hall, T=None):
+    """Convert Quantity inputs to cgs once, call :func:`dispersion_modes`, return ω in rad/s.
+
+    The shared unit layer of :func:`cold_dispersion` and
+    :func:`crescape.physics.thermal.warm_dispersion` (``T`` adds the ion temperature).
+    """
+    extra = {} if T is None else {"T": to_cgs("T", T, u.K)}
     modes = dispersion_modes(
         to_cgs("k", k, 1 / u.cm),
         _current_cgs(J),
@@ -549,11 +562,9 @@ def cold_dispersion(k, J, B0, rho, E, slope=2.0, E_max=None, cr_response=True, h
         E_max=np.inf if E_max is None else to_cgs("E_max", E_max, u.erg),
         cr_response=cr_response,
         hall=hall,
+        **extra,
     )
     return {name: w * (u.rad / u.s) for name, w in modes.items()}
-
-
-cold_dispersion.lite = dispersion_modes
 
 
 def _field_cgs(B):

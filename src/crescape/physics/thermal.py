@@ -24,21 +24,18 @@ cgs floats or arrays in and out; Quantity twins: :func:`warm_dispersion`.
 
 from __future__ import annotations
 
-import astropy.units as u
 import numpy as np
 
 from .. import constants as C
 from ..params import ParameterError
-from ..units import to_cgs
 from . import escape, saturation
 from .dispersion import (
-    _current_cgs,
-    _field_cgs,
     _golden_max,
     check_positive,
     critical_kc_rL,
     dispersion_modes,
     fastest_growth,
+    modes_from_quantities,
     saturation_field,
 )
 from .instability import B_star_paper, gamma_max_cold, gamma_max_paper, gas_density, k_max_paper
@@ -190,19 +187,7 @@ def warm_dispersion(k, J, B0, rho, E, T, slope=2.0, E_max=None, cr_response=True
     Everett 2010); valid for k r_i ≪ 1. ``warm_dispersion.lite`` is
     :func:`crescape.physics.dispersion.dispersion_modes`.
     """
-    modes = dispersion_modes(
-        to_cgs("k", k, 1 / u.cm),
-        _current_cgs(J),
-        _field_cgs(B0),
-        to_cgs("rho", rho, u.g / u.cm**3),
-        to_cgs("E", E, u.erg),
-        slope=slope,
-        E_max=np.inf if E_max is None else to_cgs("E_max", E_max, u.erg),
-        cr_response=cr_response,
-        hall=hall,
-        T=to_cgs("T", T, u.K),
-    )
-    return {name: w * (u.rad / u.s) for name, w in modes.items()}
+    return modes_from_quantities(k, J, B0, rho, E, slope, E_max, cr_response, hall, T=T)
 
 
 warm_dispersion.lite = dispersion_modes
