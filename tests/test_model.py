@@ -257,3 +257,18 @@ def test_linear_saturation_field_is_the_dispersion_threshold():
     kc = instability.k_max_paper(m.cgs("current"), B)
     assert kc * saturation.larmor_radius(E, B) == pytest.approx(zc, rel=1e-10)
     assert (m["B_sat_linear"] / m["B_sat"]).value == pytest.approx(zc**-0.5, rel=1e-5)
+
+
+def test_pressure_gradient_of_an_isotropic_distribution():
+    """∂P/∂z per ln E for P = (1/3)∫E n dE and φ = -D∂n/∂z: E²φ/(3D), a third of Eq. (12)."""
+    m = EscapeModel()
+    E = m.params.cgs.E_min
+    D = m.cgs("D_bohm")
+    phi = m.cgs("cr_flux")
+    # a linear profile carrying the flux φ: n(z) = n0 - φ z / D; P per ln E = E·E n/3
+    z = np.linspace(0.0, 1e15, 11)
+    n = 1e-20 - phi * z / D
+    P_per_lnE = E * E * n / 3.0
+    dPdz = np.gradient(P_per_lnE, z)
+    np.testing.assert_allclose(-dPdz, m.cgs("grad_P_CR"), rtol=1e-10)
+    assert (m["grad_P_CR_paper"] / m["grad_P_CR"]).value == pytest.approx(3.0)

@@ -50,6 +50,7 @@ __all__ = [
     "n_diffusive",
     "drift_speed",
     "pressure_gradient",
+    "pressure_gradient_isotropic",
     "gas_speed",
     "advection_time",
     "n_advective",
@@ -113,6 +114,9 @@ n_diffusive = quantity_twin({"phi": _phi, "D": _D, "t": _s}, _nE)(transport.n_di
 drift_speed = quantity_twin({"D": _D, "t": _s}, _v)(transport.drift_speed)
 pressure_gradient = quantity_twin({"E2phi": _E2phi, "D": _D}, u.erg / u.cm**4)(
     transport.pressure_gradient
+)
+pressure_gradient_isotropic = quantity_twin({"E2phi": _E2phi, "D": _D}, u.erg / u.cm**4)(
+    transport.pressure_gradient_isotropic
 )
 gas_speed = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho, "t": _s}, _v)(transport.gas_speed)
 advection_time = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho}, _s)(

@@ -209,7 +209,20 @@ QUANTITIES: dict[str, QuantityInfo] = {
             "diffusive CR density at t_advection",
         ),
         _q("v_drift", "km / s", "cm / s", "Eq. (11)", "diffusive drift speed at t_advection"),
-        _q("grad_P_CR", "erg / cm4", "erg / cm4", "Eq. (12)", "CR pressure gradient E²φ/D"),
+        _q(
+            "grad_P_CR_paper",
+            "erg / cm4",
+            "erg / cm4",
+            "Eq. (12)",
+            "the paper's CR pressure gradient E²φ/D",
+        ),
+        _q(
+            "grad_P_CR",
+            "erg / cm4",
+            "erg / cm4",
+            "Eq. (12), P = (1/3)∫En",
+            "CR pressure gradient E²φ/(3D) per ln E",
+        ),
         _q("dB_alfven_balance", "G", "G", "Eq. (14)", "field at which v_D ≈ v_bg ≈ ṽ_A"),
         _q("v_A_amplified", "km / s", "cm / s", "before Eq. (10)", "Alfvén speed ṽ_A in B_sat"),
         _q(
@@ -287,7 +300,8 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
     out["t_advection_gamma"] = t_adv * gamma_paper
     out["n_diffusive"] = transport.n_diffusive(phi, D, t_adv)
     out["v_drift"] = transport.drift_speed(D, t_adv)
-    out["grad_P_CR"] = transport.pressure_gradient(E2phi, D)
+    out["grad_P_CR_paper"] = transport.pressure_gradient(E2phi, D)
+    out["grad_P_CR"] = transport.pressure_gradient_isotropic(E2phi, D)
     out["dB_alfven_balance"] = saturation.B_alfven_balance(E2phi, rho)
     out["v_A_amplified"] = v_A = instability.alfven_speed(dB, rho)
     out["n_advective"] = transport.n_advective(phi, v_A)

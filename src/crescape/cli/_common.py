@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..params import ParameterError, Parameters, from_toml, parse_set
+from ..params import Parameters, from_toml, parse_set
 
 __all__ = ["CLIError", "add_param_args", "params_from_args", "print_json"]
 
@@ -81,10 +81,3 @@ def _jsonable(obj: Any) -> Any:
 def print_json(obj: Any) -> None:
     """Print ``obj`` as one JSON object (numpy values converted; NaN/inf as null)."""
     print(json.dumps(_jsonable(obj), indent=2))
-
-
-def check_positive(name: str, value: float) -> float:
-    """Raise ParameterError unless value is finite and > 0."""
-    if not (math.isfinite(value) and value > 0):
-        raise ParameterError(f"{name} = {value} is not allowed: must be a finite value > 0")
-    return value

@@ -15,6 +15,7 @@ __all__ = [
     "diffusive_front",
     "drift_speed",
     "pressure_gradient",
+    "pressure_gradient_isotropic",
     "gas_speed",
     "advection_time",
     "n_advective",
@@ -44,8 +45,24 @@ def drift_speed(D, t):
 
 
 def pressure_gradient(E2phi, D):
-    """Eq. (12): |∇P_CR| = E²φ/D [erg cm^-4] per logarithmic energy interval."""
+    """Eq. (12) as printed: |∇P_CR| = E²φ/D [erg cm^-4] per logarithmic energy interval.
+
+    See :func:`pressure_gradient_isotropic` for the pressure of an isotropic distribution.
+    """
     return E2phi / D
+
+
+def pressure_gradient_isotropic(E2phi, D):
+    """|∂P_CR/∂z| = E²φ/(3D) [erg cm^-4] per logarithmic energy interval (Eq. 12 with P = (1/3)∫E n dE).
+
+    Notes
+    -----
+    For relativistic CRs P = (1/3)∫E n(E) dE; with the diffusive flux φ = -D ∂n/∂z the
+    gradient per ln E is E² ∂n/∂z /3 = -E²φ/(3D). Eq. (12) omits the 1/3
+    (docs/paper-notes.md); the time-dependent solver reproduces this form
+    (tests/simulate/test_transport_numerics.py).
+    """
+    return E2phi / (3.0 * D)
 
 
 def gas_speed(E2phi, D, rho, t):
