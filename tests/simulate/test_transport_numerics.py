@@ -10,6 +10,7 @@ import pytest
 
 from crescape import constants as C
 from crescape.physics.transport import pressure_gradient as eq12_pressure_gradient
+from crescape.physics.transport import pressure_gradient_isotropic
 from crescape.simulate import (
     FixedValue,
     FluxTube,
@@ -242,7 +243,8 @@ def test_interface_update_coefficients_and_pressure_gradient():
     np.testing.assert_allclose(
         dPdz[:50], exact, rtol=1e-5
     )  # the limiter acts near the free-escape edge
-    assert abs(dPdz[0]) == pytest.approx(eq12_pressure_gradient(E**2 * phi_E, 1e28) / 3, rel=1e-3)
+    assert abs(dPdz[0]) == pytest.approx(pressure_gradient_isotropic(E**2 * phi_E, 1e28), rel=1e-3)
+    assert pressure_gradient_isotropic(1.0, 1.0) == eq12_pressure_gradient(1.0, 1.0) / 3
 
 
 BAD = [

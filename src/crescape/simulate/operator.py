@@ -280,37 +280,7 @@ class TransportOperator:
         F_in, g_in, g_out = self.boundary_values(t_mid)
         if self._inject_by_advection(u):
             F_in = np.zeros_like(F_in)
-        if self.backend == "numba":
-            ws = self.workspace
-            res = np.empty(self.shape) if out is None else out
-            n_in, n_out, n_src = self.kernels.diffuse_into(
-                g,
-                D,
-                self.pgrid.velocity,
-                G.area,
-                G.volume,
-                G.dz,
-                G.dzc,
-                dt,
-                theta,
-                self.flux_limiter,
-                self.bc_in,
-                F_in,
-                g_in,
-                self.bc_out,
-                g_out,
-                Q,
-                res,
-                ws.cp,
-                ws.T,
-                ws.rows,
-            )
-            dy = self.pgrid.dy
-            budget["inner_in"] += n_in * dy
-            budget["outer_out"] += n_out * dy
-            budget["source"] += n_src * dy
-            return res
-        g, n_in, n_out, n_src = self.kernels.diffuse(
+        args = (
             g,
             D,
             self.pgrid.velocity,
@@ -328,11 +298,17 @@ class TransportOperator:
             g_out,
             Q,
         )
+        if self.backend == "numba":
+            ws = self.workspace
+            res = np.empty(self.shape) if out is None else out
+            n_in, n_out, n_src = self.kernels.diffuse_into(*args, res, ws.cp, ws.T, ws.rows)
+        else:
+            res, n_in, n_out, n_src = self.kernels.diffuse(*args)
         dy = self.pgrid.dy
         budget["inner_in"] += n_in * dy
         budget["outer_out"] += n_out * dy
         budget["source"] += n_src * dy
-        return g
+        return res
 
     def transmissibility(self, g, D, t):
         """Face coefficients T = A D_eff/h (n_z+1, n_p), limiter applied to the state g."""
