@@ -8,4 +8,13 @@ One module per topic, each function naming the equation it implements:
 * :mod:`.saturation` - Eqs. (8), (9), (14): saturation field, Bohm diffusion, Alfvén balance
 * :mod:`.transport` - Eqs. (10)-(13), (15): diffusive and advective estimates
 * :mod:`.emission` - Eqs. (16)-(17): the neutrino flux estimate
+* :mod:`.dispersion` - Bell's (2004) dispersion relation with the CR response: growth, band, threshold
+* :mod:`.thermal` - thermal and Hall modifications of the growth, validity regimes
+* :mod:`.pp` - pp secondaries (Kelner, Aharonian & Bugayov 2006; Kafexhiu et al. 2014 cross section)
+* :mod:`.oscillation` - flavour ratios at Earth from oscillation-averaged mixing
+* :mod:`.gamma_absorption` - γγ pair production on the CMB
+* :mod:`.synchrotron` - steady-state secondary e± and their synchrotron emission
+* :mod:`.cgm_source` - the CR and gas densities of the CGM and the line-of-sight geometry
+
+Quantity-checked twins of the paper's formulas are in :mod:`crescape.formulary`.
 """
