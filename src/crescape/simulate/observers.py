@@ -2,24 +2,47 @@
 
 Checkpoints hold the full state (distribution, time, step count, particle
 budget) and the snapshots recorded so far, written atomically (temporary file
-then rename). Because the step size depends only on the state, a run resumed
-from any checkpoint takes exactly the same steps as an uninterrupted one and
-gives a bit-identical result.
+in the same directory, then :func:`os.replace`, with the mode ``0o666 & ~umask``
+of an ordinary new file). Because the step size depends only on the state, a
+run resumed from any checkpoint takes exactly the same steps as an
+uninterrupted one and gives a bit-identical result.
+
+Each checkpoint carries the fingerprint of the configuration that wrote it
+(:func:`config_fingerprint`: a SHA-256 of the canonical JSON of the resolved
+configuration and the code version). :meth:`Checkpointer.load` refuses a
+checkpoint written with another configuration (:class:`CheckpointMismatch`),
+an unreadable one (:class:`CheckpointCorrupt`) and the checkpoint of a
+finished run (:meth:`Checkpointer.mark_final` sets a flag in the file).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import math
 import os
 import tempfile
 import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .state import BUDGET_KEYS, State
 
-__all__ = ["ProgressBar", "Checkpointer", "Recorder", "run", "write_netcdf"]
+__all__ = [
+    "ProgressBar",
+    "Checkpointer",
+    "CheckpointMismatch",
+    "CheckpointCorrupt",
+    "Recorder",
+    "config_fingerprint",
+    "run",
+    "write_netcdf",
+]
 
 
 class ProgressBar:
@@ -175,6 +198,189 @@ def _attr(v):
     return str(v)
 
 
+# ----------------------------------------------------------------------------- atomic files
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux /proc)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore
+    os.umask(mask)
+    return mask
+
+
+def _atomic_write(
+    path, data: bytes | None = None, writer: Callable[[str], None] | None = None
+) -> Path:
+    """Write ``path`` atomically: a temporary file in the same directory, then :func:`os.replace`.
+
+    Either ``data`` (bytes) is written, or ``writer(tmp_path)`` fills the
+    temporary file. The file gets the mode of an ordinary new file,
+    ``0o666 & ~umask`` (not the 0600 of :func:`tempfile.mkstemp`). On any error
+    the temporary file is removed and ``path`` is left as it was.
+    """
+    if (data is None) == (writer is None):
+        raise TypeError("give exactly one of data and writer")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        if data is not None:
+            with os.fdopen(fd, "wb") as fh:
+                fd = -1
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        else:
+            os.close(fd)
+            fd = -1
+            writer(tmp)
+            fd = os.open(tmp, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+            fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return path
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+    return path
+
+
+# ----------------------------------------------------------------------------- fingerprints
+def _canonical(obj: Any) -> Any:
+    """JSON-ready form of ``obj``: numpy scalars/arrays to Python, non-finite floats as strings."""
+    if isinstance(obj, dict):
+        return {str(k): _canonical(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_canonical(v) for v in obj]
+    if isinstance(obj, set | frozenset):
+        items = [_canonical(v) for v in obj]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    unit = getattr(obj, "unit", None)
+    if unit is not None and hasattr(obj, "value"):  # astropy Quantity
+        return {"value": _canonical(np.asarray(obj.value)), "unit": str(unit)}
+    if isinstance(obj, np.ndarray):
+        return _canonical(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _canonical(obj.item())
+    if obj is None or isinstance(obj, bool | int | str):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else repr(obj)  # 'inf', '-inf', 'nan'
+    return str(obj)
+
+
+def _dumps(obj: Any) -> str:
+    """Canonical JSON: sorted keys, no whitespace, floats by repr (exact round trip)."""
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
+
+
+def config_fingerprint(config: dict) -> dict:
+    """The fingerprint that ties a checkpoint to the configuration and code that wrote it.
+
+    Parameters
+    ----------
+    config : dict
+        The full resolved configuration (nested dicts of numbers, strings,
+        booleans, numpy scalars or arrays; other objects are taken by ``str``).
+
+    Returns
+    -------
+    dict
+        ``{"hash": sha256 hex, "config": canonical config, "code_version": str}``.
+        The hash is taken over the canonical JSON dump (sorted keys, floats by
+        ``repr``, non-finite floats as ``'inf'``/``'nan'``) of
+        ``{"config": config, "code_version": crescape.__version__}``, so it
+        does not depend on the order of the keys and changes with any value.
+
+    Examples
+    --------
+    >>> a = config_fingerprint({"grid": {"n_z": 200, "z_max": 9.26e22}})
+    >>> b = config_fingerprint({"grid": {"z_max": 9.26e22, "n_z": 200}})
+    >>> a["hash"] == b["hash"], len(a["hash"])
+    (True, 64)
+    """
+    import crescape
+
+    canon = _canonical(dict(config))
+    version = str(crescape.__version__)
+    text = _dumps({"config": canon, "code_version": version})
+    return {
+        "hash": hashlib.sha256(text.encode("ascii")).hexdigest(),
+        "config": canon,
+        "code_version": version,
+    }
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(obj, dict) and obj:
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    return {prefix: obj}
+
+
+_ABSENT = object()
+
+
+def _short(v: Any, limit: int = 40) -> str:
+    text = "(absent)" if v is _ABSENT else _dumps(v)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _differences(stored: dict, now: dict, n_max: int = 5) -> str:
+    """'key = a (checkpoint) vs b (now); ...' for at most ``n_max`` differing keys."""
+    a = _flatten({"config": stored.get("config"), "code_version": stored.get("code_version")})
+    b = _flatten({"config": now.get("config"), "code_version": now.get("code_version")})
+    keys = sorted(
+        (k for k in set(a) | set(b) if a.get(k, _ABSENT) != b.get(k, _ABSENT)),
+        key=lambda k: (k == "code_version", k),
+    )
+    parts = [
+        f"{k.removeprefix('config.')} = {_short(a.get(k, _ABSENT))} (checkpoint) vs "
+        f"{_short(b.get(k, _ABSENT))} (now)"
+        for k in keys[:n_max]
+    ]
+    if len(keys) > n_max:
+        parts.append(f"and {len(keys) - n_max} more")
+    return "; ".join(parts) if parts else "the configuration hashes differ"
+
+
+# ----------------------------------------------------------------------------- checkpoints
+class CheckpointMismatch(ValueError):
+    """A checkpoint was written by another configuration (or by a finished run)."""
+
+
+class CheckpointCorrupt(ValueError):
+    """A checkpoint file is truncated, unreadable or not a numpy ``.npz`` archive."""
+
+
+#: Entries of the ``.npz`` that belong to the checkpoint itself, not to the run.
+_HASH, _CONFIG, _FINAL = "_ckpt_hash", "_ckpt_config", "_ckpt_final"
+_META = (_HASH, _CONFIG, _FINAL)
+
+
 class Checkpointer:
     """Atomic checkpoints every ``every_steps`` steps and/or every ``every_seconds`` of wall time.
 
@@ -184,16 +390,39 @@ class Checkpointer:
         The checkpoint file (numpy ``.npz``).
     every_steps : int or None
     every_seconds : float or None
+    fingerprint : dict or None
+        :func:`config_fingerprint` of the run's configuration, stored in every
+        checkpoint and compared by :meth:`load`. ``None`` stands for the
+        fingerprint of the empty configuration ``{}``: pass the run's own
+        fingerprint to tie its checkpoints to it.
+
+    Notes
+    -----
+    :meth:`mark_final` keeps the file but sets a "final" flag in it;
+    :meth:`load` then raises :class:`CheckpointMismatch` ("... is the
+    checkpoint of a finished run ...") unless ``allow_final=True``. A new
+    :meth:`save` (a fresh run) clears the flag.
     """
 
-    def __init__(self, path, every_steps: int | None = None, every_seconds: float | None = None):
+    def __init__(
+        self,
+        path,
+        every_steps: int | None = None,
+        every_seconds: float | None = None,
+        fingerprint: dict | None = None,
+    ):
         if every_steps is not None and int(every_steps) < 1:
             raise ValueError(f"every_steps = {every_steps} is not allowed: must be >= 1")
         if every_seconds is not None and not every_seconds > 0:
             raise ValueError(f"every_seconds = {every_seconds} is not allowed: must be > 0")
+        if fingerprint is None:
+            fingerprint = config_fingerprint({})
+        if not isinstance(fingerprint, dict) or not isinstance(fingerprint.get("hash"), str):
+            raise TypeError("fingerprint must be a dict made by config_fingerprint")
         self.path = Path(path)
         self.every_steps = every_steps
         self.every_seconds = every_seconds
+        self.fingerprint = fingerprint
         self._last_wall = time.monotonic()
 
     def due(self, state) -> bool:
@@ -201,20 +430,108 @@ class Checkpointer:
             return True
         return bool(self.every_seconds and time.monotonic() - self._last_wall >= self.every_seconds)
 
-    def save(self, state: State, recorder: Recorder):
-        from ..reproduction import atomic_write_bytes
+    def save(self, state: State, recorder: Recorder) -> None:
+        """Write the state and the snapshots recorded so far."""
+        self.save_arrays({**state.to_arrays(), **recorder.to_arrays()})
 
+    def save_arrays(self, arrays: dict) -> None:
+        """Write ``arrays`` (name -> array) with this checkpointer's fingerprint, atomically."""
+        reserved = [k for k in arrays if str(k).startswith("_ckpt_")]
+        if reserved:
+            raise ValueError(f"array names {reserved} are reserved for the checkpoint itself")
+        fp = self.fingerprint
+        meta = {
+            _HASH: np.array(fp["hash"]),
+            _CONFIG: np.array(
+                _dumps({"config": fp.get("config"), "code_version": fp.get("code_version")})
+            ),
+            _FINAL: np.array(False),
+        }
         buf = io.BytesIO()
-        np.savez(buf, **state.to_arrays(), **recorder.to_arrays())
-        atomic_write_bytes(self.path, buf.getvalue())
+        np.savez(buf, **{str(k): np.asarray(v) for k, v in arrays.items()}, **meta)
+        _atomic_write(self.path, buf.getvalue())
         self._last_wall = time.monotonic()
 
     def exists(self) -> bool:
-        return self.path.exists()
+        return self.path.is_file()
 
-    def load(self) -> dict:
-        with np.load(self.path) as data:
-            return {k: data[k] for k in data.files}
+    def _read(self) -> dict:
+        """Every entry of the file, checkpoint metadata included; CheckpointCorrupt if unreadable."""
+        try:
+            data = np.load(self.path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise CheckpointCorrupt(
+                    f"checkpoint {self.path} is corrupt: a numpy .npy array, not an .npz archive"
+                )
+            with data:
+                return {k: data[k] for k in data.files}
+        except (FileNotFoundError, CheckpointCorrupt):
+            raise
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+            why = (str(exc).splitlines() or [""])[0] or type(exc).__name__
+            raise CheckpointCorrupt(
+                f"checkpoint {self.path} is corrupt (truncated, unreadable or not an .npz): {why}"
+            ) from None
+
+    def load(self, allow_final: bool = False) -> dict:
+        """The arrays of the checkpoint, after checking that it belongs to this configuration.
+
+        Raises
+        ------
+        CheckpointMismatch
+            If the stored fingerprint differs from this checkpointer's (or is
+            missing); the one-line message names the differing keys with both
+            values. Also for the checkpoint of a finished run (see
+            :meth:`mark_final`) unless ``allow_final``.
+        CheckpointCorrupt
+            If the file is truncated, unreadable or not an ``.npz`` archive.
+        """
+        data = self._read()
+        if _HASH not in data:
+            raise CheckpointMismatch(
+                f"checkpoint {self.path} has no configuration fingerprint, so it cannot be "
+                "checked against this configuration; start afresh"
+            )
+        stored_hash = str(data[_HASH])
+        if stored_hash != self.fingerprint["hash"]:
+            try:
+                stored = json.loads(str(data.get(_CONFIG, "{}")))
+            except ValueError:
+                stored = {}
+            raise CheckpointMismatch(
+                f"checkpoint {self.path} was written with a different configuration: "
+                + _differences(stored if isinstance(stored, dict) else {}, self.fingerprint)
+            )
+        if _FINAL in data and bool(data[_FINAL]) and not allow_final:
+            raise CheckpointMismatch(
+                f"checkpoint {self.path} is the checkpoint of a finished run; nothing to "
+                "resume (start afresh to run again)"
+            )
+        return {k: v for k, v in data.items() if k not in _META}
+
+    def mark_final(self) -> None:
+        """Flag the checkpoint as that of a finished run, so that it is not resumed.
+
+        The file is kept (its state is the end state) and rewritten atomically
+        with the flag set; :meth:`load` then refuses it. Nothing happens if
+        there is no checkpoint file.
+        """
+        if not self.exists():
+            return
+        data = self._read()
+        if _HASH not in data:
+            return
+        data[_FINAL] = np.array(True)
+        buf = io.BytesIO()
+        np.savez(buf, **data)
+        _atomic_write(self.path, buf.getvalue())
+
+    def is_final(self) -> bool:
+        """Whether the checkpoint file exists and is flagged as that of a finished run."""
+        if not self.exists():
+            return False
+        data = self._read()
+        return bool(data.get(_FINAL, False))
 
 
 def run(
@@ -224,6 +541,7 @@ def run(
     checkpoint: Checkpointer | None = None,
     resume: bool = False,
     attrs: dict | None = None,
+    finalize: bool = True,
 ):
     """Advance ``stepper`` through the output ``times`` and return the snapshots as a Dataset.
 
@@ -239,22 +557,38 @@ def run(
         Continue from ``checkpoint`` if its file exists.
     attrs : dict
         Extra attributes (e.g. the configuration) for the Dataset.
+    finalize : bool
+        Mark the checkpoint final (:meth:`Checkpointer.mark_final`) when the run
+        is complete. A caller that still has to write the output may pass
+        ``False`` and call ``checkpoint.mark_final()`` after writing it.
 
     Returns
     -------
     xarray.Dataset
+
+    Raises
+    ------
+    CheckpointMismatch
+        On ``resume`` from a checkpoint of another configuration (or of a finished run).
+    CheckpointCorrupt
+        On ``resume`` from a truncated or unreadable checkpoint.
     """
     op = stepper.op
     rec = Recorder(times)
     if resume and checkpoint is not None and checkpoint.exists():
         data = checkpoint.load()
-        loaded = State.from_arrays(data)
+        try:
+            loaded = State.from_arrays(data)
+            rec.load_arrays(data)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise CheckpointCorrupt(
+                f"checkpoint {checkpoint.path} is corrupt: missing or malformed entry {exc}"
+            ) from None
         if loaded.g.shape != op.shape:
-            raise ValueError(
+            raise CheckpointMismatch(
                 f"checkpoint {checkpoint.path} has shape {loaded.g.shape}, the grid is {op.shape}"
             )
         stepper.state = loaded
-        rec.load_arrays(data)
     state = stepper.state
     bar = ProgressBar(progress)
     bar.start(state.t, rec.times[-1])
@@ -276,6 +610,8 @@ def run(
                 checkpoint.save(state, rec)
     finally:
         bar.close()
+    if checkpoint is not None and finalize:
+        checkpoint.mark_final()
     out_attrs = dict(stepper.attrs())
     out_attrs.update(attrs or {})
     out_attrs["steps"] = state.step
@@ -283,15 +619,5 @@ def run(
 
 
 def write_netcdf(ds, path) -> None:
-    """Write a Dataset to netCDF (h5netcdf) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        ds.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write a Dataset to netCDF (h5netcdf) atomically, with the mode ``0o666 & ~umask``."""
+    _atomic_write(path, writer=lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
