@@ -40,6 +40,8 @@ class Workspace:
         self.shape = (nz, ny)
         self.z1 = np.empty((nz, ny))  # first SSP-RK2 stage
         self.adv = np.empty((nz, ny))  # result of the first advection half step
+        self.pre = np.empty((nz, ny))  # ln p advection before the z advection (second half step)
+        self.y1 = np.empty((nz, ny))  # first SSP-RK2 stage of the ln p advection
         self.dif = np.empty((nz, ny))  # result of the diffusion step
         self.cp = np.empty((nz, ny))  # Thomas algorithm: modified super-diagonal
         self.F = np.empty((nz + 1, ny))  # face fluxes of the z advection
@@ -213,78 +215,34 @@ def y_prepare(g, ydot, extrap, limited, E, RQ):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _time_average(a):
-    """(1 − e^{−a})/a, the mean of e^{−σ w s} over the step: Taylor series to a⁷ for
-    |a| < 10⁻² (truncation < 3e-22), ``expm1`` otherwise."""
-    if abs(a) < 1e-2:
-        return 1.0 + a * (
-            -1.0 / 2.0
-            + a
-            * (
-                1.0 / 6.0
-                + a
-                * (
-                    -1.0 / 24.0
-                    + a * (1.0 / 120.0 + a * (-1.0 / 720.0 + a * (1.0 / 5040.0 - a / 40320.0)))
-                )
-            )
-        )
-    return -np.expm1(-a) / a
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _y_factor(a, b, qa, qb, pos, nu, series):
-    """Face value of the upwind bin's power law times its time average over the step, per
-    unit cell average (1 where the minmod slope is zero).
-
-    a, b: ln q on the two sides of the upwind bin, qa, qb: the ratios q. With ``series`` the
-    time average uses its Taylor series (exact to rounding for |σ w dt| < 10⁻²), else ``expm1``.
-    """
+def _y_factor(a, b, q_a, q_b, pos):
+    """Face value of the upwind bin's power law per unit cell average (1 where the minmod
+    slope is zero). a, b: ln q on the two sides of the upwind bin, q_a, q_b: the ratios q."""
     # minmod: σΔy = ln q of the flatter side
     left = abs(a) < abs(b)
     L = a if left else b
-    q = qa if left else qb
+    q = q_a if left else q_b
     y2 = L if pos else -L  # 2x, x = ±σΔy/2
     # face factor 2x/(1 − e^{−2x}) = L q/(q − 1) (w > 0) or L/(q − 1) (w < 0)
     y4 = y2 * y2
     f_series = 1.0 + 0.5 * y2 + y4 * (1.0 / 12.0) - y4 * y4 * (1.0 / 720.0)
     f_exact = L * (q if pos else 1.0) / (q - 1.0)
     fac = f_series if abs(y2) < 1e-3 else f_exact
-    # time average (1 − e^{−at})/at over the step, at = σ w dt
-    at = L * nu
-    if series:
-        ta = 1.0 + at * (
-            -1.0 / 2.0
-            + at
-            * (
-                1.0 / 6.0
-                + at
-                * (
-                    -1.0 / 24.0
-                    + at
-                    * (
-                        1.0 / 120.0
-                        + at * (-1.0 / 720.0 + at * (1.0 / 5040.0 - at * (1.0 / 40320.0)))
-                    )
-                )
-            )
-        )
-    else:
-        ta = _time_average(at)
-    return fac * ta if a * b > 0.0 else 1.0
+    return fac if a * b > 0.0 else 1.0
 
 
 @njit(cache=True, error_model="numpy")
-def y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, out, C):
-    """Second pass of the ln p advection: face fluxes and the update into ``out`` (which may be g).
+def y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, out, C, g0, heun):
+    """Second pass of one forward-Euler stage of the ln p advection: face fluxes and the
+    update into ``out`` (which may be g or g0).
 
     Piecewise power-law reconstruction in momentum (exact for g ∝ p^k); see
     :func:`crescape.simulate.reference.advect_y`. The log slope between two bins
     is LQ = ln q with q = RQ the ratio of their values, so the face factor
-    needs no further transcendental function. The loop over faces has no
-    branches (it vectorises); in the rare rows where the time-average argument
-    σ w Δt reaches 10⁻², those faces are redone with ``expm1``.
-    Returns (N_low_in, N_high_out) per unit Δy.
+    needs no further transcendental function; the loop over faces has no branches
+    (it vectorises). With ``heun`` the result is the second SSP-RK2 stage,
+    out = (g0 + g − Δt L g)/2, else out = g − Δt L g.
+    Returns (N_low_in, N_high_out) of the stage per unit Δy.
     """
     nz, ny = g.shape
     n_lo = 0.0
@@ -294,48 +252,49 @@ def y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, out, C):
         w = ydot[i]
         if w == 0.0:
             for j in range(ny):
-                out[i, j] = g[i, j]
+                out[i, j] = g0[i, j] if heun else g[i, j]
             continue
         pos = w > 0
         sh = 1 if pos else 2  # E index of the upwind bin of face k is k + sh
-        nu = w * dt * inv_dy  # Courant number; also C = w g_up fac dt/Δy = nu g_up fac
+        nu = w * dt * inv_dy  # Courant number; C = w g_face dt/Δy = nu g_face
         if limited:
-            n_big = 0
             for k in range(ny + 1):
                 m = k + sh
-                a = LQ[i, m - 1]
-                b = LQ[i, m]
-                L = a if abs(a) < abs(b) else b
-                n_big += 1 if abs(L * nu) >= 1e-2 else 0
-                C[k] = E[i, m] * _y_factor(a, b, RQ[i, m - 1], RQ[i, m], pos, nu, True)
-            if n_big > 0:
-                for k in range(ny + 1):
-                    m = k + sh
-                    C[k] = E[i, m] * _y_factor(
-                        LQ[i, m - 1], LQ[i, m], RQ[i, m - 1], RQ[i, m], pos, nu, False
-                    )
-            for k in range(ny + 1):
-                C[k] = C[k] * nu
+                C[k] = (E[i, m] * nu) * _y_factor(
+                    LQ[i, m - 1], LQ[i, m], RQ[i, m - 1], RQ[i, m], pos
+                )
         else:
             for k in range(ny + 1):
                 C[k] = E[i, k + sh] * nu
-        for j in range(ny):
-            out[i, j] = (E[i, j + 2] + C[j]) - C[j + 1]
+        if heun:
+            for j in range(ny):
+                out[i, j] = 0.5 * (g0[i, j] + ((E[i, j + 2] + C[j]) - C[j + 1]))
+        else:
+            for j in range(ny):
+                out[i, j] = (E[i, j + 2] + C[j]) - C[j + 1]
         n_lo += V[i] * C[0]
         n_hi += V[i] * C[ny]
     return n_lo, n_hi
 
 
-def advect_y_into(g, ydot, V, dy, dt, extrap, limited, out, E, RQ, LQ, C):
-    """One step of −∂_y(ẏ g), ẏ = −(∇·u)/3, into ``out`` (may be g); returns (N_low_in, N_high_out)."""
+def advect_y_into(g, ydot, V, dy, dt, extrap, limited, out, E, RQ, LQ, C, work):
+    """One step of −∂_y(ẏ g), ẏ = −(∇·u)/3, with SSP-RK2 (Heun) into ``out`` (may be g);
+    ``work`` (shape of g, must not overlap g or out) holds the first stage.
+    Returns (N_low_in, N_high_out) per unit Δy."""
     y_prepare(g, ydot, extrap, limited, E, RQ)
     if limited:
         np.log(RQ, out=LQ)
-    return y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, out, C)
+    a1, b1 = y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, work, C, g, False)
+    y_prepare(work, ydot, extrap, limited, E, RQ)
+    if limited:
+        np.log(RQ, out=LQ)
+    a2, b2 = y_faces(work, E, RQ, LQ, ydot, V, dy, dt, limited, out, C, g, True)
+    return 0.5 * (a1 + a2), 0.5 * (b1 + b2)
 
 
 def advect_y(g, ydot, V, dy, dt, extrap, limited):
-    """One step of −∂_y(ẏ g), ẏ = −(∇·u)/3; returns (g_new, N_low_in, N_high_out) per unit Δy."""
+    """One step of −∂_y(ẏ g), ẏ = −(∇·u)/3 (SSP-RK2); returns (g_new, N_low_in, N_high_out)
+    per unit Δy."""
     g = np.ascontiguousarray(g, dtype=float)
     nz, ny = g.shape
     out = np.empty_like(g)
@@ -352,6 +311,7 @@ def advect_y(g, ydot, V, dy, dt, extrap, limited):
         np.ones((nz, ny + 3)),
         np.zeros((nz, ny + 3)),
         np.empty(ny + 1),
+        np.empty_like(g),
     )
     return out, n_lo, n_hi
 

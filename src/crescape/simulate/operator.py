@@ -188,60 +188,42 @@ class TransportOperator:
         with the diffusion step."""
         return self.bc_in == 0 and u[0] > 0
 
-    def advect(self, g, u, t, dt, budget, out=None):
-        """Explicit advection in z then in ln p over dt; updates ``budget``; returns g.
+    def advect(self, g, u, t, dt, budget, out=None, reverse=False):
+        """Explicit advection in z then in ln p over dt (ln p then z if ``reverse``); updates
+        ``budget``; returns g.
 
+        The Strang step of :class:`~crescape.simulate.stepper.Stepper` calls it with
+        ``reverse=False`` before the diffusion and ``reverse=True`` after it, so that the
+        whole step, z, ln p, diffusion, ln p, z, is symmetric (second order in Δt).
         With the numba backend the result is written into ``out`` (a new array if None);
         without flow (u = 0) the input g itself is returned.
         """
-        G, K = self.grid, self.kernels
         if not np.any(u):
             return g  # no flow: nothing to advect in z or in ln p (the inner flux enters with diffusion)
+        if self.backend == "numba":
+            res = np.empty(self.shape) if out is None else out
+            if reverse and self.adiabatic:
+                tmp = self.workspace.pre
+                self._advect_p(g, u, dt, budget, tmp)
+                self._advect_z(tmp, u, t, dt, budget, res)
+            else:
+                self._advect_z(g, u, t, dt, budget, res)
+                if self.adiabatic:
+                    self._advect_p(res, u, dt, budget, res)
+            return res
+        if reverse:
+            g = self._advect_p(g, u, dt, budget)
+            return self._advect_z(g, u, t, dt, budget)
+        g = self._advect_z(g, u, t, dt, budget)
+        return self._advect_p(g, u, dt, budget)
+
+    def _advect_z(self, g, u, t, dt, budget, out=None):
+        """−A⁻¹∂_z(A u g) over dt (SSP-RK2 MUSCL); numba: into ``out`` (must not overlap g)."""
+        G, K = self.grid, self.kernels
         F_in, g_in, g_out = self.boundary_values(t)
         if not self._inject_by_advection(u):
             F_in = np.zeros_like(F_in)
-        dy = self.pgrid.dy
-        if self.backend == "numba":
-            ws = self.workspace
-            res = np.empty(self.shape) if out is None else out
-            n_in, n_out = K.advect_z_into(
-                g,
-                u,
-                G.area,
-                G.volume,
-                G.dz,
-                dt,
-                self.bc_in,
-                F_in,
-                g_in,
-                self.bc_out,
-                g_out,
-                self.limited_advection,
-                res,
-                ws.z1,
-                ws.F,
-            )
-            budget["inner_in"] += n_in * dy
-            budget["outer_out"] += n_out * dy
-            if self.adiabatic:
-                n_lo, n_hi = K.advect_y_into(
-                    res,
-                    self.ydot(u),
-                    G.volume,
-                    dy,
-                    dt,
-                    self.p_boundary == "extrapolate",
-                    self.limited_advection,
-                    res,
-                    ws.E,
-                    ws.RQ,
-                    ws.LQ,
-                    ws.row,
-                )
-                budget["p_low_in"] += n_lo * dy
-                budget["p_high_out"] += n_hi * dy
-            return res
-        g, n_in, n_out = K.advect_z(
+        args = (
             g,
             u,
             G.area,
@@ -255,21 +237,40 @@ class TransportOperator:
             g_out,
             self.limited_advection,
         )
+        if self.backend == "numba":
+            ws = self.workspace
+            n_in, n_out = K.advect_z_into(*args, out, ws.z1, ws.F)
+        else:
+            out, n_in, n_out = K.advect_z(*args)
+        dy = self.pgrid.dy
         budget["inner_in"] += n_in * dy
         budget["outer_out"] += n_out * dy
-        if self.adiabatic:
-            g, n_lo, n_hi = K.advect_y(
-                g,
-                self.ydot(u),
-                G.volume,
-                dy,
-                dt,
-                self.p_boundary == "extrapolate",
-                self.limited_advection,
-            )
-            budget["p_low_in"] += n_lo * dy
-            budget["p_high_out"] += n_hi * dy
-        return g
+        return out
+
+    def _advect_p(self, g, u, dt, budget, out=None):
+        """−∂_y(ẏ g) over dt (the adiabatic term; g unchanged if it is off); numba: into ``out``
+        (may be g)."""
+        if not self.adiabatic:
+            return g
+        G, K = self.grid, self.kernels
+        dy = self.pgrid.dy
+        args = (
+            g,
+            self.ydot(u),
+            G.volume,
+            dy,
+            dt,
+            self.p_boundary == "extrapolate",
+            self.limited_advection,
+        )
+        if self.backend == "numba":
+            ws = self.workspace
+            n_lo, n_hi = K.advect_y_into(*args, out, ws.E, ws.RQ, ws.LQ, ws.row, ws.y1)
+        else:
+            out, n_lo, n_hi = K.advect_y(*args)
+        budget["p_low_in"] += n_lo * dy
+        budget["p_high_out"] += n_hi * dy
+        return out
 
     def diffuse(self, g, D, u, Q, t_mid, dt, theta, budget, out=None):
         """Implicit θ-scheme diffusion plus source (and inner flux if u ≤ 0 there) over dt.
