@@ -42,4 +42,4 @@ def test_reproduction_step_coarse(tmp_path, monkeypatch):
     assert 0 < v["dB_over_eq8_first_cell"] < 2
     assert np.isfinite(v["nu_E2_flux_sim_GeV_cm2_s_sr"]) and v["nu_E2_flux_sim_GeV_cm2_s_sr"] > 0
     b = next(a for a in arts if a.name == "simulate_binding").values
-    assert b["dG1_B01e-11_dominant_cap"] in ("larmor", "alfven", "energy_flux")
+    assert b["dG1_B01e-11_dominant_cap"] in ("capped_larmor", "capped_alfven", "capped_energy_flux")

@@ -22,6 +22,7 @@ __all__ = [
     "fill_time",
     "overdensity_paper",
     "overdensity",
+    "diffusion_in_field",
 ]
 
 
@@ -99,3 +100,39 @@ def overdensity_paper(v_A):
 def overdensity(v_A):
     """n_CR(Eq. 15)/n_CR,ballistic with the paper's own ballistic density 3φ/c: c/(3ṽ_A)."""
     return C.c / (3.0 * v_A)
+
+
+def diffusion_in_field(pc, v, B_tot, dB, coherence=None, D_max=np.inf):
+    """D(z, p) in a turbulent field δB on top of B0 [cm² s^-1], shape (n_z, n_p).
+
+    Parameters
+    ----------
+    pc, v : array (n_p,)
+        Particle momentum times c [erg] (= E for relativistic particles) and speed [cm/s].
+    B_tot, dB : array (n_z,)
+        Total field √(B0² + δB²) and turbulent field δB [G].
+    coherence : array (n_z,) or None
+        Coherence length ℓ_c of the turbulence [cm]; None: every particle in the Bohm regime.
+    D_max : float
+        Upper bound [cm² s^-1].
+
+    Notes
+    -----
+    With the Larmor radius r_L = pc/(eB): D = (v/3) r_L (B/δB)² for r_L ≤ ℓ_c,
+    the quasi-linear mean free path r_L (B/δB)², which is Bohm diffusion
+    (Eq. 9, written there for v = c and pc = E) once δB ≳ B; and
+    D = (v/3) (r_L²/ℓ_c) (B/δB)² for r_L > ℓ_c, the small-scale-field form
+    (mean free path ∝ r_L²/ℓ_c: Subedi et al. 2017, ApJ 837, 140; Casse,
+    Lemoine & Pelletier 2002, PRD 65, 023002).
+    """
+    pc = np.asarray(pc, dtype=float)
+    B_tot = np.asarray(B_tot, dtype=float)
+    # (v/3) r_L (B/δB)² = (v pc/3e) · B/δB², an outer product
+    zfac = B_tot / np.maximum(np.asarray(dB, dtype=float), 1e-300) ** 2
+    D = np.multiply.outer(zfac, np.asarray(v, dtype=float) * pc / (3.0 * C.e))
+    if coherence is not None:
+        rL = pc[None, :] / (C.e * B_tot[:, None])
+        D *= np.maximum(1.0, rL / np.asarray(coherence, dtype=float)[:, None])
+    if np.isfinite(D_max):
+        np.minimum(D, D_max, out=D)
+    return D

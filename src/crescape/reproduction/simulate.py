@@ -8,7 +8,7 @@ gas speed against ṽ_A, n_CR against Eq. (15). The transition time of
 Eqs. (11)/(13) is measured by the short resolved run
 :func:`crescape.simulate.coupled.transition_run`. The all-flavour neutrino
 flux is computed from the simulated CR and gas profiles with the full pp
-spectra (:func:`crescape.simulate.coupled.neutrino_sed`) and compared with
+spectra (:func:`crescape.physics.cgm_source.column_neutrino_sed`) and compared with
 Eq. (17) and with the analytic profile (:class:`crescape.spectra.CGMEmission`).
 Six shorter runs (δ_G = 1, 10, 100; B0 = 1e-11, 1e-9 G) record which
 saturation criterion binds, step by step.
@@ -56,7 +56,7 @@ def fiducial(params: Parameters, options: dict | None = None):
 
 def _first_cap(h, k):
     inner, t, names = h["inner"], h["t"], h["names"]
-    capped = np.nonzero(inner < k)[0]
+    capped = np.nonzero((inner >= 1) & (inner <= k))[0]
     if not capped.size:
         return "none", float("nan")
     return names[inner[capped[0]]], float(t[capped[0]] / C.yr)
@@ -90,10 +90,10 @@ def binding_cases(params: Parameters, options: dict | None = None) -> list[dict]
         h = sim.status_history()
         names = h["names"]
         frac = dict(zip(names, (float(x) for x in h["time_fraction"]), strict=True))
-        capt = sim.status_time[:k] @ sim.grid.volume
-        cap_share = {names[i]: float(capt[i] / (capt.sum() or 1.0)) for i in range(k)}
-        capt_e = early.status_time[:k, 0]
-        early_share = {names[i]: float(capt_e[i] / (capt_e.sum() or 1.0)) for i in range(k)}
+        capt = sim.status_time[1 : k + 1] @ sim.grid.volume
+        cap_share = {names[i + 1]: float(capt[i] / (capt.sum() or 1.0)) for i in range(k)}
+        capt_e = early.status_time[1 : k + 1, 0]
+        early_share = {names[i + 1]: float(capt_e[i] / (capt_e.sum() or 1.0)) for i in range(k)}
         first = _first_cap(he, k)
         out.append(
             {
@@ -136,10 +136,11 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
 
     from ..model import EscapeModel
     from ..physics import saturation, transport
+    from ..physics.cgm_source import column_neutrino_sed as neutrino_sed
     from ..physics.dispersion import saturation_field
     from ..physics.escape import escape_flux
     from ..physics.instability import alfven_speed
-    from ..simulate.coupled import neutrino_sed, transition_run
+    from ..simulate.coupled import transition_run
     from ..simulate.observers import write_netcdf
     from ..spectra import CGMEmission
 
@@ -389,9 +390,8 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         "energy_residual": float(b["energy_residual"]),
         "mass_residual": float(b["mass_residual"]),
         "momentum_residual": float(b["momentum_residual"]),
-        "floor_energy_over_injected": float(
-            sim.gas_state.budget["floor_energy"] / sim.budget["cr_energy_in"]
-        ),
+        "corrections_over_supplied": float(b["corrections"]),
+        "run_valid": int(ds.attrs.get("valid", 1)),
         "steps": int(sim.step_count),
     }
     values_bind = {}

@@ -24,7 +24,8 @@ __all__ = ["SimulationConfig", "load_config"]
 
 _GEOMETRIES = ("planar_spherical", "planar", "spherical")
 _GAS_BC = ("inflow", "reflecting", "outflow")
-_OUTER = ("free_escape", "outflow")
+_OUTER = ("free_escape", "outflow", "reflecting")
+_CR_INNER = ("escape_flux", "reflecting")
 
 #: quantities with units: field name -> (display unit, cgs unit)
 _UNITS = {
@@ -34,6 +35,7 @@ _UNITS = {
     "E_J": (u.GeV, u.erg),
     "t_end": (u.Myr, u.s),
     "dt_max": (u.Myr, u.s),
+    "dt_initial": (u.yr, u.s),
     "coherence_length": (u.kpc, u.cm),
     "D_max": (u.cm**2 / u.s, u.cm**2 / u.s),
 }
@@ -70,6 +72,9 @@ class SimulationConfig:
     cfl : float
         Courant number of the gas and of the explicit advection.
     dt_max : float [Myr]
+    dt_initial : float [yr]
+        First step; each later step is at most ``dt_growth`` times the previous one.
+    dt_growth : float
     criteria : list of str
         Saturation criteria (:data:`crescape.simulate.field.CRITERIA`).
     rate, closure : str
@@ -85,17 +90,16 @@ class SimulationConfig:
         Adiabatic index of the gas.
     isothermal : bool
     gas_inner : {"inflow", "reflecting", "outflow"}
-        The halo boundary for the gas: a reservoir at the initial CGM density
-        and pressure (default: the halo feeds the flow), a wall, or open (zero gradient).
+        The halo boundary for the gas: a reservoir at rest at the initial CGM
+        density and pressure (default; the face flux is the Riemann solution
+        between the reservoir and the first cell, the inflowing gas carries the
+        seed field), a wall, or open (zero gradient).
+    gas_outer : {"outflow", "reflecting", "inflow"}
+        The outer boundary for the gas (default: open).
+    cr_inner : {"escape_flux", "reflecting"}
+        The CRs enter through the halo boundary with the flux of Eq. (3), or a wall
+        (closed-box tests).
     cr_outer : {"free_escape", "outflow"}
-    energy_exchange : {"conservative", "work"}
-        The gas receives the work f·u of the CR and magnetic forces. "conservative":
-        the difference between what the CRs lost through the adiabatic term and the
-        field through flux freezing (minus the divergence of the boundary-work
-        fluxes) and that work, a truncation error, goes back to the CRs by a uniform
-        rescaling of their distribution, so that the total energy is conserved to
-        round-off. "work": no correction (the energy budget then closes only to
-        the truncation error).
     theta : float
         Implicitness of the CR diffusion step (1: backward Euler, positive for any Δt).
     checkpoint_every : int
@@ -114,6 +118,8 @@ class SimulationConfig:
     n_output: int = 21
     cfl: float = 0.4
     dt_max: float = 10.0
+    dt_initial: float = 1.0
+    dt_growth: float = 1.2
     criteria: tuple = ("larmor", "alfven", "energy_flux")
     rate: str = "dispersion"
     closure: str = "exponential"
@@ -123,8 +129,9 @@ class SimulationConfig:
     gamma: float = 5.0 / 3.0
     isothermal: bool = False
     gas_inner: str = "inflow"
+    gas_outer: str = "outflow"
+    cr_inner: str = "escape_flux"
     cr_outer: str = "free_escape"
-    energy_exchange: str = "conservative"
     theta: float = 1.0
     checkpoint_every: int = 500
     _cgs: dict = field(default_factory=dict, repr=False, compare=False)
@@ -171,6 +178,7 @@ class SimulationConfig:
             ("seed_fraction", 0.0, 1e3),
             ("gamma", 1.0, 10.0),
             ("stretch", 0.0, 1e12),
+            ("dt_growth", 1.0, 10.0),
         ):
             x = vals[n]
             if not isinstance(x, int | float) or not (lo < x <= hi or (n == "theta" and x == lo)):
@@ -180,8 +188,9 @@ class SimulationConfig:
             ("rate", RATES),
             ("closure", CLOSURES),
             ("gas_inner", _GAS_BC),
+            ("gas_outer", ("outflow", "reflecting", "inflow")),
+            ("cr_inner", _CR_INNER),
             ("cr_outer", _OUTER),
-            ("energy_exchange", ("conservative", "work")),
         ):
             if vals[n] not in allowed:
                 raise ParameterError(f"{n} = {vals[n]!r} is not allowed: must be one of {allowed}")

@@ -27,8 +27,15 @@ Dynamics*, 3rd ed.):
   (ū the stage average) is returned so that budgets can close.
 
 Boundaries: ``"reflecting"`` (a wall: mirrored ρ, P, opposite u),
-``"outflow"`` (zero gradient) or ``"inflow"`` (a reservoir: ρ and P of the
-ghost cells fixed, u zero-gradient) on each side. Density and pressure floors keep
+``"outflow"`` (zero gradient) or ``"inflow"`` (a reservoir at rest: the ghost
+cells hold the reservoir's ρ and P and u = 0) on each side. With a reservoir
+the flux through the boundary face is the Godunov flux of the Riemann problem
+between the reservoir at rest and the first cell: subsonic inflow or outflow
+is set by the characteristic leaving the interior and by the reservoir's
+Riemann invariants (the exact-Riemann form of a characteristic boundary), and
+the gas that enters brings only the reservoir's enthalpy; no kinetic energy
+is supplied by the ghost state (Toro 2009, §6.3; the boundary fluxes are
+counted in the budget). Density and pressure floors keep
 the state physical; the mass and energy they add are counted.
 
 Two implementations of the same scheme: :func:`rhs_reference` (numpy, readable)
@@ -120,6 +127,9 @@ def _ghost_np(q, x, z0, z1, bc_in, bc_out, odd, v_in=None, v_out=None):
     if bc_in == 2 and v_in is not None:
         gl = [v_in, v_in]
         xl = [2 * z0 - x[1], 2 * z0 - x[0]]
+    elif bc_in == 2:  # the reservoir is at rest
+        gl = [0.0, 0.0]
+        xl = [2 * z0 - x[1], 2 * z0 - x[0]]
     elif bc_in == 0:
         gl = [s * q[1], s * q[0]]
         xl = [2 * z0 - x[1], 2 * z0 - x[0]]
@@ -128,6 +138,8 @@ def _ghost_np(q, x, z0, z1, bc_in, bc_out, odd, v_in=None, v_out=None):
         xl = [2 * z0 - x[1], 2 * z0 - x[0]]
     if bc_out == 2 and v_out is not None:
         gr = [v_out, v_out]
+    elif bc_out == 2:
+        gr = [0.0, 0.0]
     elif bc_out == 0:
         gr = [s * q[-1], s * q[-2]]
     else:
@@ -278,15 +290,15 @@ def _rhs_fast(
         xg[k] = 2 * z0 - xg[2 + src]
         xg[n + 2 + k] = 2 * z1 - xg[n + 1 - k]
         for v in range(3):
-            if bc_in == 2 and v != 1:
-                q[v, k] = bval[0] if v == 0 else bval[1]
+            if bc_in == 2:  # a reservoir at rest
+                q[v, k] = bval[0] if v == 0 else (bval[1] if v == 2 else 0.0)
             elif bc_in == 0:
                 s = -1.0 if v == 1 else 1.0
                 q[v, k] = s * q[v, 2 + src]
             else:
                 q[v, k] = q[v, 2]
-            if bc_out == 2 and v != 1:
-                q[v, n + 2 + k] = bval[2] if v == 0 else bval[3]
+            if bc_out == 2:
+                q[v, n + 2 + k] = bval[2] if v == 0 else (bval[3] if v == 2 else 0.0)
             elif bc_out == 0:
                 s = -1.0 if v == 1 else 1.0
                 q[v, n + 2 + k] = s * q[v, n + 1 - k]
@@ -486,6 +498,36 @@ class EulerSolver:
         return float(cfl * np.min(self.grid.dz / np.maximum(speed, 1e-300)))
 
     def rhs(self, rho, mom, ener, force):
+        out = self._rhs(rho, mom, ener, force)
+        if self.inner == "inflow" and not self.isothermal:
+            self._exact_reservoir_face(out, rho, mom, ener)
+        return out
+
+    def _exact_reservoir_face(self, out, rho, mom, ener):
+        """Replace the flux through the inner face by the exact Godunov flux of the Riemann
+        problem between the reservoir at rest and the first cell (Toro 2009, §4.5, §6.3)."""
+        g = self.grid
+        u0 = mom[0] / rho[0]
+        p0 = (self.gamma - 1) * (ener[0] - 0.5 * rho[0] * u0**2)
+        if not p0 > 0:
+            return
+        # in units of the reservoir (the exact solver works with pressures of order 1)
+        rs, ps = self.bval[0], self.bval[1]
+        us = np.sqrt(ps / rs)
+        right = (rho[0] / rs, u0 / us, p0 / ps)
+        r, u, p = exact_riemann(np.zeros(1), 1.0, (1.0, 0.0, 1.0), right, gamma=self.gamma)
+        r, u, p = float(r[0]) * rs, float(u[0]) * us, float(p[0]) * ps
+        E = p / (self.gamma - 1) + 0.5 * r * u * u
+        Fx = np.array([r * u, r * u * u + p, (E + p) * u])
+        F = out[3]
+        A0, V0 = g.area[0], g.volume[0]
+        dF = (Fx - F[:, 0]) * A0 / V0
+        out[0][0] += dF[0]
+        out[1][0] += dF[1]
+        out[2][0] += dF[2]
+        F[:, 0] = Fx
+
+    def _rhs(self, rho, mom, ener, force):
         g = self.grid
         lim, bi, bo = self._codes
         fn = _rhs_fast if self.backend == "numba" else rhs_reference
@@ -524,7 +566,7 @@ class EulerSolver:
         return rho, mom, ener
 
     # ---------------------------------------------------------------- step
-    def step(self, s: GasState, dt: float, force=None, heating=None) -> GasState:
+    def step(self, s: GasState, dt: float, force=None, heating=None, sources=()) -> GasState:
         """Advance by dt with SSP-RK2 (Heun); the force density is held fixed over the step.
 
         Parameters
@@ -536,9 +578,15 @@ class EulerSolver:
             Force density f [dyn cm^-3] (momentum source).
         heating : array or None
             Energy source [erg cm^-3 s^-1] that replaces the work f·u of the force
-            in the energy equation (a caller that knows the energy the force's
-            source lost, e.g. the adiabatic energy change of the CRs, passes it
-            here so that the total energy is conserved exactly). None: f·u.
+            in the energy equation. None: f·u of each stage.
+        sources : sequence of source terms
+            Objects with ``name`` and ``rates(rho, u, P, t) -> (s_mom, s_ener)``
+            [dyn cm^-3, erg cm^-3 s^-1], evaluated on each Runge–Kutta stage (so
+            that work is time-centred); what each delivered per cell over the
+            step, (Δt/2)(s¹ + s²) V, is left in ``self.delivered[name]`` as
+            (momentum, energy) arrays. The stage-averaged velocity ½(u⁰ + u¹)
+            is ``self.u_bar`` and the stage-averaged face fluxes (3, n + 1)
+            are ``self.face_flux``.
         """
         g = self.grid
         f = (
@@ -553,6 +601,8 @@ class EulerSolver:
         if heating is not None and not self.isothermal:
             heating = np.broadcast_to(np.asarray(heating, dtype=float), g.n)
             d1[2][:] += heating - f * u0
+        t0 = s.t
+        src1 = self._sources(sources, rho0, mom0, ener0, t0, d1)
         rho1 = rho0 + dt * d1[0]
         mom1 = mom0 + dt * d1[1]
         ener1 = ener0 + dt * d1[2]
@@ -561,12 +611,20 @@ class EulerSolver:
         d2 = self.rhs(rho1, mom1, ener1, f)
         if heating is not None and not self.isothermal:
             d2[2][:] += heating - f * u1
+        src2 = self._sources(sources, rho1, mom1, ener1, t0 + dt, d2)
+        V = g.volume
+        self.delivered = {
+            name: (0.5 * dt * (a[0] + b[0]) * V, 0.5 * dt * (a[1] + b[1]) * V)
+            for (name, a), b in zip(src1.items(), src2.values(), strict=True)
+        }
+        self.u_bar = 0.5 * (u0 + u1)
         rho2 = 0.5 * (rho0 + rho1 + dt * d2[0])
         mom2 = 0.5 * (mom0 + mom1 + dt * d2[1])
         ener2 = 0.5 * (ener0 + ener1 + dt * d2[2])
         rho2, mom2, ener2 = self._floor(rho2, mom2, ener2, b, 1.0)
         # budgets: Heun averages the two stages
         F = 0.5 * (d1[3] + d2[3])
+        self.face_flux = F
         A = g.area
         b["mass_in"] += A[0] * F[0, 0] * dt
         b["mass_out"] += A[-1] * F[0, -1] * dt
@@ -574,7 +632,6 @@ class EulerSolver:
         b["mom_out"] += A[-1] * F[1, -1] * dt
         b["energy_in"] += A[0] * F[2, 0] * dt
         b["energy_out"] += A[-1] * F[2, -1] * dt
-        V = g.volume
         b["force_momentum"] += float(np.sum(f * V)) * dt
         if self.isothermal:
             pass
@@ -588,6 +645,24 @@ class EulerSolver:
         s.rho, s.mom, s.ener = rho2, mom2, ener2
         s.t += dt
         return s
+
+    def _sources(self, sources, rho, mom, ener, t, d):
+        """Add the rates of the source terms at one stage to d; return them by name."""
+        out = {}
+        if not sources:
+            return out
+        u = mom / rho
+        P = rho * self.cs2 if self.isothermal else (self.gamma - 1) * (ener - 0.5 * rho * u**2)
+        for src in sources:
+            sm, se = src.rates(rho, u, P, t)
+            sm = np.broadcast_to(np.asarray(sm, dtype=float), rho.shape)
+            se = np.broadcast_to(np.asarray(se, dtype=float), rho.shape)
+            if self.isothermal:
+                se = np.zeros_like(rho)
+            d[1][:] += sm
+            d[2][:] += se
+            out[src.name] = (sm, se)
+        return out
 
     def totals(self, s: GasState) -> dict:
         """Mass, momentum and energy in the domain (Σ q V)."""

@@ -20,7 +20,16 @@ import numpy as np
 
 from .. import constants as C
 
-__all__ = ["Planar", "Spherical", "FluxTube", "SpatialGrid", "MomentumGrid", "geometry_from_name"]
+__all__ = [
+    "Planar",
+    "Spherical",
+    "FluxTube",
+    "SpatialGrid",
+    "MomentumGrid",
+    "geometry_from_name",
+    "cell_faces",
+    "face_values",
+]
 
 
 class Planar:
@@ -215,3 +224,33 @@ class MomentumGrid:
     def dE_dlnp(self):
         """dE/d ln p = p v [erg], to convert per-energy to per-ln p densities."""
         return self.p * self.velocity
+
+
+def cell_faces(z0: float, z1: float, n: int, stretch: float = 1.0) -> np.ndarray:
+    """n + 1 faces from z0 to z1 whose widths grow geometrically, last/first = ``stretch`` [cm]."""
+    if stretch == 1.0:
+        return np.linspace(z0, z1, n + 1)
+    q = stretch ** (1.0 / max(n - 1, 1))
+    w = q ** np.arange(n)
+    x = np.concatenate([[0.0], np.cumsum(w)])
+    faces = z0 + (z1 - z0) * x / x[-1]
+    faces[-1] = z1
+    return faces
+
+
+def face_values(P, grid: SpatialGrid) -> np.ndarray:
+    """Cell values P (n,) on the n + 1 faces of ``grid``.
+
+    Linear interpolation between neighbouring centres; linear extrapolation to
+    the two boundary faces, clipped at 0, so that a boundary cell feels the full
+    gradient (second order at the boundaries).
+    """
+    P = np.asarray(P, dtype=float)
+    if P.size < 2:
+        return np.concatenate([P, P])
+    dz, dzc = grid.dz, grid.dzc
+    slope = np.diff(P) / dzc
+    inner = P[:-1] + slope * 0.5 * dz[:-1]
+    lo = max(P[0] - slope[0] * 0.5 * dz[0], 0.0)
+    hi = max(P[-1] + slope[-1] * 0.5 * dz[-1], 0.0)
+    return np.concatenate([[lo], inner, [hi]])
