@@ -41,7 +41,7 @@ def main(t_end_myr: float = 1000.0) -> None:
     sim = CGMSimulation(params, cfg, backend="numba")
     _steps(sim, 2)  # compile or load the numba cache
     sim = CGMSimulation(params, cfg, backend="numba")
-    n_cells, n_p = sim.op.shape
+    n_cells, n_p = sim.transport.shape
     print(
         f"fiducial run: {n_cells} cells x {n_p} momenta, z_max = {cfg.z_max:g} kpc, t_end = {t_end_myr:g} Myr"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..params import parse_set
@@ -10,7 +11,11 @@ from ._common import CLIError
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "simulate", help="coupled CR-field-gas run of the circumgalactic medium"
+        "simulate",
+        help="coupled CR-field-gas run of the circumgalactic medium",
+        description="Time-dependent coupled run: CR current, field growth paid by the CRs, "
+        "Bohm diffusion, CR and magnetic pressure forces on the gas; writes netCDF. "
+        "Exit code 1 if the run fails its energy check (floors not negligible).",
     )
     p.add_argument("config", help="TOML file ([galaxy], [cgm], [micro], [simulation] tables)")
     p.add_argument("--out", required=True, help="output netCDF file")
@@ -37,13 +42,25 @@ def main(args) -> int:
 
     if not Path(args.config).exists():
         raise CLIError(f"config = {args.config!r}: no such file")
+    from ..simulate.observers import CheckpointCorrupt, CheckpointMismatch
+
     params, cfg = load_config(args.config, parse_set(args.set))
     out = Path(args.out)
+    if out.is_dir():
+        raise CLIError(f"--out = {args.out!r} is a directory: must be a file path")
+    if not out.parent.exists():
+        raise CLIError(f"--out = {args.out!r}: the directory {str(out.parent)!r} does not exist")
     sim = CGMSimulation(params, cfg)
-    ds = sim.run(
-        progress=not args.no_progress,
-        checkpoint=out.with_name(out.name + ".ckpt.npz"),
-        resume=args.resume,
-    )
+    try:
+        ds = sim.run(
+            progress=not args.no_progress,
+            checkpoint=out.with_name(out.name + ".ckpt.npz"),
+            resume=args.resume,
+        )
+    except (CheckpointMismatch, CheckpointCorrupt) as exc:
+        raise CLIError(str(exc)) from None
     write_netcdf(ds, out)
+    if not ds.attrs.get("valid", 1):
+        print(f"crescape simulate: {ds.attrs['failure']} (written to {out})", file=sys.stderr)
+        return 1
     return 0
