@@ -79,28 +79,128 @@ def test_transport_writes_netcdf_with_units_and_parameters(tmp_path, geometry, z
         assert np.all(ds.n.values >= 0)
 
 
-@pytest.mark.parametrize(
-    "table, line, message",
-    [
-        ("grid", 'n_z = "many"', "grid.n_z"),
-        ("grid", 'geometry = "cubic"', "grid.geometry"),
-        ("transport", 'diffusion = "fast"', "transport.diffusion"),
-        ("time", "theta = 0.2", "time.theta"),
-        ("time", 't_end = "-1 Myr"', "time.t_end"),
-        ("momentum", 'E_min = "3 kpc"', "momentum.E_min"),
-    ],
-)
-def test_bad_config_gives_exit_code_2(tmp_path, table, line, message, capsys):
+def test_attributes_hold_the_full_configuration_with_units(tmp_path):
+    """Every key of every table, defaults filled in, quantities in cgs with their unit."""
+    from crescape import constants as C
+    from crescape.params import SPECS
+    from crescape.simulate.config import SCHEMA
+
+    cfg = write_config(tmp_path)
+    out = tmp_path / "run.nc"
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress"]) == 0
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        a = ds.attrs
+    for table, keys in SCHEMA.items():
+        for key in keys:
+            assert f"config.{table}.{key}" in a, (table, key)
+    assert (
+        a["config.grid.z_max"] == pytest.approx(2 * C.kpc) and a["config.grid.z_max.units"] == "cm"
+    )
+    assert a["config.momentum.E_min"] == pytest.approx(10 * C.GeV)
+    assert a["config.momentum.E_min.units"] == "erg"
+    assert (
+        a["config.time.t_end"] == pytest.approx(0.3 * C.Myr) and a["config.time.t_end.units"] == "s"
+    )
+    assert (
+        a["config.transport.u"] == pytest.approx(30e5) and a["config.transport.u.units"] == "cm / s"
+    )
+    assert a["config.time.theta"] == 0.5 and a["config.transport.backend"] == "numba"  # defaults
+    assert a["config.transport.flux_limiter"] == 1 and a["config.grid.n_z"] == 50
+    assert (
+        a["config.transport.dB"] == pytest.approx(a["dB_G"]) and a["dB_source"] == "Eq. (8) B_sat"
+    )
+    for name, spec in SPECS.items():
+        assert f"param.{name}_cgs" in a
+        if spec.cgs not in (None, "") and spec.cgs.to_string():
+            assert a[f"param.{name}_cgs.units"] == spec.cgs.to_string()
+    assert a["param.L_CR_cgs.units"] == "erg / s" and len(a["config_hash"]) == 64
+
+
+def test_fingerprint_is_built_from_the_full_resolved_configuration():
+    """Defaults written out give the same fingerprint; any table value or parameter changes it."""
+    from crescape.params import SPECS, Parameters
+    from crescape.simulate.config import SCHEMA, TransportConfig
+
+    base = TransportConfig({"grid": {"n_z": 50}}, Parameters())
+    full = base.full()
+    assert set(full) == set(SCHEMA) | {"params"}
+    assert all(set(full[t]) == set(SCHEMA[t]) for t in SCHEMA)
+    assert set(full["params"]) == set(SPECS)
+    explicit = TransportConfig(
+        {"grid": {"n_z": 50, "geometry": "planar"}, "time": {"theta": 0.5, "n_out": 10}},
+        Parameters(),
+    )
+    assert explicit.fingerprint()["hash"] == base.fingerprint()["hash"]
+    others = [
+        TransportConfig({"grid": {"n_z": 51}}, Parameters()),
+        TransportConfig({"grid": {"n_z": 50}, "time": {"t_end": "11 Myr"}}, Parameters()),
+        TransportConfig({"grid": {"n_z": 50}, "checkpoint": {"every_steps": 5}}, Parameters()),
+        TransportConfig({"grid": {"n_z": 50}}, Parameters.from_flat({"L_CR": 2e41})),
+        TransportConfig({"grid": {"n_z": 50}}, Parameters.from_flat({"X_H": 0.75})),
+    ]
+    hashes = {c.fingerprint()["hash"] for c in others} | {base.fingerprint()["hash"]}
+    assert len(hashes) == len(others) + 1
+
+
+#: Bad configurations: (table, lines put at the top of it, text the one-line message must contain).
+BAD_CONFIGS = [
+    ("grid", ['n_z = "many"'], "grid.n_z"),
+    ("grid", ['geometry = "cubic"'], "grid.geometry"),
+    ("transport", ['diffusion = "fast"'], "transport.diffusion"),
+    ("time", ["theta = 0.2"], "time.theta"),
+    ("time", ['t_end = "-1 Myr"'], "time.t_end"),
+    ("momentum", ['E_min = "3 kpc"'], "momentum.E_min"),
+    # unknown keys in known tables (D = ... used to run with the default D and record 1e30)
+    ("transport", ['D = "1e30 cm2/s"'], "transport.D = '1e30 cm2/s'"),
+    ("grid", ["nz = 100"], "grid.nz"),
+    ("checkpoint", ["every = 3"], "checkpoint.every"),
+    # geometries in which nothing could enter
+    ("grid", ['geometry = "spherical"'], "grid.z_min = '0 kpc'"),
+    ("grid", ['geometry = "flux_tube"', 'z_min = "-20 kpc"'], "grid.z_min = '-20 kpc'"),
+    ("grid", ['geometry = "flux_tube"', 'z_min = "-10 kpc"'], "-area_scale"),
+    ("grid", ['geometry = "flux_tube"', "area_index = 1e5"], "grid.area_index"),
+    # energies below the proton rest energy
+    ("momentum", ['E_min = "0.5 GeV"'], "> 0.938272 GeV"),
+    ("momentum", ['E_min = "0.938272 GeV"'], "momentum.E_min"),
+    # booleans are not numbers
+    ("grid", ["n_z = true"], "grid.n_z = True"),
+    ("time", ["theta = true"], "time.theta = True"),
+    ("time", ["t_end = false"], "time.t_end = False"),
+    ("transport", ["u = true"], "transport.u = True"),
+    ("transport", ["dB = true"], "transport.dB = True"),
+    ("galaxy", ["L_CR = true"], "L_CR = True"),
+    ("checkpoint", ["every_steps = true"], "checkpoint.every_steps"),
+    # other types and ranges
+    ("transport", ['flux_limiter = "yes"'], "transport.flux_limiter"),
+    ("transport", ['dB = "3 kpc"'], "transport.dB"),
+    ("grid", ['z_max = "-1 kpc"'], "grid.z_max"),
+    ("time", ['dt_max = "0 s"'], "time.dt_max"),
+    ("time", ["cfl = 1.5"], "time.cfl"),
+    ("checkpoint", ["every_steps = -1"], "checkpoint.every_steps"),
+    ("galaxy", ['L_CR = "-1 erg/s"'], "L_CR"),
+]
+
+
+def bad_config(tmp_path, table, lines):
     cfg = tmp_path / "bad.toml"
-    key = line.split("=")[0].strip()
+    keys = {ln.split("=")[0].strip() for ln in lines}
     text = write_config(tmp_path).read_text()
-    lines = [ln for ln in text.splitlines() if not ln.startswith(key + " ")]
-    i = lines.index(f"[{table}]")
-    lines.insert(i + 1, line)
-    cfg.write_text("\n".join(lines))
-    assert main(["transport", str(cfg), "--out", str(tmp_path / "x.nc"), "--no-progress"]) == 2
+    out = [ln for ln in text.splitlines() if ln.split("=")[0].strip() not in keys]
+    i = out.index(f"[{table}]")
+    out[i + 1 : i + 1] = lines
+    cfg.write_text("\n".join(out))
+    return cfg
+
+
+@pytest.mark.parametrize("table, lines, message", BAD_CONFIGS)
+def test_bad_config_gives_exit_code_2(tmp_path, table, lines, message, capsys):
+    cfg = bad_config(tmp_path, table, lines)
+    out = tmp_path / "x.nc"
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert message in err and len(err.strip().splitlines()) == 1
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err and "is not allowed" in err and "must be" in err
+    assert not out.exists() and not Path(str(out) + ".ckpt.npz").exists()
 
 
 def test_missing_config_gives_exit_code_2(tmp_path, capsys):
