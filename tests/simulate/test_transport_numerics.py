@@ -4,6 +4,7 @@ limit, geometry consistency, the coupling interface and bad inputs (items (f), (
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -37,6 +38,7 @@ from crescape.simulate.boundaries import (
     OUT_REFLECT,
     OUT_VALUE,
 )
+from crescape.simulate.stepper import AccuracyWarning
 
 RNG = np.random.default_rng(42)
 
@@ -229,7 +231,7 @@ def test_interface_update_coefficients_and_pressure_gradient():
     op = TransportOperator(
         G, P, D=1e30, inner=PrescribedFlux(phi_lnp), outer=FreeEscape(), adiabatic=False
     )
-    st = Stepper(op, State(np.zeros(op.shape)), theta=1.0, dt_max=1e11)
+    st = Stepper(op, State(np.zeros(op.shape)), theta=1.0, dt_max=1e11, warn=False)
     st.advance_to(1e12)
     op.set_coefficients(D=1e28)  # e.g. the field has grown
     st.dt_max = 1e14  # backward Euler: large steps to the new steady state
@@ -340,7 +342,7 @@ def test_fixed_value_inner_boundary_steady_linear_profile():
         flux_limiter=False,
         adiabatic=False,
     )
-    st = Stepper(op, State(np.zeros(op.shape)), theta=1.0, dt_max=1.0)
+    st = Stepper(op, State(np.zeros(op.shape)), theta=1.0, dt_max=1.0, warn=False)
     st.advance_to(200.0)
     np.testing.assert_allclose(st.state.g[:, 0], 2.0 * (1 - G.centres), rtol=1e-10)
     assert math.isclose(
@@ -368,3 +370,45 @@ def test_explicit_rate_fast_matches_reference(limiter):
         )
         rates.append(op.explicit_rate(g, D, 0.0))
     assert rates[0] == pytest.approx(rates[1], rel=1e-12)
+
+
+def eq10_stepper(theta, n=200, t=1e13, D=1e28, L_factor=8.0, **kw):
+    """The Eq. (10) problem (constant flux into a half-space, constant D) and its stepper."""
+    G = SpatialGrid.uniform(0.0, L_factor * math.sqrt(4 * D * t), n)
+    P = MomentumGrid(1e-10, 2e-10, 1)
+    op = TransportOperator(
+        G, P, D=D, inner=PrescribedFlux(1.0), outer=FreeEscape(), adiabatic=False
+    )
+    return Stepper(op, State(np.zeros(op.shape)), theta=theta, **kw), t
+
+
+def test_accuracy_warning_for_long_backward_euler_steps():
+    """θ = 1 with the step set only by the output time: one step of t (12% low at z = 0),
+    the diffusion length of the step is 12 cells > 4: AccuracyWarning. θ = 1/2 (positivity
+    limit) and θ = 1 with dt_max below 16 Δz²/D give none."""
+    st, t = eq10_stepper(1.0)
+    with pytest.warns(AccuracyWarning, match="set only by the output time or dt_max"):
+        st.advance_to(t)
+    assert st.state.step == 1 and st.last_limit == "output"
+    for theta, kw in ((0.5, {}), (1.0, {"dt_max": None})):
+        st, t = eq10_stepper(theta)
+        if "dt_max" in kw:
+            st.dt_max = 0.9 * st.diffusion_accuracy_dt()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", AccuracyWarning)
+            st.advance_to(t)
+        assert st.last_limit in ("positivity", "dt_max", "output")
+
+
+def test_accuracy_warning_for_an_unresolved_diffusion_length():
+    """√(D t) below one cell (10 cells over 160 √(D t): 0.06 cell): AccuracyWarning naming the
+    bins; the 200-cell grid of 16 √(D t) (√(D t) = 12 cells) gives none."""
+    st, t = eq10_stepper(0.5, n=10, L_factor=80.0)
+    with pytest.warns(AccuracyWarning, match="below one cell in 1 of 1 momentum bins"):
+        st.advance_to(t)
+    assert st.unresolved_bins().all()
+    st, t = eq10_stepper(0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AccuracyWarning)
+        st.advance_to(t)
+    assert not st.unresolved_bins().any()
