@@ -574,15 +574,15 @@ def explicit_rate(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
 
 
 @njit(cache=True, error_model="numpy")
-def max_mfp_cells(D, dz, v_max):
-    """max_i 3 max_j D_ij/(v_max Δz_i): the largest mean free path in cells (light-crossing limit)."""
+def light_crossing_dt(D, dz, v):
+    """min Δz_i/v_j over the cells i and bins j whose mean free path 3 D_ij/v_j exceeds the cell
+    (where the flux limiter acts); inf if there are none (local light-crossing limit)."""
     nz, ny = D.shape
-    out = -np.inf
+    out = np.inf
     for i in range(nz):
-        d = D[i, 0]
-        for j in range(1, ny):
-            x = D[i, j]
-            d = x if x > d else d
-        r = 3.0 * d / (v_max * dz[i])
-        out = r if r > out else out
+        h = dz[i]
+        for j in range(ny):
+            w = v[j] * h
+            x = h / v[j] if 3.0 * D[i, j] > w else np.inf
+            out = x if x < out else out
     return out

@@ -23,7 +23,7 @@ from scipy.linalg import solve_banded
 from .boundaries import IN_FLUX, IN_VALUE, OUT_FREE, OUT_REFLECT, OUT_VALUE
 from .limiter import limited_diffusion
 
-__all__ = ["advect_z", "advect_y", "diffuse", "van_leer"]
+__all__ = ["advect_z", "advect_y", "diffuse", "van_leer", "light_crossing_dt"]
 
 
 def van_leer(r):
@@ -224,3 +224,12 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
         n_in = float(np.sum(T[0] * (g_in - theta * g_new[0] - (1 - theta) * g[0])) * dt)
     n_out = float(np.sum(T[-1] * (theta * g_new[-1] + (1 - theta) * g[-1] - gb_out)) * dt)
     return g_new, n_in, n_out, n_src
+
+
+def light_crossing_dt(D, dz, v):
+    """min Δz_i/v_j over the cells i and bins j whose mean free path 3 D_ij/v_j exceeds the cell
+    (where the flux limiter acts); inf if there are none (local light-crossing limit)."""
+    ballistic = 3.0 * D > v[None, :] * dz[:, None]
+    if not np.any(ballistic):
+        return np.inf
+    return float(np.min(np.where(ballistic, dz[:, None] / v[None, :], np.inf)))

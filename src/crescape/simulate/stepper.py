@@ -21,8 +21,11 @@ Stability and positivity limits on Δt (all checked every step; the smallest win
   T = A D_eff/h on the state at the start of the step (the second form holds
   with the flux limiter, whose outflow through a face is below A v g_i);
   θ = 1 is unconditionally positive;
-* light crossing, when the flux limiter is on and the mean free path 3D/v
-  exceeds a cell somewhere: Δt ≤ C_light min Δz / max v;
+* light crossing, when the flux limiter is on, local: Δt ≤ C_light Δz_i/v_j in
+  the cells i and bins j where the mean free path 3D_ij/v_j exceeds the cell (there
+  the limiter acts and fronts move at up to v); diffusive cells (3D/v ≤ Δz) and bins
+  do not limit the step. (It was global, C_light min Δz/max v as soon as one cell
+  was ballistic.)
 * a user maximum ``dt_max`` and the next output time.
 
 Accuracy is not a stability limit: with θ = 1 (or any θ > 1/2) nothing above limits
@@ -124,9 +127,6 @@ class Stepper:
         self.warn = bool(warn)
         self.last_limit = None
         self._warned = set()
-        G, P = operator.grid, operator.pgrid
-        self._v_max = float(P.velocity.max())
-        self._light_dt = self.light_cfl * G.dz.min() / self._v_max
 
     def dt_limits(self) -> dict:
         """The stability limits on the next step (see the module docstring) [s]."""
@@ -145,12 +145,10 @@ class Stepper:
             if yd > 0:
                 lim["advection_p"] = 2.0 * self.cfl * op.pgrid.dy / yd
         if op.flux_limiter:
-            if op.backend == "numba":
-                mfp = op.kernels.max_mfp_cells(D, G.dz, self._v_max)
-            else:
-                mfp = (3.0 * D.max(axis=1) / (self._v_max * G.dz)).max()
-            if mfp > 1.0:
-                lim["light_crossing"] = self._light_dt
+            # local: only the cells and bins whose mean free path exceeds the cell
+            cross = op.kernels.light_crossing_dt(D, G.dz, op.pgrid.velocity)
+            if cross < math.inf:
+                lim["light_crossing"] = self.light_cfl * cross
         if self.theta < 1.0 and self.positivity:
             # with the flux limiter the outflow through a face is below A v g_i (R λ(R) < 1),
             # so the explicit part also stays positive if (1 − θ) Δt (A_l + A_r) v / V ≤ 1
