@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -298,3 +299,222 @@ def test_resume_from_a_checkpoint_of_another_grid_is_a_clear_error(tmp_path, cap
     cfg2 = write_config(tmp_path, n_z=60)
     assert main(["transport", str(cfg2), "--out", str(out), "--no-progress", "--resume"]) == 2
     assert "checkpoint" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ --set, --out, checkpoints (CLI)
+def interrupt(monkeypatch, argv, at):
+    """Run ``crescape transport argv`` and interrupt it at step ``at`` (exit code 130)."""
+    from crescape.simulate.stepper import Stepper
+
+    original = Stepper.step
+    calls = {"n": 0}
+
+    def failing_step(self, dt):
+        calls["n"] += 1
+        if calls["n"] == at:
+            raise KeyboardInterrupt
+        return original(self, dt)
+
+    monkeypatch.setattr(Stepper, "step", failing_step)
+    try:
+        assert main(argv) == 130
+    finally:
+        monkeypatch.setattr(Stepper, "step", original)
+
+
+def one_line_error(capsys):
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith("crescape transport: error: ")
+    return err
+
+
+def test_set_overrides_tables_and_parameters(tmp_path, capsys):
+    from crescape import constants as C
+
+    cfg = write_config(tmp_path)
+    out = tmp_path / "run.nc"
+    argv = ["transport", str(cfg), "--out", str(out), "--no-progress", "--json"]
+    argv += ["--set", "grid.n_z=30", "--set", "time.t_end=0.1 Myr", "--set", "L_CR=2e41"]
+    argv += ["--set", "transport.flux_limiter=false", "--set", "galaxy.R_d=12"]
+    assert main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["n_z"] == 30 and len(summary["config_hash"]) == 64
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds.sizes[ds.n.dims[1]] == 30
+        assert float(ds.t[-1]) == pytest.approx(0.1 * C.Myr)
+        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(2e41)
+        assert ds.attrs["param.R_d_cgs"] == pytest.approx(12 * C.kpc)
+        assert ds.attrs["config.transport.flux_limiter"] == 0
+        assert ds.attrs["config_hash"] == summary["config_hash"]
+
+
+def _unwritable(tmp_path, monkeypatch):
+    d = tmp_path / "ro"
+    d.mkdir()
+    d.chmod(0o555)
+    if os.geteuid() == 0:  # root may write anywhere: pretend, to reach the check
+        import crescape.cli.transport as mod
+
+        real = os.access
+        monkeypatch.setattr(
+            mod.os, "access", lambda p, m: False if Path(p) == d else real(p, m), raising=True
+        )
+    return d / "x.nc"
+
+
+def _file_parent(tmp_path, monkeypatch):
+    (tmp_path / "file.txt").write_text("x")
+    return tmp_path / "file.txt" / "x.nc"
+
+
+#: Bad command lines: (extra arguments or a function of tmp_path giving --out, message fragment).
+BAD_COMMAND_LINES = [
+    (["--set", "grid.nz=100"], "grid.nz"),
+    (["--set", "transport.D=1e30 cm2/s"], "transport.D"),
+    (["--set", "foo.bar=1"], "unknown table 'foo'"),
+    (["--set", "n_z"], "--set 'n_z'"),
+    (["--set", "nonsense=1"], "nonsense"),
+    (["--set", "L_CR=-1"], "L_CR"),
+    (["--set", "L_CR=true"], "L_CR"),
+    (["--set", "grid.n_z=true"], "grid.n_z = True"),
+    (["--set", "grid.n_z=1e2"], "grid.n_z = 100.0"),
+    (["--set", "grid.geometry=spherical"], "grid.z_min"),
+    (["--set", "momentum.E_min=0.5 GeV"], "momentum.E_min = '0.5 GeV'"),
+    (["--set", "time.t_end=5 kpc"], "time.t_end"),
+    (lambda tmp, mp: tmp, "is a directory"),
+    (lambda tmp, mp: tmp / "missing" / "x.nc", "does not exist"),
+    (_file_parent, "is not a directory"),
+    (_unwritable, "is not writable"),
+]
+
+
+@pytest.mark.parametrize("extra, message", BAD_COMMAND_LINES)
+def test_bad_command_line_gives_exit_code_2(tmp_path, monkeypatch, capsys, extra, message):
+    cfg = write_config(tmp_path)
+    out = tmp_path / "x.nc"
+    if callable(extra):
+        out, extra = extra(tmp_path, monkeypatch), []
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress", *extra]) == 2
+    assert message in one_line_error(capsys)
+    assert not Path(str(out) + ".ckpt.npz").exists()
+
+
+@pytest.mark.parametrize("out", ["dir", "missing", "unwritable"])
+def test_output_is_checked_before_any_work(tmp_path, monkeypatch, capsys, out):
+    """A bad --out is refused before the configuration is even read."""
+    import crescape.simulate.config as config
+    import crescape.simulate.observers as observers
+
+    def no_work(*a, **k):
+        raise AssertionError("work started before --out was checked")
+
+    monkeypatch.setattr(config, "load_config", no_work)
+    monkeypatch.setattr(observers, "run", no_work)
+    target = {
+        "dir": lambda: tmp_path,
+        "missing": lambda: tmp_path / "missing" / "x.nc",
+        "unwritable": lambda: _unwritable(tmp_path, monkeypatch),
+    }[out]()
+    cfg = write_config(tmp_path)
+    assert main(["transport", str(cfg), "--out", str(target), "--no-progress"]) == 2
+    assert "--out" in one_line_error(capsys)
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _garbage(path):
+    path.write_text("not a checkpoint")
+
+
+def _empty(path):
+    path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("damage", [_truncate, _garbage, _empty])
+def test_damaged_checkpoint_gives_exit_code_2(tmp_path, monkeypatch, capsys, damage):
+    cfg = write_config(tmp_path, n_z=100, every=5)
+    out = tmp_path / "run.nc"
+    interrupt(monkeypatch, ["transport", str(cfg), "--out", str(out), "--no-progress"], at=12)
+    ckpt = Path(str(out) + ".ckpt.npz")
+    damage(ckpt)
+    capsys.readouterr()
+    assert main(["transport", str(cfg), "--out", str(out), "--no-progress", "--resume"]) == 2
+    err = one_line_error(capsys)
+    assert str(ckpt) in err and "corrupt" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (["--set", "grid.n_z=60"], "grid.n_z = 50 (checkpoint) vs 60 (now)"),
+        (["--set", "L_CR=2e41"], "params.L_CR = 1e+41 (checkpoint) vs 2e+41 (now)"),
+        (["--set", "time.t_end=0.4 Myr"], "time.t_end = "),
+        (["--set", "transport.u=31 km/s"], "transport.u = 3000000.0 (checkpoint) vs 3100000.0"),
+        (["--set", "momentum.n_p=4", "--set", "transport.backend=reference"], "backend"),
+    ],
+)
+def test_resume_with_another_configuration_is_refused(
+    tmp_path, monkeypatch, capsys, change, message
+):
+    """--resume with a changed parameter: exit 2, one line naming it; the checkpoint is untouched
+    and resuming with the original configuration still gives the uninterrupted result."""
+    cfg = write_config(tmp_path, n_z=50, every=3)
+    out = tmp_path / "run.nc"
+    base = ["transport", str(cfg), "--out", str(out), "--no-progress"]
+    interrupt(monkeypatch, base, at=6)
+    ckpt = Path(str(out) + ".ckpt.npz")
+    before = ckpt.read_bytes()
+    capsys.readouterr()
+    assert main([*base, "--resume", *change]) == 2
+    err = one_line_error(capsys)
+    assert message in err and str(ckpt) in err and "different configuration" in err
+    assert ckpt.read_bytes() == before and not out.exists()
+    assert main([*base, "--resume"]) == 0
+    ref = tmp_path / "ref.nc"
+    assert main(["transport", str(cfg), "--out", str(ref), "--no-progress"]) == 0
+    with xr.open_dataset(ref, engine="h5netcdf") as a, xr.open_dataset(out, engine="h5netcdf") as b:
+        assert a.attrs["steps"] == b.attrs["steps"]
+        assert np.array_equal(a.n.values, b.n.values)
+
+
+def test_finished_run_is_not_resumed(tmp_path, capsys):
+    """After the output is written the checkpoint is flagged final: --resume says so (exit 2);
+    a new run without --resume starts afresh."""
+    from crescape.simulate.observers import Checkpointer
+
+    cfg = write_config(tmp_path)
+    out = tmp_path / "run.nc"
+    base = ["transport", str(cfg), "--out", str(out), "--no-progress"]
+    assert main(base) == 0
+    ckpt = Path(str(out) + ".ckpt.npz")
+    assert Checkpointer(ckpt).is_final()
+    capsys.readouterr()
+    assert main([*base, "--resume"]) == 2
+    assert "finished run" in one_line_error(capsys)
+    assert main(base) == 0
+
+
+def test_bad_input_has_no_traceback_in_a_real_process(tmp_path):
+    """The same errors from ``python -m crescape.cli``: exit code 2, one line, no traceback."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    cfg = write_config(tmp_path)
+    (tmp_path / "x.nc.ckpt.npz").write_bytes(b"PK\x03\x04 truncated")
+    cases = [
+        (["--out", str(tmp_path)], "is a directory"),
+        (["--out", str(tmp_path / "x.nc"), "--resume"], "x.nc.ckpt.npz"),
+        (["--out", str(tmp_path / "y.nc"), "--set", "transport.D=1e30"], "transport.D"),
+    ]
+    for extra, message in cases:
+        proc = subprocess.run(
+            [sys.executable, "-m", "crescape.cli", "transport", str(cfg), "--no-progress", *extra],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+        assert message in proc.stderr

@@ -1,17 +1,23 @@
-"""``crescape transport CONFIG.toml --out run.nc [--resume] [--no-progress]``: a 1D transport run.
+"""``crescape transport CONFIG.toml --out run.nc [--set key=value ...] [--resume] [--json]``: a 1D run.
 
 The configuration format is documented in docs/transport.md (example:
-examples/transport_eq10.toml). A checkpoint ``<out>.ckpt.npz`` is written
+examples/transport_eq10.toml); ``--set table.key=value`` (``grid.n_z=100``,
+``time.t_end="5 Myr"``) or ``--set name=value`` for a physical parameter
+(``L_CR=2e41``) overrides the file. A checkpoint ``<out>.ckpt.npz`` is written
 every ``[checkpoint] every_steps`` steps / ``every_seconds`` seconds and at
 every output time; ``--resume`` continues from it to a bit-identical result.
+The checkpoint carries the fingerprint of the full resolved configuration, so
+resuming with another configuration, or from a finished run (whose checkpoint
+is flagged final once the output is written), is refused with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
-from ..params import ParameterError
+from ..params import ParameterError, parse_set
 from ._common import CLIError, print_json
 
 
@@ -27,25 +33,72 @@ def register(subparsers) -> None:
     )
     p.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
     p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override the configuration: table.key=value (e.g. grid.n_z=100, "
+        "'time.t_end=5 Myr') or a physical parameter by name (e.g. L_CR=2e41); repeatable",
+    )
+    p.add_argument(
         "--resume",
         action="store_true",
-        help="continue from the checkpoint <out>.ckpt.npz if it exists",
+        help="continue from the checkpoint <out>.ckpt.npz if it exists "
+        "(refused if it was written with another configuration)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print a JSON summary of the run")
     p.set_defaults(func=_run)
 
 
+def _checkpoint_path(out: Path) -> Path:
+    return out.with_name(out.name + ".ckpt.npz")
+
+
+def _check_output(out_arg: str) -> Path:
+    """Refuse an --out that cannot be written, before any work is done."""
+    out = Path(out_arg)
+    if out.is_dir():
+        raise CLIError(f"--out {out_arg!r} is a directory; give a file name such as run.nc")
+    parent = out.parent
+    if not parent.exists():
+        raise CLIError(f"--out {out_arg!r}: the directory {str(parent)!r} does not exist")
+    if not parent.is_dir():
+        raise CLIError(f"--out {out_arg!r}: {str(parent)!r} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CLIError(f"--out {out_arg!r}: the directory {str(parent)!r} is not writable")
+    if out.exists() and not out.is_file():
+        raise CLIError(f"--out {out_arg!r} exists and is not a regular file")
+    ckpt = _checkpoint_path(out)
+    if ckpt.exists() and not ckpt.is_file():
+        raise CLIError(f"checkpoint {str(ckpt)!r} exists and is not a regular file")
+    return out
+
+
 def _run(args: argparse.Namespace) -> int:
     from ..simulate.config import load_config
-    from ..simulate.observers import Checkpointer, run, write_netcdf
+    from ..simulate.observers import (
+        CheckpointCorrupt,
+        Checkpointer,
+        CheckpointMismatch,
+        run,
+        write_netcdf,
+    )
 
     if not Path(args.config).is_file():
         raise CLIError(f"config = {args.config!r}: no such file")
-    cfg = load_config(args.config)
-    op, stepper, times = cfg.build()
-    out = Path(args.out)
-    ckpt = Checkpointer(out.with_name(out.name + ".ckpt.npz"), cfg.every_steps, cfg.every_seconds)
+    out = _check_output(args.out)
+    cfg = load_config(args.config, parse_set(args.set))
+    try:
+        op, stepper, times = cfg.build()
+    except ValueError as exc:
+        if isinstance(exc, ParameterError):
+            raise
+        raise CLIError(f"config = {args.config!r}: {exc}") from None
+    fingerprint = cfg.fingerprint()
+    ckpt = Checkpointer(
+        _checkpoint_path(out), cfg.every_steps, cfg.every_seconds, fingerprint=fingerprint
+    )
     attrs = cfg.attrs()
     attrs["config_file"] = str(args.config)
     try:
@@ -56,12 +109,19 @@ def _run(args: argparse.Namespace) -> int:
             checkpoint=ckpt,
             resume=args.resume,
             attrs=attrs,
+            finalize=False,
         )
-    except ValueError as exc:  # e.g. a checkpoint from a different grid
+    except (CheckpointMismatch, CheckpointCorrupt) as exc:
+        raise CLIError(str(exc)) from None
+    except ValueError as exc:  # e.g. an output time before the checkpoint's time
         if isinstance(exc, ParameterError):
             raise
         raise CLIError(str(exc)) from None
-    write_netcdf(ds, out)
+    try:
+        write_netcdf(ds, out)
+    except OSError as exc:
+        raise CLIError(f"--out {args.out!r} cannot be written: {exc.strerror or exc}") from None
+    ckpt.mark_final()  # the output exists: the checkpoint is not to be resumed
     if args.json:
         print_json(
             {
@@ -70,6 +130,8 @@ def _run(args: argparse.Namespace) -> int:
                 "t_end_s": float(ds.t[-1]),
                 "n_z": op.grid.n,
                 "n_p": op.pgrid.n,
+                "config_hash": fingerprint["hash"],
+                "checkpoint": str(ckpt.path),
             }
         )
     return 0
