@@ -94,6 +94,7 @@ class CGMSimulation:
             gamma=cfg.gamma,
             isothermal=cfg.isothermal,
             cs_iso=np.sqrt(self.P0 / self.rho0),
+            limiter=cfg.gas_limiter,
             inner=cfg.gas_inner,
             outer=cfg.gas_outer,
             backend=backend,
