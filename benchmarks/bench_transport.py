@@ -2,10 +2,12 @@
 
 1. Full physics (flux-limited diffusion, advection with ∇·u ≠ 0, adiabatic term,
    Eq. (3)-like inlet): cell-updates per second of :class:`crescape.simulate.Stepper`
-   for a fixed number of steps of fixed size.
+   at its default settings (Crank–Nicolson) and with ``scheme="tr-bdf2"``, for a fixed
+   number of steps of fixed size.
 2. The same spatial discretisation of a linear problem (diffusion with D(p), flux
    inlet, free escape, no limiter), integrated to t_end by
-   (a) the engine, Crank–Nicolson with a fixed number of steps, and
+   (a) the engine, Crank–Nicolson or TR-BDF2 with a fixed number of steps, and the
+       adaptive default (Crank–Nicolson with its positivity limit), and
    (b) scipy ``solve_ivp(method="BDF")`` with the sparse Jacobian pattern,
    both compared with a time-converged solution of the same semi-discrete system
    (the engine with 8× more steps), so that only the time integration differs.
@@ -42,7 +44,7 @@ def grids():
     return SpatialGrid.uniform(0.0, L, NZ), MomentumGrid.from_energy(10 * C.GeV, 1e6 * C.GeV, NP)
 
 
-def full_physics_rate(n_steps=200, repeats=5):
+def full_physics_rate(n_steps=200, repeats=5, scheme="theta"):
     G, P = grids()
     D = 1e28 * (P.energy / (10 * C.GeV)) ** (1 / 3)
     op = TransportOperator(
@@ -53,8 +55,8 @@ def full_physics_rate(n_steps=200, repeats=5):
         inner=PrescribedFlux(1e-10 * (P.p / P.p[0]) ** -1.0),
         outer=FreeEscape(),
     )
-    st = Stepper(op, State(np.zeros(op.shape)), theta=0.5)
-    dt = st.next_dt()
+    st = Stepper(op, State(np.zeros(op.shape)), scheme=scheme, warn=False)
+    dt = Stepper(op, State(np.zeros(op.shape))).next_dt()  # the default (CN) step for both
     st.step(dt)  # compile / load the numba cache
     times = []
     for _ in range(repeats):
@@ -81,7 +83,8 @@ def linear_problem():
     return G, P, Dfull, F_in, t_end
 
 
-def engine(n_steps):
+def engine(n_steps, scheme="theta"):
+    """Fixed steps (n_steps to t_end), or the adaptive default stepper if n_steps is None."""
     G, P, D, F_in, t_end = linear_problem()
     op = TransportOperator(
         G,
@@ -92,10 +95,20 @@ def engine(n_steps):
         flux_limiter=False,
         adiabatic=False,
     )
-    st = Stepper(op, State(np.zeros(op.shape)), theta=0.5, dt_max=t_end / n_steps, positivity=False)
+    if n_steps is None:
+        st = Stepper(op, State(np.zeros(op.shape)))
+    else:
+        st = Stepper(
+            op,
+            State(np.zeros(op.shape)),
+            scheme=scheme,
+            dt_max=t_end / n_steps,
+            positivity=False,
+            warn=False,
+        )
     t0 = time.perf_counter()
     st.advance_to(t_end)
-    return st.state.g, time.perf_counter() - t0
+    return st.state.g, time.perf_counter() - t0, st.state.step
 
 
 def scale_guess():
@@ -139,48 +152,61 @@ def baseline(rtol):
 
 
 def main():
-    rate, t_step, t_lim, t_worst = full_physics_rate()
     print(
         "Full physics, 1000 cells x 64 momenta (flux-limited diffusion, advection, adiabatic term):"
     )
+    for scheme in ("theta", "tr-bdf2"):
+        rate, t_step, t_lim, t_worst = full_physics_rate(scheme=scheme)
+        name = "engine step, CN (default)" if scheme == "theta" else "engine step, TR-BDF2"
+        print(
+            f"  {name:26s} {t_step * 1e3:6.2f} ms   {rate:.3g} cell-updates/s (target >= 3e7)"
+            f"; slowest of 5 runs {t_worst * 1e3:.2f} ms"
+        )
     print(
-        f"  engine step            {t_step * 1e3:8.2f} ms   {rate:.3g} cell-updates/s (target >= 3e7)"
-        f"; slowest of 5 runs {t_worst * 1e3:.2f} ms"
+        f"  step-size limits           {t_lim * 1e3:6.2f} ms per evaluation (adaptive runs add this)"
     )
-    print(f"  step-size limits       {t_lim * 1e3:8.2f} ms per evaluation (adaptive runs add this)")
-    ref, _ = engine(1600)
+    ref, _, _ = engine(1600, "tr-bdf2")
     scale = np.abs(ref).max()
     print("\nLinear diffusion problem, same discretisation, error vs the time-converged solution:")
-    print(f"  {'method':34s} {'time [s]':>9s} {'max error':>10s}")
-    results = []
-    for n in (50, 100, 200):
-        g, t = engine(n)
-        err = np.abs(g - ref).max() / scale
-        results.append((n, t, err))
-        print(f"  {'engine CN, ' + str(n) + ' steps':34s} {t:9.3f} {err:10.2e}")
+    print(f"  {'method':40s} {'time [s]':>9s} {'max error':>10s}")
+    g, t, n = engine(None)
+    print(
+        f"  {'engine default (CN, adaptive, ' + str(n) + ' steps)':40s} {t:9.3f} "
+        f"{np.abs(g - ref).max() / scale:10.2e}"
+    )
+    fits = {}
+    for scheme, label in (("theta", "CN"), ("tr-bdf2", "TR-BDF2")):
+        results = []
+        for n in (50, 100, 200):
+            g, t, _ = engine(n, scheme)
+            err = np.abs(g - ref).max() / scale
+            results.append((n, t, err))
+            print(f"  {'engine ' + label + ', ' + str(n) + ' steps':40s} {t:9.3f} {err:10.2e}")
+        ns, ts, es = (np.array(v, dtype=float) for v in zip(*results, strict=True))
+        q, lna = np.polyfit(np.log(ns), np.log(es), 1)
+        fits[label] = (q, lna, np.median(ts / ns))
     base = []
     for rtol in (1e-2, 1e-3, 1e-4):
         g, t, nfev = baseline(rtol)
         err = np.abs(g - ref).max() / scale
         base.append((rtol, t, err))
         print(
-            f"  {'scipy BDF rtol=' + format(rtol, '.0e') + f' ({nfev} rhs)':34s} {t:9.3f} {err:10.2e}"
+            f"  {'scipy BDF rtol=' + format(rtol, '.0e') + f' ({nfev} rhs)':40s} {t:9.3f} {err:10.2e}"
         )
     # equal accuracy: fit the engine's error ∝ n^-q and time ∝ n, then ask how long the
     # engine needs to reach each baseline run's error
-    ns, ts, es = (np.array(v, dtype=float) for v in zip(*results, strict=True))
-    q, lna = np.polyfit(np.log(ns), np.log(es), 1)
-    per_step = np.median(ts / ns)
-    print(
-        f"\nEngine: error ∝ n^{q:.2f}, {per_step * 1e3:.2f} ms per step. Speed-up at equal accuracy:"
-    )
-    for rtol, tb, eb in base:
-        n_eq = math.exp((math.log(eb) - lna) / q)
-        t_eq = per_step * n_eq
+    for label, (q, lna, per_step) in fits.items():
         print(
-            f"  BDF rtol={rtol:.0e} (error {eb:.1e}, {tb:.3f} s) vs engine with {n_eq:5.0f} steps "
-            f"({t_eq:.3f} s): {tb / t_eq:6.1f}x (target >= 20x)"
+            f"\nEngine {label}: error ∝ n^{q:.2f}, {per_step * 1e3:.2f} ms per step. "
+            "Speed-up at equal accuracy:"
         )
+        for rtol, tb, eb in base:
+            n_eq = math.exp((math.log(eb) - lna) / q)
+            t_eq = per_step * n_eq
+            print(
+                f"  BDF rtol={rtol:.0e} (error {eb:.1e}, {tb:.3f} s) vs engine with {n_eq:5.0f} "
+                f"steps ({t_eq:.3f} s): {tb / t_eq:6.1f}x (target >= 20x)"
+            )
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ class Workspace:
         self.adv = np.empty((nz, ny))  # result of the first advection half step
         self.pre = np.empty((nz, ny))  # ln p advection before the z advection (second half step)
         self.y1 = np.empty((nz, ny))  # first SSP-RK2 stage of the ln p advection
+        self.tr = np.empty((nz, ny))  # TR-BDF2: the trapezoidal stage
+        self.bdf = np.empty((nz, ny))  # TR-BDF2: the right-hand side of the BDF2 stage
         self.dif = np.empty((nz, ny))  # result of the diffusion step
         self.cp = np.empty((nz, ny))  # Thomas algorithm: modified super-diagonal
         self.F = np.empty((nz + 1, ny))  # face fluxes of the z advection
@@ -403,12 +405,15 @@ def diffuse_into(
     cp,
     T,
     rows,
+    given_T=False,
 ):
     """θ-scheme step of A⁻¹∂_z(A D_eff ∂_z g) + Q with the inner/outer boundary terms, into out.
 
     One Thomas algorithm per momentum bin, all bins advanced together row by row.
     ``cp`` (shape of g), ``T`` (n_z + 1, n_p) and ``rows`` (3, n_p) are work arrays;
-    ``out`` must not overlap g. Returns (N_in, N_out, N_src) per unit Δy.
+    ``out`` must not overlap g. With ``given_T`` the face coefficients already in T are
+    used (the second TR-BDF2 stage), else they are computed from g. Returns (N_in, N_out,
+    N_src) per unit Δy.
 
     The previous row of the sweeps is kept in the row buffers, so that no loop reads
     one row of an array while writing another (the loops over momentum vectorise).
@@ -417,7 +422,8 @@ def diffuse_into(
     pc = rows[0]  # cp of the previous row (forward), out of the next row (backward)
     pd = rows[1]  # d' of the previous row
     qs = rows[2]  # Σ_i V_i Q_ij per momentum bin
-    transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
+    if not given_T:
+        transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
     th = theta
     ex = 1.0 - theta
     n_in = 0.0
@@ -535,6 +541,15 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
         np.empty((3, ny)),
     )
     return out, n_in, n_out, n_src
+
+
+@njit(cache=True, error_model="numpy")
+def combine_into(a, x, b, y, out):
+    """out = a x − b y (the right-hand side of the BDF2 stage of TR-BDF2)."""
+    nz, ny = x.shape
+    for i in range(nz):
+        for j in range(ny):
+            out[i, j] = a * x[i, j] - b * y[i, j]
 
 
 @njit(cache=True, error_model="numpy")

@@ -33,6 +33,15 @@ __all__ = ["TransportOperator"]
 
 _BACKENDS = ("numba", "reference")
 
+#: time integrators of the diffusion step
+SCHEMES = ("theta", "tr-bdf2")
+#: TR-BDF2 constants: γ = 2 − √2 (the trapezoidal stage ends at γΔt), and the BDF2 stage
+#: g' = a g* − b g + w Δt f(g')
+TRBDF2_GAMMA = 2.0 - np.sqrt(2.0)
+TRBDF2_A = 1.0 / (TRBDF2_GAMMA * (2.0 - TRBDF2_GAMMA))
+TRBDF2_B = (1.0 - TRBDF2_GAMMA) ** 2 / (TRBDF2_GAMMA * (2.0 - TRBDF2_GAMMA))
+TRBDF2_W = (1.0 - TRBDF2_GAMMA) / (2.0 - TRBDF2_GAMMA)
+
 
 def _fast():
     from . import _fast as mod  # imported lazily: numba compiles (or loads its cache) on first use
@@ -108,6 +117,8 @@ class TransportOperator:
         self.D = self.u = self.Q = None
         self._bv_cache = None
         self._workspace = None
+        #: number of TR-BDF2 diffusion steps redone with backward Euler to stay positive
+        self.diffusion_fallbacks = 0
         self.set_coefficients(D=D, u=u, Q=Q)
 
     @property
@@ -272,39 +283,62 @@ class TransportOperator:
         budget["p_high_out"] += n_hi * dy
         return out
 
-    def diffuse(self, g, D, u, Q, t_mid, dt, theta, budget, out=None):
-        """Implicit θ-scheme diffusion plus source (and inner flux if u ≤ 0 there) over dt.
+    def diffuse(self, g, D, u, Q, t_mid, dt, theta, budget, out=None, scheme="theta"):
+        """Implicit diffusion plus source (and inner flux if u ≤ 0 there) over dt.
 
-        With the numba backend the result is written into ``out`` (a new array if None).
+        ``scheme="theta"``: the θ-scheme. ``scheme="tr-bdf2"``: TR-BDF2 (θ is not used), a
+        trapezoidal stage to γΔt, γ = 2 − √2, then a BDF2 stage to Δt (Bank et al. 1985;
+        Hosea & Shampine 1996), each one tridiagonal solve per momentum bin, with the face
+        coefficients (the flux limiter) from g. TR-BDF2 is L-stable but, like every linear
+        second-order scheme, not positive for every step: if its result has a value below
+        min(0, min g), the step is redone with backward Euler (positive for any Δt) and
+        :attr:`diffusion_fallbacks` counts it. With the numba backend the result is written
+        into ``out`` (a new array if None).
         """
         G = self.grid
         F_in, g_in, g_out = self.boundary_values(t_mid)
         if self._inject_by_advection(u):
             F_in = np.zeros_like(F_in)
-        args = (
-            g,
-            D,
-            self.pgrid.velocity,
-            G.area,
-            G.volume,
-            G.dz,
-            G.dzc,
-            dt,
-            theta,
-            self.flux_limiter,
-            self.bc_in,
-            F_in,
-            g_in,
-            self.bc_out,
-            g_out,
-            Q,
-        )
-        if self.backend == "numba":
-            ws = self.workspace
-            res = np.empty(self.shape) if out is None else out
-            n_in, n_out, n_src = self.kernels.diffuse_into(*args, res, ws.cp, ws.T, ws.rows)
+        if scheme not in SCHEMES:
+            raise ValueError(f"scheme = {scheme!r} is not allowed: must be one of {SCHEMES}")
+        geo = (self.pgrid.velocity, G.area, G.volume, G.dz, G.dzc)
+        bnd = (self.flux_limiter, self.bc_in, F_in, g_in, self.bc_out, g_out, Q)
+        numba = self.backend == "numba"
+        ws = self.workspace
+        res = (np.empty(self.shape) if out is None else out) if numba else None
+        if scheme == "theta":
+            args = (g, D, *geo, dt, theta, *bnd)
+            if numba:
+                n = self.kernels.diffuse_into(*args, res, ws.cp, ws.T, ws.rows)
+            else:
+                res, *n = self.kernels.diffuse(*args)
         else:
-            res, n_in, n_out, n_src = self.kernels.diffuse(*args)
+            # TR-BDF2: g* = g + (γΔt/2)(f(g) + f(g*)); g' = a g* − b g + w Δt f(g'),
+            # a = 1/(γ(2 − γ)), b = (1 − γ)²/(γ(2 − γ)), w = (1 − γ)/(2 − γ); a − b = 1, so the
+            # change of the number is a (N* − N) + that of the BDF2 stage: budgets likewise.
+            a, b, w = TRBDF2_A, TRBDF2_B, TRBDF2_W
+            args1 = (g, D, *geo, TRBDF2_GAMMA * dt, 0.5, *bnd)
+            if numba:
+                n1 = self.kernels.diffuse_into(*args1, ws.tr, ws.cp, ws.T, ws.rows)
+                self.kernels.combine_into(a, ws.tr, b, g, ws.bdf)
+                n2 = self.kernels.diffuse_into(
+                    ws.bdf, D, *geo, w * dt, 1.0, *bnd, res, ws.cp, ws.T, ws.rows, True
+                )
+            else:
+                T = self.transmissibility(g, D, t_mid)
+                g1, *n1 = self.kernels.diffuse(*args1, T=T)
+                res, *n2 = self.kernels.diffuse(a * g1 - b * g, D, *geo, w * dt, 1.0, *bnd, T=T)
+            n = [a * x + y for x, y in zip(n1, n2, strict=True)]
+            if res.min() < min(0.0, g.min()):
+                # TR-BDF2 is not positive for every step (no linear second-order scheme is,
+                # Bolley & Crouzeix 1978): this step again with backward Euler (positive)
+                self.diffusion_fallbacks += 1
+                args = (g, D, *geo, dt, 1.0, *bnd)
+                if numba:
+                    n = self.kernels.diffuse_into(*args, res, ws.cp, ws.T, ws.rows)
+                else:
+                    res, *n = self.kernels.diffuse(*args)
+        n_in, n_out, n_src = n
         dy = self.pgrid.dy
         budget["inner_in"] += n_in * dy
         budget["outer_out"] += n_out * dy

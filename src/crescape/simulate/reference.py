@@ -191,14 +191,18 @@ def face_transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_o
     return T
 
 
-def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_out, g_out, Q):
+def diffuse(
+    g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_out, g_out, Q, T=None
+):
     """θ-scheme step of A⁻¹∂_z(A D_eff ∂_z g) + Q. Returns (g_new, N_in, N_out, N_src) per unit Δy.
 
     For each momentum bin, V (g' − g)/Δt = θ L g' + (1 − θ) L g + V Q + boundary terms,
-    with (L g)_i = T_{i+1/2}(g_{i+1} − g_i) − T_{i−1/2}(g_i − g_{i−1}).
+    with (L g)_i = T_{i+1/2}(g_{i+1} − g_i) − T_{i−1/2}(g_i − g_{i−1}). The face
+    coefficients T are computed from g unless given (the second TR-BDF2 stage).
     """
     nz, ny = g.shape
-    T = face_transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out)
+    if T is None:
+        T = face_transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out)
     gb_out = g_out if bc_out == OUT_VALUE else np.zeros(ny)
     g_new = np.empty_like(g)
     s = dt / V
