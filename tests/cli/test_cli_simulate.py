@@ -64,3 +64,36 @@ def test_set_simulation_options_from_the_command_line():
     assert cfg.criteria == ("larmor", "alfven") and cfg.t_end == 5.0
     with pytest.raises(ParameterError, match="n_cells"):
         load_config(None, {"n_cells": "many"})
+
+
+def _run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "crescape", "simulate", *map(str, args), "--no-progress"],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_simulate_resume_with_another_configuration_exits_2(tmp_path):
+    """A checkpoint is tied to its configuration: --resume with another B0 is refused in one line."""
+    import json
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[simulation]\nn_cells = 20\nn_momenta = 6\nz_max = "30 kpc"\nt_end = "1 Myr"\nn_output = 2\n'
+        'E_grid_max = "1e3 GeV"\ncheckpoint_every = 5\n'
+    )
+    out = tmp_path / "run.nc"
+    r = _run(cfg, "--out", out, "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["valid"] and abs(summary["energy_residual"]) < 1e-10
+    ck = tmp_path / "run.nc.ckpt.npz"
+    assert ck.exists()
+    # a finished run's checkpoint is not resumed; another configuration is refused
+    for extra in ([], ["--set", "B0=2e-10 G"]):
+        r = _run(cfg, "--out", out, "--resume", *extra)
+        assert r.returncode == 2, (extra, r.stderr)
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = _run(cfg, "--out", tmp_path, "--set", "t_end=1 Myr")
+    assert r.returncode == 2 and "directory" in r.stderr and "Traceback" not in r.stderr

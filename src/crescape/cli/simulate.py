@@ -32,6 +32,7 @@ def register(subparsers) -> None:
         help="continue from the checkpoint OUT.ckpt.npz if it exists",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print a JSON summary of the run")
     p.set_defaults(func=main)
 
 
@@ -60,6 +61,25 @@ def main(args) -> int:
     except (CheckpointMismatch, CheckpointCorrupt) as exc:
         raise CLIError(str(exc)) from None
     write_netcdf(ds, out)
+    if args.json:
+        from ._common import print_json
+
+        b = sim.budgets()
+        print_json(
+            {
+                "out": str(out),
+                "steps": int(sim.step_count),
+                "t_end_Myr": float(ds.t.values[-1]),
+                "n_cells": sim.grid.n,
+                "n_momenta": sim.pgrid.n,
+                "valid": bool(ds.attrs.get("valid", 1)),
+                "corrections": float(b["corrections"]),
+                "energy_residual": float(b["energy_residual"]),
+                "u_halo_km_s": float(sim.gas_state.u[0] / 1e5),
+                "dB_halo_G": float(sim.dB[0]),
+                "energy_sources": sim.energy_sources(),
+            }
+        )
     if not ds.attrs.get("valid", 1):
         print(f"crescape simulate: {ds.attrs['failure']} (written to {out})", file=sys.stderr)
         return 1
