@@ -106,6 +106,11 @@ def test_uniform_cgm_at_rest_stays_at_rest_for_a_gyr():
     sim.run()
     cs = np.sqrt(5 / 3 * sim.P0 / sim.rho0)
     assert np.max(np.abs(sim.gas_state.u)) < 1e-6 * cs
+    # the face fluxes of a static atmosphere: no mass, momentum flux P0 + δB²/8π
+    f = sim.face_fluxes()
+    assert np.max(np.abs(f["mass"])) < 1e-6 * sim.rho0 * cs
+    W = (sim.seed_dB) ** 2 / (8 * np.pi)
+    np.testing.assert_allclose(f["momentum"], sim.P0 + W, rtol=1e-6)
 
 
 def test_rarefaction_leaving_through_the_reservoir_boundary_is_exact():

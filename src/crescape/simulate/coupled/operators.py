@@ -383,6 +383,7 @@ class CRWorkOp(Operator):
         ledger.add("number", "cr_p_low_in", n_lo * dy)
         ledger.add("number", "cr_p_high_out", -n_hi * dy)
         ledger.add("energy", "cr_momentum_edges", float(np.sum(edge)))
+        sim.last_edge_energy = edge
         ledger.add("energy", "cr_pressure_work_inner", float(Phi[0]))
         ledger.add("energy", "cr_pressure_work_outer", -float(Phi[-1]))
         ledger.add("energy", "unpaid_cr_work", -float(np.sum(unpaid)))

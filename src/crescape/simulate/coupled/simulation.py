@@ -319,6 +319,37 @@ class CGMSimulation:
         out["corrections"] = float(sum(abs(v) for v in corr.values())) / (supply or scale)
         return out
 
+    def face_fluxes(self) -> dict:
+        """Total fluxes through the faces over the last step (per unit A of the geometry).
+
+        ``mass`` = ρu; ``momentum`` = ρu² + P + (A P_CR + A δB²/8π)/A on the faces (the
+        face values of the pressure forces); ``energy`` = the gas energy flux + the CR energy
+        flux (the transport's Σ E F Δy plus the CR pressure work flux Φ/(AΔt)) + the
+        Poynting flux 2uW. Per cell, the coupled step changes the total energy only by
+        the difference of these and by the energy of the CRs that leave the momentum grid
+        (``energy_sink``, per unit time and A, cumulated from the inner face), so in a
+        steady state ``mass``, ``momentum`` and ``energy`` + ``energy_sink`` are constant
+        along the domain.
+        """
+        A = self.grid.area
+        F = self.solver.face_flux
+        E, dy = self.pgrid.energy, self.pgrid.dy
+        dt = float(self.state.aux.get("last_dt", 0.0)) or 1.0
+        self.set_transport(self.state)
+        if isinstance(self.inner, PrescribedFlux):
+            self.inner.flux = self.phi.copy()
+            self.transport._bv_cache = None
+        Fcr = self.transport.flux(self.g, self.t) @ (E * dy)
+        W = magnetic_pressure(self.state.dB)
+        W_in = magnetic_pressure(self.seed_dB)
+        uf = self.u_faces
+        Wup = np.where(uf > 0, np.concatenate([[W_in], W]), np.concatenate([W, [W_in]]))
+        mom = F[1] + (self.cr_force.AP + self.field_force.AP) / np.where(A > 0, A, 1.0)
+        en = F[2] + Fcr + self.cr_face_work(dt) / (np.where(A > 0, A, 1.0) * dt) + 2 * uf * Wup
+        edge = getattr(self, "last_edge_energy", np.zeros(self.grid.n))
+        sink = np.concatenate([[0.0], np.cumsum(-edge)]) / (np.where(A > 0, A, 1.0) * dt)
+        return {"mass": F[0], "momentum": mom, "energy": en, "energy_sink": sink}
+
     def cr_supplied(self) -> float:
         """CR energy supplied through the halo boundary, injected + pressure work there."""
         en = self.ledger.entries["energy"]
