@@ -413,7 +413,17 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
             "simulate_fiducial_data",
             "Reduced fiducial coupled run (netCDF: δB, u, ρ, P, n_CR, D, budgets, field-status history)",
             "simulate_fiducial.nc",
-            {"steps": int(sim.step_count)},
+            {
+                "steps": int(sim.step_count),
+                "run_valid": int(ds.attrs.get("valid", 1)),
+                "energy_sources_over_cr_supplied": {
+                    k: float(f"{v:.3g}") for k, v in sim.energy_sources().items()
+                },
+                "transfers_over_cr_supplied": {
+                    k: float(f"{v / (sim.cr_supplied() or 1.0):.3g}")
+                    for k, v in sim.ledger.entries["exchange"].items()
+                },
+            },
         ),
         Artifact(
             "simulate_fields",
