@@ -250,3 +250,18 @@ def test_config_errors(tmp_path):
     p, c = load_config(f, {"n_momenta": 6})
     assert c.n_cells == 30 and c.n_momenta == 6
     assert c.cgs("z_max") == pytest.approx(50 * C.kpc, rel=1e-12, abs=0)
+
+
+def test_resonant_branch_grows_a_field_above_the_nonresonant_threshold():
+    """B0 = 1e-7 G is above the threshold of Eq. (6): nothing grows by default; with the full
+    dispersion relation the field grows (status "grew_resonant" or capped), paid by the CRs.
+    (The Larmor cap, where the nonresonant branch disappears, is below B0 here: only the
+    Alfvén and energy-flux criteria can stop resonant growth.)"""
+    p = Parameters.from_flat({"B0": 1e-7})
+    sim = _sim(p, t_end=0.5, branch="full", criteria=["alfven", "energy_flux"])
+    sim.run()
+    names = sim.status_names
+    assert "grew_resonant" in names
+    grown = sim.ledger.entries["exchange"].get("field_growth_from_cr", 0.0)
+    assert grown > 0
+    assert abs(sim.budgets()["energy_residual"]) < 1e-10

@@ -150,3 +150,27 @@ def test_bad_input(kwargs, match):
     kw.update(kwargs)
     with pytest.raises(ValueError, match=match):
         FieldGrowth(**kw)
+
+
+def test_resonant_branch_below_the_threshold_from_the_same_dispersion_relation():
+    """branch = "full": above ζ_c the nonresonant rate is unchanged; below it the growth is the
+    fastest root of the same relation (either polarisation), γ ~ k_c v_A for v_d ≫ v_A (the
+    classic resonant rate Ω_i (n_CR/n_i)(v_d/v_A), which equals k_c v_A)."""
+    Bs = saturation.B_sat(E2PHI)
+    nr = FieldGrowth(1e-10, rate="dispersion")
+    full = FieldGrowth(1e-10, rate="dispersion", branch="full")
+    # well above threshold: identical
+    assert full.growth_rate(J, RHO, E_J, 1e-10) == nr.growth_rate(J, RHO, E_J, 1e-10)
+    # above the nonresonant threshold in B0: the default does not grow, the full branch does
+    B_hi = 3.0 * Bs / np.sqrt(nr.zeta_c)
+    nr_hi = FieldGrowth(B_hi, rate="dispersion", criteria=("alfven",))
+    full_hi = FieldGrowth(B_hi, rate="dispersion", criteria=("alfven",), branch="full")
+    assert nr_hi.growth_rate(J, RHO, E_J, B_hi) == 0.0
+    g = full_hi.growth_rate(J, RHO, E_J, B_hi)[()]
+    zeta = full_hi.zeta(J, E_J, B_hi)
+    q = np.geomspace(1e-6, 1e4, 20001)
+    ref = dispersion.growth_curve(q, zeta, 2.0, np.inf, mode="max").max()
+    assert g / instability.gamma_max_paper(J, RHO) == pytest.approx(ref, rel=2e-2)
+    assert 0.1 < ref < 0.6
+    with pytest.raises(ValueError, match="branch"):
+        FieldGrowth(1e-10, rate="cold", branch="full")

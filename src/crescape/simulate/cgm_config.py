@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import astropy.units as u
 
 from ..params import ParameterError, Parameters, from_toml
-from .field import CLOSURES, CRITERIA, RATES
+from .field import BRANCHES, CLOSURES, CRITERIA, RATES
 
 __all__ = ["SimulationConfig", "load_config"]
 
@@ -79,6 +79,9 @@ class SimulationConfig:
         Saturation criteria (:data:`crescape.simulate.field.CRITERIA`).
     rate, closure : str
         Growth rate and integration (:mod:`crescape.simulate.field`).
+    branch : {"nonresonant", "full"}
+        Growth only on the nonresonant branch (default), or also below its threshold at
+        the rate of the same dispersion relation (the resonant branch; rate "dispersion").
     seed_fraction : float
         Initial δB/B0 (the seed turbulence).
     coherence_length : float [kpc] or None
@@ -128,6 +131,7 @@ class SimulationConfig:
     criteria: tuple = ("larmor", "alfven", "energy_flux")
     rate: str = "dispersion"
     closure: str = "exponential"
+    branch: str = "nonresonant"
     seed_fraction: float = 1.0
     coherence_length: float | None = None
     D_max: float = 1e33
@@ -193,6 +197,7 @@ class SimulationConfig:
             ("geometry", _GEOMETRIES),
             ("rate", RATES),
             ("closure", CLOSURES),
+            ("branch", BRANCHES),
             ("gas_inner", _GAS_BC),
             ("gas_outer", ("outflow", "reflecting", "inflow")),
             ("gas_limiter", ("minmod", "mc")),
@@ -208,6 +213,10 @@ class SimulationConfig:
                 f"criteria = {list(crit)!r} is not allowed: must be a non-empty subset of {CRITERIA}"
             )
         vals["criteria"] = crit
+        if vals["branch"] == "full" and vals["rate"] != "dispersion":
+            raise ParameterError(
+                f"branch = 'full' is not allowed with rate = {vals['rate']!r}: only with 'dispersion'"
+            )
         vals["isothermal"] = bool(vals["isothermal"])
         return cls(**vals, _cgs=cgs)
 

@@ -61,11 +61,20 @@ import numpy as np
 from .. import constants as C
 from ..physics import instability
 
-__all__ = ["FieldGrowth", "CRITERIA", "RATES", "CLOSURES", "growth_table"]
+__all__ = [
+    "FieldGrowth",
+    "CRITERIA",
+    "RATES",
+    "CLOSURES",
+    "BRANCHES",
+    "growth_table",
+    "resonant_table",
+]
 
 CRITERIA = ("larmor", "alfven", "energy_flux")
 RATES = ("dispersion", "cold", "paper")
 CLOSURES = ("exponential", "instantaneous")
+BRANCHES = ("nonresonant", "full")
 
 
 @functools.lru_cache(maxsize=8)
@@ -87,6 +96,29 @@ def growth_table(slope: float = 2.0, t_max: float = np.inf, n: int = 121):
     return lz, np.maximum(g, 0.0), zc
 
 
+@functools.lru_cache(maxsize=8)
+def resonant_table(slope: float = 2.0, t_max: float = np.inf, n: int = 81):
+    """γ_max/(k_c v_A) against ln ζ below the nonresonant threshold ζ_c, from the same relation.
+
+    Below ζ_c the right-hand mode has no purely growing (nonresonant) branch, but the
+    full dispersion relation, ω̂² = q² ∓ q (1 − σ(qζ)) with the complex CR response σ
+    (Bell 2004, Eqs. 8-13; Im σ is the gyroresonant interaction of Kulsrud & Pearce
+    1969), still has growing roots. This is the fastest growth of either polarisation
+    over a grid of q = k/k_c (``growth_curve(mode="max")``), from ζ_c e^-10 up to ζ_c.
+
+    Returns
+    -------
+    (ln_zeta, g)
+    """
+    from ..physics import dispersion
+
+    zc = float(dispersion.critical_kc_rL(slope, t_max))
+    lz = np.linspace(np.log(zc) - 10.0, np.log(zc), n)
+    q = np.geomspace(1e-6, 1e4, 700)
+    g = dispersion.growth_curve(q[None, :], np.exp(lz)[:, None], slope, t_max, mode="max")
+    return lz, np.maximum(np.asarray(g).max(axis=1), 0.0)
+
+
 class FieldGrowth:
     """The field-growth operator: rate, caps, exponential or instantaneous integration, advection.
 
@@ -102,6 +134,10 @@ class FieldGrowth:
         Index of the current spectrum for the dispersion relation (2 for Eq. 3).
     t_max : float
         E_max/E_J for the dispersion relation.
+    branch : {"nonresonant", "full"}
+        With the "dispersion" rate: growth only on the nonresonant branch (ζ(B0) > ζ_c,
+        default), or also below it at the rate of the same dispersion relation
+        (:func:`resonant_table`: the resonant branch).
     """
 
     def __init__(
@@ -112,8 +148,16 @@ class FieldGrowth:
         closure="exponential",
         slope=2.0,
         t_max=np.inf,
+        branch="nonresonant",
     ):
         criteria = tuple(criteria)
+        if branch not in BRANCHES:
+            raise ValueError(f"branch = {branch!r} is not allowed: must be one of {BRANCHES}")
+        if branch == "full" and rate != "dispersion":
+            raise ValueError(
+                f"branch = 'full' is not allowed with rate = {rate!r}: only with 'dispersion'"
+            )
+        self.branch = branch
         if not criteria or any(c not in CRITERIA for c in criteria):
             raise ValueError(
                 f"criteria = {criteria!r} is not allowed: must be a non-empty subset of {CRITERIA}"
@@ -132,6 +176,12 @@ class FieldGrowth:
         self.t_max = float(t_max)
         if rate == "dispersion":
             self._lz, self._g, self.zeta_c = growth_table(self.slope, self.t_max)
+            if branch == "full":
+                lr, gr = resonant_table(self.slope, self.t_max)
+                g_nr = self._g.copy()
+                g_nr[0] = gr[-1]  # continuous at ζ_c
+                self._lz = np.concatenate([lr[:-1], self._lz])
+                self._g = np.concatenate([gr[:-1], g_nr])
         else:
             self.zeta_c = 1.0
 
@@ -141,7 +191,15 @@ class FieldGrowth:
         return 4.0 * np.pi * np.abs(J) * E_J / (C.c * C.e * np.asarray(B) ** 2)
 
     def driven(self, J, E_J):
-        """Whether the instability is driven in the seed field (ζ(B0) > ζ_c; Eq. 4 for ζ_c = 1)."""
+        """Whether the instability is driven in the seed field (ζ(B0) > ζ_c; Eq. 4 for ζ_c = 1).
+
+        With ``branch = "full"`` any current drives it (the resonant branch below ζ_c)."""
+        if self.branch == "full":
+            return np.abs(np.asarray(J, dtype=float)) > 0
+        return self.zeta(J, E_J, self.B0) > self.zeta_c
+
+    def nonresonant(self, J, E_J):
+        """Whether the seed field is below the nonresonant threshold, ζ(B0) > ζ_c."""
         return self.zeta(J, E_J, self.B0) > self.zeta_c
 
     def growth_rate(self, J, rho, E_J, B):
@@ -247,6 +305,7 @@ class FieldGrowth:
             "field_criteria": ",".join(self.criteria),
             "field_rate": self.rate,
             "field_closure": self.closure,
+            "field_branch": self.branch,
             "field_zeta_c": self.zeta_c,
         }
 

@@ -41,7 +41,8 @@ __all__ = [
 
 #: field status of a cell in a step, after the growth step ("capped_<criterion>" per criterion
 #: follow "grew"): grew below every cap; stopped at a cap; driven in B0 but already at or above
-#: the smallest cap (no growth); not driven (ζ(B0) ≤ ζ_c); growth limited by the CR energy of the cell.
+#: the smallest cap (no growth); not driven (ζ(B0) ≤ ζ_c); growth limited by the CR energy of the
+#: cell; and, with the resonant branch on, "grew_resonant" (growth below the nonresonant threshold).
 STATUS = ("grew", "above_cap", "not_driven", "energy_limited")
 
 
@@ -77,6 +78,8 @@ class FieldGrowthOp(Operator):
         self.sim = sim
         self.model = model
         self.names = ["grew"] + [f"capped_{c}" for c in model.criteria] + list(STATUS[1:])
+        if model.branch == "full":
+            self.names.append("grew_resonant")
 
     def code(self, name):
         return self.names.index(name)
@@ -118,6 +121,10 @@ class FieldGrowthOp(Operator):
         # driven, below the cap but zero rate (the Larmor rate vanishes at its cap)
         stalled = driven & ~above & ~(gam > 0)
         st = np.where(stalled, self.code("above_cap"), st)
+        if m.branch == "full":  # growth below the nonresonant threshold
+            st = np.where(
+                growing & ~m.nonresonant(np.abs(J), sim.E_J), self.code("grew_resonant"), st
+            )
         st = np.where(growing & (unpaid < -1e-12 * np.maximum(dW, 1e-300)), k + 3, st)
         state.dB = new
         aux = state.aux

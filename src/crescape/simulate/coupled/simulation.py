@@ -109,6 +109,7 @@ class CGMSimulation:
             cfg.closure,
             slope=float(c.slope),
             t_max=E_hi / self.E_J,
+            branch=cfg.branch,
         )
         self.phi = escape_flux_per_lnp(P, params)
         if cfg.cr_inner == "escape_flux":
