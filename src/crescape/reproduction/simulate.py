@@ -1,7 +1,7 @@
 """Reproduction step: the self-consistent circumgalactic run against the paper's analytic chain.
 
 A reduced fiducial case of :class:`crescape.simulate.coupled.CGMSimulation`
-(the paper's Milky Way, 200 cells × 16 momenta, z = H … 200 kpc, planar up
+(the paper's Milky Way, 400 cells × 16 momenta, z = H … 200 kpc, planar up
 to R_d and spherical beyond) is run to 300 Myr; its final state is overlaid
 on the chain of :class:`crescape.model.EscapeModel`: δB against Eq. (8), the
 gas speed against ṽ_A, n_CR against Eq. (15). The transition time of
@@ -31,7 +31,7 @@ TITLE = (
 )
 
 FIDUCIAL = {
-    "n_cells": 200,
+    "n_cells": 400,
     "n_momenta": 16,
     "z_max": 200.0,
     "t_end": 300.0,
@@ -250,7 +250,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     fig.text(
         0.01,
         0.005,
-        "crescape coupled run; paper: Blasi & Amato (2019) Eqs. (8), (9); reduced grid 200 x 16",
+        "crescape coupled run; paper: Blasi & Amato (2019) Eqs. (8), (9); grid 400 x 16",
         fontsize=7,
     )
     fig.tight_layout(rect=(0, 0.02, 1, 1))
