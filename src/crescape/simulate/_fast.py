@@ -24,8 +24,48 @@ Boundary codes are the integers defined in :mod:`crescape.simulate.boundaries`.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-from numba import njit
+from numba import get_num_threads, njit, prange
+
+#: threads of the kernels when the caller does not say (see :func:`set_threads`)
+_DEFAULT_THREADS = [1]
+
+
+def set_threads(n: int) -> None:
+    """Default number of threads of the parallel kernels (``prange`` over cells or blocks of
+    momentum bins), 1 to ``numba.config.NUMBA_NUM_THREADS``; 1 at import. The results do not
+    depend on it (no reduction depends on the split)."""
+    n = int(n)
+    if not 1 <= n <= numba.config.NUMBA_NUM_THREADS:
+        raise ValueError(
+            f"threads = {n} is not allowed: must be between 1 and "
+            f"{numba.config.NUMBA_NUM_THREADS} (numba.config.NUMBA_NUM_THREADS)"
+        )
+    _DEFAULT_THREADS[0] = n
+
+
+class using_threads:
+    """Context manager: numba's thread count for the calling thread set to n (the default of
+    :func:`set_threads` if None) inside, restored on exit."""
+
+    __slots__ = ("n", "old")
+
+    def __init__(self, n=None):
+        self.n = _DEFAULT_THREADS[0] if n is None else n
+        self.old = 0
+
+    def __enter__(self):
+        self.old = get_num_threads()
+        if self.old != self.n:
+            numba.set_num_threads(self.n)
+        return self
+
+    def __exit__(self, *exc):
+        if self.old != self.n:
+            numba.set_num_threads(self.old)
+        return False
+
 
 # boundary codes (kept in sync with boundaries.py)
 IN_FLUX, IN_REFLECT, IN_VALUE = 0, 1, 2
@@ -52,7 +92,8 @@ class Workspace:
         self.RQ = np.ones((nz, ny + 3))  # ratios of neighbouring bins (1 where not both > 0)
         self.LQ = np.zeros((nz, ny + 3))  # their logs
         self.row = np.empty(ny + 1)  # row buffer
-        self.rows = np.empty((3, ny))  # row buffers of the Thomas algorithm
+        self.C = np.empty((nz, ny + 1))  # face values of the ln p advection, per cell
+        self.rows = np.empty((6, ny))  # row buffers of the Thomas algorithm, per-bin budgets
 
 
 # ---------------------------------------------------------------------- advection in z
@@ -63,7 +104,7 @@ def _half_van_leer(a, d):
     return p / (a + d) if p > 0.0 else 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", parallel=True)
 def _z_fluxes(g, u, A, V, dz, bc_in, F_in, g_in, bc_out, g_out, limited, F):
     """Particles per unit time through every face (per unit Δy), for every momentum bin, into F.
 
@@ -100,7 +141,7 @@ def _z_fluxes(g, u, A, V, dz, bc_in, F_in, g_in, bc_out, g_out, limited, F):
     else:
         for j in range(ny):
             F[nz, j] = 0.0
-    for k in range(1, nz):
+    for k in prange(1, nz):
         w = u[k]
         if w >= 0.0:
             c1 = V[k - 1] / dz[k - 1]
@@ -128,7 +169,7 @@ def _z_fluxes(g, u, A, V, dz, bc_in, F_in, g_in, bc_out, g_out, limited, F):
                     F[k, j] = w * (g[k, j] * c1)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", parallel=True)
 def advect_z_into(g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited, out, work, F):
     """One step of −A⁻¹∂_z(A u g) with SSP-RK2 (Heun) into ``out``; returns (N_in, N_out) per unit Δy.
 
@@ -142,7 +183,7 @@ def advect_z_into(g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited,
     for j in range(ny):
         a1 += F[0, j] * dt
         b1 += F[nz, j] * dt
-    for i in range(nz):
+    for i in prange(nz):
         s = dt / V[i]
         for j in range(ny):
             work[i, j] = g[i, j] - s * (F[i + 1, j] - F[i, j])
@@ -152,7 +193,7 @@ def advect_z_into(g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited,
     for j in range(ny):
         a2 += F[0, j] * dt
         b2 += F[nz, j] * dt
-    for i in range(nz):
+    for i in prange(nz):
         s = dt / V[i]
         for j in range(ny):
             out[i, j] = 0.5 * (g[i, j] + (work[i, j] - s * (F[i + 1, j] - F[i, j])))
@@ -165,9 +206,10 @@ def advect_z(g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited):
     out = np.empty_like(g)
     work = np.empty_like(g)
     F = np.empty((g.shape[0] + 1, g.shape[1]))
-    n_in, n_out = advect_z_into(
-        g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited, out, work, F
-    )
+    with using_threads():
+        n_in, n_out = advect_z_into(
+            g, u, A, V, dz, dt, bc_in, F_in, g_in, bc_out, g_out, limited, out, work, F
+        )
     return out, n_in, n_out
 
 
@@ -194,12 +236,12 @@ def _ext(g, i, j, ny, extrap):
     return a * q if j == ny else a * q * q
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", parallel=True)
 def y_prepare(g, ydot, extrap, limited, E, RQ):
     """First pass of the ln p advection: ghost-padded spectra E[i, j + 2] = g[i, j] and the
     ratios RQ[i, m] = E[i, m + 1]/E[i, m] (1 where either is not positive), for ẏ_i ≠ 0."""
     nz, ny = g.shape
-    for i in range(nz):
+    for i in prange(nz):
         if ydot[i] == 0.0:
             continue
         E[i, 0] = _ext(g, i, -2, ny, extrap)
@@ -233,24 +275,25 @@ def _y_factor(a, b, q_a, q_b, pos):
     return fac if a * b > 0.0 else 1.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", parallel=True)
 def y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, out, C, g0, heun):
     """Second pass of one forward-Euler stage of the ln p advection: face fluxes and the
-    update into ``out`` (which may be g or g0).
+    update into ``out`` (which may be g or g0), the cells in parallel (``prange``).
 
     Piecewise power-law reconstruction in momentum (exact for g ∝ p^k); see
     :func:`crescape.simulate.reference.advect_y`. The log slope between two bins
     is LQ = ln q with q = RQ the ratio of their values, so the face factor
     needs no further transcendental function; the loop over faces has no branches
-    (it vectorises). With ``heun`` the result is the second SSP-RK2 stage,
-    out = (g0 + g − Δt L g)/2, else out = g − Δt L g.
-    Returns (N_low_in, N_high_out) of the stage per unit Δy.
+    (it vectorises). C (n_z, n_p + 1) holds the face values of each cell. With ``heun``
+    the result is the second SSP-RK2 stage, out = (g0 + g − Δt L g)/2, else
+    out = g − Δt L g. Returns (N_low_in, N_high_out) of the stage per unit Δy, summed
+    over the cells in order (independent of the number of threads).
     """
     nz, ny = g.shape
-    n_lo = 0.0
-    n_hi = 0.0
     inv_dy = 1.0 / dy
-    for i in range(nz):
+    lo = np.zeros(nz)
+    hi = np.zeros(nz)
+    for i in prange(nz):
         w = ydot[i]
         if w == 0.0:
             for j in range(ny):
@@ -262,20 +305,25 @@ def y_faces(g, E, RQ, LQ, ydot, V, dy, dt, limited, out, C, g0, heun):
         if limited:
             for k in range(ny + 1):
                 m = k + sh
-                C[k] = (E[i, m] * nu) * _y_factor(
+                C[i, k] = (E[i, m] * nu) * _y_factor(
                     LQ[i, m - 1], LQ[i, m], RQ[i, m - 1], RQ[i, m], pos
                 )
         else:
             for k in range(ny + 1):
-                C[k] = E[i, k + sh] * nu
+                C[i, k] = E[i, k + sh] * nu
         if heun:
             for j in range(ny):
-                out[i, j] = 0.5 * (g0[i, j] + ((E[i, j + 2] + C[j]) - C[j + 1]))
+                out[i, j] = 0.5 * (g0[i, j] + ((E[i, j + 2] + C[i, j]) - C[i, j + 1]))
         else:
             for j in range(ny):
-                out[i, j] = (E[i, j + 2] + C[j]) - C[j + 1]
-        n_lo += V[i] * C[0]
-        n_hi += V[i] * C[ny]
+                out[i, j] = (E[i, j + 2] + C[i, j]) - C[i, j + 1]
+        lo[i] = V[i] * C[i, 0]
+        hi[i] = V[i] * C[i, ny]
+    n_lo = 0.0
+    n_hi = 0.0
+    for i in range(nz):
+        n_lo += lo[i]
+        n_hi += hi[i]
     return n_lo, n_hi
 
 
@@ -300,7 +348,14 @@ def advect_y(g, ydot, V, dy, dt, extrap, limited):
     g = np.ascontiguousarray(g, dtype=float)
     nz, ny = g.shape
     out = np.empty_like(g)
-    n_lo, n_hi = advect_y_into(
+    with using_threads():
+        n_lo, n_hi = _advect_y_alloc(g, ydot, V, dy, dt, extrap, limited, out)
+    return out, n_lo, n_hi
+
+
+def _advect_y_alloc(g, ydot, V, dy, dt, extrap, limited, out):
+    nz, ny = g.shape
+    return advect_y_into(
         g,
         np.ascontiguousarray(ydot, dtype=float),
         V,
@@ -312,10 +367,9 @@ def advect_y(g, ydot, V, dy, dt, extrap, limited):
         np.empty((nz, ny + 4)),
         np.ones((nz, ny + 3)),
         np.zeros((nz, ny + 3)),
-        np.empty(ny + 1),
+        np.empty((nz, ny + 1)),
         np.empty_like(g),
     )
-    return out, n_lo, n_hi
 
 
 # ---------------------------------------------------------------------- diffusion
@@ -330,7 +384,7 @@ def _deff(D, gf, grad, v, h, limiter):
     return 3.0 * D * (2.0 + R) / (6.0 + 3.0 * R + R * R)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", parallel=True)
 def transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T):
     """T = A D_eff / h on the nz+1 faces into T (zero where there is no diffusive flux)."""
     nz, ny = g.shape
@@ -353,7 +407,7 @@ def transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_o
     else:
         for j in range(ny):
             T[nz, j] = 0.0
-    for k in range(1, nz):
+    for k in prange(1, nz):
         h = dzc[k - 1]
         hl = 0.5 * dz[k - 1]
         hr = 0.5 * dz[k]
@@ -375,15 +429,168 @@ def transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_o
             T[k, j] = ah * Df
 
 
-@njit(cache=True, error_model="numpy")
 def transmissibility(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
     """T = A D_eff / h on the nz+1 faces (zero where there is no diffusive flux)."""
     T = np.empty((g.shape[0] + 1, g.shape[1]))
-    transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
+    with using_threads():
+        transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
     return T
 
 
 @njit(cache=True, error_model="numpy")
+def _diffuse_bins(
+    j0, j1, g, v, A, V, dt, theta, bc_in, F_in, g_in, bc_out, g_out, Q, out, cp, T, rows
+):
+    """The θ-scheme sweeps of :func:`diffuse_into` for the momentum bins j0 ≤ j < j1 (one block
+    of bins, advanced together row by row); the bins' boundary and source budgets go to
+    rows[3:6, j]."""
+    nz, ny = g.shape
+    pc = rows[0]  # cp of the previous row (forward), out of the next row (backward)
+    pd = rows[1]  # d' of the previous row
+    qs = rows[2]  # Σ_i V_i Q_ij per momentum bin
+    th = theta
+    ex = 1.0 - theta
+    # first row: inner boundary terms (T[0] is non-zero only for a fixed value)
+    s = dt / V[0]
+    for j in range(j0, j1):
+        Tl = T[0, j]
+        Tr = T[1, j]
+        gi = g[0, j]
+        b = 1.0 + th * s * (Tl + Tr)
+        rhs = gi + dt * Q[0, j]
+        if nz > 1:
+            rhs += ex * s * Tr * (g[1, j] - gi)
+        if bc_in == IN_FLUX:
+            rhs += s * A[0] * F_in[j]
+        elif bc_in == IN_VALUE:
+            rhs += s * Tl * (g_in[j] - ex * gi)
+        if nz == 1:
+            gb = g_out[j] if bc_out == OUT_VALUE else 0.0
+            rhs += s * Tr * (gb - ex * gi)
+        m = 1.0 / b
+        c = -th * s * Tr * m
+        d = rhs * m
+        cp[0, j] = c
+        out[0, j] = d
+        pc[j] = c
+        pd[j] = d
+        qs[j] = V[0] * Q[0, j]  # Σ_i V_i Q_ij per momentum bin
+    # interior rows, no branches in the inner loop
+    for i in range(1, nz - 1):
+        s = dt / V[i]
+        ts = th * s
+        es = ex * s
+        vi = V[i]
+        for j in range(j0, j1):
+            Tl = T[i, j]
+            Tr = T[i + 1, j]
+            gi = g[i, j]
+            q = Q[i, j]
+            a = -ts * Tl
+            b = 1.0 + ts * (Tl + Tr)
+            rhs = gi + dt * q + es * (Tr * (g[i + 1, j] - gi) - Tl * (gi - g[i - 1, j]))
+            m = 1.0 / (b - a * pc[j])
+            c = -ts * Tr * m
+            d = (rhs - a * pd[j]) * m
+            cp[i, j] = c
+            out[i, j] = d
+            pc[j] = c
+            pd[j] = d
+            qs[j] += vi * q
+    # last row: outer boundary terms (T[nz] is non-zero for free escape or a fixed value)
+    if nz > 1:
+        i = nz - 1
+        s = dt / V[i]
+        for j in range(j0, j1):
+            Tl = T[i, j]
+            Tr = T[i + 1, j]
+            gi = g[i, j]
+            gb = g_out[j] if bc_out == OUT_VALUE else 0.0
+            a = -th * s * Tl
+            b = 1.0 + th * s * (Tl + Tr)
+            rhs = gi + dt * Q[i, j] - ex * s * Tl * (gi - g[i - 1, j]) + s * Tr * (gb - ex * gi)
+            m = 1.0 / (b - a * pc[j])
+            d = (rhs - a * pd[j]) * m
+            cp[i, j] = 0.0
+            out[i, j] = d
+            qs[j] += V[i] * Q[i, j]
+    for j in range(j0, j1):
+        pc[j] = out[nz - 1, j]
+    for i in range(nz - 2, -1, -1):
+        for j in range(j0, j1):
+            x = out[i, j] - cp[i, j] * pc[j]
+            out[i, j] = x
+            pc[j] = x
+    for j in range(j0, j1):
+        n_in = A[0] * F_in[j] * dt if bc_in == IN_FLUX else 0.0
+        if bc_in == IN_VALUE:
+            n_in = T[0, j] * (g_in[j] - th * out[0, j] - ex * g[0, j]) * dt
+        gb = g_out[j] if bc_out == OUT_VALUE else 0.0
+        rows[3, j] = n_in
+        rows[4, j] = T[nz, j] * (th * out[nz - 1, j] + ex * g[nz - 1, j] - gb) * dt
+        rows[5, j] = qs[j] * dt
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _diffuse_blocks(
+    nb,
+    g,
+    D,
+    v,
+    A,
+    V,
+    dz,
+    dzc,
+    dt,
+    theta,
+    limiter,
+    bc_in,
+    F_in,
+    g_in,
+    bc_out,
+    g_out,
+    Q,
+    out,
+    cp,
+    T,
+    rows,
+    given_T,
+):
+    """:func:`diffuse_into` with the bins split into ``nb`` blocks."""
+    nz, ny = g.shape
+    if not given_T:
+        transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
+    for b in prange(nb):
+        _diffuse_bins(
+            (b * ny) // nb,
+            ((b + 1) * ny) // nb,
+            g,
+            v,
+            A,
+            V,
+            dt,
+            theta,
+            bc_in,
+            F_in,
+            g_in,
+            bc_out,
+            g_out,
+            Q,
+            out,
+            cp,
+            T,
+            rows,
+        )
+    n_in = 0.0
+    n_out = 0.0
+    n_src = 0.0
+    for j in range(ny):
+        n_in += rows[3, j]
+        n_out += rows[4, j]
+        n_src += rows[5, j]
+    return n_in, n_out, n_src
+
+
 def diffuse_into(
     g,
     D,
@@ -409,105 +616,42 @@ def diffuse_into(
 ):
     """θ-scheme step of A⁻¹∂_z(A D_eff ∂_z g) + Q with the inner/outer boundary terms, into out.
 
-    One Thomas algorithm per momentum bin, all bins advanced together row by row.
-    ``cp`` (shape of g), ``T`` (n_z + 1, n_p) and ``rows`` (3, n_p) are work arrays;
+    One Thomas algorithm per momentum bin; the bins are split into one block per thread
+    (``prange``), and in each block all bins are advanced together row by row.
+    ``cp`` (shape of g), ``T`` (n_z + 1, n_p) and ``rows`` (6, n_p) are work arrays;
     ``out`` must not overlap g. With ``given_T`` the face coefficients already in T are
     used (the second TR-BDF2 stage), else they are computed from g. Returns (N_in, N_out,
-    N_src) per unit Δy.
+    N_src) per unit Δy, summed over the bins in order (the result does not depend on the
+    number of threads).
 
     The previous row of the sweeps is kept in the row buffers, so that no loop reads
     one row of an array while writing another (the loops over momentum vectorise).
     """
-    nz, ny = g.shape
-    pc = rows[0]  # cp of the previous row (forward), out of the next row (backward)
-    pd = rows[1]  # d' of the previous row
-    qs = rows[2]  # Σ_i V_i Q_ij per momentum bin
-    if not given_T:
-        transmissibility_into(g, D, v, A, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T)
-    th = theta
-    ex = 1.0 - theta
-    n_in = 0.0
-    # first row: inner boundary terms (T[0] is non-zero only for a fixed value)
-    s = dt / V[0]
-    for j in range(ny):
-        Tl = T[0, j]
-        Tr = T[1, j]
-        gi = g[0, j]
-        b = 1.0 + th * s * (Tl + Tr)
-        rhs = gi + dt * Q[0, j]
-        if nz > 1:
-            rhs += ex * s * Tr * (g[1, j] - gi)
-        if bc_in == IN_FLUX:
-            rhs += s * A[0] * F_in[j]
-            n_in += A[0] * F_in[j] * dt
-        elif bc_in == IN_VALUE:
-            rhs += s * Tl * (g_in[j] - ex * gi)
-        if nz == 1:
-            gb = g_out[j] if bc_out == OUT_VALUE else 0.0
-            rhs += s * Tr * (gb - ex * gi)
-        m = 1.0 / b
-        c = -th * s * Tr * m
-        d = rhs * m
-        cp[0, j] = c
-        out[0, j] = d
-        pc[j] = c
-        pd[j] = d
-        qs[j] = V[0] * Q[0, j]  # Σ_i V_i Q_ij per momentum bin
-    # interior rows, no branches in the inner loop
-    for i in range(1, nz - 1):
-        s = dt / V[i]
-        ts = th * s
-        es = ex * s
-        vi = V[i]
-        for j in range(ny):
-            Tl = T[i, j]
-            Tr = T[i + 1, j]
-            gi = g[i, j]
-            q = Q[i, j]
-            a = -ts * Tl
-            b = 1.0 + ts * (Tl + Tr)
-            rhs = gi + dt * q + es * (Tr * (g[i + 1, j] - gi) - Tl * (gi - g[i - 1, j]))
-            m = 1.0 / (b - a * pc[j])
-            c = -ts * Tr * m
-            d = (rhs - a * pd[j]) * m
-            cp[i, j] = c
-            out[i, j] = d
-            pc[j] = c
-            pd[j] = d
-            qs[j] += vi * q
-    # last row: outer boundary terms (T[nz] is non-zero for free escape or a fixed value)
-    if nz > 1:
-        i = nz - 1
-        s = dt / V[i]
-        for j in range(ny):
-            Tl = T[i, j]
-            Tr = T[i + 1, j]
-            gi = g[i, j]
-            gb = g_out[j] if bc_out == OUT_VALUE else 0.0
-            a = -th * s * Tl
-            b = 1.0 + th * s * (Tl + Tr)
-            rhs = gi + dt * Q[i, j] - ex * s * Tl * (gi - g[i - 1, j]) + s * Tr * (gb - ex * gi)
-            m = 1.0 / (b - a * pc[j])
-            d = (rhs - a * pd[j]) * m
-            cp[i, j] = 0.0
-            out[i, j] = d
-            qs[j] += V[i] * Q[i, j]
-    for j in range(ny):
-        pc[j] = out[nz - 1, j]
-    for i in range(nz - 2, -1, -1):
-        for j in range(ny):
-            x = out[i, j] - cp[i, j] * pc[j]
-            out[i, j] = x
-            pc[j] = x
-    n_out = 0.0
-    n_src = 0.0
-    for j in range(ny):
-        if bc_in == IN_VALUE:
-            n_in += T[0, j] * (g_in[j] - th * out[0, j] - ex * g[0, j]) * dt
-        gb = g_out[j] if bc_out == OUT_VALUE else 0.0
-        n_out += T[nz, j] * (th * out[nz - 1, j] + ex * g[nz - 1, j] - gb) * dt
-        n_src += qs[j] * dt
-    return n_in, n_out, n_src
+    nb = max(1, min(get_num_threads(), g.shape[1]))
+    return _diffuse_blocks(
+        nb,
+        g,
+        D,
+        v,
+        A,
+        V,
+        dz,
+        dzc,
+        dt,
+        theta,
+        limiter,
+        bc_in,
+        F_in,
+        g_in,
+        bc_out,
+        g_out,
+        Q,
+        out,
+        cp,
+        T,
+        rows,
+        given_T,
+    )
 
 
 def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_out, g_out, Q):
@@ -518,7 +662,18 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
     g = np.ascontiguousarray(g, dtype=float)
     nz, ny = g.shape
     out = np.empty_like(g)
-    n_in, n_out, n_src = diffuse_into(
+    with using_threads():
+        n_in, n_out, n_src = _diffuse_alloc(
+            g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_out, g_out, Q, out
+        )
+    return out, n_in, n_out, n_src
+
+
+def _diffuse_alloc(
+    g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_out, g_out, Q, out
+):
+    nz, ny = g.shape
+    return diffuse_into(
         g,
         D,
         v,
@@ -538,16 +693,15 @@ def diffuse(g, D, v, A, V, dz, dzc, dt, theta, limiter, bc_in, F_in, g_in, bc_ou
         out,
         np.empty_like(g),
         np.empty((nz + 1, ny)),
-        np.empty((3, ny)),
+        np.empty((6, ny)),
     )
-    return out, n_in, n_out, n_src
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", parallel=True)
 def combine_into(a, x, b, y, out):
     """out = a x − b y (the right-hand side of the BDF2 stage of TR-BDF2)."""
     nz, ny = x.shape
-    for i in range(nz):
+    for i in prange(nz):
         for j in range(ny):
             out[i, j] = a * x[i, j] - b * y[i, j]
 
@@ -580,12 +734,14 @@ def explicit_rate_into(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_o
     return out
 
 
-@njit(cache=True, error_model="numpy")
 def explicit_rate(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out):
     """:func:`explicit_rate_into` with its own work arrays."""
     T = np.empty((g.shape[0] + 1, g.shape[1]))
     best = np.empty(g.shape[1])
-    return explicit_rate_into(g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T, best)
+    with using_threads():
+        return explicit_rate_into(
+            g, D, v, A, V, dz, dzc, limiter, bc_in, g_in, bc_out, g_out, T, best
+        )
 
 
 @njit(cache=True, error_model="numpy")

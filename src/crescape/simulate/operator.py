@@ -22,6 +22,7 @@ flux and pressure gradient with :meth:`flux`, :meth:`pressure` and
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import numpy as np
@@ -76,6 +77,10 @@ class TransportOperator:
         What flows in through the momentum edges: a power-law extrapolation of
         the two edge bins, or nothing.
     backend : {"numba", "reference"}
+    threads : int or None
+        Threads of the numba kernels (``prange`` over cells or blocks of momentum bins);
+        None: the default of :func:`crescape.simulate._fast.set_threads` (1). The results
+        do not depend on it.
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class TransportOperator:
         limited_advection: bool = True,
         p_boundary: str = "extrapolate",
         backend: str = "numba",
+        threads: int | None = None,
     ):
         self.grid = grid
         self.pgrid = pgrid
@@ -111,6 +117,11 @@ class TransportOperator:
             raise ValueError(f"backend = {backend!r} is not allowed: must be one of {_BACKENDS}")
         self.backend = backend
         self.kernels = _fast() if backend == "numba" else _ref
+        if threads is not None:
+            threads = int(threads)
+            if threads < 1:
+                raise ValueError(f"threads = {threads} is not allowed: must be >= 1")
+        self.threads = threads
         self.shape = (grid.n, pgrid.n)
         self._zc = grid.centres[:, None]
         self._p = pgrid.p[None, :]
@@ -127,6 +138,12 @@ class TransportOperator:
         if self._workspace is None and self.backend == "numba":
             self._workspace = self.kernels.Workspace(self.shape)
         return self._workspace
+
+    def _using_threads(self):
+        """numba: the kernels' thread count inside a ``with`` block; reference: nothing."""
+        if self.backend == "numba":
+            return self.kernels.using_threads(self.threads)
+        return contextlib.nullcontext()
 
     # ------------------------------------------------------------------ coefficients
     def set_coefficients(self, D=None, u=None, Q=None) -> None:
@@ -213,14 +230,15 @@ class TransportOperator:
             return g  # no flow: nothing to advect in z or in ln p (the inner flux enters with diffusion)
         if self.backend == "numba":
             res = np.empty(self.shape) if out is None else out
-            if reverse and self.adiabatic:
-                tmp = self.workspace.pre
-                self._advect_p(g, u, dt, budget, tmp)
-                self._advect_z(tmp, u, t, dt, budget, res)
-            else:
-                self._advect_z(g, u, t, dt, budget, res)
-                if self.adiabatic:
-                    self._advect_p(res, u, dt, budget, res)
+            with self._using_threads():
+                if reverse and self.adiabatic:
+                    tmp = self.workspace.pre
+                    self._advect_p(g, u, dt, budget, tmp)
+                    self._advect_z(tmp, u, t, dt, budget, res)
+                else:
+                    self._advect_z(g, u, t, dt, budget, res)
+                    if self.adiabatic:
+                        self._advect_p(res, u, dt, budget, res)
             return res
         if reverse:
             g = self._advect_p(g, u, dt, budget)
@@ -276,7 +294,7 @@ class TransportOperator:
         )
         if self.backend == "numba":
             ws = self.workspace
-            n_lo, n_hi = K.advect_y_into(*args, out, ws.E, ws.RQ, ws.LQ, ws.row, ws.y1)
+            n_lo, n_hi = K.advect_y_into(*args, out, ws.E, ws.RQ, ws.LQ, ws.C, ws.y1)
         else:
             out, n_lo, n_hi = K.advect_y(*args)
         budget["p_low_in"] += n_lo * dy
@@ -295,6 +313,10 @@ class TransportOperator:
         :attr:`diffusion_fallbacks` counts it. With the numba backend the result is written
         into ``out`` (a new array if None).
         """
+        with self._using_threads():
+            return self._diffuse(g, D, u, Q, t_mid, dt, theta, budget, out, scheme)
+
+    def _diffuse(self, g, D, u, Q, t_mid, dt, theta, budget, out, scheme):
         G = self.grid
         F_in, g_in, g_out = self.boundary_values(t_mid)
         if self._inject_by_advection(u):
@@ -349,10 +371,25 @@ class TransportOperator:
         """Face coefficients T = A D_eff/h (n_z+1, n_p), limiter applied to the state g."""
         G = self.grid
         _, g_in, g_out = self.boundary_values(t)
-        kernel = (
-            self.kernels.transmissibility if self.backend == "numba" else _ref.face_transmissibility
-        )
-        return kernel(
+        if self.backend == "numba":
+            T = np.empty((G.n + 1, self.pgrid.n))
+            with self._using_threads():
+                self.kernels.transmissibility_into(
+                    g,
+                    D,
+                    self.pgrid.velocity,
+                    G.area,
+                    G.dz,
+                    G.dzc,
+                    self.flux_limiter,
+                    self.bc_in,
+                    g_in,
+                    self.bc_out,
+                    g_out,
+                    T,
+                )
+            return T
+        return _ref.face_transmissibility(
             g,
             D,
             self.pgrid.velocity,
@@ -375,8 +412,8 @@ class TransportOperator:
         if self.backend == "numba":
             _, g_in, g_out = self.boundary_values(t)
             ws = self.workspace
-            return float(
-                self.kernels.explicit_rate_into(
+            with self._using_threads():
+                rate = self.kernels.explicit_rate_into(
                     g,
                     D,
                     self.pgrid.velocity,
@@ -392,7 +429,7 @@ class TransportOperator:
                     ws.T,
                     ws.row,
                 )
-            )
+            return float(rate)
         T = self.transmissibility(g, D, t)
         rate = T[:-1] + T[1:]
         if self.flux_limiter:
