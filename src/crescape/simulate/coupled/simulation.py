@@ -326,11 +326,14 @@ class CGMSimulation:
         ``mass`` = ρu; ``momentum`` = ρu² + P + (A P_CR + A δB²/8π)/A on the faces (the
         face values of the pressure forces); ``energy`` = the gas energy flux + the CR energy
         flux (the transport's Σ E F Δy plus the CR pressure work flux Φ/(AΔt)) + the
-        Poynting flux 2uW. Per cell, the coupled step changes the total energy only by
-        the difference of these and by the energy of the CRs that leave the momentum grid
-        (``energy_sink``, per unit time and A, cumulated from the inner face), so in a
-        steady state ``mass``, ``momentum`` and ``energy`` + ``energy_sink`` are constant
-        along the domain.
+        Poynting flux 2uW. ``energy_sink`` is the energy of the CRs that left the momentum
+        grid in the last step (per unit time and A, cumulated from the inner face).
+
+        The gas fluxes are those of the last step (stage averages); the CR flux is
+        evaluated from the state at the end of the step, not from the sub-steps of the
+        transport, so the energy flux is a diagnostic: in a steady state ``mass`` and
+        ``momentum`` are constant along the domain, ``energy`` + ``energy_sink`` only to
+        the accuracy of that evaluation (~10% near the boundary on coarse grids).
         """
         A = self.grid.area
         F = self.solver.face_flux
