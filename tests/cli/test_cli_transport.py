@@ -73,7 +73,7 @@ def test_transport_writes_netcdf_with_units_and_parameters(tmp_path, geometry, z
         assert ds.n.attrs["units"] == "cm-3"
         assert ds.t.attrs["units"] == "s"
         assert ds.attrs["geometry"] == geometry
-        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(1e41)
+        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(1e41, rel=1e-9, abs=0)
         assert ds.attrs["config.transport.diffusion"] == "bohm"
         assert ds.sizes["t"] == 5 and ds.sizes["p"] == 4
         assert float(ds.n.isel(t=-1).sum()) > 0
@@ -95,20 +95,24 @@ def test_attributes_hold_the_full_configuration_with_units(tmp_path):
         for key in keys:
             assert f"config.{table}.{key}" in a, (table, key)
     assert (
-        a["config.grid.z_max"] == pytest.approx(2 * C.kpc) and a["config.grid.z_max.units"] == "cm"
+        a["config.grid.z_max"] == pytest.approx(2 * C.kpc, rel=1e-9, abs=0)
+        and a["config.grid.z_max.units"] == "cm"
     )
-    assert a["config.momentum.E_min"] == pytest.approx(10 * C.GeV)
+    assert a["config.momentum.E_min"] == pytest.approx(10 * C.GeV, rel=1e-9, abs=0)
     assert a["config.momentum.E_min.units"] == "erg"
     assert (
-        a["config.time.t_end"] == pytest.approx(0.3 * C.Myr) and a["config.time.t_end.units"] == "s"
+        a["config.time.t_end"] == pytest.approx(0.3 * C.Myr, rel=1e-9, abs=0)
+        and a["config.time.t_end.units"] == "s"
     )
     assert (
-        a["config.transport.u"] == pytest.approx(30e5) and a["config.transport.u.units"] == "cm / s"
+        a["config.transport.u"] == pytest.approx(30e5, rel=1e-9, abs=0)
+        and a["config.transport.u.units"] == "cm / s"
     )
     assert a["config.time.theta"] == 0.5 and a["config.transport.backend"] == "numba"  # defaults
     assert a["config.transport.flux_limiter"] == 1 and a["config.grid.n_z"] == 50
     assert (
-        a["config.transport.dB"] == pytest.approx(a["dB_G"]) and a["dB_source"] == "Eq. (8) B_sat"
+        a["config.transport.dB"] == pytest.approx(a["dB_G"], rel=1e-9, abs=0)
+        and a["dB_source"] == "Eq. (8) B_sat"
     )
     for name, spec in SPECS.items():
         assert f"param.{name}_cgs" in a
@@ -342,9 +346,9 @@ def test_set_overrides_tables_and_parameters(tmp_path, capsys):
     assert summary["n_z"] == 30 and len(summary["config_hash"]) == 64
     with xr.open_dataset(out, engine="h5netcdf") as ds:
         assert ds.sizes[ds.n.dims[1]] == 30
-        assert float(ds.t[-1]) == pytest.approx(0.1 * C.Myr)
-        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(2e41)
-        assert ds.attrs["param.R_d_cgs"] == pytest.approx(12 * C.kpc)
+        assert float(ds.t[-1]) == pytest.approx(0.1 * C.Myr, rel=1e-9, abs=0)
+        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(2e41, rel=1e-9, abs=0)
+        assert ds.attrs["param.R_d_cgs"] == pytest.approx(12 * C.kpc, rel=1e-9, abs=0)
         assert ds.attrs["config.transport.flux_limiter"] == 0
         assert ds.attrs["config_hash"] == summary["config_hash"]
 
