@@ -120,7 +120,7 @@ def resonant_table(slope: float = 2.0, t_max: float = np.inf, n: int = 81):
 
 
 class FieldGrowth:
-    """The field-growth operator: rate, caps, exponential or instantaneous integration, advection.
+    """The field-growth operator: rate, caps, exponential or instantaneous integration (flux freezing: :class:`crescape.simulate.coupled.FieldTransportOp`).
 
     Parameters
     ----------
@@ -277,28 +277,6 @@ class FieldGrowth:
         else:
             new = np.where(active, target, dB)
         return new, (new**2 - dB**2) / (8.0 * np.pi)
-
-    @staticmethod
-    def advect(dB, u_faces, grid, dt):
-        """Upwind flux-freezing step of the transverse field: ∂δB/∂t + A⁻¹∂(AuδB) = (uδB/2)A⁻¹dA/dz.
-
-        Returns
-        -------
-        (dB_new, flux_in, flux_out) : the new δB and the magnetic flux A u δB Δt through the two boundary faces.
-
-        Notes
-        -----
-        On the boundary faces the upwind value is the adjacent cell when the
-        gas leaves the domain and δB of that cell when it enters (zero gradient).
-        """
-        A = grid.area
-        dB = np.asarray(dB, dtype=float)
-        up = np.concatenate([[dB[0]], dB, [dB[-1]]])
-        Fz = np.where(u_faces > 0, u_faces * up[:-1], u_faces * up[1:]) * A
-        u_c = 0.5 * (u_faces[1:] + u_faces[:-1])
-        src = 0.5 * u_c * dB * np.diff(A)
-        new = dB - dt * (np.diff(Fz) - src) / grid.volume
-        return np.maximum(new, 0.0), Fz[0] * dt, Fz[-1] * dt
 
     def attrs(self) -> dict:
         return {

@@ -25,19 +25,12 @@ def _checkpointer(sim, path):
 
 def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=None):
     """See :meth:`crescape.simulate.coupled.CGMSimulation.run`."""
-    from ..observers import ProgressBar
+    from ..observers import ProgressBar, Recorder
 
     cfg = sim.config
     if times is None:
         times = np.linspace(0.0, cfg.cgs("t_end"), cfg.n_output)
-    times = np.asarray(times, dtype=float)
-    if (
-        times.ndim != 1
-        or times.size == 0
-        or np.any(np.diff(times) <= 0)
-        or not np.all(np.isfinite(times))
-    ):
-        raise ValueError("output times must be a finite, strictly increasing, non-empty array")
+    times = Recorder(times).times  # validates: finite, strictly increasing, non-empty
     snaps = []
     ck = _checkpointer(sim, Path(checkpoint)) if checkpoint is not None else None
     if resume and ck is not None and ck.exists():
