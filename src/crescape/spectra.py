@@ -221,8 +221,12 @@ class CGMEmission:
         N = synchrotron.steady_state(Ev, lambda x: self._q(x, "e"), B, self.E_p_max)
         return u.Quantity(N, "1 / (erg cm3)").to("1 / (GeV cm3)")
 
-    def _radio_tables(self, nu, nB=24):
-        """j_ν(B) per unit profile f on a grid of B, for B(r) = δB √f(r)."""
+    def _radio_at_fields(self, nu, Bs) -> np.ndarray:
+        """j_ν [erg/(s cm3 Hz sr)] of the inner-region electrons for each field in ``Bs`` [G].
+
+        The steady state N(E) = K(E)/b(E, B) with K(E) = ∫_E Q dE' is built once, and the
+        synchrotron emissivity is evaluated for each B; returns an array (len(Bs), len(nu)).
+        """
         E_lo, E_hi = 0.05 * C.GeV, max(0.2 * self.E_p_max, 1.0 * C.TeV)
         lnE = np.linspace(np.log(E_lo), np.log(E_hi), 160)
         Eg = np.exp(lnE)
@@ -230,23 +234,32 @@ class CGMEmission:
         K = synchrotron.steady_state(
             Eg, lambda x: self._q(x, "e"), 0.0, E_hi, u_rad=1.0
         ) * synchrotron.energy_loss_rate(Eg, 0.0, 1.0)
-        f_min = float(self.geometry.profile(self.geometry.R_out))
-        Bs = self.delta_B * np.sqrt(np.geomspace(max(f_min, 1e-12), 1.0, nB))
-        j = np.empty((nB, np.size(nu)))
+        lnK = np.log(np.maximum(K, 1e-300))
+        Bs = np.atleast_1d(np.asarray(Bs, dtype=float))
+        j = np.empty((Bs.size, np.size(nu)))
         for i, B in enumerate(Bs):
 
             def N(E, B=B):
-                Kint = np.exp(np.interp(np.log(E), lnE, np.log(np.maximum(K, 1e-300))))
-                return Kint / synchrotron.energy_loss_rate(E, B)
+                return np.exp(np.interp(np.log(E), lnE, lnK)) / synchrotron.energy_loss_rate(E, B)
 
             j[i] = synchrotron.emissivity(np.atleast_1d(nu), N, B, E_lo, E_hi)
-        return Bs, j
+        return j
+
+    def _radio_tables(self, nu, nB=24):
+        """j_ν(B) on a grid of B = δB √f from the halo edge, f(R_out), to the centre, f = 1.
+
+        For B(r) = δB √f(r) (Eq. 8 with E²φ ∝ f); the last row is at B = δB.
+        """
+        if nB < 2:
+            raise ValueError(f"nB = {nB} is not allowed: the field grid needs nB >= 2")
+        f_min = float(self.geometry.profile(self.geometry.R_out))
+        Bs = self.delta_B * np.sqrt(np.geomspace(max(f_min, 1e-12), 1.0, nB))
+        return Bs, self._radio_at_fields(nu, Bs)
 
     def radio_emissivity(self, nu) -> u.Quantity:
-        """Synchrotron emissivity of the inner region, j_ν [erg/(s cm3 Hz sr)]."""
+        """Synchrotron emissivity of the inner region, j_ν [erg/(s cm3 Hz sr)], in the field δB."""
         nu_v = np.atleast_1d(u.Quantity(nu, u.Hz).value)
-        Bs, j = self._radio_tables(nu_v, nB=1)
-        return u.Quantity(j[-1], "erg / (s cm3 Hz sr)")
+        return u.Quantity(self._radio_at_fields(nu_v, [self.delta_B])[0], "erg / (s cm3 Hz sr)")
 
     def radio_flux_density(self, nu) -> dict:
         """Radio emission of the whole CGM region at Earth.
