@@ -8,11 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from .escape import escape_energy_flux
 
 __all__ = [
     "B_sat",
     "B_sat_current",
     "B_sat_luminosity",
+    "B_sat_escape",
     "larmor_radius",
     "bohm_diffusion",
     "B_alfven_balance",
@@ -39,6 +41,15 @@ def B_sat_current(E, J):
 def B_sat_luminosity(L_CR, R_d, Lambda):
     """Eq. (8) as printed for s = 2: δB = √(2 L_CR/(c R_d² Λ)) [G]."""
     return np.sqrt(2.0 * L_CR / (C.c * R_d**2 * Lambda))
+
+
+def B_sat_escape(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
+    """Eq. (8) for the escaping spectrum of Eq. (3) at energy E: δB = √(4π E²φ_CR(E)/c) [G].
+
+    For any slope s; for s = 2 it equals :func:`B_sat_luminosity` with Λ = ln(E_max/E_min)
+    and does not depend on E. For s ≠ 2 it does (E²φ ∝ E^{2-s}), so callers name the energy.
+    """
+    return B_sat(escape_energy_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff))
 
 
 def larmor_radius(E, B):

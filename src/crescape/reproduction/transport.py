@@ -10,15 +10,15 @@ the solver must follow it, energy by energy, with the flux limiter on.
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
 import numpy as np
 from scipy.special import erfc
 
 from .. import constants as C
+from ..model import DEFAULT_ENERGY
 from ..params import Parameters
-from ..physics.saturation import B_sat_luminosity, bohm_diffusion
+from ..physics.saturation import B_sat_escape, bohm_diffusion
 from ..physics.transport import n_diffusive
 from ..simulate import (
     FreeEscape,
@@ -47,7 +47,9 @@ T_END, N_OUT = 10 * C.Myr, 20
 def simulate(params: Parameters):
     """Run the Eq. (10) problem; returns (dataset, D per bin [cm²/s], φ per ln p, δB [G])."""
     c = params.cgs
-    dB = float(B_sat_luminosity(c.L_CR, c.R_d, math.log(c.E_max / c.E_min)))  # Eq. (8)
+    # Eq. (8) at the model's evaluation energy: the same δB as ``EscapeModel().B_sat``
+    E_ref = DEFAULT_ENERGY.to_value("erg")
+    dB = float(B_sat_escape(E_ref, c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff))
     P = MomentumGrid.from_energy(E_LO, E_HI, N_P)
     D = bohm_diffusion(P.energy, dB)  # Eq. (9)
     phi = escape_flux_per_lnp(P, params)  # Eq. (3) per ln p

@@ -41,7 +41,7 @@ import numpy as np
 
 from .. import constants as C
 from ..params import GROUPS, SPECS, ParameterError, Parameters, from_toml
-from ..physics.saturation import B_sat_luminosity, bohm_diffusion
+from ..physics.saturation import B_sat_escape, bohm_diffusion
 from .boundaries import FreeEscape, Outflow, PrescribedFlux, Reflecting
 from .grid import FluxTube, MomentumGrid, Planar, SpatialGrid, Spherical
 from .operator import TransportOperator
@@ -154,7 +154,15 @@ SCHEMA: dict[str, dict[str, _Key]] = {
     "transport": {
         "diffusion": _Key("choice", "bohm", choices=("bohm", "constant", "power_law"), doc="D(E)"),
         "D0": _Key("quantity", "1e28 cm2/s", u.cm**2 / u.s, low=0.0, low_open=True, doc="D0"),
-        "E0": _Key("quantity", "1 GeV", u.erg, _GeV, 0.0, True, doc="reference energy of D0"),
+        "E0": _Key(
+            "quantity",
+            "1 GeV",
+            u.erg,
+            _GeV,
+            0.0,
+            True,
+            doc="reference energy of D0, and of Eq. (8) when dB = eq8",
+        ),
         "delta": _Key("quantity", 1.0 / 3.0, _dimless, doc="slope of the power-law D"),
         "dB": _Key(
             "quantity",
@@ -283,10 +291,11 @@ class TransportConfig:
         # --- the field of the Bohm D: Eq. (8) or a value
         dB = tr.get("dB", "eq8")
         if isinstance(dB, str) and dB.strip().lower() == "eq8":
+            # Eq. (8) at the reference energy E0 of D0, for the galaxy's own slope
             c = params.cgs
-            res["transport"]["dB"] = float(
-                B_sat_luminosity(c.L_CR, c.R_d, math.log(c.E_max / c.E_min))
-            )
+            spec = (c.slope, c.E_min, c.E_max, c.cutoff)
+            E0 = res["transport"]["E0"]
+            res["transport"]["dB"] = float(B_sat_escape(E0, c.L_CR, c.R_d, *spec))
             self.dB_source = "eq8"
         else:
             res["transport"]["dB"] = _read("transport", "dB", tr)
