@@ -670,7 +670,7 @@ def save_figure(fig, path: str | Path, formats=("png", "pdf"), dpi: int = 150) -
     """
     import io
 
-    from ..reproduction import atomic_write_bytes
+    from ..io import atomic_write_bytes
 
     path = Path(path)
     out = []

@@ -63,6 +63,7 @@ True
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -74,6 +75,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
+from ..io import atomic_savefig
 from ..params import ParameterError, Parameters
 
 __all__ = [
@@ -537,7 +539,7 @@ class FitResult:
 
     def save(self, out_dir: str | Path, plots: bool = True) -> list[Path]:
         """Write results.json, the chain (chain.npz) and the figures; return the paths."""
-        from ..reproduction import atomic_write_text
+        from ..io import atomic_write, atomic_write_text
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -545,12 +547,14 @@ class FitResult:
         atomic_write_text(paths[0], json.dumps(self.to_dict(), indent=2))
         if self.chain is not None:
             p = out / "fit_chain.npz"
+            buf = io.BytesIO()
             np.savez_compressed(
-                p,
+                buf,
                 chain=self.chain,
                 names=np.array(self.free),
                 log10=np.array([self.log10[k] for k in self.free]),
             )
+            atomic_write(p, data=buf.getvalue())
             paths.append(p)
         if plots:
             paths += self.plot(out)
@@ -578,7 +582,7 @@ class FitResult:
             )
             fig.suptitle("CGM model posterior: IceCube 2015 + Fermi IGRB limit", fontsize=10)
             p = out / "fit_corner.png"
-            fig.savefig(p, dpi=90)
+            atomic_savefig(fig, p, dpi=90)
             plt.close(fig)
             paths.append(p)
         paths.append(self._plot_band(out / "fit_spectrum.png"))
@@ -663,7 +667,7 @@ class FitResult:
         else:
             ax2.axis("off")
         fig.tight_layout()
-        fig.savefig(path, dpi=90)
+        atomic_savefig(fig, path, dpi=90)
         plt.close(fig)
         return path
 
@@ -683,7 +687,7 @@ class FitResult:
         ax.set(xscale="log", xlabel=r"$\delta_G$", ylabel=r"$\Delta\chi^2$ (profile)", ylim=(0, 12))
         ax.legend(fontsize=8)
         fig.tight_layout()
-        fig.savefig(path, dpi=90)
+        atomic_savefig(fig, path, dpi=90)
         plt.close(fig)
         return path
 

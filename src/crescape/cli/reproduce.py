@@ -14,9 +14,10 @@ import traceback
 from pathlib import Path
 
 from .. import __version__
+from ..io import atomic_write_text
 from ..model import EscapeModel
 from ..paper import audit, audit_table_markdown
-from ..reproduction import atomic_write_text, steps
+from ..reproduction import steps
 from ._common import CLIError, add_param_args, params_from_args
 
 

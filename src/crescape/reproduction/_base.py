@@ -1,12 +1,11 @@
-"""The record of one reproduction product, and atomic file writes."""
+"""The record of one reproduction product; the atomic writers come from :mod:`crescape.io`."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from ..io import atomic_write_bytes, atomic_write_text
 
 __all__ = ["Artifact", "atomic_write_text", "atomic_write_bytes"]
 
@@ -31,25 +30,3 @@ class Artifact:
     description: str
     path: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..io import atomic_write, atomic_write_text
 from ..model import EscapeModel
 from ..paper import audit, audit_table_markdown
 from ..params import Parameters
-from ._base import Artifact, atomic_write_text
+from ._base import Artifact
 
 ORDER = 0
 TITLE = "The analytic chain, Eqs. (1)-(17)"
@@ -19,11 +20,9 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     model = EscapeModel.from_params(params)
     table = model.table()
     path = out_dir / "chain.ecsv"
-    tmp = out_dir / ".chain.ecsv.tmp"
     table.meta["description"] = "crescape analytic chain (Blasi & Amato 2019, Eqs. 1-17)"
     table.meta["parameters"] = params.as_dict()
-    table.write(tmp, format="ascii.ecsv", overwrite=True)
-    tmp.replace(path)
+    atomic_write(path, writer=lambda tmp: table.write(tmp, format="ascii.ecsv", overwrite=True))
     claims = audit(params)
     atomic_write_text(out_dir / "audit.md", audit_table_markdown(claims) + "\n")
     atomic_write_text(out_dir / "audit.json", json.dumps([c.as_dict() for c in claims], indent=2))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..io import atomic_write_text
 from ..params import Parameters
-from ._base import Artifact, atomic_write_text
+from ._base import Artifact
 
 ORDER = 20
 TITLE = "Figure 1: Fermi-LAT IGRB, IceCube and the Eq. (17) neutrino flux; delta_G match"

@@ -10,8 +10,9 @@ import astropy.units as u
 import numpy as np
 
 from .. import constants as C
+from ..io import atomic_write_text
 from ..params import Parameters
-from ._base import Artifact, atomic_write_text
+from ._base import Artifact
 
 ORDER = 25
 TITLE = "Full pp spectra (KAB06) in the CGM: Fig. 1 variant, IGRB limit on δ_G, radio flux, Eq. (17) vs full"

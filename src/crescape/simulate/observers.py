@@ -21,16 +21,14 @@ import hashlib
 import io
 import json
 import math
-import os
-import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..io import atomic_write as _atomic_write
 from .state import BUDGET_KEYS, State
 
 __all__ = [
@@ -196,72 +194,6 @@ def _attr(v):
     if isinstance(v, int | float | str | np.integer | np.floating):
         return v
     return str(v)
-
-
-# ----------------------------------------------------------------------------- atomic files
-def _umask() -> int:
-    """The process umask, read without changing it where the system allows (Linux /proc)."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)  # elsewhere: set and restore
-    os.umask(mask)
-    return mask
-
-
-def _atomic_write(
-    path, data: bytes | None = None, writer: Callable[[str], None] | None = None
-) -> Path:
-    """Write ``path`` atomically: a temporary file in the same directory, then :func:`os.replace`.
-
-    Either ``data`` (bytes) is written, or ``writer(tmp_path)`` fills the
-    temporary file. The file gets the mode of an ordinary new file,
-    ``0o666 & ~umask`` (not the 0600 of :func:`tempfile.mkstemp`). On any error
-    the temporary file is removed and ``path`` is left as it was.
-    """
-    if (data is None) == (writer is None):
-        raise TypeError("give exactly one of data and writer")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        if data is not None:
-            with os.fdopen(fd, "wb") as fh:
-                fd = -1
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        else:
-            os.close(fd)
-            fd = -1
-            writer(tmp)
-            fd = os.open(tmp, os.O_RDONLY)
-            os.fsync(fd)
-            os.close(fd)
-            fd = -1
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return path
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
-    return path
 
 
 # ----------------------------------------------------------------------------- fingerprints
