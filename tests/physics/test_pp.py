@@ -34,7 +34,34 @@ def test_sigma_kab06_threshold():
     L = np.log(E / C.TeV)
     ref = (34.3 + 1.88 * L + 0.25 * L**2) * (1 - 1 / 16) ** 2
     assert pp.sigma_inel_kab06(E) / C.mb == pytest.approx(ref, rel=1e-12)
-    assert pp.E_TH_KAB06 / C.GeV == pytest.approx(1.22, abs=0.01)
+    assert pp.E_TH_KAB06 / C.GeV == pytest.approx(1.22, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("E_p_GeV", [1.3, 1.5, 2.0, 5.0])
+def test_sigma_kab06_published_threshold(E_p_GeV):
+    """KAB06 Eq. 79 written out with the published E_th = 1.22 GeV (the kinematic
+    1.2179 GeV gives 1.05% more at 1.5 GeV)."""
+    L = np.log(E_p_GeV / 1000.0)
+    ref = (34.3 + 1.88 * L + 0.25 * L**2) * (1 - (1.22 / E_p_GeV) ** 4) ** 2
+    got = pp.sigma_inel(E_p_GeV * C.GeV, "KAB06") / C.mb
+    assert got == pytest.approx(ref, rel=1e-10, abs=0)
+
+
+def test_sigma_kab06_kinematic_threshold_option():
+    # pp -> pp pi0: s = (2 m_p + m_pi0)^2, E_th = s/(2 m_p) - m_p (total energy)
+    m_p, m_pi = C.m_p_c2, pp.M_PI0_C2
+    E_th = ((2 * m_p + m_pi) ** 2 - 2 * m_p**2) / (2 * m_p)
+    assert pp.E_TH_PI0 == pytest.approx(E_th, rel=1e-12, abs=0)
+    assert pp.E_TH_PI0 / C.GeV == pytest.approx(1.21793, rel=1e-5, abs=0)
+    # between the two thresholds only the kinematic variant is open
+    E = 1.219 * C.GeV
+    assert pp.sigma_inel(E, "KAB06") == 0.0
+    assert pp.sigma_inel(E, "KAB06-kinematic") > 0.0
+    # 1.05% apart at 1.5 GeV, converging above
+    r15 = pp.sigma_inel(1.5 * C.GeV, "KAB06-kinematic") / pp.sigma_inel(1.5 * C.GeV, "KAB06")
+    assert r15 - 1 == pytest.approx(0.01054, rel=0.01, abs=0)
+    r1T = pp.sigma_inel(C.TeV, "KAB06-kinematic") / pp.sigma_inel(C.TeV, "KAB06")
+    assert r1T == pytest.approx(1.0, rel=1e-10, abs=0)
 
 
 def test_sigma_kafexhiu_formula_and_totem():

@@ -64,6 +64,18 @@ def test_naima_kafexhiu_cross_section():
     np.testing.assert_allclose(ours, theirs, rtol=2e-3)
 
 
+def test_naima_kelner06_cross_section_near_threshold():
+    """KAB06 Eq. 79 against naima's PionDecayKelner06 (E_th = 1.22 GeV) from threshold up."""
+    pytest.importorskip("naima")
+    from naima.radiative import PionDecayKelner06
+
+    pd = PionDecayKelner06.__new__(PionDecayKelner06)
+    Ep = np.array([1.25, 1.3, 1.5, 2.0, 5.0, 30.0, 100.0])  # GeV, total energy (naima: <= 0.1 TeV)
+    theirs = np.array([pd._sigma_inel(e * 1e-3) for e in Ep])  # cm2
+    ours = pp.sigma_inel(Ep * C.GeV, "KAB06")
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=0)
+
+
 @pytest.mark.parametrize(
     "species, aafrag_names",
     [
