@@ -28,7 +28,15 @@ import numpy as np
 from astropy.table import QTable
 
 from . import constants as C
-from .params import CGM, Galaxy, Microphysics, ParameterError, Parameters, Spec, parse_value
+from .params import (
+    CGM,
+    OPTION_SPECS,
+    Galaxy,
+    Microphysics,
+    ParameterError,
+    Parameters,
+    parse_value,
+)
 from .physics import emission, escape, instability, saturation, transport
 from .physics.spectrum import energy_norm
 
@@ -36,19 +44,9 @@ __all__ = ["EscapeModel", "QuantityInfo", "QUANTITIES", "chain", "neutrino_E2_fl
 
 #: default energy at which energy-dependent quantities are evaluated
 DEFAULT_ENERGY = 1.0 * u.GeV
-ENERGY_SPEC = Spec(
-    "energy",
-    "evaluation",
-    u.GeV,
-    u.erg,
-    1.0,
-    0.0,
-    np.inf,
-    True,
-    False,
-    "CR energy at which the chain is evaluated",
-)
-_E_NU = Spec("E_nu", "evaluation", u.GeV, u.erg, 1e5, 0.0, np.inf, True, False, "neutrino energy")
+#: the evaluation energies, read by the rule of docs/units.md (plain numbers in GeV)
+ENERGY_SPEC = OPTION_SPECS["energy"]
+_E_NU = OPTION_SPECS["E_nu"]
 
 
 @dataclass(frozen=True)

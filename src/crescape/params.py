@@ -6,15 +6,37 @@ paper's values. Every value is validated when the object is made and converted
 to cgs once; the physics layer reads the plain float64 (or array) values from
 ``obj.cgs``.
 
-Values may be given as
+Values may be given as (the one rule of docs/units.md, :func:`crescape.units.parse_quantity`)
 
-* astropy Quantities of any compatible unit (``R_d=12 * u.kpc``),
+* astropy Quantities of any compatible unit (``R_d=12 * u.kpc``; ``T`` also in keV),
 * plain numbers, read in the documented unit of the field (``R_d=12`` is 12 kpc),
 * strings that astropy can parse (``R_d="12 kpc"``), as from a TOML file or ``--set``,
 * numpy arrays of any of these, for vectorised parameter studies.
 
-The table :data:`SPECS` is the single place where the name, unit, default,
-allowed range and meaning of every parameter are written.
+Booleans, wrong dimensions and values outside the allowed range are errors
+(:class:`ParameterError`, one line naming the parameter, the value and the range).
+
+The API other modules build on
+------------------------------
+:data:`SPECS`
+    Every model parameter once: name, group, documented unit, cgs unit, default,
+    allowed range and meaning (:class:`Spec`). :data:`OPTION_SPECS` holds the
+    evaluation points (``energy``, ``E_nu``) read by the same rule.
+:func:`parse_value`
+    One value against its :class:`Spec` (unit, range, choices) -> Quantity.
+:func:`parse_quantity`
+    The single reader of "a number with a unit" (:func:`crescape.units.parse_quantity`).
+:func:`load_toml`
+    The strict TOML loader: unknown tables, unknown keys, a key given twice
+    (top level and in its group), booleans for numbers and bad values are
+    errors naming the key and the file. Returns ``{name: Quantity or str}``
+    plus, for each extra table the caller accepts, ``{table: {key: value}}``.
+:func:`describe`
+    One row per Spec (name, group, unit, default, range, doc), for listings.
+:meth:`Parameters.as_attrs` / :meth:`Parameters.from_attrs`
+    The full parameter set as flat, netCDF-safe output attributes, and back:
+    ``param.<name>`` holds the value in the documented unit and
+    ``param.<name>.units`` that unit (for dimensional parameters only).
 
 Examples
 --------
@@ -25,40 +47,46 @@ Examples
 10.0
 >>> CGM(delta_G=100).delta_G
 <Quantity 100.>
+>>> Parameters().as_attrs()["param.R_d"], Parameters().as_attrs()["param.R_d.units"]
+(10.0, 'kpc')
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import astropy.units as u
 import numpy as np
+
+from .errors import ParameterError
+from .units import parse_quantity
 
 __all__ = [
     "ParameterError",
     "Spec",
     "SPECS",
+    "OPTION_SPECS",
+    "GROUPS",
     "Galaxy",
     "CGM",
     "Microphysics",
     "Parameters",
+    "ParamRow",
+    "describe",
+    "load_toml",
     "from_toml",
+    "parse_quantity",
     "parse_set",
     "parse_value",
 ]
-
-
-class ParameterError(ValueError):
-    """A parameter has a value that is not allowed.
-
-    The message names the parameter, the value given and what is allowed.
-    """
 
 
 @dataclass(frozen=True)
@@ -356,7 +384,84 @@ SPECS: dict[str, Spec] = {
     ]
 }
 
+#: The parameter groups: TOML table name -> dataclass name.
 GROUPS = {"galaxy": "Galaxy", "cgm": "CGM", "micro": "Microphysics"}
+_GROUP_ALIASES = {"microphysics": "micro"}
+
+#: Values that are not model parameters but are read by the same rule: where the chain is evaluated.
+OPTION_SPECS: dict[str, Spec] = {
+    s.name: s
+    for s in [
+        Spec(
+            "energy",
+            "evaluation",
+            u.GeV,
+            u.erg,
+            1.0,
+            0.0,
+            math.inf,
+            True,
+            False,
+            "CR energy at which the chain is evaluated",
+        ),
+        Spec(
+            "E_nu",
+            "evaluation",
+            u.GeV,
+            u.erg,
+            1e5,
+            0.0,
+            math.inf,
+            True,
+            False,
+            "neutrino energy",
+        ),
+    ]
+}
+
+
+class ParamRow(NamedTuple):
+    """One row of :func:`describe`."""
+
+    name: str
+    group: str
+    unit: str
+    default: float | str
+    range: str
+    doc: str
+
+
+def describe(groups: Iterable[str] | None = None, options: bool = True) -> list[ParamRow]:
+    """Every parameter's name, group, documented unit, default, allowed range and meaning.
+
+    Parameters
+    ----------
+    groups : iterable of str, optional
+        Only these groups (``"galaxy"``, ``"cgm"``, ``"micro"``, ``"evaluation"``).
+    options : bool
+        Include :data:`OPTION_SPECS` (the evaluation energies).
+
+    Returns
+    -------
+    list of ParamRow
+        In the order of :data:`SPECS`; ``unit`` is ``""`` for dimensionless and
+        choice parameters, ``range`` the text of :meth:`Spec.allowed`.
+
+    Examples
+    --------
+    >>> row = describe(["galaxy"])[1]
+    >>> row.name, row.unit, row.default, row.range
+    ('R_d', 'kpc', 10.0, 'a finite value > 0 kpc')
+    """
+    specs = list(SPECS.values()) + (list(OPTION_SPECS.values()) if options else [])
+    wanted = None if groups is None else set(groups)
+    rows = []
+    for sp in specs:
+        if wanted is not None and sp.group not in wanted:
+            continue
+        unit = "" if sp.unit is None else sp.unit.to_string()
+        rows.append(ParamRow(sp.name, sp.group, unit, sp.default, sp.allowed(), sp.doc))
+    return rows
 
 
 def parse_value(spec: Spec, value: Any) -> Any:
@@ -385,34 +490,7 @@ def parse_value(spec: Spec, value: Any) -> Any:
                 f"{spec.name} = {value!r} is not allowed: must be {spec.allowed()}"
             )
         return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            q = u.Quantity(text)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{spec.name} = {value!r} cannot be read as a number with an optional unit; "
-                f"expected e.g. '{spec.default:g} {spec.unit.to_string()}'".rstrip()
-            ) from None
-        if q.unit == _dimless and spec.unit != _dimless:
-            q = q.value * spec.unit
-    elif isinstance(value, u.Quantity):
-        q = value
-    else:
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{spec.name} = {value!r} is not a number; must be {spec.allowed()}"
-            ) from None
-        q = arr * spec.unit
-    try:
-        q = q.to(spec.unit)
-    except u.UnitConversionError:
-        raise ParameterError(
-            f"{spec.name} = {value} has the wrong unit ({q.unit.to_string() or 'dimensionless'}); "
-            f"expected a quantity convertible to {spec.unit.to_string() or 'dimensionless'}"
-        ) from None
+    q = parse_quantity(value, spec.unit, spec.name)
     v = np.asarray(q.value, dtype=float)
     bad = ~np.isfinite(v)
     if spec.low_open:
@@ -619,6 +697,64 @@ class Parameters:
         """Documented unit of every parameter."""
         return {**self.galaxy.units(), **self.cgm.units(), **self.micro.units()}
 
+    def as_attrs(self, prefix: str = "param.") -> dict[str, Any]:
+        """The full parameter set as flat, netCDF-safe attributes, the same in every output file.
+
+        ``<prefix><name>`` holds the value in the parameter's documented unit
+        (a float, a 1-D list of floats for array parameters, or the string of a
+        choice parameter) and ``<prefix><name>.units`` that unit, for
+        dimensional parameters only. Arrays of more than one dimension are
+        stored flattened with ``<prefix><name>.shape``.
+        :meth:`from_attrs` reads them back.
+
+        Examples
+        --------
+        >>> a = Parameters().as_attrs()
+        >>> a["param.L_CR"], a["param.L_CR.units"], a["param.cutoff"], "param.slope.units" in a
+        (1e+41, 'erg / s', 'sharp', False)
+        """
+        out: dict[str, Any] = {}
+        for name, value in self.as_flat().items():
+            spec = SPECS[name]
+            key = prefix + name
+            if spec.choices:
+                out[key] = str(value)
+                continue
+            v = np.asarray(value.to_value(spec.unit), dtype=float)
+            if v.ndim == 0:
+                out[key] = float(v)
+            else:
+                out[key] = v.ravel().tolist()
+                if v.ndim > 1:
+                    out[key + ".shape"] = list(v.shape)
+            if spec.unit != _dimless:
+                out[key + ".units"] = spec.unit.to_string()
+        return out
+
+    @classmethod
+    def from_attrs(cls, attrs: Mapping[str, Any], prefix: str = "param.") -> Parameters:
+        """The parameters recorded by :meth:`as_attrs` (missing ones take their defaults)."""
+        flat: dict[str, Any] = {}
+        for name, spec in SPECS.items():
+            key = prefix + name
+            if key not in attrs:
+                continue
+            value = attrs[key]
+            if spec.choices:
+                flat[name] = str(value)
+                continue
+            v = np.asarray(value, dtype=float)
+            if key + ".shape" in attrs:
+                v = v.reshape([int(n) for n in np.atleast_1d(attrs[key + ".shape"])])
+            unit = u.Unit(str(attrs.get(key + ".units", "")))
+            flat[name] = v * unit if unit != _dimless or spec.unit == _dimless else v
+        return cls.from_flat(flat)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Parameters:
+        """Parameters from a TOML file, read by the strict :func:`load_toml`."""
+        return cls.from_flat(load_toml(path))
+
     @property
     def cgs(self) -> SimpleNamespace:
         """All cgs values in one namespace."""
@@ -644,35 +780,177 @@ def parse_set(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def from_toml(path: str | Path) -> dict[str, Any]:
-    """Read parameters from a TOML file.
+def _read_toml(path: str | Path) -> tuple[str, dict[str, Any]]:
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return str(path), tomllib.load(fh)
+    except FileNotFoundError:
+        raise ParameterError(f"config = {str(path)!r}: no such file") from None
+    except IsADirectoryError:
+        raise ParameterError(f"config = {str(path)!r} is a directory, not a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"config = {str(path)!r} is not valid TOML: {exc}") from None
+
+
+def _group_of(table: str) -> str | None:
+    table = _GROUP_ALIASES.get(table, table)
+    return table if table in GROUPS else None
+
+
+def _read_parameters(
+    where: str, data: dict[str, Any], groups: set[str], other_tables: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate the parameter keys of a parsed TOML document; return (parameters, other tables).
+
+    ``other_tables`` is a set of accepted table names, or ``None`` to accept any.
+    """
+    known_tables = sorted(groups) + sorted(other_tables or ())
+    params: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    rest: dict[str, Any] = {}
+
+    def take(name: str, value: Any, place: str, group: str | None = None) -> None:
+        spec = SPECS.get(name)
+        if spec is None or spec.group not in groups:
+            close = difflib.get_close_matches(
+                name, [n for n, s in SPECS.items() if s.group in groups], 1
+            )
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParameterError(
+                f"{where}: unknown key {name!r} {place}{hint}; the parameters are "
+                + ", ".join(n for n, s in SPECS.items() if s.group in groups)
+            )
+        if group is not None and group != spec.group:
+            raise ParameterError(
+                f"{where}: key {name!r} {place} is not allowed: it belongs in [{spec.group}]"
+            )
+        if name in params:
+            raise ParameterError(
+                f"{where}: {name} is given twice ({origin[name]} and {place}); give it once"
+            )
+        try:
+            params[name] = parse_value(spec, value)
+        except ParameterError as exc:
+            raise ParameterError(f"{where}: {exc}") from None
+        origin[name] = place
+
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            take(key, value, "at the top level")
+            continue
+        grp = _group_of(key)
+        if grp is not None and grp in groups:
+            for k, v in value.items():
+                take(k, v, f"in [{key}]", grp)
+        elif other_tables is None or key in other_tables:
+            rest[key] = value
+        else:
+            close = difflib.get_close_matches(key, known_tables, 1)
+            hint = f" (did you mean [{close[0]}]?)" if close else ""
+            raise ParameterError(
+                f"{where}: unknown table [{key}]{hint}; the tables are "
+                + ", ".join(f"[{t}]" for t in known_tables)
+            )
+    return params, rest
+
+
+def load_toml(
+    path: str | Path,
+    groups: Iterable[str] | None = None,
+    tables: Iterable[str] | Mapping[str, Mapping[str, Spec] | None] = (),
+) -> dict[str, Any]:
+    """Read parameters from a TOML file, strictly.
 
     The file may be flat (``L_CR = "1e41 erg/s"``) or grouped in tables
-    ``[galaxy]``, ``[cgm]``, ``[micro]``. Numbers are read in the documented units.
+    ``[galaxy]``, ``[cgm]``, ``[micro]`` (also ``[microphysics]``); plain
+    numbers are in the documented units (docs/units.md).
+
+    Parameters
+    ----------
+    path : path-like
+        The TOML file.
+    groups : iterable of str, optional
+        The parameter groups accepted (default all of :data:`GROUPS`).
+    tables : iterable of str, or mapping of table name to ``{key: Spec}`` or None
+        Further tables the caller accepts. With a Spec mapping, the table's
+        keys must be among them and each value is read by :func:`parse_value`;
+        with None (or a plain name) the table is returned as it is.
 
     Returns
     -------
     dict
-        Flat mapping ``{name: value}``; other top-level tables are returned
-        under their own key prefixed with ``_`` for the caller to use.
+        ``{name: Quantity or str}`` for every parameter given (validated, in
+        its documented unit), and ``{table: {key: value}}`` for each extra
+        table present.
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and the key: an unknown table or key, a parameter in
+        the wrong group, a key given twice (at the top level and in its group),
+        a boolean where a number is expected, or a value out of range.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.toml"
+    >>> _ = f.write_text("[galaxy]\\nR_d = 12\\n[cgm]\\ndelta_G = 100\\n")
+    >>> load_toml(f)["R_d"]
+    <Quantity 12. kpc>
     """
-    path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ParameterError(f"config = {str(path)!r}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"config = {str(path)!r} is not valid TOML: {exc}") from None
-    flat: dict[str, Any] = {}
+    where, data = _read_toml(path)
+    grp = set(GROUPS) if groups is None else set(groups)
+    for g in grp:
+        if g not in GROUPS:
+            raise ParameterError(
+                f"groups = {sorted(grp)!r} is not allowed: must be among {', '.join(GROUPS)}"
+            )
+    if not isinstance(tables, Mapping):
+        tables = {t: None for t in tables}
+    params, rest = _read_parameters(where, data, grp, set(tables))
+    for tname, table in rest.items():
+        schema = tables[tname]
+        if schema is None:
+            params[tname] = table
+            continue
+        out = {}
+        for k, v in table.items():
+            if k not in schema:
+                raise ParameterError(
+                    f"{where}: unknown key {k!r} in [{tname}]; its keys are {', '.join(schema)}"
+                )
+            try:
+                out[k] = parse_value(schema[k], v)
+            except ParameterError as exc:
+                raise ParameterError(f"{where}: [{tname}] {exc}") from None
+        params[tname] = out
+    return params
+
+
+def from_toml(path: str | Path) -> dict[str, Any]:
+    """Read parameters and pass the other tables through (the reader of the simulation configs).
+
+    The parameter keys are checked as strictly as by :func:`load_toml` (unknown
+    keys, keys given twice, booleans, bad values, and tables whose name is a
+    misspelt group such as ``[galaxyy]`` are errors naming the key and the
+    file). Tables that are not parameter groups are returned under their name
+    prefixed with ``_`` for the caller to check. New code should call
+    :func:`load_toml` with the tables it accepts.
+
+    Returns
+    -------
+    dict
+        ``{name: Quantity or str}`` and ``{"_" + table: dict}``.
+    """
+    where, data = _read_toml(path)
     for key, value in data.items():
-        if isinstance(value, dict):
-            if key in GROUPS or key in ("micro", "microphysics"):
-                grp = "micro" if key == "microphysics" else key
-                for k, v in value.items():
-                    flat[f"{grp}.{k}"] = v
-            else:
-                flat["_" + key] = value
-        else:
-            flat[key] = value
-    return flat
+        if isinstance(value, dict) and _group_of(key) is None:
+            close = difflib.get_close_matches(key, list(GROUPS) + list(_GROUP_ALIASES), 1, 0.75)
+            if close:
+                raise ParameterError(
+                    f"{where}: unknown table [{key}] (did you mean [{close[0]}]?); "
+                    f"the parameter tables are " + ", ".join(f"[{t}]" for t in GROUPS)
+                )
+    params, rest = _read_parameters(where, data, set(GROUPS), None)
+    return {**params, **{"_" + k: v for k, v in rest.items()}}

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import constants as C
-from ..params import ParameterError
+from ..errors import ParameterError
 from .escape import escape_flux
 from .instability import alfven_speed, gas_density
 from .saturation import B_sat

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
-from ..params import ParameterError
+from ..errors import ParameterError
 from . import escape, saturation
 from .dispersion import (
     _golden_max,

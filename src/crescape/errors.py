@@ -1,0 +1,18 @@
+"""The error raised for bad input, below every other layer.
+
+:class:`ParameterError` lives here, with no dependency, so that the physics
+layer can raise it without importing :mod:`crescape.params` or astropy; it is
+re-exported as ``crescape.ParameterError`` and ``crescape.params.ParameterError``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ParameterError"]
+
+
+class ParameterError(ValueError):
+    """A parameter has a value that is not allowed.
+
+    The message is one line naming the parameter, the value given and what is
+    allowed (the CLI prints it and exits with code 2).
+    """
