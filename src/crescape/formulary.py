@@ -1,10 +1,14 @@
-"""Unit-checked public twins of the paper's formulas (Eqs. 1-17).
+"""Unit-checked public twins of the paper's formulas (Eqs. 1-17) and of the linear theory.
 
 Each function here takes astropy Quantities (any compatible unit), converts
 them to cgs once, calls the vectorised cgs function of :mod:`crescape.physics`
-(reachable as ``.lite``) and returns a Quantity. Plain numbers are taken as
-cgs values. A wrong unit raises :class:`~crescape.params.ParameterError`
-naming the argument.
+(reachable as ``.lite``) and returns a Quantity in cgs units. Plain numbers
+are read in the argument's documented unit, one table for every function
+(:data:`ARGUMENT_UNITS`, docs/units.md): the model parameters in the unit of
+their :class:`~crescape.params.Spec` (``R_d``, ``H`` in kpc, ``E_min``,
+``E_max`` in GeV, ``sigma_pp`` in mb), the CR energy ``E`` in GeV and the
+height ``z`` in kpc, every other quantity in cgs. A wrong unit raises
+:class:`~crescape.errors.ParameterError` naming the argument.
 
 Examples
 --------
@@ -15,13 +19,16 @@ Examples
 2.25
 >>> f"{f.bohm_diffusion(1 * u.GeV, B).to(u.cm**2 / u.s):.3g}"
 '1.48e+24 cm2 / s'
+>>> f"{f.bohm_diffusion(1, 2.25e-8):.3g}"  # 1 GeV, 2.25e-8 G
+'1.48e+24 cm2 / s'
 """
 
 from __future__ import annotations
 
 import astropy.units as u
 
-from .physics import emission, escape, instability, saturation, transport
+from .params import SPECS
+from .physics import dispersion, emission, escape, instability, saturation, thermal, transport
 from .units import quantity_twin
 
 __all__ = [
@@ -57,87 +64,99 @@ __all__ = [
     "fill_time",
     "neutrino_E2_flux_eq16",
     "neutrino_E2_flux_eq17",
+    "dispersion_modes",
+    "warm_dispersion",
+    "thermal_parameter",
+    "B_star_warm",
+    "ion_larmor_radius",
+    "ARGUMENT_UNITS",
 ]
 
 _E = u.erg
-_L = u.erg / u.s
-_cm = u.cm
-_one = u.dimensionless_unscaled
 _G = u.G
 _rho = u.g / u.cm**3
 _D = u.cm**2 / u.s
-_s = u.s
-_v = u.cm / u.s
 _phi = 1 / (u.erg * u.cm**2 * u.s)
 _E2phi = u.erg / (u.cm**2 * u.s)
 _J = u.statA / u.cm**2
 _nE = 1 / (u.erg * u.cm**3)
 _I = u.erg / (u.cm**2 * u.s * u.sr)
-_spec = {"slope": _one, "E_min": _E, "E_max": _E}
+_one = u.dimensionless_unscaled
 
-n_gal = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, "H": _cm, "D": _D, **_spec}, _nE)(
-    escape.n_gal
-)
-n_halo = quantity_twin(
-    {"z": _cm, "E": _E, "L_CR": _L, "R_d": _cm, "H": _cm, "D": _D, **_spec}, _nE
-)(escape.n_halo)
-escape_flux = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _phi)(escape.escape_flux)
-escape_energy_flux = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _E2phi)(
-    escape.escape_energy_flux
-)
-current_above = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _J)(escape.current_above)
-current_paper = quantity_twin({"E": _E, "L_CR": _L, "R_d": _cm, **_spec}, _J)(escape.current_paper)
-n_ballistic = quantity_twin({"phi": _phi}, _nE)(escape.n_ballistic)
-
-gas_density = quantity_twin({"delta_G": _one, "Omega_b_h2": _one, "rho_cr_h2": _rho}, _rho)(
-    instability.gas_density
-)
-alfven_speed = quantity_twin({"B": _G, "rho": _rho}, _v)(instability.alfven_speed)
-B0_max = quantity_twin({"E2phi": _E2phi}, _G)(instability.B0_max)
-k_max_paper = quantity_twin({"J": _J, "B0": _G}, 1 / u.cm)(instability.k_max_paper)
-k_fastest_cold = quantity_twin({"J": _J, "B0": _G}, 1 / u.cm)(instability.k_fastest_cold)
-gamma_max_paper = quantity_twin({"J": _J, "rho": _rho}, 1 / u.s)(instability.gamma_max_paper)
-gamma_max_cold = quantity_twin({"J": _J, "rho": _rho}, 1 / u.s)(instability.gamma_max_cold)
-B_thermal_paper = quantity_twin({"rho": _rho, "T": u.K}, _G)(instability.B_thermal_paper)
-B_thermal = quantity_twin({"rho": _rho, "T": u.K, "X_H": _one}, _G)(instability.B_thermal)
-B_star_paper = quantity_twin({"J": _J, "rho": _rho, "T": u.K}, _G)(instability.B_star_paper)
-
-B_sat = quantity_twin({"E2phi": _E2phi}, _G)(saturation.B_sat)
-B_sat_luminosity = quantity_twin({"L_CR": _L, "R_d": _cm, "Lambda": _one}, _G)(
-    saturation.B_sat_luminosity
-)
-larmor_radius = quantity_twin({"E": _E, "B": _G}, _cm)(saturation.larmor_radius)
-bohm_diffusion = quantity_twin({"E": _E, "dB": _G}, _D)(saturation.bohm_diffusion)
-B_alfven_balance = quantity_twin({"E2phi": _E2phi, "rho": _rho}, _G)(saturation.B_alfven_balance)
-
-n_diffusive = quantity_twin({"phi": _phi, "D": _D, "t": _s}, _nE)(transport.n_diffusive)
-drift_speed = quantity_twin({"D": _D, "t": _s}, _v)(transport.drift_speed)
-pressure_gradient = quantity_twin({"E2phi": _E2phi, "D": _D}, u.erg / u.cm**4)(
-    transport.pressure_gradient
-)
-pressure_gradient_isotropic = quantity_twin({"E2phi": _E2phi, "D": _D}, u.erg / u.cm**4)(
-    transport.pressure_gradient_isotropic
-)
-gas_speed = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho, "t": _s}, _v)(transport.gas_speed)
-advection_time = quantity_twin({"E2phi": _E2phi, "D": _D, "rho": _rho}, _s)(
-    transport.advection_time
-)
-n_advective = quantity_twin({"phi": _phi, "v_A": _v}, _nE)(transport.n_advective)
-fill_time = quantity_twin({"R_d": _cm, "v_A": _v}, _s)(transport.fill_time)
-
-neutrino_E2_flux_eq16 = quantity_twin(
-    {
-        "E2phi_parent": _E2phi,
-        "v_A": _v,
-        "n_gas": u.cm**-3,
-        "R_d": _cm,
-        "eta": _one,
-        "sigma_pp": u.cm**2,
-        "nu_yield": _one,
+#: Documented unit (plain numbers are read in it) and cgs unit (the lite function's) of
+#: every argument name of the formulary; model parameters take theirs from ``params.SPECS``.
+ARGUMENT_UNITS: dict[str, tuple[u.UnitBase, u.UnitBase]] = {
+    **{
+        name: (spec.unit, spec.cgs)
+        for name, spec in SPECS.items()
+        if spec.unit is not None and spec.group in ("galaxy", "cgm", "micro")
     },
-    _I,
-)(emission.neutrino_E2_flux_eq16)
-neutrino_E2_flux_eq17 = quantity_twin(
-    {"L_CR": _L, "Lambda": _one, "rho": _rho, "eta": _one, "sigma_pp": u.cm**2, "nu_yield": _one},
-    _I,
-)(emission.neutrino_E2_flux_eq17)
+    "E": (u.GeV, _E),
+    "z": (u.kpc, u.cm),
+    "D": (_D, _D),
+    "phi": (_phi, _phi),
+    "E2phi": (_E2phi, _E2phi),
+    "E2phi_parent": (_E2phi, _E2phi),
+    "J": (_J, _J),
+    "B": (_G, _G),
+    "dB": (_G, _G),
+    "rho": (_rho, _rho),
+    "t": (u.s, u.s),
+    "v_A": (u.cm / u.s, u.cm / u.s),
+    "n_gas": (u.cm**-3, u.cm**-3),
+    "Lambda": (_one, _one),
+    "k": (1 / u.cm, 1 / u.cm),
+    "tau": (_one, _one),
+}
+
+
+def _twin(lite, output):
+    """The public form of ``lite``: every argument found in :data:`ARGUMENT_UNITS` is checked."""
+    import inspect
+
+    names = [n for n in inspect.signature(lite).parameters if n in ARGUMENT_UNITS]
+    return quantity_twin({n: ARGUMENT_UNITS[n] for n in names}, output)(lite)
+
+
+n_gal = _twin(escape.n_gal, _nE)
+n_halo = _twin(escape.n_halo, _nE)
+escape_flux = _twin(escape.escape_flux, _phi)
+escape_energy_flux = _twin(escape.escape_energy_flux, _E2phi)
+current_above = _twin(escape.current_above, _J)
+current_paper = _twin(escape.current_paper, _J)
+n_ballistic = _twin(escape.n_ballistic, _nE)
+
+gas_density = _twin(instability.gas_density, _rho)
+alfven_speed = _twin(instability.alfven_speed, u.cm / u.s)
+B0_max = _twin(instability.B0_max, _G)
+k_max_paper = _twin(instability.k_max_paper, 1 / u.cm)
+k_fastest_cold = _twin(instability.k_fastest_cold, 1 / u.cm)
+gamma_max_paper = _twin(instability.gamma_max_paper, 1 / u.s)
+gamma_max_cold = _twin(instability.gamma_max_cold, 1 / u.s)
+B_thermal_paper = _twin(instability.B_thermal_paper, _G)
+B_thermal = _twin(instability.B_thermal, _G)
+B_star_paper = _twin(instability.B_star_paper, _G)
+
+B_sat = _twin(saturation.B_sat, _G)
+B_sat_luminosity = _twin(saturation.B_sat_luminosity, _G)
+larmor_radius = _twin(saturation.larmor_radius, u.cm)
+bohm_diffusion = _twin(saturation.bohm_diffusion, _D)
+B_alfven_balance = _twin(saturation.B_alfven_balance, _G)
+
+n_diffusive = _twin(transport.n_diffusive, _nE)
+drift_speed = _twin(transport.drift_speed, u.cm / u.s)
+pressure_gradient = _twin(transport.pressure_gradient, u.erg / u.cm**4)
+pressure_gradient_isotropic = _twin(transport.pressure_gradient_isotropic, u.erg / u.cm**4)
+gas_speed = _twin(transport.gas_speed, u.cm / u.s)
+advection_time = _twin(transport.advection_time, u.s)
+n_advective = _twin(transport.n_advective, _nE)
+fill_time = _twin(transport.fill_time, u.s)
+
+neutrino_E2_flux_eq16 = _twin(emission.neutrino_E2_flux_eq16, _I)
+neutrino_E2_flux_eq17 = _twin(emission.neutrino_E2_flux_eq17, _I)
+
+dispersion_modes = _twin(dispersion.dispersion_modes, u.rad / u.s)
+warm_dispersion = _twin(thermal.warm_modes, u.rad / u.s)
+thermal_parameter = _twin(thermal.thermal_parameter, _one)
+B_star_warm = _twin(thermal.B_star, _G)
+ion_larmor_radius = _twin(thermal.ion_larmor_radius, u.cm)

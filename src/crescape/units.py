@@ -137,8 +137,10 @@ def parse_quantity(value: Any, unit: Any, name: str = "value") -> u.Quantity:
         ) from None
 
 
-def to_cgs(name: str, value: Any, unit: Any) -> np.ndarray:
+def to_cgs(name: str, value: Any, unit: Any, allow_inf: bool = False) -> np.ndarray:
     """:func:`parse_quantity` to ``unit`` as a finite float array (plain numbers are in ``unit``).
+
+    ``allow_inf`` lets +inf through (for an upper bound that may be absent).
 
     Raises
     ------
@@ -146,8 +148,11 @@ def to_cgs(name: str, value: Any, unit: Any) -> np.ndarray:
         If the unit does not match or the value is not finite.
     """
     v = np.asarray(parse_quantity(value, unit, name).value, dtype=float)
-    if not np.all(np.isfinite(v)):
-        raise ParameterError(f"{name} = {value} is not allowed: must be finite")
+    ok = np.isfinite(v) | (allow_inf & (v == np.inf))
+    if not np.all(ok):
+        raise ParameterError(
+            f"{name} = {value} is not allowed: must be finite" + (" or +inf" if allow_inf else "")
+        )
     return v
 
 
@@ -178,7 +183,8 @@ def quantity_twin(inputs: Mapping[str, Any], output: Any) -> Callable:
     callable
         The public function: it reads every listed argument with
         :func:`parse_quantity`, rejects non-finite values, and only then calls
-        the lite function; its result is a Quantity in ``output``. The lite
+        the lite function; its result is a Quantity in ``output`` (a dict of
+        them if the lite function returns a dict). ``None`` is passed through. The lite
         function stays reachable as ``public.lite``, the documented units as
         ``public.units``.
     """
@@ -192,17 +198,26 @@ def quantity_twin(inputs: Mapping[str, Any], output: Any) -> Callable:
         if unknown:
             raise TypeError(f"{lite.__name__} has no argument(s) {', '.join(sorted(unknown))}")
 
+        # an argument whose cgs default is +inf ("no cutoff") may be given as +inf
+        open_ended = {
+            n
+            for n, p in sig.parameters.items()
+            if isinstance(p.default, float) and p.default == np.inf
+        }
+
         @functools.wraps(lite)
         def public(*args: Any, **kwargs: Any) -> u.Quantity:
-            bound = sig.bind(*args, **kwargs)
-            bound.apply_defaults()
+            bound = sig.bind(*args, **kwargs)  # defaults stay the lite function's (cgs)
             cgs = dict(bound.arguments)
             for name, (doc, _cgs) in pairs.items():
                 if name not in cgs or cgs[name] is None:
                     continue
-                v = to_cgs(name, cgs[name], doc)
+                v = to_cgs(name, cgs[name], doc, allow_inf=name in open_ended)
                 cgs[name] = v * factors[name] if factors[name] != 1.0 else v
-            return u.Quantity(lite(**cgs), out_unit)
+            result = lite(**cgs)
+            if isinstance(result, dict):
+                return {key: u.Quantity(val, out_unit) for key, val in result.items()}
+            return u.Quantity(result, out_unit)
 
         public.lite = lite
         public.units = {name: doc for name, (doc, _c) in pairs.items()}

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crescape import constants as C
+from crescape import formulary
 from crescape.params import ParameterError, Parameters
 from crescape.physics import thermal as T
 from crescape.physics.dispersion import critical_kc_rL, dispersion_modes
@@ -101,12 +102,12 @@ def test_warm_growth_decreases_with_temperature(t1, t2):
 def test_warm_dispersion_quantity_api():
     k = np.logspace(-2, 0, 5) * float(k_max_paper(J1, 1e-10)) / u.cm
     args = (J1 * u.statA / u.cm**2, 1e-10 * u.G, RHO1 * u.g / u.cm**3, 1 * u.GeV)
-    cold = T.warm_dispersion(k, *args, 0 * u.K)
-    warm = T.warm_dispersion(k, *args, 1e6 * u.K)
+    cold = formulary.warm_dispersion(k, *args, 0 * u.K)
+    warm = formulary.warm_dispersion(k, *args, 1e6 * u.K)
     assert set(warm) == {"left", "right"}
     assert warm["right"].unit == u.rad / u.s
     assert np.all(warm["right"].imag <= cold["right"].imag * (1 + 1e-12))
-    lite = T.warm_dispersion.lite(k.value, J1, 1e-10, RHO1, C.GeV, T=1e6, hall=True)
+    lite = formulary.warm_dispersion.lite(k.value, J1, 1e-10, RHO1, C.GeV, T=1e6, hall=True)
     np.testing.assert_allclose(warm["right"].value, lite["right"], rtol=1e-12)
 
 

@@ -19,7 +19,8 @@ cold MHD treatment: a nonresonant branch exists (k_c r_L > ζ_c), growth slower
 than the ion gyration (γ < Ω_i), the thermal condition, and the ion thermal
 Larmor radius against the unstable wavelength.
 
-cgs floats or arrays in and out; Quantity twins: :func:`warm_dispersion`.
+cgs floats or arrays in and out; the Quantity forms are in :mod:`crescape.formulary`
+(``warm_dispersion``, ``thermal_parameter``, ``B_star_warm``, ...).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from .dispersion import (
     critical_kc_rL,
     dispersion_modes,
     fastest_growth,
-    modes_from_quantities,
     saturation_field,
 )
 from .instability import B_star_paper, gamma_max_cold, gamma_max_paper, gas_density, k_max_paper
@@ -48,7 +48,7 @@ __all__ = [
     "thermal_ratio_paper",
     "B_star",
     "warm_growth_max",
-    "warm_dispersion",
+    "warm_modes",
     "warm_fastest_growth",
     "REGIMES",
     "regimes",
@@ -67,7 +67,7 @@ def ion_thermal_speed(T):
 
 
 def ion_larmor_radius(T, B0):
-    """Thermal proton Larmor radius r_i = v_th/Ω_i [cm], v_th = √(2k_BT/m_p)."""
+    """Thermal proton Larmor radius r_i = v_th/Ω_i [cm], v_th = √(2k_BT/m_p) (the paper's B_*, after Eq. 7)."""
     return ion_thermal_speed(T) / ion_cyclotron_frequency(B0)
 
 
@@ -156,41 +156,46 @@ def warm_growth_max(tau):
     return q, np.sqrt(np.maximum(g2, 0.0))
 
 
-def warm_dispersion(k, J, B0, rho, E, T, slope=2.0, E_max=None, cr_response=True, hall=True):
-    """ω(k) of both polarisations with ion temperature and the Hall term, as Quantities.
+def warm_modes(k, J, B0, rho, E, T, slope=2.0, E_max=np.inf, cr_response=True, hall=True):
+    """ω(k) [s^-1] of both polarisations with ion temperature and the Hall term (cgs lite form).
 
     Parameters
     ----------
-    k : Quantity [1/length]
-    J : Quantity [current density]
-    B0 : Quantity [field]
-    rho : Quantity [mass density]
-    E : Quantity [energy]
-        Energy of the lowest-energy current-carrying CRs.
-    T : Quantity [K]
-        Ion temperature.
+    k [cm^-1], J [statA cm^-2], B0 [G], rho [g cm^-3], E [erg], T [K] : float or array
+        ``E`` is the energy of the lowest-energy current-carrying CRs, ``T`` the ion temperature.
     slope : float or None
         Index of dJ/dE ∝ E^-s (None: one energy).
-    E_max : Quantity [energy] or None
+    E_max : float [erg] or None
+        Highest energy of the current (None: no cutoff).
     cr_response, hall : bool
 
     Returns
     -------
-    dict of Quantity [rad/s]
-        ``{"right": ω_R, "left": ω_L}`` (complex).
+    dict of complex arrays [s^-1]
+        ``{"right": ω_R, "left": ω_L}``.
 
     Notes
     -----
     ω² ± ω [R_± + k² k_BT/m_p]/Ω_i = R_±, R_± = k² v_A² ∓ k k_c v_A² (1 - σ):
     Bell (2004), Eqs. 8-13 with the Hall term and the first finite-Larmor-radius
     term of the Maxwellian ion response (cf. Reville et al. 2008; Zweibel &
-    Everett 2010); valid for k r_i ≪ 1. ``warm_dispersion.lite`` is
-    :func:`crescape.physics.dispersion.dispersion_modes`.
+    Everett 2010); valid for k r_i ≪ 1. It is
+    :func:`crescape.physics.dispersion.dispersion_modes` with the Hall term on by
+    default; the Quantity form is :func:`crescape.formulary.warm_dispersion`.
     """
-    return modes_from_quantities(k, J, B0, rho, E, slope, E_max, cr_response, hall, T=T)
+    return dispersion_modes(
+        k,
+        J,
+        B0,
+        rho,
+        E,
+        slope=slope,
+        E_max=np.inf if E_max is None else E_max,
+        cr_response=cr_response,
+        hall=hall,
+        T=T,
+    )
 
-
-warm_dispersion.lite = dispersion_modes
 
 #: Regime codes of :func:`regimes`, in order of precedence (the first that applies wins).
 REGIMES = {
