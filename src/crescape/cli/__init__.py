@@ -5,30 +5,62 @@ Each subcommand lives in its own module of this package and defines
 taking the parsed namespace and returning an exit code). Modules whose name
 starts with ``_`` are helpers. No physics lives here.
 
-Bad input (a :class:`~crescape.params.ParameterError` or a
-:class:`~crescape.cli._common.CLIError`) prints one line on stderr and exits
-with code 2, without a traceback.
+Errors never end in a traceback. Each prints one line on stderr,
+``crescape COMMAND: error: ...``, and gives the exit code
+
+* 2 for bad input: a :class:`~crescape.params.ParameterError`, a
+  :class:`~crescape.cli._common.CLIError`, a bad command line, a file that
+  cannot be read or written (:class:`OSError`: read-only or full disk, a
+  directory where a file is expected), an output closed early (broken pipe),
+  or a request too large for the memory;
+* 1 for an internal error (any other exception), with a hint to report it; set
+  the environment variable ``CRESCAPE_TRACEBACK=1`` to see the traceback;
+* 130 on Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
 from ..params import ParameterError
 from ._common import CLIError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
+
+#: exit code on bad input (parameters, files, command line)
+EXIT_BAD_INPUT = 2
+#: exit code on an internal error
+EXIT_INTERNAL = 1
+
+PROJECT = "crescape"
+HELP_EPILOG = (
+    "Every parameter with its unit, default and allowed range: `crescape params`. "
+    "The API reference is in the docstrings: `python -m pydoc crescape`."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (with a pointer to --help), exit code 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        name = self.prog if self.prog.startswith("crescape") else f"crescape {self.prog}"
+        self.exit(
+            EXIT_BAD_INPUT,
+            f"{name}: error: {_one_line(message)} (see {name} --help)\n",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every discovered subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="crescape",
         description="Escape of cosmic rays from the Galaxy and their effects on the "
         "circumgalactic medium (Blasi & Amato 2019, PRL 122, 051101).",
+        epilog=HELP_EPILOG,
     )
     from .. import __version__
 
@@ -44,21 +76,83 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: object) -> str:
+    lines = [s.strip() for s in str(text).splitlines() if s.strip()]
+    return "; ".join(lines) if lines else ""
+
+
+def _os_error_text(exc: OSError) -> str:
+    """'cannot write 'x': No space left on device' from an OSError."""
+    what = exc.strerror or _one_line(exc) or type(exc).__name__
+    name = exc.filename
+    if name is not None:
+        extra = f" -> {exc.filename2!r}" if getattr(exc, "filename2", None) else ""
+        return f"{str(name)!r}{extra}: {what}"
+    return what
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that the exit flush does not fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``crescape``; returns the exit code."""
+    """Entry point of ``crescape``; returns the exit code (never raises, never a traceback)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a bad command line (one line printed)
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_BAD_INPUT
     if getattr(args, "func", None) is None:
         parser.print_help()
-        return 2
+        return EXIT_BAD_INPUT
+    name = f"crescape {args.command}"
+
+    def fail(code: int, message: str) -> int:
+        try:
+            print(f"{name}: error: {_one_line(message)}", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+        return code
+
     try:
         code = args.func(args)
+        sys.stdout.flush()
     except (ParameterError, CLIError) as exc:
-        print(f"crescape {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return fail(EXIT_BAD_INPUT, str(exc))
     except KeyboardInterrupt:
-        print(f"crescape {args.command}: interrupted", file=sys.stderr)
+        try:
+            print(f"{name}: interrupted", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
         return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return fail(
+            EXIT_BAD_INPUT, "the output was closed before everything was written (broken pipe)"
+        )
+    except OSError as exc:
+        return fail(EXIT_BAD_INPUT, f"cannot read or write {_os_error_text(exc)}")
+    except MemoryError:
+        return fail(
+            EXIT_BAD_INPUT,
+            "out of memory: the request is too large for this machine (fewer points, a smaller grid)",
+        )
+    except Exception as exc:
+        if os.environ.get("CRESCAPE_TRACEBACK"):
+            import traceback
+
+            traceback.print_exc()
+        return fail(
+            EXIT_INTERNAL,
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} -- this is a bug in "
+            f"{PROJECT}; please report it with the command line (CRESCAPE_TRACEBACK=1 shows the "
+            "traceback)",
+        )
     return int(code or 0)
 
 

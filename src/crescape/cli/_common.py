@@ -1,17 +1,27 @@
-"""Helpers shared by the subcommands: parameters from --config/--set, JSON output."""
+"""Helpers shared by the subcommands: parameters from --config/--set, output checks, JSON output."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..params import Parameters, from_toml, parse_set
+from ..params import GROUPS, ParameterError, Parameters, from_toml, parse_set
 
-__all__ = ["CLIError", "add_param_args", "params_from_args", "print_json"]
+__all__ = [
+    "CLIError",
+    "add_param_args",
+    "params_from_args",
+    "read_config",
+    "check_output_file",
+    "check_output_dir",
+    "print_json",
+]
 
 
 class CLIError(Exception):
@@ -20,7 +30,12 @@ class CLIError(Exception):
 
 def add_param_args(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     """Add ``--config FILE``, ``--set key=value`` (repeatable) and ``--json``."""
-    parser.add_argument("--config", metavar="FILE", help="TOML file with parameters")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML file with parameters, flat or in tables [galaxy], [cgm], [micro] "
+        "(see `crescape params` for every name, unit and default)",
+    )
     parser.add_argument(
         "--set",
         metavar="KEY=VALUE",
@@ -30,6 +45,40 @@ def add_param_args(parser: argparse.ArgumentParser, json_flag: bool = True) -> N
     )
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def read_config(path: str, option: str = "--config") -> dict[str, Any]:
+    """The flat parameters of a TOML file, with one-line errors for a file that cannot be read.
+
+    Raises
+    ------
+    CLIError
+        If ``path`` is empty, a directory, unreadable or not UTF-8 text.
+    ParameterError
+        If the file is missing or is not valid TOML (from :func:`crescape.params.from_toml`).
+    """
+    if not str(path).strip():
+        raise CLIError(f"{option} '': give the path of a TOML file")
+    p = Path(path)
+    if p.is_dir():
+        raise CLIError(f"{option} {str(path)!r} is a directory, not a TOML file")
+    try:
+        return from_toml(p)
+    except UnicodeDecodeError:
+        raise CLIError(f"{option} {str(path)!r} is not a text (UTF-8) TOML file") from None
+    except OSError as exc:
+        raise CLIError(
+            f"{option} {str(path)!r} cannot be read: {exc.strerror or type(exc).__name__}"
+        ) from None
+
+
+def _check_value(key: str, value: Any, source: str) -> None:
+    """A parameter of a subcommand is one value: not a list, a table or a boolean."""
+    if isinstance(value, bool | list | tuple | dict) or np.ndim(getattr(value, "value", 0)):
+        raise ParameterError(
+            f"{key} = {value!r} ({source}) is not allowed: must be one number or a string "
+            "such as '12 kpc'"
+        )
 
 
 def params_from_args(
@@ -52,16 +101,86 @@ def params_from_args(
     ------
     ParameterError
         On an unknown key or a bad value.
+    CLIError
+        On a config file that cannot be read or has an unknown table.
     """
     flat: dict[str, Any] = {}
-    if getattr(args, "config", None):
-        flat.update({k: v for k, v in from_toml(args.config).items() if not k.startswith("_")})
+    if getattr(args, "config", None) is not None:
+        for key, value in read_config(args.config).items():
+            if key.startswith("_"):
+                raise CLIError(
+                    f"--config {str(args.config)!r}: unknown table [{key[1:]}]; "
+                    f"allowed tables: {', '.join(GROUPS)} (or flat keys)"
+                )
+            _check_value(key, value, f"in {args.config}")
+            flat[key] = value
     flat.update(parse_set(getattr(args, "set", [])))
     extras = dict(extra_keys or {})
     for key in list(flat):
         if key in extras:
             extras[key] = flat.pop(key)
     return Parameters.from_flat(flat), extras
+
+
+def _writable_dir(d: Path) -> bool:
+    return os.access(d, os.W_OK | os.X_OK)
+
+
+def check_output_file(value: str, option: str = "--out") -> Path:
+    """Refuse an output file that cannot be written, before any work is done.
+
+    The file may exist (it is replaced atomically); its directory must exist
+    and be writable.
+
+    Raises
+    ------
+    CLIError
+        One line naming ``option`` and the value.
+    """
+    if not str(value).strip():
+        raise CLIError(f"{option} '': give a file name")
+    out = Path(value)
+    if out.is_dir() or str(value).endswith(os.sep):
+        raise CLIError(f"{option} {str(value)!r} is a directory; give a file name")
+    parent = out.parent
+    if not parent.exists():
+        raise CLIError(f"{option} {str(value)!r}: the directory {str(parent)!r} does not exist")
+    if not parent.is_dir():
+        raise CLIError(f"{option} {str(value)!r}: {str(parent)!r} is not a directory")
+    if not _writable_dir(parent):
+        raise CLIError(f"{option} {str(value)!r}: the directory {str(parent)!r} is not writable")
+    if out.exists() and not out.is_file():
+        raise CLIError(f"{option} {str(value)!r} exists and is not a regular file")
+    return out
+
+
+def check_output_dir(value: str, option: str = "--out") -> Path:
+    """Refuse an output folder that cannot be made or written, before any work is done.
+
+    A missing folder is fine if its nearest existing ancestor is a writable folder.
+
+    Raises
+    ------
+    CLIError
+        One line naming ``option`` and the value.
+    """
+    if not str(value).strip():
+        raise CLIError(f"{option} '': give a folder name")
+    out = Path(value)
+    if out.exists():
+        if not out.is_dir():
+            raise CLIError(f"{option} {str(value)!r} exists and is not a folder")
+        if not _writable_dir(out):
+            raise CLIError(f"{option} {str(value)!r}: the folder is not writable")
+        return out
+    anc = out.absolute().parent
+    while not anc.exists():
+        anc = anc.parent
+    if not anc.is_dir():
+        raise CLIError(f"{option} {str(value)!r}: {str(anc)!r} is not a folder")
+    if not _writable_dir(anc):
+        raise CLIError(f"{option} {str(value)!r}: the folder {str(anc)!r} is not writable")
+    return out
 
 
 def _jsonable(obj: Any) -> Any:

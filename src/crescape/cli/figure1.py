@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..params import ParameterError
-from ._common import CLIError, add_param_args, params_from_args, print_json
+from ._common import CLIError, add_param_args, check_output_file, params_from_args, print_json
 
 DEFAULT_OUT = "figure1.png"
 
@@ -70,12 +69,14 @@ def run(args: argparse.Namespace) -> int:
 
     from ..analysis.figure1 import figure1, figure_newest, save_figure
 
+    out = check_output_file(args.out)
+    if out.suffix.lower() not in ("", ".png", ".pdf"):
+        raise CLIError(f"--out {str(out)!r}: the suffix must be .png or .pdf (both are written)")
+    if out.name.startswith(".") and not out.stem.strip("."):
+        raise CLIError(f"--out {args.out!r}: give a file name such as figure1.png")
     params, _ = params_from_args(args)
     deltas = parse_delta_list(args.delta_G)
     flavour = "per flavour" if args.flavour == "per-flavour" else "all"
-    out = Path(args.out)
-    if out.suffix.lower() not in ("", ".png", ".pdf"):
-        raise CLIError(f"--out {str(out)!r}: the suffix must be .png or .pdf (both are written)")
     written = []
     try:
         fig, _ = figure1(
@@ -90,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
             )
             plt.close(fig)
     except OSError as exc:
-        raise CLIError(f"--out {str(out)!r} cannot be written: {exc.strerror}") from None
+        raise CLIError(
+            f"--out {str(out)!r} cannot be written: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else "")
+        ) from None
     if args.json:
         print_json({"written": [str(p) for p in written], "delta_G": deltas, "flavour": flavour})
     else:

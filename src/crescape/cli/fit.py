@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import CLIError, add_param_args, params_from_args, print_json
+from ._common import CLIError, add_param_args, check_output_dir, params_from_args, print_json
 
 __all__ = ["register"]
 
@@ -41,15 +41,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--no-igrb", action="store_true", help="do not use the Fermi IGRB limit")
     p.add_argument(
-        "--igrb-model", default="A", choices=("A", "B", "C"), help="Fermi foreground model"
+        "--igrb-model",
+        default="A",
+        choices=("A", "B", "C"),
+        help="foreground model of the Fermi-LAT IGRB (Ackermann et al. 2015): A (default), B or C",
     )
-    p.add_argument("--steps", type=int, default=1500, help="emcee steps (default 1500)")
+    p.add_argument("--steps", type=int, default=1500, help="emcee steps, >= 20 (default 1500)")
     p.add_argument("--walkers", type=int, help="emcee walkers (default max(16, 4 x free))")
     p.add_argument("--no-mcmc", action="store_true", help="best fit and profiles only")
     p.add_argument(
         "--profile-points", type=int, default=31, help="points of the delta_G profile (0: none)"
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--seed", type=int, default=0, help="seed of the emcee walkers' start (default 0)"
+    )
     p.add_argument(
         "--out", metavar="DIR", help="write fit_results.json, fit_chain.npz and the plots here"
     )
@@ -60,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from ..analysis.fit import fit
 
+    out = check_output_dir(args.out) if args.out is not None else None
     params, _ = params_from_args(args)
     free = tuple(s.strip() for s in args.free.split(",") if s.strip())
     if args.steps < 20:
@@ -79,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
         n_steps=args.steps,
         seed=args.seed,
     )
-    paths = r.save(args.out) if args.out else []
+    paths = r.save(out) if out is not None else []
     if args.json:
         print_json({**r.to_dict(), "files": [str(p) for p in paths]})
     else:

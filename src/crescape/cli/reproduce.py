@@ -3,6 +3,12 @@
 Runs every step of :mod:`crescape.reproduction` and writes ``summary.md`` and
 ``summary.json``: every number the paper quotes beside crescape's value, their
 ratio and the equation, then the products (figures, runs) of each step.
+
+The folder says whether it is complete: before the first step the marker file
+``IN_PROGRESS`` is written and any old ``summary.md``/``summary.json`` are
+replaced by an "in progress" note; the summaries are written last and the
+marker is removed. A killed run therefore never leaves an old summary beside
+new figures. Links in ``summary.md`` are relative to the folder.
 """
 
 from __future__ import annotations
@@ -17,15 +23,20 @@ from .. import __version__
 from ..io import atomic_write_text
 from ..model import EscapeModel
 from ..paper import audit, audit_table_markdown
-from ..reproduction import steps
-from ._common import CLIError, add_param_args, params_from_args
+from ..reproduction import step_names, steps
+from ._common import CLIError, add_param_args, check_output_dir, params_from_args
+
+#: the marker of an unfinished reproduction in its output folder
+MARKER = "IN_PROGRESS"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    names = step_names()
     p = sub.add_parser(
         "reproduce",
         help="reproduce the paper's numbers and figures into a folder",
-        description="Run every reproduction step and write summary.md and summary.json.",
+        description="Run every reproduction step and write summary.md and summary.json. "
+        f"Steps: {', '.join(names)}.",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.add_argument(
@@ -33,26 +44,70 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="STEP",
         action="append",
         default=[],
-        help="run only these steps (module names; repeatable)",
+        help=f"run only this step (repeatable; comma-separated lists too); one of {', '.join(names)}",
     )
     add_param_args(p, json_flag=False)
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    params, _ = params_from_args(args)
-    out = Path(args.out)
+def selected_steps(only: list[str]) -> list[str]:
+    """The step names asked for by ``--only`` (all when empty); CLIError on an unknown one."""
+    names = step_names()
+    wanted = [w.strip() for item in only for w in str(item).split(",") if w.strip()]
+    if only and not wanted:
+        raise CLIError(f"--only {only[0]!r} is not allowed: must be one of {', '.join(names)}")
+    bad = [w for w in wanted if w not in names]
+    if bad:
+        raise CLIError(
+            f"--only {', '.join(repr(b) for b in bad)} is not allowed: "
+            f"must be one of {', '.join(names)}"
+        )
+    return wanted or names
+
+
+def _link(path: str | None, out: Path) -> str | None:
+    """A product's path relative to the output folder (where summary.md is)."""
+    if not path:
+        return path
+    p = Path(path)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CLIError(f"--out {str(out)!r} cannot be created: {exc.strerror}") from None
+        return p.relative_to(out.resolve() if p.is_absolute() else out).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def _start(out: Path, argv_text: str) -> None:
+    """Mark the folder as in progress and retire any summary of an earlier run."""
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    atomic_write_text(
+        out / MARKER,
+        f"crescape reproduce started {started}: {argv_text}\n"
+        "This folder is incomplete until summary.md lists the products and this file is gone.\n",
+    )
+    old = out / "summary.json"
+    if old.exists():
+        old.unlink()
+    atomic_write_text(
+        out / "summary.md",
+        "# crescape reproduction in progress\n\n"
+        f"Started {started}. The files in this folder may come from this run or an earlier one; "
+        "this file is replaced by the summary when the run is complete.\n",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    wanted = selected_steps(args.only)
+    out = check_output_dir(args.out)
+    params, _ = params_from_args(args)
+    out.mkdir(parents=True, exist_ok=True)
+    _start(out, " ".join(["--out", str(args.out), *(f"--only {w}" for w in args.only)]))
     model = EscapeModel.from_params(params)
     claims = audit(params)
     products = []
     failed = []
     for step in steps():
         name = step.__name__.rsplit(".", 1)[-1]
-        if args.only and name not in args.only:
+        if name not in wanted:
             continue
         t0 = time.perf_counter()
         print(f"[reproduce] {name}: {getattr(step, 'TITLE', '')} ...", flush=True)
@@ -74,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 "step": name,
                 "title": getattr(step, "TITLE", name),
                 "seconds": round(dt, 2),
-                "artifacts": [a.__dict__ for a in arts],
+                "artifacts": [{**a.__dict__, "path": _link(a.path, out)} for a in arts],
             }
         )
         print(f"[reproduce] {name}: done in {dt:.1f} s", flush=True)
@@ -99,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
         "## Every number the paper quotes",
         "",
         "'crescape' is the value in the paper's own convention; 'exact' is crescape's exact "
-        "physics where it differs. See docs/paper-notes.md for each entry.",
+        "physics where it differs. Each entry is discussed in docs/paper-notes.md of the crescape "
+        "source repository.",
         "",
         audit_table_markdown(claims),
         "",
@@ -116,5 +172,6 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         md += ["## Failed steps", ""] + [f"- `{f['step']}`: {f['error']}" for f in failed] + [""]
     atomic_write_text(out / "summary.md", "\n".join(md))
+    (out / MARKER).unlink(missing_ok=True)
     print(f"[reproduce] wrote {out / 'summary.md'} and {out / 'summary.json'}")
     return 1 if failed else 0

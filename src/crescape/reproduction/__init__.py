@@ -20,7 +20,7 @@ import pkgutil
 
 from ._base import Artifact, atomic_write_bytes, atomic_write_text
 
-__all__ = ["Artifact", "steps", "atomic_write_text", "atomic_write_bytes"]
+__all__ = ["Artifact", "steps", "step_names", "atomic_write_text", "atomic_write_bytes"]
 
 
 def steps() -> list:
@@ -33,3 +33,8 @@ def steps() -> list:
         if hasattr(mod, "run"):
             mods.append(mod)
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+
+
+def step_names() -> list[str]:
+    """The names of the step modules (for ``--only``), without importing them."""
+    return sorted(i.name for i in pkgutil.iter_modules(__path__) if not i.name.startswith("_"))

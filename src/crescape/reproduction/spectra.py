@@ -191,9 +191,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
             "spectra_figure1",
             "Fig. 1 with the full KAB06 ν (all flavours) and γ spectra "
             "for δ_G = 10, 100, 300 over the Fermi IGRB and IceCube data",
-            str(Path(paths[0]).relative_to(out_dir))
-            if Path(paths[0]).is_absolute()
-            else str(paths[0]),
+            Path(paths[0]).name,  # relative to the output folder, where summary.md is
         )
     )
     igrb = igrb_limit(params)
