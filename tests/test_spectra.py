@@ -136,7 +136,7 @@ def test_radio_emissivity_reference_value():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda m: m.spectrum([1, 2], "nu_mu"), "no unit"),
+        (lambda m: m.spectrum(u.Quantity([1, 2]), "nu_mu"), "E = .* dimensionless Quantity"),
         (lambda m: m.spectrum([1] * u.cm, "nu_mu"), "wrong unit"),
         (lambda m: m.spectrum([-1] * u.TeV, "nu_mu"), "> 0"),
         (lambda m: m.spectrum([1] * u.TeV, "e"), "electrons stay"),
@@ -179,3 +179,48 @@ def _band_edges():
     t = load("fermi_igrb_ackermann2015")
     t = t[t["model"] == "A"]
     return u.Quantity(t["E_min"]).to_value(u.GeV), u.Quantity(t["E_max"]).to_value(u.GeV)
+
+
+# --- units at the public edge (docs/units.md) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, quantity, plain",
+    [
+        ("sed", 100 * u.TeV, 1e5),  # plain energies in GeV
+        ("spectrum", 1 * u.PeV, 1e6),
+        ("emissivity", 10 * u.TeV, 1e4),
+        ("proton_density", 1 * u.erg, 1 / 1.602176634e-3),
+        ("electron_density", 10 * u.GeV, 10.0),
+        ("radio_emissivity", 21.106 * u.cm, 1.42041e9),  # a wavelength; plain numbers in Hz
+    ],
+)
+def test_plain_numbers_are_in_the_documented_unit(model, method, quantity, plain):
+    fn = getattr(model, method)
+    a, b = fn(quantity), fn(plain)
+    assert a.unit == b.unit
+    np.testing.assert_allclose(a.value, b.value, rtol=1e-4, atol=0)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda m: m.sed(1 * u.s), "E"),
+        (lambda m: m.electron_density(1 * u.GeV, B=1 * u.kpc), "B"),
+        (lambda m: m.radio_emissivity(1 * u.G), "nu"),
+        (lambda m: m.sed(True), "E"),
+        (lambda: CGMEmission(R_out=1 * u.GeV), "R_out"),
+        (lambda: CGMEmission(E_ref=3 * u.kpc), "E_ref"),
+        (lambda: CGMEmission(enhancement=True), "enhancement"),
+    ],
+)
+def test_wrong_dimension_names_the_argument(model, call, name):
+    with pytest.raises(ParameterError, match=rf"^{name} = "):
+        call(model) if call.__code__.co_argcount else call()
+
+
+def test_lengths_in_kpc_and_energies_in_gev():
+    a = CGMEmission(R_out=200, R_sun=8.178, E_ref=1)
+    b = CGMEmission(R_out=200 * u.kpc, R_sun=8.178 * u.kpc, E_ref=1 * u.GeV)
+    assert a.geometry == b.geometry
+    assert a.E_ref == b.E_ref

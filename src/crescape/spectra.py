@@ -7,6 +7,10 @@ neutrino oscillations (:mod:`crescape.physics.oscillation`), γγ absorption on 
 (:mod:`crescape.physics.gamma_absorption`) and the synchrotron emission of the secondary
 e± (:mod:`crescape.physics.synchrotron`).
 
+Units follow docs/units.md: energies ``E`` are Quantities or plain numbers in GeV,
+frequencies ``nu`` Quantities (wavelengths and photon energies too) or plain numbers
+in Hz, fields ``B`` in G, lengths ``R_out``, ``R_sun`` in kpc.
+
 Examples
 --------
 >>> import astropy.units as u
@@ -32,6 +36,7 @@ from .physics import cgm_source, gamma_absorption, oscillation, pp, synchrotron
 from .physics.escape import escape_flux
 from .physics.instability import gas_density
 from .physics.saturation import B_sat
+from .units import equivalencies_for, parse_quantity
 
 __all__ = ["CGMEmission", "SPECIES_AT_EARTH", "INTENSITY_UNIT", "SED_UNIT"]
 
@@ -42,19 +47,33 @@ SED_UNIT = u.Unit("GeV / (cm2 s sr)")
 _FLAV = {"nu_e": 0, "nu_mu": 1, "nu_tau": 2}
 
 
-def _energy(E, name="E") -> np.ndarray:
-    if not isinstance(E, u.Quantity):
-        E = u.Quantity(E)
-    if E.unit == u.dimensionless_unscaled:
-        raise ParameterError(f"{name} = {E} has no unit: give an energy, e.g. [1, 10] * u.TeV")
-    try:
-        v = E.to_value(u.erg)
-    except u.UnitConversionError:
-        raise ParameterError(f"{name} = {E} has the wrong unit; expected an energy") from None
-    v = np.asarray(v, dtype=float)
+def _positive(value, unit, name, cgs) -> np.ndarray:
+    """``value`` read by the rule of docs/units.md (plain numbers in ``unit``), in ``cgs``, finite and > 0."""
+    q = parse_quantity(value, unit, name)
+    v = np.asarray(q.to_value(cgs, equivalencies=equivalencies_for(q.unit)), dtype=float)
     if not np.all(np.isfinite(v) & (v > 0)):
-        raise ParameterError(f"{name} = {E} is not allowed: must be finite and > 0")
+        raise ParameterError(
+            f"{name} = {value} is not allowed: must be finite and > 0 (plain numbers in {unit})"
+        )
     return v
+
+
+def _energy(E, name="E") -> np.ndarray:
+    """An energy [erg]; plain numbers are in GeV."""
+    return _positive(E, u.GeV, name, u.erg)
+
+
+def _frequency(nu, name="nu") -> np.ndarray:
+    """A frequency [Hz]; plain numbers are in Hz, wavelengths and photon energies are accepted."""
+    return _positive(nu, u.Hz, name, u.Hz)
+
+
+def _length(x, name) -> float:
+    """A length [cm]; plain numbers are in kpc."""
+    v = _positive(x, u.kpc, name, u.cm)
+    if v.ndim:
+        raise ParameterError(f"{name} = {x} is not allowed: must be one length")
+    return float(v)
 
 
 class CGMEmission:
@@ -71,11 +90,11 @@ class CGMEmission:
         Target density ρ/m_p (the paper's Eq. 16) or X_H ρ/m_p.
     enhancement : float
         Nuclear enhancement factor (1 = pure protons; see :func:`crescape.physics.pp.nuclear_enhancement`).
-    R_out : Quantity [length], optional
+    R_out : Quantity [length] or float in kpc, optional
         Outer radius of the halo (default 10 R_d).
-    R_sun : Quantity [length]
+    R_sun : Quantity [length] or float in kpc
         Distance of the Sun from the Galactic Centre (default 8.178 kpc).
-    E_ref : Quantity [energy]
+    E_ref : Quantity [energy] or float in GeV
         Energy at which δB (and so ṽ_A) is evaluated for slopes ≠ 2 (default 1 GeV).
     source_flavour : tuple
         Source flavour composition override (e, μ, τ); by default the computed
@@ -98,6 +117,9 @@ class CGMEmission:
             raise ParameterError(
                 f"sigma_model = {sigma_model!r} is not allowed: must be 'KAB06' or 'Kafexhiu14'"
             )
+        enhancement = float(
+            parse_quantity(enhancement, u.dimensionless_unscaled, "enhancement").value
+        )
         if not (np.isfinite(enhancement) and 0.5 <= enhancement <= 5):
             raise ParameterError(
                 f"enhancement = {enhancement} is not allowed: must be a finite value >= 0.5 and <= 5"
@@ -113,10 +135,8 @@ class CGMEmission:
             cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, target)
         )
         self.E_ref = float(_energy(E_ref, "E_ref"))
-        R_out_cgs = None if R_out is None else float(u.Quantity(R_out, u.kpc).to_value(u.cm))
-        self.geometry = cgm_source.HaloGeometry(
-            float(p.R_d), R_out_cgs, float(u.Quantity(R_sun).to_value(u.cm))
-        )
+        R_out_cgs = None if R_out is None else _length(R_out, "R_out")
+        self.geometry = cgm_source.HaloGeometry(float(p.R_d), R_out_cgs, _length(R_sun, "R_sun"))
         self._spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
         self.E_p_max = p.E_max if p.cutoff == "sharp" else 60.0 * p.E_max
 
@@ -205,8 +225,8 @@ class CGMEmission:
 
     def sed(self, E, species="nu_all") -> u.Quantity:
         """E² dN/dE at Earth [GeV/(cm2 s sr)], the unit of the paper's Eq. (17) and Fig. 1."""
-        E = u.Quantity(E)
-        return (E**2 * self.spectrum(E, species)).to(SED_UNIT)
+        Ev = _energy(E)
+        return (u.Quantity(Ev, u.erg) ** 2 * self.spectrum(Ev * u.erg, species)).to(SED_UNIT)
 
     def paper_geometry_ratio(self) -> float:
         """L_eff/(2R_d): our sky-averaged path over the one implied by the R_d/(2π) of Eq. (16)."""
@@ -217,7 +237,7 @@ class CGMEmission:
         """Steady-state e± density in the inner region [1/(GeV cm3)] under synchrotron (δB)
         and inverse-Compton (CMB) losses."""
         Ev = _energy(E)
-        B = self.delta_B if B is None else float(u.Quantity(B, u.G).value)
+        B = self.delta_B if B is None else float(_positive(B, u.G, "B", u.G))
         N = synchrotron.steady_state(Ev, lambda x: self._q(x, "e"), B, self.E_p_max)
         return u.Quantity(N, "1 / (erg cm3)").to("1 / (GeV cm3)")
 
@@ -258,7 +278,7 @@ class CGMEmission:
 
     def radio_emissivity(self, nu) -> u.Quantity:
         """Synchrotron emissivity of the inner region, j_ν [erg/(s cm3 Hz sr)], in the field δB."""
-        nu_v = np.atleast_1d(u.Quantity(nu, u.Hz).value)
+        nu_v = np.atleast_1d(_frequency(nu))
         return u.Quantity(self._radio_at_fields(nu_v, [self.delta_B])[0], "erg / (s cm3 Hz sr)")
 
     def radio_flux_density(self, nu) -> dict:
@@ -269,7 +289,7 @@ class CGMEmission:
         over the sky. Returns a dict of Quantities: ``S_all_sky`` [Jy] (∫ I dΩ),
         ``I_mean`` [Jy/sr], ``L_nu`` [erg/(s Hz)] (the luminosity of the region, 4π∫j dV).
         """
-        nu_v = np.atleast_1d(u.Quantity(nu, u.Hz).value)
+        nu_v = np.atleast_1d(_frequency(nu))
         Bs, j = self._radio_tables(nu_v)
         s, r, w = cgm_source.los_nodes(self.geometry)
         f = self.geometry.profile(r)
