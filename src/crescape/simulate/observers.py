@@ -44,31 +44,36 @@ __all__ = [
 
 
 class ProgressBar:
-    """A tqdm progress bar over simulated time (``enabled=False`` switches it off)."""
+    """Progress of a run over simulated time, on stderr (``enabled=False`` switches it off).
 
-    def __init__(self, enabled: bool = True, desc: str = "transport"):
+    The simulated time is shown in Myr (yr, kyr or Gyr for other spans, see
+    :func:`crescape.progress.time_unit`) with the step count, the wall time
+    elapsed and the estimated time left: a live bar on a terminal, plain lines
+    every ``every`` seconds in a log (:class:`crescape.progress.Progress`).
+    """
+
+    def __init__(self, enabled: bool = True, desc: str = "transport", every: float = 30.0):
         self.enabled = enabled
         self.desc = desc
+        self.every = every
         self._bar = None
 
     def start(self, t0, t_end):
         if self.enabled:
-            from tqdm.auto import tqdm
+            from ..progress import Progress, time_unit
 
-            self._bar = tqdm(
-                total=float(t_end),
-                initial=float(t0),
+            self._unit, self._size = time_unit(float(t_end))
+            self._bar = Progress(
+                float(t_end) / self._size,
                 desc=self.desc,
-                unit="s(sim)",
-                unit_scale=True,
+                unit=f"{self._unit} simulated",
+                initial=float(t0) / self._size,
+                every=self.every,
             )
-            self._last = float(t0)
 
     def update(self, state):
         if self._bar is not None:
-            self._bar.update(state.t - self._last)
-            self._last = state.t
-            self._bar.set_postfix(step=state.step, refresh=False)
+            self._bar.update_to(state.t / self._size, step=state.step)
 
     def close(self):
         if self._bar is not None:
