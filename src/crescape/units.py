@@ -147,11 +147,12 @@ def to_cgs(name: str, value: Any, unit: Any, allow_inf: bool = False) -> np.ndar
     ParameterError
         If the unit does not match or the value is not finite.
     """
-    v = np.asarray(parse_quantity(value, unit, name).value, dtype=float)
+    q = parse_quantity(value, unit, name)
+    v = np.asarray(q.value, dtype=float)
     ok = np.isfinite(v) | (allow_inf & (v == np.inf))
     if not np.all(ok):
         raise ParameterError(
-            f"{name} = {value} is not allowed: must be finite" + (" or +inf" if allow_inf else "")
+            f"{name} = {q} is not allowed: must be finite" + (" or +inf" if allow_inf else "")
         )
     return v
 
