@@ -14,7 +14,9 @@ from crescape.params import (
     Microphysics,
     ParameterError,
     Parameters,
+    describe,
     from_toml,
+    load_toml,
     parse_set,
 )
 
@@ -132,3 +134,134 @@ def test_replace_revalidates():
     assert q.cgs.delta_G == 100 and p.cgs.delta_G == 1
     with pytest.raises(ParameterError):
         p.replace(delta_G=-1)
+
+
+# --- the strict TOML loader -----------------------------------------------------------------
+
+#: (file text, words of the error); every message names the file and the key
+BAD_TOML = [
+    ("[galaxyy]\nL_CR = 1e41\n", ["unknown table [galaxyy]", "did you mean [galaxy]"]),
+    ("[galaxy]\nL_CRR = 1e41\n", ["unknown key 'L_CRR' in [galaxy]", "did you mean 'L_CR'"]),
+    ("L_cr = 1e41\n", ["unknown key 'L_cr' at the top level"]),
+    ("L_CR = true\n", ["L_CR = True is not allowed", "not a boolean"]),
+    ("[cgm]\ndelta_G = false\n", ["delta_G = False", "not a boolean"]),
+    ("L_CR = 1e41\n[galaxy]\nL_CR = 2e41\n", ["L_CR is given twice", "[galaxy]"]),
+    ("[cgm]\nL_CR = 1e41\n", ["'L_CR' in [cgm] is not allowed", "belongs in [galaxy]"]),
+    ("[galaxy]\nR_d = -3\n", ["R_d = -3 kpc is not allowed"]),
+    ('[galaxy]\nR_d = "3 s"\n', ["R_d = 3 s has the wrong unit"]),
+    ("[simulation]\nn_cells = 3\n", ["unknown table [simulation]"]),
+]
+
+
+@pytest.mark.parametrize("text, words", BAD_TOML)
+def test_load_toml_is_strict(tmp_path, text, words):
+    f = tmp_path / "run.toml"
+    f.write_text(text)
+    with pytest.raises(ParameterError) as err:
+        load_toml(f)
+    msg = str(err.value)
+    assert msg.startswith(str(f) + ": "), msg
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg, (w, msg)
+
+
+@pytest.mark.parametrize("text, words", BAD_TOML[:-1])
+def test_from_toml_checks_parameters_as_strictly(tmp_path, text, words):
+    f = tmp_path / "run.toml"
+    f.write_text(text)
+    with pytest.raises(ParameterError) as err:
+        from_toml(f)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_from_toml_passes_other_tables_through(tmp_path):
+    f = tmp_path / "run.toml"
+    f.write_text("[galaxy]\nR_d = 12\n[simulation]\nn_cells = 3\n[microphysics]\neta = 0.1\n")
+    flat = from_toml(f)
+    assert flat["_simulation"] == {"n_cells": 3}
+    assert flat["R_d"].to_value(u.kpc) == 12.0 and flat["eta"] == 0.1
+
+
+def test_load_toml_groups_and_tables(tmp_path):
+    f = tmp_path / "run.toml"
+    f.write_text('delta_G = [1, 10]\n[galaxy]\nR_d = "12 kpc"\n[out]\nE = 3\n[notes]\nx = "y"\n')
+    spec = SPECS["E_min"]
+    d = load_toml(f, tables={"out": {"E": spec}, "notes": None})
+    assert d["R_d"].to_value(u.kpc) == 12.0
+    np.testing.assert_array_equal(d["delta_G"].value, [1.0, 10.0])
+    assert d["out"]["E"].to_value(u.GeV) == 3.0
+    assert d["notes"] == {"x": "y"}
+    p = Parameters.from_flat({k: v for k, v in d.items() if k in SPECS})
+    assert p.cgs.R_d == pytest.approx(12 * C.kpc, rel=1e-12, abs=0)
+    with pytest.raises(ParameterError, match="unknown key 'y' in \\[out\\]"):
+        f.write_text("[out]\ny = 3\n")
+        load_toml(f, tables={"out": {"E": spec}})
+    f.write_text("[cgm]\ndelta_G = 3\n")
+    with pytest.raises(ParameterError, match="unknown table \\[cgm\\]"):
+        load_toml(f, groups=["galaxy"])
+    assert Parameters.from_toml(f).cgs.delta_G == 3.0
+
+
+def test_load_toml_file_errors(tmp_path):
+    with pytest.raises(ParameterError, match="no such file"):
+        load_toml(tmp_path / "missing.toml")
+    with pytest.raises(ParameterError, match="is a directory"):
+        load_toml(tmp_path)
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+def test_describe_lists_every_spec_once():
+    rows = describe()
+    names = [r.name for r in rows]
+    assert names[: len(SPECS)] == list(SPECS)
+    assert "energy" in names and len(set(names)) == len(names)
+    R_d = next(r for r in rows if r.name == "R_d")
+    assert (R_d.group, R_d.unit, R_d.default, R_d.range) == (
+        "galaxy",
+        "kpc",
+        10.0,
+        "a finite value > 0 kpc",
+    )
+    cutoff = next(r for r in rows if r.name == "cutoff")
+    assert cutoff.unit == "" and "'exponential'" in cutoff.range
+    assert {r.group for r in describe(["cgm"])} == {"cgm"}
+    assert all(r.doc for r in rows)
+
+
+# --- the output attributes --------------------------------------------------------------------
+
+
+def test_as_attrs_is_flat_netcdf_safe_and_round_trips(tmp_path):
+    xr = pytest.importorskip("xarray")
+    p = Parameters.from_flat(
+        {"R_d": 12, "delta_G": np.array([1.0, 30.0]), "cutoff": "exponential", "T": 2 * u.keV}
+    )
+    attrs = p.as_attrs()
+    assert set(k.split(".")[1] for k in attrs) == set(SPECS)
+    assert attrs["param.R_d"] == 12.0 and attrs["param.R_d.units"] == "kpc"
+    assert attrs["param.delta_G"] == [1.0, 30.0] and "param.delta_G.units" not in attrs
+    assert attrs["param.sigma_pp.units"] == "mbarn"
+    for v in attrs.values():
+        assert isinstance(v, float | str | list)
+    path = tmp_path / "p.nc"
+    xr.Dataset(attrs=attrs).to_netcdf(path, engine="h5netcdf")
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        back = Parameters.from_attrs(ds.attrs)
+    for name in SPECS:
+        a, b = getattr(p.cgs, name), getattr(back.cgs, name)
+        if isinstance(a, str):
+            assert a == b
+        else:
+            np.testing.assert_allclose(b, a, rtol=1e-12, atol=0)
+
+
+def test_as_attrs_of_a_two_dimensional_parameter():
+    d = np.array([[1.0, 2.0], [3.0, 4.0]])
+    attrs = Parameters.from_flat({"delta_G": d}).as_attrs()
+    assert attrs["param.delta_G.shape"] == [2, 2]
+    back = Parameters.from_attrs(attrs)
+    np.testing.assert_array_equal(back.cgs.delta_G, d)
