@@ -252,6 +252,87 @@ def test_threshold_other_spectra():
     assert D.critical_kc_rL(2.0, 1e6) == pytest.approx(D.critical_kc_rL(2.0), rel=1e-5)
 
 
+def _brute_threshold(slope, t_max, x_lo, n=60001):
+    """min of x/Re(1 - σ) on a dense log grid (independent of the bracketing search)."""
+    x = np.geomspace(x_lo, 1e3, n)
+    re = D.sigma_complement(x, slope, t_max).real
+    r = np.where(re > 0, x / np.where(re > 0, re, 1.0), np.inf)
+    return r.min(), x[np.argmin(r)]
+
+
+@pytest.mark.parametrize("s", [1.2, 1.5, 1.8, 2.5])
+def test_small_x_complement_is_the_leading_term(s):
+    """Re[1-σ] → (s-1) I(s) x^(s-1), I(s) = 3π tan(π(2-s)/2)/(2s(s+2)), for p_max = ∞."""
+    x = np.array([1e-8, 1e-6])
+    got = D.sigma_complement(x, s, np.inf).real
+    lead = D.small_x_complement(x, s)
+    # the next term, x²/(5(3-s)), is ~1e-3 of the leading one at s = 2.5, x = 1e-6
+    np.testing.assert_allclose(got, lead, rtol=2e-3, atol=0)
+    assert np.all(np.sign(lead) == np.sign(2.0 - s))
+    # s = 2: the Mellin transform vanishes, and x²/5 leads
+    assert D.small_x_complement(1e-3, 2.0) == pytest.approx(0.0, abs=1e-15)
+    assert D.sigma_complement(1e-3, 2.0).real == pytest.approx(1e-6 / 5, rel=1e-4, abs=0)
+
+
+@pytest.mark.parametrize("s", [1.2, 1.5, 1.9, 1.99])
+def test_threshold_vanishes_below_slope_two_for_infinite_pmax(s):
+    """For s < 2 and p_max = ∞ x/Re[1-σ] ∝ x^(2-s) → 0: no threshold (ζ_c = 0, x_c = 0)."""
+    assert D.critical_kc_rL(s, return_x=True) == (0.0, 0.0)
+    # the ratio keeps falling towards small x (the old search stopped at x = 1e-2)
+    x = np.array([1e-4, 1e-6, 1e-8])
+    r = x / D.sigma_complement(x, s).real
+    assert np.all(r > 0) and np.all(np.diff(r) < 0)
+    lo, hi = D.unstable_band(np.array([0.05, 10.0]), s)
+    if s <= 1.9:  # for s = 1.99, ζ = 0.05 the long-wave band lies below x = 1e-100
+        np.testing.assert_array_equal(lo, 0.0)
+        assert np.all(hi > 0)
+        # its upper end from the leading term: x*^(2-s) = ζ (s-1) I(s)
+        x_star = (0.05 * D.small_x_complement(1.0, s)) ** (1 / (2 - s))
+        assert hi[0] * 0.05 == pytest.approx(x_star, rel=0.05, abs=0)
+    # the field at which the branch would vanish is infinite
+    assert np.isinf(D.saturation_field(J_REF, C.GeV, s))
+
+
+@pytest.mark.parametrize(
+    "s, t_max, zc_ref, xc_ref",
+    [
+        # minimum near x ~ 1/t_max: k ~ 1/r_L(p_max)
+        (1.5, 1e6, 0.019808, 1.967e-5),
+        (1.5, 1e3, 0.60670, 1.971e-2),
+        (1.2, 1e6, 7.3163e-4, 1.206e-5),
+        # s = 1.9, t_max = 1e6: the x ≈ 1.54 minimum is the global one
+        (1.9, 1e6, 2.39734, 1.5376),
+        (2.0, np.inf, 2.49270, 1.6047),
+        (2.5, np.inf, 2.85172, 1.8527),
+    ],
+)
+def test_threshold_is_the_global_minimum(s, t_max, zc_ref, xc_ref):
+    zc, xc = D.critical_kc_rL(s, t_max, return_x=True)
+    x_lo = 1e-3 / t_max if np.isfinite(t_max) else 1e-3
+    brute, xb = _brute_threshold(s, t_max, x_lo)
+    # the search is at or below every grid value and within its resolution of the minimum
+    assert zc <= brute * (1 + 1e-12)
+    assert zc == pytest.approx(brute, rel=1e-6, abs=0)
+    assert zc == pytest.approx(zc_ref, rel=2e-4, abs=0)
+    if xc_ref is not None:
+        assert xc == pytest.approx(xc_ref, rel=2e-3, abs=0)
+    # and the band opens there
+    lo, hi = D.unstable_band(np.array([zc * 0.99, zc * 1.01]), s, t_max)
+    assert np.isnan(lo[0]) and np.isnan(hi[0])
+    assert lo[1] <= xc / zc <= hi[1]
+
+
+def test_threshold_finite_pmax_scaling_below_slope_two():
+    """s < 2, finite t_max: ζ_c ∝ t_max^-(2-s) once t_max ≫ 1."""
+    z3, z6 = D.critical_kc_rL(1.5, 1e3), D.critical_kc_rL(1.5, 1e6)
+    assert np.log(z3 / z6) / np.log(1e3) == pytest.approx(0.5, rel=0.02)
+
+
+def test_threshold_bad_t_max():
+    with pytest.raises(ParameterError, match="t_max = 1 is not allowed"):
+        D.critical_kc_rL(2.0, 1.0)
+
+
 def test_saturation_field_is_eq8_over_sqrt_threshold():
     E = np.array([1.0, 10.0, 1e3]) * C.GeV
     J = J_REF / np.array([1.0, 10.0, 1e3])  # J ∝ 1/E for s = 2

@@ -54,6 +54,7 @@ __all__ = [
     "sigma_powerlaw",
     "drifting_p4_complement",
     "critical_kc_rL",
+    "small_x_complement",
     "dispersion_modes",
     "cold_dispersion",
     "growth_curve",
@@ -703,12 +704,27 @@ def unstable_band(zeta, slope=2.0, t_max=np.inf, n_grid=512, n_bisect=50):
     Returns
     -------
     (q_lo, q_hi) : arrays
-        The band edges k/k_c (NaN where there is no band, i.e. ζ below
-        :func:`critical_kc_rL`). Without the CR response the band is (0, 1);
-        with it, q_lo ≈ 5/ζ² for ζ ≫ 1 (s = 2) and q_hi → 1.
+        The lowest and highest band edges k/k_c (NaN where there is no band, i.e. ζ
+        below :func:`critical_kc_rL`). Without the CR response the band is (0, 1);
+        with it, q_lo ≈ 5/ζ² for ζ ≫ 1 (s = 2) and q_hi → 1. For s < 2 the long
+        waves k r_L(p_min) ≲ 1/t_max are unstable too (:func:`small_x_complement`),
+        so the set can be two intervals, reported by its outer edges; with
+        t_max = ∞ it reaches k → 0 and q_lo = 0 (searched down to k r_L(p_min) = 1e-100:
+        for s → 2 the long-wave part shrinks as x* ∝ [ζ (s-1) I(s)]^(1/(2-s)) and can
+        lie below, as for s = 1.99, ζ = 0.05, where NaN is returned).
     """
     zeta = np.asarray(zeta, dtype=float)
-    lnq_lo = np.log(1e-3) - 2.0 * np.log(np.maximum(zeta, 1e-300))
+    lz = np.log(np.maximum(zeta, 1e-300))
+    # in x = q ζ: from 1e-3/ζ (the s >= 2 edge ≈ 5/ζ) or 1e-2/t_max (below it 1 - σ < 0)
+    lnq_lo = np.log(1e-3) - 2.0 * lz
+    if np.isfinite(t_max):
+        lnq_lo = np.minimum(lnq_lo, np.log(1e-2 / t_max) - lz)
+    elif slope is not None and np.ndim(slope) == 0 and float(slope) < 2.0:
+        # t_max = ∞, s < 2: the long-wave part of the band is x < x*, with
+        # x*^(2-s) = ζ (s-1) I(s) from the leading term (small_x_complement)
+        c = float(small_x_complement(1.0, slope))
+        ln_x_star = (lz + np.log(c)) / (2.0 - float(slope))
+        lnq_lo = np.minimum(lnq_lo, np.maximum(ln_x_star - np.log(10.0), np.log(1e-100)) - lz)
     u = np.linspace(0.0, 1.0, n_grid)
     grid = lnq_lo[..., None] + u * (np.log(1.5) - lnq_lo[..., None])
     f = _re_omega2(np.exp(grid), zeta[..., None], slope, t_max)
@@ -727,17 +743,73 @@ def unstable_band(zeta, slope=2.0, t_max=np.inf, n_grid=512, n_bisect=50):
             a = np.where(inside, a, m)
         return np.exp(0.5 * (a + b))
 
-    q_lo = bisect(first - 1, first)
+    q_lo = np.where(neg[..., 0], 0.0, bisect(first - 1, first))
     q_hi = bisect(last + 1, last)
     return np.where(has, q_lo, np.nan), np.where(has, q_hi, np.nan)
 
 
+def small_x_complement(x1, slope):
+    """Leading term of Re[1 - σ(x1)] for x1 → 0, power law with p_max = ∞ and 1 < s < 3.
+
+    Re[1 - σ] = (s - 1) x1^(s-1) ∫_{x1}^∞ y^-s Re[1 - K(y)] dy (y = x1 t), and the
+    integral tends to the Mellin transform
+
+        I(s) = ∫_0^∞ y^-s Re[1 - K(y)] dy = 3π tan(π(2 - s)/2) / (2 s (s + 2)),
+
+    from 1 - K(y) = (3/4)∫(1 - μ²) yμ/(1 + yμ) dμ (K of Bell 2004, Eq. 10) and
+    ∫_0^∞ u^(a-1)/(1 + u) du = π/sin(πa), PV∫_0^∞ u^(a-1)/(1 - u) du = π cot(πa), a = 2 - s.
+    So Re[1 - σ] ≈ (s - 1) I(s) x1^(s-1): positive for s < 2, zero for s = 2 (where
+    the next term, x1²/5, leads) and negative for 2 < s < 3 (derived in docs/dispersion.md).
+
+    Parameters
+    ----------
+    x1 : float or array
+        k r_L(p_min) ≪ 1.
+    slope : float
+        1 < s < 3.
+
+    Returns
+    -------
+    array
+        (s - 1) I(s) x1^(s-1).
+    """
+    s = float(slope)
+    if not 1.0 < s < 3.0:
+        raise ParameterError(f"slope = {s:g} is not allowed: must be > 1 and < 3")
+    I_s = 1.5 * np.pi * np.tan(0.5 * np.pi * (2.0 - s)) / (s * (s + 2.0))
+    return (s - 1.0) * I_s * np.asarray(x1, dtype=float) ** (s - 1.0)
+
+
+#: points per decade of the grid in x = k r_L(p_min) on which ζ_c is bracketed
+_CRIT_PER_DECADE = 200
+
+
 def _critical(slope: float | None, t_max: float) -> tuple[float, float]:
+    """(ζ_c, x_c): the global minimum of x/Re[1 - σ(x)] over the x where Re[1 - σ] > 0.
+
+    Asymptotics that bound the search (:func:`small_x_complement`):
+
+    * x → ∞: σ → 0, the ratio grows as x; above x = 1e3 it exceeds any minimum below.
+    * x t_max ≪ 1 (finite p_max): every particle follows the field lines,
+      1 - σ ≈ -x²⟨t²⟩/5 < 0, so nothing below x = 1e-2/t_max can be the minimum.
+    * t_max = ∞, 1 < s < 2: Re[1 - σ] ≈ (s - 1) I(s) x^(s-1) > 0, so the ratio falls as
+      x^(2-s) → 0: the infimum is ζ_c = 0 at x → 0, returned as (0, 0).
+    * t_max = ∞, s = 2: ratio ≈ 5/x; 2 < s < 3: Re[1 - σ] < 0; s >= 3 and one momentum:
+      1 - σ ≈ -x²⟨t²⟩/5 < 0. Below x = 1e-2 there is no minimum.
+
+    The grid (200 points per decade between those bounds) brackets the smallest grid
+    value, and a golden-section search refines it.
+    """
+    if slope is not None and slope < 2.0 and np.isinf(t_max):
+        return 0.0, 0.0
+
     def ratio(x):
         re = _complement(x, slope, t_max).real
         return np.where(re > 0, x / np.where(re > 0, re, 1.0), np.inf)
 
-    x = np.logspace(-2, 3, 6001)
+    x_lo = 1e-2 if (slope is None or np.isinf(t_max)) else 1e-2 / t_max
+    n = int(np.ceil(_CRIT_PER_DECADE * np.log10(1e3 / x_lo))) + 1
+    x = np.geomspace(x_lo, 1e3, n)
     i = int(np.argmin(ratio(x)))
     lo, hi = np.log(x[max(i - 1, 0)]), np.log(x[min(i + 1, x.size - 1)])
     lx, val = _golden_max(lambda lx: -ratio(np.exp(lx)), np.array(lo), np.array(hi), n_iter=80)
@@ -757,19 +829,28 @@ def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
     slope : float or None
         Current spectrum index (None: one energy).
     t_max : float
-        p_max/p_min.
+        p_max/p_min (> 1, default ∞).
     return_x : bool
         Also return x = k r_L(p_min) of the last unstable mode.
 
     Returns
     -------
     float
-        ζ_c = min_x x / Re[1 - σ(x)]: for k_c r_L > ζ_c there are wavenumbers with
+        ζ_c = inf_x x / Re[1 - σ(x)]: for k_c r_L > ζ_c there are wavenumbers with
         Re ω² < 0 (Bell 2004, Eq. 11 with Eq. 10 averaged over the spectrum).
-        ζ_c ≈ 2.50 at x ≈ 1.7 for s = 2 (docs/dispersion.md).
+        ζ_c ≈ 2.4927 at x ≈ 1.60 for s = 2 (docs/dispersion.md).
+
+        ζ_c = 0 (and x_c = 0) for s < 2 with t_max = ∞: the current of the particles
+        with r_L > 1/k falls more slowly than k, so the longest waves are unstable
+        for any current (:func:`small_x_complement`) and there is no threshold. With a
+        finite t_max and s < 2 the minimum sits near x ~ 1/t_max, at k ~ 1/r_L(p_max),
+        and ζ_c ∝ t_max^-(2-s) (0.0198 for s = 1.5, t_max = 1e6).
     """
-    s = None if slope is None else float(slope)
-    zc, xc = _critical_cached(s, float(t_max))
+    s = None if slope is None else float(_check_slope(slope))
+    t = float(t_max)
+    if not t > 1.0:
+        raise ParameterError(f"t_max = {t:g} is not allowed: must be > 1 (p_max/p_min)")
+    zc, xc = _critical_cached(s, t)
     return (zc, xc) if return_x else zc
 
 
@@ -850,6 +931,8 @@ def saturation_field(J, E, slope=2.0, E_max=np.inf):
     is the Larmor-radius criterion behind Eq. (8) computed rather than
     estimated: Eq. (8) with J = eEφ is the same expression with ζ_c = 1
     (B_sat² = 4πE²φ/c), so B_lin = B_sat(Eq. 8)/√ζ_c ≈ 0.63 B_sat for s = 2.
+    Where ζ_c = 0 (s < 2 with E_max = ∞) no field switches the branch off: the
+    result is ∞.
     """
     J = check_positive("J", J, unit="statA cm^-2")
     E = check_positive("E", E, unit="erg")
@@ -857,4 +940,6 @@ def saturation_field(J, E, slope=2.0, E_max=np.inf):
     tm = np.asarray(E_max, dtype=float) / E
     tm = float(np.ravel(tm)[0]) if np.ndim(tm) else float(tm)
     zc = critical_kc_rL(None if s is None else float(np.ravel(s)[0]), tm)
+    if zc == 0.0:
+        return np.full(np.broadcast(J, E).shape, np.inf)
     return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * zc))
