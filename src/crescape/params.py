@@ -29,8 +29,8 @@ The API other modules build on
 :func:`load_toml`
     The strict TOML loader: unknown tables, unknown keys, a key given twice
     (top level and in its group), booleans for numbers and bad values are
-    errors naming the key and the file. Returns ``{name: Quantity or str}``
-    plus, for each extra table the caller accepts, ``{table: {key: value}}``.
+    errors naming the key and the file. Returns ``{name: value}`` (checked,
+    as written) plus, for each extra table the caller accepts, ``{table: {key: value}}``.
 :func:`describe`
     One row per Spec (name, group, unit, default, range, doc), for listings.
 :meth:`Parameters.as_attrs` / :meth:`Parameters.from_attrs`
@@ -830,9 +830,10 @@ def _read_parameters(
                 f"{where}: {name} is given twice ({origin[name]} and {place}); give it once"
             )
         try:
-            params[name] = parse_value(spec, value)
+            parse_value(spec, value)  # checked here, so that the error names the file
         except ParameterError as exc:
             raise ParameterError(f"{where}: {exc}") from None
+        params[name] = value
         origin[name] = place
 
     for key, value in data.items():
@@ -880,9 +881,10 @@ def load_toml(
     Returns
     -------
     dict
-        ``{name: Quantity or str}`` for every parameter given (validated, in
-        its documented unit), and ``{table: {key: value}}`` for each extra
-        table present.
+        ``{name: value}`` for every parameter given, and ``{table: {key: value}}``
+        for each extra table present. Every value is checked against its Spec
+        but returned as written in the file (a number, string or list), so that
+        later messages show what the user wrote; :class:`Parameters` reads it.
 
     Raises
     ------
@@ -896,8 +898,8 @@ def load_toml(
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.toml"
     >>> _ = f.write_text("[galaxy]\\nR_d = 12\\n[cgm]\\ndelta_G = 100\\n")
-    >>> load_toml(f)["R_d"]
-    <Quantity 12. kpc>
+    >>> load_toml(f)
+    {'R_d': 12, 'delta_G': 100}
     """
     where, data = _read_toml(path)
     grp = set(GROUPS) if groups is None else set(groups)
@@ -921,9 +923,10 @@ def load_toml(
                     f"{where}: unknown key {k!r} in [{tname}]; its keys are {', '.join(schema)}"
                 )
             try:
-                out[k] = parse_value(schema[k], v)
+                parse_value(schema[k], v)
             except ParameterError as exc:
                 raise ParameterError(f"{where}: [{tname}] {exc}") from None
+            out[k] = v
         params[tname] = out
     return params
 
@@ -941,7 +944,7 @@ def from_toml(path: str | Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{name: Quantity or str}`` and ``{"_" + table: dict}``.
+        ``{name: value}`` (as written, checked) and ``{"_" + table: dict}``.
     """
     where, data = _read_toml(path)
     for key, value in data.items():
