@@ -101,6 +101,12 @@ MAX_CHUNK_SCALAR = 256
 SERIAL_BELOW = 20_000
 #: how many failures are kept with their parameters and traceback line
 MAX_FAILURES_KEPT = 1000
+#: largest sweep (points of the grid): the coordinates of every point are held in memory
+MAX_POINTS = 100_000_000
+#: seconds to wait for a scheduler (connection and handshake) and for its first worker
+DEFAULT_TIMEOUT = 30.0
+#: schemes of a Dask scheduler address
+SCHEDULER_SCHEMES = ("tcp", "tls", "inproc", "ucx", "ws", "wss")
 
 _FORMAT = "crescape-sweep/1"
 
@@ -170,6 +176,11 @@ def _expand_axis(name: str, raw: Any) -> list[Any] | np.ndarray | u.Quantity:
         if not isinstance(num, int | np.integer) or isinstance(num, bool) or num < 1:
             raise SweepSpecError(
                 f"axis {name!r}: num = {num!r} is not allowed: must be an integer >= 1"
+            )
+        if num > MAX_POINTS:
+            raise SweepSpecError(
+                f"axis {name!r}: num = {num} is not allowed: must be <= {MAX_POINTS:.0e} "
+                "(split the sweep)"
             )
         scale = raw.get("scale", "log" if raw.get("log", False) else "linear")
         if scale not in ("linear", "log"):
@@ -282,6 +293,13 @@ class Grid:
                 raise SweepSpecError(
                     f"the columns of a table of points must have equal lengths; got {lengths}"
                 )
+        size = math.prod(len(a.values) for a in self.axes) if self.kind == "product" else 0
+        if size > MAX_POINTS:
+            raise SweepSpecError(
+                f"the sweep grid has {size:.3g} points ("
+                + " x ".join(f"{a.name}: {len(a.values)}" for a in self.axes)
+                + f"); at most {MAX_POINTS:.0e} are allowed (split the sweep)"
+            )
         self.fixed: dict[str, Any] = {}
         self.fixed_extra: dict[str, Any] = {}
         for key, value in (fixed or {}).items():
@@ -650,7 +668,102 @@ class FunctionProduct(Product):
         return out
 
     def describe(self):
-        return {"product": self.name, "vectorized": self.vectorized}
+        return {"product": self.name, "vectorized": self.vectorized, "code": code_hash(self.func)}
+
+
+def _code_parts(obj: Any, seen: set[int], depth: int = 0) -> list[str]:
+    """What a callable computes with: bytecode, constants, names, defaults and closure values."""
+    import functools
+    import types
+
+    if depth > 20 or id(obj) in seen:
+        return ["<recursion>"]
+    seen.add(id(obj))
+    if isinstance(obj, functools.partial):
+        return [
+            "partial",
+            *_code_parts(obj.func, seen, depth + 1),
+            *_value_parts(obj.args, seen, depth),
+            *_value_parts(tuple(sorted(obj.keywords.items())), seen, depth),
+        ]
+    if isinstance(obj, types.MethodType):
+        return ["method", *_code_parts(obj.__func__, seen, depth + 1)]
+    if isinstance(obj, types.CodeType):
+        parts = [obj.co_name, obj.co_code.hex(), repr(obj.co_names), repr(obj.co_varnames)]
+        for c in obj.co_consts:
+            parts += (
+                _code_parts(c, seen, depth + 1)
+                if isinstance(c, types.CodeType)
+                else [type(c).__name__, repr(c)]
+            )
+        return parts
+    code = getattr(obj, "__code__", None)
+    if code is None:  # a callable object: the code of its class's __call__ and its state
+        call = type(obj).__dict__.get("__call__") or getattr(type(obj), "__call__", None)  # noqa: B004
+        state = getattr(obj, "__dict__", None)
+        name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "")
+        return [
+            type(obj).__qualname__,
+            f"{getattr(obj, '__module__', None) or ''}.{name}",
+            *(_code_parts(call, seen, depth + 1) if call is not None else []),
+            *(_value_parts(tuple(sorted(state.items())), seen, depth) if state else []),
+        ]
+    parts = _code_parts(code, seen, depth + 1)
+    parts += _value_parts(getattr(obj, "__defaults__", None), seen, depth)
+    kw = getattr(obj, "__kwdefaults__", None) or {}
+    parts += _value_parts(tuple(sorted(kw.items(), key=lambda kv: kv[0])), seen, depth)
+    for cell in getattr(obj, "__closure__", None) or ():
+        try:
+            parts += _value_parts(cell.cell_contents, seen, depth)
+        except ValueError:  # an empty cell
+            parts.append("<empty>")
+    return parts
+
+
+def _value_parts(v: Any, seen: set[int], depth: int) -> list[str]:
+    """Hash material of a default or closure value: constants, arrays and functions.
+
+    Mutable containers (lists, dicts, sets) and other objects are state, not
+    constants (a counter, a cache, a switch): only their type enters.
+    """
+    if callable(v) and not isinstance(v, type):
+        return _code_parts(v, seen, depth + 1)
+    if v is None or isinstance(v, bool | int | float | complex | str | bytes | np.generic):
+        return [type(v).__qualname__, repr(v)]
+    if isinstance(v, u.Quantity):
+        return ["Quantity", str(v.unit), *_value_parts(np.asarray(v.value), seen, depth)]
+    if isinstance(v, np.ndarray):
+        if v.dtype.kind == "O":
+            return [f"ndarray{v.shape}object", repr(v.tolist())]
+        return [f"ndarray{v.shape}{v.dtype}", hashlib.sha256(np.ascontiguousarray(v)).hexdigest()]
+    if isinstance(v, tuple | frozenset):
+        items = list(v) if isinstance(v, tuple) else sorted(v, key=repr)
+        return [type(v).__qualname__, *(p for x in items for p in _value_parts(x, seen, depth))]
+    return [f"<{type(v).__qualname__}>"]
+
+
+def code_hash(func: Callable[..., Any]) -> str:
+    """A hash of what ``func`` computes: its bytecode and constants, defaults and closure constants.
+
+    Two functions with the same name but a different body, constant, default
+    or closed-over constant (number, string, tuple, array, Quantity, function)
+    hash differently; the hash does not depend on comments or on where the
+    function is defined. Mutable closure values (lists, dicts: counters,
+    switches) and the functions it calls by global name enter by type and name
+    only, not by content.
+
+    Examples
+    --------
+    >>> def f(p, k=2.0):
+    ...     return {"x": k}
+    >>> def g(p, k=3.0):
+    ...     return {"x": k}
+    >>> g.__name__ = g.__qualname__ = "f"
+    >>> code_hash(f) == code_hash(g), len(code_hash(f))
+    (False, 16)
+    """
+    text = "\x1f".join(_code_parts(func, set()))
+    return hashlib.sha256(text.encode("utf-8", "backslashreplace")).hexdigest()[:16]
 
 
 #: built-in products by name (``sweep("chain", ...)``, ``product = "chain"`` in a spec file)
@@ -892,16 +1005,13 @@ class _ZarrSink(_Sink):
             self.known: set[str] = set()
 
     def _open_existing(self) -> None:
-        ds = xr.open_zarr(self.path, consolidated=False)
-        try:
-            got = json.loads(ds.attrs.get("sweep", "null"))
-        except json.JSONDecodeError:
-            got = None
+        got = store_info(self.path)
         want = self.prov["sweep"]
-        if got is None or got.get("format") != _FORMAT:
+        if got is None:
             raise SweepSpecError(
                 f"out = {str(self.path)!r} is not a crescape sweep store; cannot resume"
             )
+        ds = xr.open_zarr(self.path, consolidated=False)
         if got.get("fingerprint") != want["fingerprint"]:
             diff = [k for k in ("product", "grid", "chunk_size") if got.get(k) != want.get(k)]
             raise SweepSpecError(
@@ -975,6 +1085,114 @@ class _ZarrSink(_Sink):
         return xr.open_zarr(self.path, consolidated=False).load()
 
 
+# ----------------------------------------------------------------------------- stores and locks
+
+
+def store_info(path: str | Path) -> dict[str, Any] | None:
+    """The provenance (``attrs["sweep"]``) of a crescape sweep store, or None for anything else.
+
+    Reads only the store's group metadata; a missing path, a file, a folder
+    that is not a zarr group, or a zarr group not written by :func:`sweep` give None.
+    """
+    p = Path(path)
+    if not p.is_dir() or not any((p / n).is_file() for n in ("zarr.json", ".zattrs", ".zgroup")):
+        return None
+    try:
+        import zarr
+
+        raw = zarr.open_group(str(p), mode="r").attrs.get("sweep")
+        info = json.loads(raw) if isinstance(raw, str) else None
+    except Exception:  # unreadable metadata: not a store we wrote
+        return None
+    return info if isinstance(info, dict) and info.get("format") == _FORMAT else None
+
+
+class StoreLock:
+    """An exclusive lock on a sweep store, held while a sweep writes it.
+
+    The lock is an advisory :func:`fcntl.flock` on ``<store>.lock`` beside the
+    store, taken without waiting: a second sweep on the same store (new or old)
+    is refused with :class:`SweepSpecError` instead of interleaving its writes.
+    The lock file is removed on release.
+    """
+
+    def __init__(self, path: str | Path):
+        self.store = Path(path)
+        self.path = self.store.with_name(self.store.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> StoreLock:
+        import fcntl
+
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                try:
+                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                finally:
+                    os.close(fd)
+                raise SweepSpecError(
+                    f"out = {str(self.store)!r} is being written by another sweep "
+                    f"(lock {str(self.path)!r}{', pid ' + holder if holder else ''}); "
+                    "wait for it to finish or choose another store"
+                ) from None
+            try:  # the file may have been removed by the previous holder: lock the current one
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> StoreLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def check_scheduler(address: Any, name: str = "scheduler") -> None:
+    """Refuse a scheduler that is not 'serial', 'local', a Client or a Dask address.
+
+    Raises
+    ------
+    SweepSpecError
+        Naming ``name`` and the value, e.g. for ``garbage`` or ``foo://bar``.
+    """
+    import re
+
+    if address is None or address in ("serial", "local") or _is_client(address):
+        return
+    text = str(address).strip()
+    m = re.fullmatch(
+        r"(?:([A-Za-z][A-Za-z0-9+.-]*)://)?(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(\d{1,5})", text
+    )
+    scheme = m.group(1) if m else None
+    if isinstance(address, str) and m and (scheme is None or scheme in SCHEDULER_SCHEMES):
+        if 0 < int(m.group(3)) < 65536:
+            return
+    raise SweepSpecError(
+        f"{name} = {address!r} is not allowed: must be 'serial', 'local' or a Dask scheduler "
+        f"address SCHEME://HOST:PORT with SCHEME one of {', '.join(SCHEDULER_SCHEMES)} "
+        "(e.g. tcp://127.0.0.1:8786)"
+    )
+
+
 # ----------------------------------------------------------------------------- reshaping
 
 
@@ -1046,6 +1264,45 @@ def _default_chunk(product: Product, size: int, n_workers: int) -> int:
     return int(max(1, min(MAX_CHUNK_SCALAR, math.ceil(size / (8 * n_workers)))))
 
 
+def _client_within(address: str, timeout: float):
+    """A :class:`distributed.Client` of ``address``, or SweepSpecError after ``timeout`` seconds.
+
+    ``Client(address, timeout=...)`` bounds the TCP connection but not the
+    handshake that follows: a server that accepts and never answers would hang
+    it for minutes. The client is therefore made in a helper thread, waited for
+    at most ``timeout`` seconds (plus a little for the handshake), and given up
+    otherwise.
+    """
+    import threading
+
+    from distributed import Client
+
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(address, timeout=timeout)
+        except BaseException as exc:  # reported below, in the caller's thread
+            box["error"] = exc
+
+    th = threading.Thread(target=connect, name="crescape-sweep-connect", daemon=True)
+    th.start()
+    th.join(timeout + 5.0)
+    if th.is_alive():
+        raise SweepSpecError(
+            f"scheduler = {address!r}: no answer within {timeout:g} s (it accepted the "
+            "connection but did not complete the Dask handshake); check the address or "
+            "raise the timeout"
+        )
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, OSError | TimeoutError | ValueError):
+            why = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise SweepSpecError(f"scheduler = {address!r}: cannot connect ({why})") from None
+        raise exc
+    return box["client"]
+
+
 def _connect(scheduler: Any, n_workers: int | None, timeout: float):
     """(client, cluster we own or None, description)."""
     from distributed import Client, LocalCluster
@@ -1053,11 +1310,7 @@ def _connect(scheduler: Any, n_workers: int | None, timeout: float):
     if isinstance(scheduler, Client):
         return scheduler, None, f"client {scheduler.scheduler.address}"
     if scheduler:
-        try:
-            client = Client(str(scheduler), timeout=timeout)
-        except (OSError, TimeoutError) as exc:
-            raise SweepSpecError(f"scheduler = {scheduler!r}: cannot connect ({exc})") from None
-        return client, None, str(scheduler)
+        return _client_within(str(scheduler), timeout), None, str(scheduler)
     n = n_workers or _n_cores()
     cluster = LocalCluster(
         n_workers=n,
@@ -1070,14 +1323,20 @@ def _connect(scheduler: Any, n_workers: int | None, timeout: float):
     return Client(cluster), cluster, f"LocalCluster({n} workers x 1 thread)"
 
 
-def _n_workers(client, timeout: float) -> int:
+def _n_workers(client, timeout: float, engine: str = "the scheduler") -> int:
+    """The number of workers, waiting up to ``timeout`` s for the first; SweepSpecError if none."""
     import time
 
     t0 = time.monotonic()
     while True:
         n = len(client.scheduler_info().get("workers", {}))
-        if n or time.monotonic() - t0 > timeout:
-            return max(n, 1)
+        if n:
+            return n
+        if time.monotonic() - t0 > timeout:
+            raise SweepSpecError(
+                f"scheduler = {engine!r} has no workers (waited {timeout:g} s); start workers "
+                "for it, or use scheduler 'local' or 'serial'"
+            )
         time.sleep(0.1)
 
 
@@ -1095,7 +1354,7 @@ def sweep(
     vectorized: bool | None = None,
     progress: bool = True,
     retries: int = 2,
-    timeout: float = 30.0,
+    timeout: float = DEFAULT_TIMEOUT,
     **options: Any,
 ) -> xr.Dataset:
     """Evaluate a crescape product over a grid of parameters, serially or on a Dask cluster.
@@ -1132,7 +1391,9 @@ def sweep(
     retries : int
         Dask retries of a task that raised (worker deaths are retried by the scheduler).
     timeout : float
-        Seconds to wait for a scheduler and its workers.
+        Seconds to wait for a scheduler (the connection and the handshake) and
+        for its first worker (default :data:`DEFAULT_TIMEOUT`); a scheduler that
+        does not answer or has no worker by then is a :class:`SweepSpecError`.
     **options
         Options of a named product (e.g. ``outputs=[...]``, ``energy=``, ``E_nu=``).
 
@@ -1154,8 +1415,6 @@ def sweep(
     SweepFailureWarning
         When points failed (their number and the first errors).
     """
-    from .. import __version__
-
     product = make_product(func, vectorized, **options)
     if isinstance(grid, Grid):
         if points is not None or fixed is not None:
@@ -1172,27 +1431,89 @@ def sweep(
         g = Grid(axes=grid, points=points, fixed=fixed, extra=product.variables)
     if resume and out is None:
         raise SweepSpecError("resume = True needs out = the store of the interrupted sweep")
-    if resume and not Path(out).exists():
-        raise SweepSpecError(f"out = {str(out)!r} does not exist; nothing to resume")
     if chunk_size is not None and (not isinstance(chunk_size, int | np.integer) or chunk_size < 1):
         raise SweepSpecError(f"chunk_size = {chunk_size!r} is not allowed: must be an integer >= 1")
-
-    addr = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if not (isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0):
+        raise SweepSpecError(
+            f"timeout = {timeout!r} is not allowed: must be a number of seconds > 0"
+        )
+    if math.isinf(timeout):
+        raise SweepSpecError("timeout = inf is not allowed: must be a finite number of seconds > 0")
+    check_scheduler(scheduler)
+    env_addr = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if scheduler is None:
+        check_scheduler(env_addr, "DASK_SCHEDULER_ADDRESS")
+    addr = scheduler if scheduler is not None else env_addr
     if addr is None and n_workers is None and product.vectorized and g.size <= SERIAL_BELOW:
         addr = "serial"
     if addr == "local":
         addr = None
-    stored_chunk = None
-    if resume:
-        stored = xr.open_zarr(Path(out), consolidated=False)
-        stored_chunk = json.loads(stored.attrs.get("sweep", "{}")).get("chunk_size")
-        stored.close()
+    lock = None
+    if out is not None:
+        if not str(out).strip():
+            raise SweepSpecError("out = '' is not allowed: give the path of a zarr store")
+        out = Path(out)
+        if not out.parent.is_dir():
+            raise SweepSpecError(
+                f"out = {str(out)!r}: the folder {str(out.parent)!r} does not exist"
+            )
+        lock = StoreLock(out).acquire()
+    try:
+        stored_chunk = None
+        if out is not None and out.exists():
+            info = store_info(out)
+            if info is None:
+                raise SweepSpecError(
+                    f"out = {str(out)!r} exists and is not a crescape sweep store; refusing to "
+                    f"{'resume' if resume else 'overwrite'} it (remove it yourself or choose "
+                    "another path)"
+                )
+            if resume:
+                stored_chunk = info.get("chunk_size")
+        elif resume:
+            raise SweepSpecError(f"out = {str(out)!r} does not exist; nothing to resume")
+        return _sweep_locked(
+            product,
+            g,
+            out,
+            resume,
+            addr,
+            scheduler,
+            n_workers,
+            chunk_size,
+            stored_chunk,
+            progress,
+            retries,
+            timeout,
+        )
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _sweep_locked(
+    product,
+    g,
+    out,
+    resume,
+    addr,
+    scheduler,
+    n_workers,
+    chunk_size,
+    stored_chunk,
+    progress,
+    retries,
+    timeout,
+) -> xr.Dataset:
+    """The body of :func:`sweep` once the arguments are checked and the store is locked."""
+    from .. import __version__
+
     client = cluster = None
     engine = "serial (in-process)"
     try:
         if addr != "serial":
             client, cluster, engine = _connect(addr, n_workers, timeout)
-            nw = _n_workers(client, timeout)
+            nw = _n_workers(client, timeout, engine)
         else:
             nw = 1
         chunk = int(stored_chunk or chunk_size or _default_chunk(product, g.size, nw))
@@ -1242,7 +1563,7 @@ def sweep(
         warnings.warn(
             f"{sink.n_failed} of {g.size} sweep points failed (status == 2); first: {first}",
             SweepFailureWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return ds
 
@@ -1264,11 +1585,11 @@ def _grid_kwargs(g: Grid) -> dict[str, Any]:
 
 
 def _execute(product, grid, todo, sink, client, progress, retries) -> None:
-    from tqdm.auto import tqdm
+    from ..progress import Progress
 
     total = sum(b - a for a, b in todo)
-    bar = tqdm(
-        total=total, unit="pt", disable=not progress, desc=f"sweep {product.name}", leave=False
+    bar = Progress(
+        total, desc=f"sweep {product.name}", unit="points", enabled=progress, fmt="{:.0f}"
     )
     try:
         if client is None:
