@@ -132,9 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         _silence_stdout()
-        return fail(
-            EXIT_BAD_INPUT, "the output was closed before everything was written (broken pipe)"
-        )
+        return fail(EXIT_BAD_INPUT, "stdout was closed before everything was written (broken pipe)")
     except OSError as exc:
         return fail(EXIT_BAD_INPUT, f"cannot read or write {_os_error_text(exc)}")
     except MemoryError:
