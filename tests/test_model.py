@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from crescape import CGM, Galaxy, Microphysics, ParameterError
 from crescape import constants as C
+from crescape.errors import ValidityWarning
 from crescape.model import QUANTITIES, EscapeModel, neutrino_E2_flux
 from crescape.paper import audit
 from crescape.physics import instability, saturation, transport
@@ -272,3 +273,34 @@ def test_pressure_gradient_of_an_isotropic_distribution():
     dPdz = np.gradient(P_per_lnE, z)
     np.testing.assert_allclose(-dPdz, m.cgs("grad_P_CR"), rtol=1e-10)
     assert (m["grad_P_CR_paper"] / m["grad_P_CR"]).value == pytest.approx(3.0)
+
+
+# --- unphysical results warn, naming the parameters ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (
+            {"galaxy": Galaxy(L_CR=1e300)},
+            ["v_A_amplified", "1.04e+126 c exceeds the speed of light", "L_CR = 1e+300 erg / s"],
+        ),
+        ({"cgm": CGM(delta_G=1e-30)}, ["3.29e+11 c exceeds", "delta_G = 1e-30"]),
+        ({"galaxy": Galaxy(L_CR=1e-300)}, ["D_bohm", "not finite", "L_CR = 1e-300 erg / s"]),
+    ],
+)
+def test_unphysical_chain_warns(kwargs, words):
+    with pytest.warns(ValidityWarning) as rec:
+        EscapeModel(**kwargs)
+    text = " | ".join(str(w.message) for w in rec)
+    for w in words:
+        assert w in text, text
+
+
+def test_paper_parameters_give_no_validity_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        EscapeModel()
+        EscapeModel(cgm=CGM(delta_G=np.array([1.0, 100.0])), energy=1e6)

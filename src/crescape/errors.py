@@ -7,7 +7,7 @@ re-exported as ``crescape.ParameterError`` and ``crescape.params.ParameterError`
 
 from __future__ import annotations
 
-__all__ = ["ParameterError"]
+__all__ = ["ParameterError", "ValidityWarning"]
 
 
 class ParameterError(ValueError):
@@ -15,4 +15,14 @@ class ParameterError(ValueError):
 
     The message is one line naming the parameter, the value given and what is
     allowed (the CLI prints it and exits with code 2).
+    """
+
+
+class ValidityWarning(UserWarning):
+    """A result lies outside the domain where the model or the data apply.
+
+    Raised as a warning, not an error: the number is computed, but it is an
+    extrapolation (an energy outside a fitted range) or unphysical (an Alfvén
+    speed above c, a quantity that overflows). The message names the inputs
+    that lead there.
     """

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,12 +36,20 @@ from .params import (
     Microphysics,
     ParameterError,
     Parameters,
+    ValidityWarning,
     parse_value,
 )
 from .physics import emission, escape, instability, saturation, transport
 from .physics.spectrum import energy_norm
 
-__all__ = ["EscapeModel", "QuantityInfo", "QUANTITIES", "chain", "neutrino_E2_flux"]
+__all__ = [
+    "EscapeModel",
+    "QuantityInfo",
+    "QUANTITIES",
+    "chain",
+    "neutrino_E2_flux",
+    "validity_messages",
+]
 
 #: default energy at which energy-dependent quantities are evaluated
 DEFAULT_ENERGY = 1.0 * u.GeV
@@ -405,6 +414,36 @@ def neutrino_E2_flux(
     return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
 
 
+def validity_messages(values: dict[str, Any], params: Parameters, energy: Any) -> list[str]:
+    """Why a chain result is unphysical or not a number, one message each (empty if none).
+
+    Checked: the Alfvén speeds in the seed and in the saturated field (before
+    Eq. 10) must stay below c, the non-relativistic MHD of the paper; every
+    quantity must be finite (an overflow or underflow of the cgs arithmetic
+    gives inf or NaN). The messages name the parameters that differ from the
+    paper's.
+    """
+    at = f"at energy = {energy:g} with {params.changes_text()}"
+    out = []
+    for name, what in (
+        ("v_A_amplified", "ṽ_A (saturated field)"),
+        ("v_A_seed", "v_A (seed field)"),
+    ):
+        v = np.asarray(values[name], dtype=float)
+        if np.any(v > C.c):
+            out.append(
+                f"{name}: {what} = {np.nanmax(v) / C.c:.3g} c exceeds the speed of light {at}; "
+                "the non-relativistic picture of the paper does not apply"
+            )
+    bad = [n for n, v in values.items() if not np.all(np.isfinite(np.asarray(v, dtype=float)))]
+    if bad:
+        out.append(
+            f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not finite {at} "
+            "(the cgs arithmetic overflows or underflows)"
+        )
+    return out
+
+
 @functools.cache
 def _factor(cgs: str, display: str) -> float:
     """Conversion factor from a cgs unit to a display unit (cached)."""
@@ -457,9 +496,11 @@ class EscapeModel:
         self.shape = np.broadcast_shapes(
             np.shape(E), *(np.shape(v) for v in vars(p).values() if not isinstance(v, str))
         )
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             self._cgs = chain(p, E)
         self._paper: dict[str, np.ndarray] | None = None
+        for message in validity_messages(self._cgs, self.params, self.energy):
+            warnings.warn(message, ValidityWarning, stacklevel=2)
 
     @classmethod
     def from_params(cls, params: Parameters, energy: Any = DEFAULT_ENERGY) -> EscapeModel:

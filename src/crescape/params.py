@@ -66,11 +66,12 @@ from typing import Any, NamedTuple
 import astropy.units as u
 import numpy as np
 
-from .errors import ParameterError
+from .errors import ParameterError, ValidityWarning
 from .units import parse_quantity
 
 __all__ = [
     "ParameterError",
+    "ValidityWarning",
     "Spec",
     "SPECS",
     "OPTION_SPECS",
@@ -696,6 +697,30 @@ class Parameters:
     def units(self) -> dict[str, str]:
         """Documented unit of every parameter."""
         return {**self.galaxy.units(), **self.cgm.units(), **self.micro.units()}
+
+    def changes(self) -> dict[str, Any]:
+        """The parameters that differ from the paper's defaults, ``{name: Quantity or str}``."""
+        out = {}
+        for name, value in self.as_flat().items():
+            spec = SPECS[name]
+            if spec.choices:
+                if value != spec.default:
+                    out[name] = value
+            elif np.any(value.to_value(spec.unit) != spec.default):
+                out[name] = value
+        return out
+
+    def changes_text(self) -> str:
+        """:meth:`changes` as text for messages, e.g. ``"L_CR = 1e+300 erg / s, delta_G = 3"``."""
+        parts = []
+        for name, v in self.changes().items():
+            if isinstance(v, str):
+                parts.append(f"{name} = {v!r}")
+            elif v.ndim == 0:
+                parts.append(f"{name} = {v.value:g} {v.unit.to_string()}".rstrip())
+            else:
+                parts.append(f"{name} = {v}")
+        return ", ".join(parts) or "the paper's parameters"
 
     def as_attrs(self, prefix: str = "param.") -> dict[str, Any]:
         """The full parameter set as flat, netCDF-safe attributes, the same in every output file.

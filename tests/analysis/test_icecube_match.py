@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import astropy.units as u
 import numpy as np
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from crescape import constants as C
 from crescape.analysis import icecube_match as im
-from crescape.params import ParameterError, Parameters
+from crescape.params import ParameterError, Parameters, ValidityWarning
 
 E2 = u.Unit("GeV / (cm2 s sr)")
 
@@ -100,3 +101,59 @@ def test_delta_scales_as_L_CR_to_minus_one_third(x):
 def test_bad_inputs(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         im.delta_G_match(**kwargs)
+
+
+# --- results outside the data or the model warn, and say why ----------------------------------
+
+
+def test_energy_outside_the_fitted_range_warns_and_is_recorded():
+    with pytest.warns(
+        ValidityWarning,
+        match=r"energy = 1 GeV is outside the energy range of the Combined_2015 fit \(25-2800 TeV\)",
+    ):
+        m = im.delta_G_match("combined_2015", energy="1 GeV")
+    assert m.warnings and "extrapolated" in m.warnings[0]
+    assert "extrapolated" in m.note
+    assert m.as_dict()["warnings"] == list(m.warnings)
+
+
+def test_energy_inside_the_fitted_range_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = im.delta_G_match("combined_2015", energy="100 TeV")
+    assert m.warnings == ()
+
+
+def test_plain_energy_is_in_gev():
+    a = im.delta_G_match("combined_2015", energy=1e5)
+    b = im.delta_G_match("combined_2015", energy=100 * u.TeV)
+    assert a.delta_G == pytest.approx(b.delta_G, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "flat, words",
+    [
+        ({"L_CR": 1e300}, ["L_CR = 1e+300 erg / s", "above the speed of light"]),
+        ({"eta": 1e-30}, ["eta = 1e-30", "outside the model's range of delta_G"]),
+    ],
+)
+def test_unphysical_match_warns_naming_the_parameters(flat, words):
+    with pytest.warns(ValidityWarning) as rec:
+        m = im.delta_G_match("combined_2015", params=Parameters.from_flat(flat))
+    text = " | ".join(str(w.message) for w in rec)
+    for w in words:
+        assert w in text, text
+    assert len(m.warnings) >= 1
+    assert np.isfinite(m.delta_G) and m.delta_G > 0
+
+
+def test_vanishing_model_flux_names_the_parameters():
+    with pytest.raises(ParameterError, match=r"zero \(or underflows\) with L_CR = 1e-300 erg / s"):
+        im.delta_G_match("combined_2015", params=Parameters.from_flat({"L_CR": 1e-300}))
+
+
+def test_match_all_leaves_out_datasets_without_a_bin():
+    with pytest.warns(ValidityWarning, match="no bin of hese_2021_segmented, nst_2022_segmented"):
+        res = im.match_all("10 TeV")
+    assert "hese_2021_segmented" not in {m.dataset for m in res}
+    assert len(res) == len(im.MATCH_DATASETS) - 2

@@ -32,15 +32,19 @@ True
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import astropy.units as u
 import numpy as np
 
+from .. import constants as C
 from .. import data
 from ..model import neutrino_E2_flux, paper_values
-from ..params import ParameterError, Parameters
+from ..params import OPTION_SPECS, SPECS, ParameterError, Parameters, ValidityWarning, parse_value
+from ..physics import instability, saturation
+from ..physics.spectrum import energy_norm
 
 __all__ = [
     "MATCH_DATASETS",
@@ -140,6 +144,11 @@ class DeltaGMatch:
     is_upper_limit : bool
     note : str
         What was taken from the data (row or bin).
+    warnings : tuple of str
+        Why the result is an extrapolation or unphysical (each also issued as a
+        :class:`~crescape.errors.ValidityWarning`): an energy outside the
+        fitted range of the data, a δ_G outside the model's range, an Alfvén
+        speed above c at the δ_G found.
     """
 
     dataset: str
@@ -159,6 +168,7 @@ class DeltaGMatch:
     is_upper_limit: bool = False
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Plain numbers (energies in GeV, fluxes in GeV cm^-2 s^-1 sr^-1)."""
@@ -166,7 +176,7 @@ class DeltaGMatch:
         for k, v in asdict(self).items():
             if isinstance(v, u.Quantity):
                 v = float(v.to_value(u.GeV if v.unit.physical_type == "energy" else E2_UNIT))
-            out[k] = v
+            out[k] = list(v) if isinstance(v, tuple) else v
         return out
 
     def summary(self) -> str:
@@ -177,28 +187,33 @@ class DeltaGMatch:
                 f"{self.dataset:<22} E = {E:g} TeV: upper limit E2Phi < {self.measured_hi.to_value(E2_UNIT):.3g} "
                 f"({self.flavour}) -> delta_G < {self.delta_G_hi:.3g}"
             )
+        g = lambda x: f"{x:.0f}" if 1 <= x < 1e6 else f"{x:.3g}"  # noqa: E731
         return (
             f"{self.dataset:<22} E = {E:g} TeV: E2Phi = {self.measured.to_value(E2_UNIT):.3g} "
             f"[{self.measured_lo.to_value(E2_UNIT):.3g}, {self.measured_hi.to_value(E2_UNIT):.3g}] "
-            f"({self.flavour}) -> delta_G = {self.delta_G:.0f} "
-            f"(68%: {self.delta_G_lo:.0f}-{self.delta_G_hi:.0f}; paper's 5e-12: {self.delta_G_paper_norm:.0f})"
+            f"({self.flavour}) -> delta_G = {g(self.delta_G)} "
+            f"(68%: {g(self.delta_G_lo)}-{g(self.delta_G_hi)}; paper's 5e-12: {g(self.delta_G_paper_norm)})"
         )
 
 
 def _check_energy(energy: Any) -> u.Quantity:
+    """One neutrino energy by the rule of docs/units.md (plain numbers in GeV), as a Quantity in TeV."""
     try:
-        E = (
-            u.Quantity(energy, u.TeV)
-            if not isinstance(energy, str)
-            else u.Quantity(energy).to(u.TeV)
-        )
-    except (TypeError, ValueError, u.UnitConversionError):
-        raise ParameterError(
-            f"energy = {energy!r} is not allowed: must be an energy, e.g. '100 TeV'"
-        ) from None
-    if E.ndim != 0 or not (np.isfinite(E.value) and E.value > 0):
-        raise ParameterError(f"energy = {energy} is not allowed: must be one finite energy > 0")
-    return E
+        E = parse_value(OPTION_SPECS["E_nu"], energy)
+    except ParameterError as exc:
+        raise ParameterError(str(exc).replace("E_nu = ", "energy = ", 1)) from None
+    if E.ndim != 0:
+        raise ParameterError(f"energy = {energy!r} is not allowed: must be one energy")
+    return E.to(u.TeV)
+
+
+def _shown(energy: Any) -> str:
+    """The energy as the user gave it, for messages."""
+    if isinstance(energy, str):
+        return energy.strip()
+    if isinstance(energy, u.Quantity):
+        return f"{energy:g}"
+    return f"{energy:g} GeV"
 
 
 def _check_flavour(flavour: str) -> str:
@@ -259,6 +274,15 @@ def measured_E2_flux(
             f"{row['analysis']} ({row['model']}), phi_100 at 100 TeV, gamma = {row['gamma']:g}; "
             f"confidence {conf}"
         )
+        e_lo, e_hi = (float(row[c]) * t[c].unit for c in ("E_min", "E_max"))
+        if not (e_lo <= E <= e_hi):
+            msg = (
+                f"energy = {_shown(energy)} is outside the energy range of the {row['analysis']} fit "
+                f"({e_lo.to_value(u.TeV):g}-{e_hi.to_value(u.TeV):g} TeV): its power law is "
+                "extrapolated there"
+            )
+            warnings.warn(msg, ValidityWarning, stacklevel=2)
+            note += "; " + msg
         return val, lo, hi, False, note, t.meta["citation"]
     if sel is not None:
         t = t[t["sample"] == sel]
@@ -267,7 +291,7 @@ def measured_E2_flux(
     )
     if not inside.any():
         raise ParameterError(
-            f"energy = {E} is not allowed for dataset {dataset!r}: no bin contains it"
+            f"energy = {_shown(energy)} is not allowed for dataset {dataset!r}: no bin contains it"
         )
     row = t[inside][0]
     ul = bool(row["is_upper_limit"])
@@ -290,10 +314,19 @@ def model_E2_flux_at_unit_overdensity(
     """
     params = params or Parameters()
     E = _check_energy(energy)
-    f1 = neutrino_E2_flux(params.replace(delta_G=1.0), E, convention="paper").to(E2_UNIT)
-    f100 = neutrino_E2_flux(params.replace(delta_G=100.0), E, convention="paper").to(E2_UNIT)
+    with np.errstate(over="ignore", under="ignore"):
+        f1 = neutrino_E2_flux(params.replace(delta_G=1.0), E, convention="paper").to(E2_UNIT)
+        f100 = neutrino_E2_flux(params.replace(delta_G=100.0), E, convention="paper").to(E2_UNIT)
+    if not (np.isfinite(f1.value) and np.isfinite(f100.value)):
+        raise ParameterError(
+            f"the model flux at energy = {_shown(energy)} overflows with {params.changes_text()}: "
+            "no overdensity can be matched"
+        )
     if not (f1.value > 0 and f100.value > 0):
-        raise ParameterError(f"energy = {E} is not allowed: the model flux vanishes there")
+        raise ParameterError(
+            f"the model flux at energy = {_shown(energy)} is zero (or underflows) with "
+            f"{params.changes_text()}: no overdensity can be matched"
+        )
     exponent = math.log(float(f100 / f1)) / math.log(100.0)
     return f1, exponent
 
@@ -312,6 +345,40 @@ def delta_G_from_flux(measured: Any, model_at_1: Any, exponent: float = 1.5):
         )
 
 
+def _match_validity(
+    deltas: list[float], params: Parameters, E: u.Quantity, shown: str
+) -> list[str]:
+    """Messages for a δ_G outside the model's range, or an Alfvén speed above c there.
+
+    ṽ_A is the Alfvén speed in the saturated field of Eq. (8) at the parent
+    energy E_ν/η (the CR density of Eq. 15 that Eq. 17 uses); it scales as δ_G^-1/2.
+    """
+    out = []
+    if not deltas:
+        return out
+    spec = SPECS["delta_G"]
+    lo, hi = min(deltas), max(deltas)
+    with_ = f"with {params.changes_text()}"
+    if hi > spec.high or lo <= spec.low:
+        out.append(
+            f"the matching delta_G ({lo:.3g}-{hi:.3g}) at energy = {shown} {with_} is outside "
+            f"the model's range of delta_G ({spec.allowed()})"
+        )
+    p = params.cgs
+    Ep = E.to_value(u.erg) / p.eta
+    Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff)
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * Ep ** (2.0 - p.slope)
+        rho = instability.gas_density(max(lo, 1e-300), p.Omega_b_h2, p.rho_cr_h2)
+        v_A = float(instability.alfven_speed(saturation.B_sat(E2phi), rho))
+    if not v_A < C.c:
+        out.append(
+            f"at the matching delta_G = {lo:.3g} {with_}, the Alfvén speed of Eq. (15) is "
+            f"{v_A / C.c:.3g} c, above the speed of light: the paper's picture does not apply"
+        )
+    return out
+
+
 def delta_G_match(
     dataset: str = "combined_2015",
     energy: Any = DEFAULT_ENERGY,
@@ -325,10 +392,18 @@ def delta_G_match(
     dataset : str
         A key of :data:`MATCH_DATASETS` (default: the 2015 combined power-law
         fit, the paper's ref. [10]).
-    energy : Quantity or str
+    energy : Quantity, str or float in GeV
         Neutrino energy (default 100 TeV).
     params : Parameters
         Model parameters (δ_G is ignored); default the paper's.
+
+    Warns
+    -----
+    ValidityWarning
+        If ``energy`` is outside the fitted range of a power-law fit (the fit
+        is extrapolated), the δ_G found lies outside the model's range, or the
+        Alfvén speed at that δ_G exceeds c; the messages are also kept in
+        :attr:`DeltaGMatch.warnings`.
     flavour : {'all', 'per flavour'}
         Reading of Eq. (17); the measurement is converted to the same one.
 
@@ -339,10 +414,21 @@ def delta_G_match(
     params = params or Parameters()
     _check_flavour(flavour)
     E = _check_energy(energy)
-    val, lo, hi, ul, note, citation = measured_E2_flux(dataset, E, flavour)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        val, lo, hi, ul, note, citation = measured_E2_flux(dataset, energy, flavour)
+    issues = [str(w.message) for w in caught if issubclass(w.category, ValidityWarning)]
+    for w in caught:
+        if not issubclass(w.category, ValidityWarning):
+            warnings.warn(w.message, w.category, stacklevel=2)
     f1, k = model_E2_flux_at_unit_overdensity(params, E)
     d, dlo, dhi = (float(x) for x in delta_G_from_flux(u.Quantity([val, lo, hi]), f1, k))
-    if not ul:
+    finite = [x for x in (d, dlo, dhi) if np.isfinite(x) and x > 0]  # 0: no lower bound
+    issues += _match_validity(finite, params, E, _shown(energy))
+    for msg in issues:
+        warnings.warn(msg, ValidityWarning, stacklevel=2)
+    spec = SPECS["delta_G"]
+    if not ul and spec.low < d <= spec.high:
         # check: the model at the δ_G found reproduces the measurement
         back = neutrino_E2_flux(params.replace(delta_G=d), E, convention="paper").to(E2_UNIT)
         if not np.isclose(back.value, val.value, rtol=1e-6):
@@ -367,11 +453,34 @@ def delta_G_match(
         delta_G_paper_norm=d_paper,
         is_upper_limit=ul,
         note=note,
+        warnings=tuple(issues),
     )
 
 
 def match_all(
     energy: Any = DEFAULT_ENERGY, params: Parameters | None = None, flavour: str = "all"
 ) -> list[DeltaGMatch]:
-    """:func:`delta_G_match` for every entry of :data:`MATCH_DATASETS`."""
-    return [delta_G_match(k, energy, params, flavour) for k in MATCH_DATASETS]
+    """:func:`delta_G_match` for every entry of :data:`MATCH_DATASETS` that covers ``energy``.
+
+    A segmented spectrum with no bin at ``energy`` is left out with a
+    :class:`~crescape.errors.ValidityWarning`; if no dataset covers it, the
+    error is raised.
+    """
+    out, skipped = [], []
+    for key in MATCH_DATASETS:
+        try:
+            out.append(delta_G_match(key, energy, params, flavour))
+        except ParameterError as exc:
+            if "no bin contains it" not in str(exc):
+                raise
+            skipped.append(key)
+    if not out:
+        raise ParameterError(f"energy = {_shown(energy)} is not allowed: no dataset covers it")
+    if skipped:
+        warnings.warn(
+            f"energy = {_shown(energy)}: no bin of {', '.join(skipped)} contains it; "
+            "those datasets are left out",
+            ValidityWarning,
+            stacklevel=2,
+        )
+    return out

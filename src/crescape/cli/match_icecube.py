@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 from ._common import add_param_args, params_from_args, print_json
 
@@ -23,7 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="measurement to match (default combined_2015; 'all' for every one)",
     )
-    p.add_argument("--energy", default="100 TeV", help="neutrino energy (default '100 TeV')")
+    p.add_argument(
+        "--energy",
+        default="100 TeV",
+        help="neutrino energy, with a unit or a plain number in GeV (default '100 TeV'); "
+        "outside the fitted range of the data a warning is printed",
+    )
     p.add_argument(
         "--flavour",
         choices=["all", "per-flavour"],
@@ -36,20 +43,32 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.icecube_match import delta_G_match, match_all
+    from ..errors import ValidityWarning
 
     params, _ = params_from_args(args)
     flavour = "per flavour" if args.flavour == "per-flavour" else "all"
-    if args.dataset == "all":
-        res = match_all(args.energy, params, flavour)
-    else:
-        res = [delta_G_match(args.dataset, args.energy, params, flavour)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ValidityWarning)
+        if args.dataset == "all":
+            res = match_all(args.energy, params, flavour)
+        else:
+            res = [delta_G_match(args.dataset, args.energy, params, flavour)]
+    seen = set()
+    for w in caught:
+        text = str(w.message)
+        if issubclass(w.category, ValidityWarning) and text not in seen:
+            seen.add(text)
+            print(f"crescape match-icecube: warning: {text}", file=sys.stderr)
+        elif not issubclass(w.category, ValidityWarning):
+            warnings.warn(w.message, w.category, stacklevel=1)
     if args.json:
         print_json({"matches": [m.as_dict() for m in res]} if len(res) > 1 else res[0].as_dict())
         return 0
     m0 = res[0]
     print(
         f"crescape match-icecube: Eq. (17) at delta_G = 1 gives "
-        f"{m0.model_at_1.value:.3g} GeV cm-2 s-1 sr-1 at {m0.energy:g} (scales as delta_G^{m0.exponent:.3g}); "
+        f"{m0.model_at_1.value:.3g} GeV cm-2 s-1 sr-1 at {m0.energy:g} "
+        f"(scales as delta_G^{m0.exponent:.3g}); "
         f"flavour convention: {flavour}"
     )
     for m in res:
