@@ -41,9 +41,12 @@ def test_json_numbers_follow_the_physics(capsys):
     d = run_json(capsys, "delta_G=100", "T=1e4", "B0=1e-9")["quantities"]
     J, rho = d["current"]["value"], d["rho"]["value"]
     p = Parameters.from_flat({"delta_G": 100})
-    assert rho == pytest.approx(100 * p.cgm.cgs.Omega_b_h2 * p.cgm.cgs.rho_cr_h2, rel=1e-12)
-    assert d["k_c"]["value"] == pytest.approx(float(k_max_paper(J, 1e-9)), rel=1e-12)
-    assert d["gamma_paper"]["value"] == pytest.approx(float(gamma_max_paper(J, rho)), rel=1e-12)
+    # cgs values ~1e-29..1e-8: relative tolerances only
+    assert rho == pytest.approx(100 * p.cgm.cgs.Omega_b_h2 * p.cgm.cgs.rho_cr_h2, rel=1e-12, abs=0)
+    assert d["k_c"]["value"] == pytest.approx(float(k_max_paper(J, 1e-9)), rel=1e-12, abs=0)
+    assert d["gamma_paper"]["value"] == pytest.approx(
+        float(gamma_max_paper(J, rho)), rel=1e-12, abs=0
+    )
     # far above threshold the exact maximum is Bell's: half of Eqs. (5) and (7)
     assert d["kc_rL"]["value"] > 100
     assert d["gamma_max_over_eq7"]["value"] == pytest.approx(0.5, abs=1e-3)
@@ -51,9 +54,53 @@ def test_json_numbers_follow_the_physics(capsys):
     assert d["k_band_lo"]["value"] < d["k_fastest"]["value"] < d["k_band_hi"]["value"]
     assert d["driven"]["value"] is True
     assert d["regime"]["value"] == 5
+    # one p_max for every number: E_max/E = 1e6 (the threshold for p_max = ∞ differs by 5.5e-7)
+    t_max = d["p_max_over_p_min"]["value"]
+    assert t_max == pytest.approx(1e6, rel=1e-12, abs=0)
+    zc = critical_kc_rL(2.0, t_max)
+    assert d["kc_rL_threshold"]["value"] == pytest.approx(zc, rel=1e-12, abs=0)
     assert d["B_sat_linear"]["value"] == pytest.approx(
-        float(B_sat_current(C.GeV, J)) / critical_kc_rL(2.0) ** 0.5, rel=1e-12
+        float(B_sat_current(C.GeV, J)) / zc**0.5, rel=1e-12, abs=0
     )
+
+
+def test_slope_below_two_threshold_and_warning(capsys):
+    """s = 1.5: the threshold sits at k ~ 1/r_L(E_max), 0.0198 for E_max/E = 1e6 (not the 0.2228
+    of a search that stopped at k r_L = 0.01), with a warning that it depends on E_max."""
+    assert main(["dispersion", "--json", "--set", "slope=1.5"]) == 0
+    cap = capsys.readouterr()
+    d = json.loads(cap.out)["quantities"]
+    assert "warning" in cap.err and "E_max" in cap.err
+    assert d["threshold_at_p_max"]["value"] is True
+    zc = d["kc_rL_threshold"]["value"]
+    assert zc == pytest.approx(0.019808, rel=1e-4, abs=0)
+    assert zc == pytest.approx(critical_kc_rL(1.5, 1e6), rel=1e-12, abs=0)
+    assert d["B_sat_ratio"]["value"] == pytest.approx(
+        (d["B_sat_linear"]["value"] / d["B_sat_eq8"]["value"]), rel=1e-12, abs=0
+    )
+    assert d["B_sat_ratio"]["value"] == pytest.approx(10.04, rel=2e-3, abs=0)
+    # s = 2: no warning
+    run_json(capsys)
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_hot_weak_field_is_not_hall_limited(capsys):
+    """B0 = 1e-12 G, T = 1e6 K: Bell's cold rate would be 3.48 Omega_i, but the warm growth is
+    0.0042 Omega_i: thermal, not Hall-limited, and gamma_over_Omega is the actual growth."""
+    d = run_json(capsys, "B0=1e-12", "T=1e6")["quantities"]
+    Om = C.e * 1e-12 / (C.m_p * C.c)
+    g = d["gamma_max_full"]["value"]
+    assert d["gamma_over_Omega"]["value"] == pytest.approx(g / Om, rel=1e-12, abs=0)
+    assert d["gamma_over_Omega"]["value"] == pytest.approx(0.00419, rel=0.01, abs=0)
+    assert d["gamma_nohall_over_Omega"]["value"] < 0.01
+    assert d["regime"]["value"] == 3
+    # k_c r_i with r_i = v_th/Omega_i, v_th^2 = 2 k_B T/m_p; k r_i, k r_L at the fastest mode
+    r_i = (2 * C.k_B * 1e6 / C.m_p) ** 0.5 / Om
+    assert d["kc_ri"]["value"] == pytest.approx(d["k_c"]["value"] * r_i, rel=1e-12, abs=0)
+    k_f = d["k_fastest_full"]["value"]
+    assert d["k_ri"]["value"] == pytest.approx(k_f * r_i, rel=1e-12, abs=0)
+    assert d["k_rL"]["value"] == pytest.approx(k_f * C.GeV / (C.e * 1e-12), rel=1e-12, abs=0)
+    assert 0.05 < d["k_ri"]["value"] < 0.2
 
 
 def test_energy_key_and_regimes(capsys):

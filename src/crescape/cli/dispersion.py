@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import astropy.units as u
 import numpy as np
 
 from ..model import ENERGY_SPEC
 from ..params import parse_value
-from ..physics.thermal import linear_summary
+from ..physics.validity import linear_summary
 from ._common import add_param_args, params_from_args, print_json
 
 #: the extra ``--set`` key of this command (the chain's evaluation energy)
@@ -36,6 +37,13 @@ def run(args: argparse.Namespace) -> int:
     if np.ndim(E):
         E = float(np.ravel(E)[0]) if np.size(E) == 1 else E
     table = linear_summary(params, float(E))
+    if table["threshold_at_p_max"][0]:
+        print(
+            "crescape dispersion: warning: the nonresonant threshold is set by the highest "
+            "energies (doubling E_max moves it by > 1%): kc_rL_threshold and B_sat_linear "
+            "depend on E_max",
+            file=sys.stderr,
+        )
     if args.json:
         print_json(
             {
