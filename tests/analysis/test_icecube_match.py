@@ -157,3 +157,10 @@ def test_match_all_leaves_out_datasets_without_a_bin():
         res = im.match_all("10 TeV")
     assert "hese_2021_segmented" not in {m.dataset for m in res}
     assert len(res) == len(im.MATCH_DATASETS) - 2
+
+
+def test_delta_G_from_flux_units():
+    assert float(im.delta_G_from_flux(8e-12, 1e-12, 1.5)) == pytest.approx(4.0, rel=1e-12)
+    assert float(im.delta_G_from_flux(8e-12 * E2, 1e-12, 1.5)) == pytest.approx(4.0, rel=1e-12)
+    with pytest.raises(ParameterError, match="^measured = 1.0 GeV has the wrong unit"):
+        im.delta_G_from_flux(1 * u.GeV, 1e-12)

@@ -92,3 +92,10 @@ def test_target_density():
 def test_bad_geometry(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         cs.HaloGeometry(**kwargs)
+
+
+def test_column_sed_below_the_full_spectra_raises_a_parameter_error():
+    z = np.array([1.0, 2.0]) * C.kpc
+    E = np.array([1.0, 10.0]) * C.TeV
+    with pytest.raises(ParameterError, match="^E_nu min = 1 GeV is not allowed"):
+        cs.column_neutrino_sed(z, E, np.ones((2, 2)), np.ones(2), [C.GeV], 10 * C.kpc)

@@ -45,6 +45,7 @@ from ..model import neutrino_E2_flux, paper_values
 from ..params import OPTION_SPECS, SPECS, ParameterError, Parameters, ValidityWarning, parse_value
 from ..physics import instability, saturation
 from ..physics.spectrum import energy_norm
+from ..units import parse_quantity
 
 __all__ = [
     "MATCH_DATASETS",
@@ -334,10 +335,14 @@ def model_E2_flux_at_unit_overdensity(
 def delta_G_from_flux(measured: Any, model_at_1: Any, exponent: float = 1.5):
     """δ_G = (measured / F(δ_G = 1))^(1/exponent): Eq. (17) solved for the overdensity.
 
-    Works elementwise on arrays; zero or negative fluxes give 0 (no lower bound).
+    ``measured`` and ``model_at_1`` are Quantities or plain numbers in
+    GeV cm^-2 s^-1 sr^-1. Works elementwise on arrays; zero or negative fluxes
+    give 0 (no lower bound).
     """
     ratio = np.asarray(
-        u.Quantity(measured, E2_UNIT).value / u.Quantity(model_at_1, E2_UNIT).value, dtype=float
+        parse_quantity(measured, E2_UNIT, "measured").value
+        / parse_quantity(model_at_1, E2_UNIT, "model_at_1").value,
+        dtype=float,
     )
     with np.errstate(invalid="ignore"):
         return np.where(

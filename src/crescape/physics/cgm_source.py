@@ -254,7 +254,7 @@ def column_neutrino_sed(
     z = np.asarray(z, dtype=float)
     E_nu = np.atleast_1d(np.asarray(E_nu, dtype=float))
     if np.any(E_nu < pp.E_TRANSITION * (1 - 1e-9)):
-        raise ValueError(
+        raise ParameterError(
             f"E_nu min = {E_nu.min() / C.GeV:g} GeV is not allowed: must be >= {pp.E_TRANSITION / C.GeV:g} GeV"
         )
     J = _loglog_density(np.asarray(E, dtype=float), np.asarray(n_CR, dtype=float))
