@@ -256,3 +256,28 @@ def test_parameters_from_strings_and_arrays():
     p = Parameters.from_flat({"R_d": "12 kpc", "delta_G": [1, 10]})
     assert p.cgs.R_d == pytest.approx(12 * 3.0856775814913673e21, rel=1e-12, abs=0)
     assert p.cgm.delta_G.shape == (2,)
+
+
+def test_docs_list_every_documented_unit():
+    """docs/units.md names every formulary argument and every parameter with its unit."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "units.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    for name, (doc, _cgs) in f.ARGUMENT_UNITS.items():
+        unit = doc.to_string() or "(dimensionless)"
+        row = [r for r in rows if f"`{name}`" in r]
+        if not row and name in SPECS:
+            continue  # listed under the model parameters
+        assert row, name
+        cells = [c.strip() for c in row[0].split("|")]
+        i = next(i for i, c in enumerate(cells) if f"`{name}`" in c)
+        cell = re.sub(r"\s*\(or [^)]*\)$", "", cells[i + 1])
+        if cell == "as above":
+            continue
+        listed = u.dimensionless_unscaled if cell == "(dimensionless)" else u.Unit(cell)
+        assert listed == doc, (name, unit, cells)
+    for spec in SPECS.values():
+        if not spec.choices:
+            assert f"`{spec.name}`" in text, spec.name
