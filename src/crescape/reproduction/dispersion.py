@@ -20,6 +20,7 @@ from ..params import Parameters
 from ..physics import dispersion as D
 from ..physics import escape, saturation
 from ..physics import thermal as TH
+from ..physics import validity as V
 from ..physics.instability import B_star_paper, gamma_max_cold, gas_density
 from ._base import Artifact, atomic_write_bytes, atomic_write_text
 
@@ -52,20 +53,26 @@ def growth_curves(n: int = 1200) -> dict:
 
 
 def regime_map(params: Parameters, T: float, E_GeV: float, n: int = 161) -> dict:
-    """The regime code of :func:`crescape.physics.thermal.regimes` on a (δ_G, B0) grid."""
+    """The regime code of :func:`crescape.physics.validity.regimes` on a (δ_G, B0) grid.
+
+    The current spectrum runs from E to E_max for the threshold, the growth and B_sat_linear
+    alike. The fastest-mode search uses a 100-point coarse grid (the same codes and rates,
+    to 3e-15, as 400 points on this map).
+    """
     g, m = params.galaxy.cgs, params.cgm.cgs
     E = E_GeV * C.GeV
     J = float(escape.current_above(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
     dG = np.logspace(np.log10(DELTA_G[0]), np.log10(DELTA_G[1]), n)
     B0 = np.logspace(np.log10(B0_PLOT[0]), np.log10(B0_PLOT[1]), n)
     rho = gas_density(dG, m.Omega_b_h2, m.rho_cr_h2)
-    r = TH.regimes(J, B0[:, None], rho[None, :], T, E, float(g.slope))
+    r = V.regimes(J, B0[:, None], rho[None, :], T, E, float(g.slope), float(g.E_max), n_grid=100)
     E2phi = float(escape.escape_energy_flux(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
     return {
         "delta_G": dG,
         "B0": B0,
         "regime": r["regime"],
-        "warm_reduction": r["warm_reduction"],
+        "growth_over_cold": r["growth_over_cold"],
+        "gamma_over_Omega": r["gamma_over_Omega"],
         "B_star_paper": B_star_paper(C.e * E2phi / E, rho, T),
         "B_star": TH.B_star(J, rho, T),
         "B_sat_linear": float(D.saturation_field(J, E, float(g.slope), float(g.E_max))),
@@ -76,7 +83,11 @@ def regime_map(params: Parameters, T: float, E_GeV: float, n: int = 161) -> dict
 
 
 def _hall_field(J, rho):
-    """B0 below which Bell's cold rate k_c v_A/2 exceeds Ω_i = eB0/(m_p c) (γ is B0-independent)."""
+    """B0 below which Bell's cold rate k_c v_A/2 exceeds Ω_i = eB0/(m_p c) (γ is B0-independent).
+
+    Only for cold gas does this bound the Hall-limited region: with T > 0 the warm growth
+    stays far below Ω_i there (:mod:`crescape.physics.validity`).
+    """
     return gamma_max_cold(J, rho) * C.m_p * C.c / C.e
 
 
@@ -126,13 +137,13 @@ def _figure_map(maps: list[tuple[float, float, dict]]):
         ax.pcolormesh(m["delta_G"], m["B0"], m["regime"], cmap=cmap, norm=norm, shading="nearest")
         ax.plot(m["delta_G"], m["B_star_paper"], "k-", lw=1.2, label=r"$B_*$ (paper)")
         ax.plot(m["delta_G"], m["B_star"], "k:", lw=1.2, label=r"$\tau = 1$")
-        ax.plot(m["delta_G"], m["B_hall"], "k-.", lw=1.0, label=r"$\gamma = \Omega_i$")
+        ax.plot(m["delta_G"], m["B_hall"], "k-.", lw=1.0, label=r"$k_cv_A/2 = \Omega_i$ (cold)")
         ax.axhline(m["B_sat_eq8"], color="w", ls="--", lw=1.2, label="Eq. (8)")
         ax.axhline(m["B_sat_linear"], color="w", ls="-", lw=1.2, label=r"$k_c r_L = \zeta_c$")
         cs = ax.contour(
             m["delta_G"],
             m["B0"],
-            m["warm_reduction"],
+            m["growth_over_cold"],
             levels=[0.1, 0.5],
             colors="0.3",
             linewidths=0.8,
@@ -148,7 +159,7 @@ def _figure_map(maps: list[tuple[float, float, dict]]):
     for ax in axes[:, 0]:
         ax.set_ylabel(r"$B_0$ [G]")
     axes[0, 0].legend(fontsize=7, loc="lower right")
-    handles = [Patch(color=_REGIME_COLORS[i], label=TH.REGIMES[i].split(":")[0]) for i in range(6)]
+    handles = [Patch(color=_REGIME_COLORS[i], label=V.REGIMES[i].split(":")[0]) for i in range(6)]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
@@ -164,16 +175,21 @@ def _save(fig, out_dir: Path, stem: str) -> None:
 def key_numbers(params: Parameters) -> dict:
     """The numbers of docs/dispersion.md: threshold, saturation, growth table, thermal."""
     zc, xc = D.critical_kc_rL(2.0, return_x=True)
+    t_max = float(params.galaxy.cgs.E_max / C.GeV)
     table = {}
     for z in ZETAS:
         q, g = D.fastest_mode(z)
         table[f"{z:g}"] = {"k_over_kc": float(q), "gamma_over_kc_vA": float(g)}
-    summ = TH.linear_summary(params, C.GeV)
+    summ = V.linear_summary(params, C.GeV)
     return {
         "kc_rL_threshold_s2": zc,
         "x_threshold_s2": xc,
         "kc_rL_threshold_mono": D.critical_kc_rL(None),
         "kc_rL_threshold_s2.2": D.critical_kc_rL(2.2),
+        # s < 2: no threshold for p_max = ∞; with p_max = E_max at 1 GeV
+        "kc_rL_threshold_s1.5_pmax_inf": D.critical_kc_rL(1.5),
+        "kc_rL_threshold_s1.5_at_1GeV": D.critical_kc_rL(1.5, t_max),
+        "kc_rL_threshold_s1.9_at_1GeV": D.critical_kc_rL(1.9, t_max),
         "B_sat_linear_over_eq8": 1.0 / np.sqrt(zc),
         "growth_table_s2": table,
         "tau_half_growth": 34.4,
@@ -188,16 +204,19 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     _save(_figure_growth(curves), out_dir, "dispersion_growth")
     maps = [(T, E, regime_map(params, T, E)) for T, E in MAP_PANELS]
     _save(_figure_map(maps), out_dir, "dispersion_regimes")
-    fractions = {}
+    fractions, fastest = {}, {}
     for T, E, m in maps:  # over the paper's range B0 <= 1e-8 G
-        reg = m["regime"][m["B0"] <= B0_RANGE[1] * (1 + 1e-9)]
+        inside = m["B0"] <= B0_RANGE[1] * (1 + 1e-9)
+        reg = m["regime"][inside]
         codes, counts = np.unique(reg, return_counts=True)
         fractions[f"T={T:g}K,E={E:g}GeV"] = {
-            TH.REGIMES[int(c)].split(":")[0]: round(float(n) / reg.size, 4)
+            V.REGIMES[int(c)].split(":")[0]: round(float(n) / reg.size, 4)
             for c, n in zip(codes, counts, strict=True)
         }
+        fastest[f"T={T:g}K,E={E:g}GeV"] = float(np.max(m["gamma_over_Omega"][inside]))
     numbers = key_numbers(params)
     numbers["regime_fractions"] = fractions
+    numbers["max_gamma_over_Omega"] = fastest
     atomic_write_text(out_dir / "dispersion.json", json.dumps(numbers, indent=2, default=float))
     zc = numbers["kc_rL_threshold_s2"]
     d = numbers["at_default_parameters"]
