@@ -304,3 +304,12 @@ def test_paper_parameters_give_no_validity_warning():
         warnings.simplefilter("error")
         EscapeModel()
         EscapeModel(cgm=CGM(delta_G=np.array([1.0, 100.0])), energy=1e6)
+        EscapeModel(cgm=CGM(delta_G=np.array([1.0, 100.0])), energy=np.array([[1.0], [1e3]]))
+
+
+def test_validity_warning_with_arrays_names_the_range():
+    with pytest.warns(
+        ValidityWarning,
+        match=r"at energy = 1 GeV to 1000 GeV with delta_G = 1e-30 to 1 \(2 values\)",
+    ):
+        EscapeModel(cgm=CGM(delta_G=np.array([1e-30, 1.0])), energy=np.array([[1.0], [1e3]]))

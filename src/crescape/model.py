@@ -423,8 +423,13 @@ def validity_messages(values: dict[str, Any], params: Parameters, energy: Any) -
     gives inf or NaN). The messages name the parameters that differ from the
     paper's.
     """
-    at = f"at energy = {energy:g} with {params.changes_text()}"
-    out = []
+    out: list[str] = []
+
+    def where() -> str:
+        e = u.Quantity(energy)
+        shown = f"{e:g}" if e.ndim == 0 else f"{np.min(e):g} to {np.max(e):g}"
+        return f"at energy = {shown} with {params.changes_text()}"
+
     for name, what in (
         ("v_A_amplified", "ṽ_A (saturated field)"),
         ("v_A_seed", "v_A (seed field)"),
@@ -432,13 +437,13 @@ def validity_messages(values: dict[str, Any], params: Parameters, energy: Any) -
         v = np.asarray(values[name], dtype=float)
         if np.any(v > C.c):
             out.append(
-                f"{name}: {what} = {np.nanmax(v) / C.c:.3g} c exceeds the speed of light {at}; "
+                f"{name}: {what} = {np.nanmax(v) / C.c:.3g} c exceeds the speed of light {where()}; "
                 "the non-relativistic picture of the paper does not apply"
             )
     bad = [n for n, v in values.items() if not np.all(np.isfinite(np.asarray(v, dtype=float)))]
     if bad:
         out.append(
-            f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not finite {at} "
+            f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not finite {where()} "
             "(the cgs arithmetic overflows or underflows)"
         )
     return out

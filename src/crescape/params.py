@@ -719,7 +719,10 @@ class Parameters:
             elif v.ndim == 0:
                 parts.append(f"{name} = {v.value:g} {v.unit.to_string()}".rstrip())
             else:
-                parts.append(f"{name} = {v}")
+                unit = f" {v.unit.to_string()}".rstrip()
+                parts.append(
+                    f"{name} = {np.min(v.value):g} to {np.max(v.value):g}{unit} ({v.size} values)"
+                )
         return ", ".join(parts) or "the paper's parameters"
 
     def as_attrs(self, prefix: str = "param.") -> dict[str, Any]:
