@@ -1270,7 +1270,7 @@ def _client_within(address: str, timeout: float):
     ``Client(address, timeout=...)`` bounds the TCP connection but not the
     handshake that follows: a server that accepts and never answers would hang
     it for minutes. The client is therefore made in a helper thread, waited for
-    at most ``timeout`` seconds (plus a little for the handshake), and given up
+    at most ``timeout`` seconds (plus one), and given up
     otherwise.
     """
     import threading
@@ -1287,7 +1287,7 @@ def _client_within(address: str, timeout: float):
 
     th = threading.Thread(target=connect, name="crescape-sweep-connect", daemon=True)
     th.start()
-    th.join(timeout + 5.0)
+    th.join(timeout + 1.0)
     if th.is_alive():
         raise SweepSpecError(
             f"scheduler = {address!r}: no answer within {timeout:g} s (it accepted the "
