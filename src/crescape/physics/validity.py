@@ -6,9 +6,10 @@ apply is decided here with the full linear relation of :mod:`crescape.physics.di
 
 * a nonresonant branch exists: k_c r_L > ζ_c (:func:`~crescape.physics.dispersion.critical_kc_rL`,
   with the same p_max/p_min = E_max/E as every other number);
-* the ions are magnetised on the growth time: the growth without the Hall term, i.e. the
-  warm (finite-Larmor-radius) rate of :func:`~crescape.physics.thermal.warm_growth_max`, is
-  below Ω_i. For T = 0 this is Bell's k_c v_A/2 < Ω_i; in the hot limit the warm rate,
+* the ions are magnetised on the growth time: both the growth of the full relation and
+  the growth without the Hall term, i.e. the warm (finite-Larmor-radius) rate of
+  :func:`~crescape.physics.thermal.warm_growth_max`, are below Ω_i. For T = 0 the second
+  is Bell's k_c v_A/2 (the Hall term then caps the first at Ω_i); in the hot limit the warm rate,
   (√3/2)(k_c v_A²/(Ω_i v_T))^(2/3) Ω_i with v_T² = k_BT/m_p, does not depend on B0 and is
   0.004-0.02 Ω_i for T >= 1e4 K at the paper's parameters, so the growth never outruns the
   ion gyration there;
@@ -42,7 +43,7 @@ __all__ = ["REGIMES", "K_RL_MARGINAL", "regimes", "linear_summary"]
 #: Regime codes of :func:`regimes`, in order of precedence (the first that applies wins).
 REGIMES = {
     0: "no nonresonant branch (k_c r_L < zeta_c): resonant streaming only",
-    1: "Hall-limited: without the Hall term the growth would exceed Omega_i",
+    1: "Hall-limited: the growth (with or without the Hall term) reaches Omega_i",
     2: "kinetic ions: k r_i > 1 at the fastest mode, MHD and the FLR expansion fail",
     3: "thermal: finite ion temperature reduces the growth (tau > 1)",
     4: "marginal: k r_L < 10 at the fastest mode, the CR response changes the growth",
@@ -88,8 +89,8 @@ def regimes(J, B0, rho, T, E, slope=2.0, E_max=np.inf, n_grid=200):
     dict of arrays
         ``kc_rL`` (ζ), ``zeta_c``, ``x_c`` (k r_L(p_min) of the last unstable mode),
         ``driven`` (ζ > ζ_c), ``gamma_cold`` (k_c v_A/2) [s^-1], ``Omega_i`` [s^-1],
-        ``gamma_nohall`` [s^-1] (the warm rate without the Hall term, the Hall-limited
-        criterion), ``k_fastest``, ``gamma``, ``omega_r`` [cm^-1, s^-1, s^-1] (the fastest
+        ``gamma_nohall`` [s^-1] (the warm rate without the Hall term; the regime is
+        Hall-limited where it or ``gamma`` exceeds Ω_i), ``k_fastest``, ``gamma``, ``omega_r`` [cm^-1, s^-1, s^-1] (the fastest
         mode of the full relation: CR response, Hall term, ion temperature),
         ``gamma_over_Omega`` (γ/Ω_i of that mode), ``k_rL`` (its k r_L(E)), ``k_ri`` (its
         k r_i), ``kc_ri`` (k_c r_i), ``tau``, ``thermal_ratio_paper`` (2τ),
@@ -127,7 +128,7 @@ def regimes(J, B0, rho, T, E, slope=2.0, E_max=np.inf, n_grid=200):
     code = np.where(k_rL < K_RL_MARGINAL, 4, code)
     code = np.where(tau > 1.0, 3, code)
     code = np.where(k_ri > 1.0, 2, code)
-    code = np.where(g_nohall > Om, 1, code)
+    code = np.where(np.maximum(g_nohall, g_f) > Om, 1, code)
     code = np.where(zeta <= zc, 0, code)
     return {
         "kc_rL": zeta,
@@ -264,7 +265,7 @@ def linear_summary(params, E):
         "gamma_nohall_over_Omega": (
             f(reg["gamma_nohall"] / reg["Omega_i"]),
             "",
-            "warm growth without the Hall term / Omega_i; > 1: Hall-limited",
+            "warm growth without the Hall term / Omega_i; > 1 (or gamma_over_Omega > 1): Hall-limited",
         ),
         "k_rL": (f(reg["k_rL"]), "", "k r_L(E) at the fastest full mode; >> 1: nonresonant"),
         "k_ri": (f(reg["k_ri"]), "", "k r_i at the fastest full mode; < 1 for the FLR expansion"),
