@@ -36,11 +36,12 @@ def format_duration(seconds: float) -> str:
 
 
 def time_unit(t_end_s: float) -> tuple[str, float]:
-    """The unit in which to show a simulated time span: ``("Myr", s per Myr)`` or yr, kyr, Gyr."""
-    from .constants import Gyr, Myr, yr
+    """The unit in which to show a simulated time span: ``("Myr", s per Myr)`` from 0.1 Myr up,
+    kyr from 0.1 kyr, yr below."""
+    from .constants import Myr, yr
 
     span = abs(float(t_end_s))
-    for name, size in (("Gyr", Gyr), ("Myr", Myr), ("kyr", 1e3 * yr)):
+    for name, size in (("Myr", Myr), ("kyr", 1e3 * yr)):
         if span >= 0.1 * size:
             return name, size
     return "yr", yr

@@ -46,7 +46,7 @@ __all__ = [
 class ProgressBar:
     """Progress of a run over simulated time, on stderr (``enabled=False`` switches it off).
 
-    The simulated time is shown in Myr (yr, kyr or Gyr for other spans, see
+    The simulated time is shown in Myr (kyr or yr for short spans, see
     :func:`crescape.progress.time_unit`) with the step count, the wall time
     elapsed and the estimated time left: a live bar on a terminal, plain lines
     every ``every`` seconds in a log (:class:`crescape.progress.Progress`).

@@ -1,0 +1,47 @@
+"""`crescape params`: every parameter of the registry with its unit, default and range."""
+
+import json
+
+import pytest
+
+from crescape.cli import main
+from crescape.params import SPECS
+
+
+def test_json_lists_every_registered_parameter(capsys):
+    assert main(["params", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["parameters"]
+    by_name = {r["name"]: r for r in rows}
+    assert set(SPECS) <= set(by_name)
+    for name, spec in SPECS.items():
+        r = by_name[name]
+        assert r["group"] == spec.group and r["range"] == spec.allowed()
+        unit = "" if spec.unit is None else spec.unit.to_string()
+        assert r["unit"] == unit
+        assert r["default"] == spec.default
+    assert by_name["R_d"]["unit"] == "kpc" and by_name["R_d"]["default"] == 10.0
+
+
+def test_table_has_one_line_per_parameter(capsys):
+    assert main(["params"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = {ln.split()[0] for ln in lines[2:-1]}
+    assert set(SPECS) <= names
+    r_d = next(ln for ln in lines if ln.startswith("R_d "))
+    assert " kpc " in r_d and " 10 " in r_d and "> 0 kpc" in r_d
+
+
+@pytest.mark.parametrize("group", ["galaxy", "cgm", "micro"])
+def test_group_filter(group, capsys):
+    assert main(["params", "--json", "--group", group]) == 0
+    rows = json.loads(capsys.readouterr().out)["parameters"]
+    assert {r["name"] for r in rows} == {n for n, s in SPECS.items() if s.group == group}
+
+
+def test_fallback_to_the_registry_without_describe(monkeypatch, capsys):
+    import crescape.params as params
+    from crescape.cli import params as cmd
+
+    monkeypatch.delattr(params, "describe", raising=False)
+    rows = cmd.rows()
+    assert [r["name"] for r in rows] == list(SPECS)
