@@ -1,0 +1,171 @@
+"""Sweep stores: only crescape stores are overwritten or resumed, one writer at a time (lock),
+the resume fingerprint of a callable follows its code, schedulers are checked before any work."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from crescape.analysis import sweep as S
+from crescape.analysis.sweep import (
+    MAX_POINTS,
+    Grid,
+    StoreLock,
+    SweepSpecError,
+    check_scheduler,
+    code_hash,
+    store_info,
+    sweep,
+)
+
+AXES = {"delta_G": [1.0, 10.0, 100.0]}
+
+
+def scaled(c):
+    def f(params):
+        return {"y": params.cgs.delta_G * c}
+
+    return f
+
+
+def same_name(body: str):
+    """A function called ``f`` (module and qualname equal every time) with the given body."""
+    ns: dict = {}
+    exec(textwrap.dedent(f"def f(params):\n    {body}\n"), ns)
+    return ns["f"]
+
+
+def run(func, store, **kw):
+    return sweep(func, AXES, out=store, scheduler="serial", progress=False, **kw)
+
+
+def test_resume_refuses_an_edited_function_with_the_same_name(tmp_path):
+    store = tmp_path / "s.zarr"
+    a = same_name("return {'y': params.cgs.delta_G * 2.0}")
+    b = same_name("return {'y': params.cgs.delta_G * 3.0}")
+    assert S.FunctionProduct(a).name == S.FunctionProduct(b).name
+    run(a, store)
+    with pytest.raises(SweepSpecError, match="different sweep.*product"):
+        run(b, store, resume=True)
+    ds = run(a, store, resume=True)  # the same code resumes
+    np.testing.assert_array_equal(ds["y"].values, [2.0, 20.0, 200.0])
+
+
+def test_resume_refuses_another_closure_constant(tmp_path):
+    store = tmp_path / "s.zarr"
+    run(scaled(1.0), store)
+    with pytest.raises(SweepSpecError, match="different sweep"):
+        run(scaled(2.0), store, resume=True)
+    run(scaled(1.0), store, resume=True)
+
+
+def test_code_hash_ignores_mutable_state_and_follows_defaults_and_arrays():
+    log = []
+
+    def f(params, k=2.0):
+        log.append(1)
+        return {"y": k}
+
+    h = code_hash(f)
+    log.append(0)
+    assert code_hash(f) == h
+    f.__defaults__ = (3.0,)
+    assert code_hash(f) != h
+
+    def with_array(a):
+        return lambda p: {"y": a.sum()}
+
+    assert code_hash(with_array(np.arange(3.0))) != code_hash(with_array(np.arange(4.0)))
+    assert code_hash(with_array(np.arange(3.0))) == code_hash(with_array(np.arange(3.0)))
+
+
+def test_store_info_only_for_crescape_stores(tmp_path):
+    import xarray as xr
+
+    assert store_info(tmp_path / "missing") is None
+    (tmp_path / "file").write_text("x")
+    assert store_info(tmp_path / "file") is None
+    assert store_info(tmp_path) is None
+    xr.Dataset({"a": ("x", np.arange(2.0))}).to_zarr(tmp_path / "other.zarr", consolidated=False)
+    assert store_info(tmp_path / "other.zarr") is None
+    run(scaled(1.0), tmp_path / "s.zarr")
+    assert store_info(tmp_path / "s.zarr")["format"] == "crescape-sweep/1"
+
+
+def test_overwrite_refuses_a_folder_that_is_not_a_store(tmp_path):
+    d = tmp_path / "data"
+    d.mkdir()
+    (d / "keep.txt").write_text("keep")
+    with pytest.raises(SweepSpecError, match="not a crescape sweep store; refusing to overwrite"):
+        run(scaled(1.0), d)
+    assert (d / "keep.txt").read_text() == "keep"
+
+
+def test_one_writer_per_store(tmp_path):
+    store = tmp_path / "s.zarr"
+    lock = StoreLock(store).acquire()
+    try:
+        with pytest.raises(SweepSpecError, match="being written by another sweep"):
+            run(scaled(1.0), store)
+        with pytest.raises(SweepSpecError, match="another sweep"):
+            StoreLock(store).acquire()
+    finally:
+        lock.release()
+    assert not lock.path.exists()
+    run(scaled(1.0), store)  # free again
+    assert not lock.path.exists()
+
+
+def test_lock_is_released_when_the_sweep_fails(tmp_path):
+    store = tmp_path / "s.zarr"
+
+    def broken(params):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(broken, store)
+    assert not (tmp_path / "s.zarr.lock").exists()
+
+
+@pytest.mark.parametrize(
+    "address", [None, "serial", "local", "tcp://127.0.0.1:8786", "127.0.0.1:8786", "tls://h.x:1"]
+)
+def test_good_scheduler_addresses(address):
+    check_scheduler(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["garbage", "foo://bar", "foo://bar:1", "tcp://host", "tcp://host:0", "tcp://h:99999", "", " "],
+)
+def test_bad_scheduler_addresses(address):
+    with pytest.raises(SweepSpecError, match="scheduler = "):
+        check_scheduler(address)
+
+
+def test_library_refuses_a_bad_scheduler_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(S, "_connect", lambda *a: pytest.fail("connected"))
+    with pytest.raises(SweepSpecError, match="'foo://bar'"):
+        sweep("chain", AXES, scheduler="foo://bar", progress=False)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "nonsense")
+    with pytest.raises(SweepSpecError, match="DASK_SCHEDULER_ADDRESS"):
+        sweep("chain", AXES, progress=False)
+
+
+def test_grids_too_large_are_refused_before_allocation():
+    with pytest.raises(SweepSpecError, match="num = 100000000000"):
+        Grid(axes={"delta_G": {"start": 1, "stop": 10, "num": 10**11}})
+    n = int(MAX_POINTS**0.5) + 1
+    with pytest.raises(SweepSpecError, match="at most"):
+        Grid(
+            axes={
+                "delta_G": {"start": 1, "stop": 10, "num": n},
+                "T": {"start": 1e5, "stop": 1e6, "num": n},
+            }
+        )
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan"), "5", True])
+def test_bad_timeouts(timeout):
+    with pytest.raises(SweepSpecError, match="timeout"):
+        sweep("chain", AXES, scheduler="serial", timeout=timeout, progress=False)
