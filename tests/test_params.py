@@ -265,3 +265,24 @@ def test_as_attrs_of_a_two_dimensional_parameter():
     assert attrs["param.delta_G.shape"] == [2, 2]
     back = Parameters.from_attrs(attrs)
     np.testing.assert_array_equal(back.cgs.delta_G, d)
+
+
+def test_integer_and_boolean_specs_for_other_modules(tmp_path):
+    from crescape.params import Spec, parse_value
+
+    n = Spec("n_cells", "grid", None, None, 100, 1, 1e6, doc="cells", kind="integer")
+    flag = Spec("hall", "physics", None, None, False, doc="Hall term", kind="boolean")
+    assert parse_value(n, 200) == 200 and parse_value(n, "300") == 300 and parse_value(n, 4.0) == 4
+    assert parse_value(flag, True) is True and parse_value(flag, "false") is False
+    for bad in (True, 2.5, "many", 0):
+        with pytest.raises(ParameterError, match="n_cells = .* must be an integer >= 1 and <= 1e"):
+            parse_value(n, bad)
+    for bad in (1, "yes", 0.0):
+        with pytest.raises(ParameterError, match="hall = .* must be true or false"):
+            parse_value(flag, bad)
+    f = tmp_path / "run.toml"
+    f.write_text("[grid]\nn_cells = true\n")
+    with pytest.raises(ParameterError, match=r"run.toml: \[grid\] n_cells = True is not allowed"):
+        load_toml(f, tables={"grid": {"n_cells": n}})
+    f.write_text("[grid]\nn_cells = 50\n")
+    assert load_toml(f, tables={"grid": {"n_cells": n}}) == {"grid": {"n_cells": 50}}

@@ -22,8 +22,13 @@ The API other modules build on
     Every model parameter once: name, group, documented unit, cgs unit, default,
     allowed range and meaning (:class:`Spec`). :data:`OPTION_SPECS` holds the
     evaluation points (``energy``, ``E_nu``) read by the same rule.
+:class:`Spec`
+    Also describes the options of other modules: ``kind="integer"`` (a grid
+    size) and ``kind="boolean"`` (a switch) besides numbers with units and
+    choices, so that a table of options is a ``{key: Spec}`` mapping.
 :func:`parse_value`
-    One value against its :class:`Spec` (unit, range, choices) -> Quantity.
+    One value against its :class:`Spec` (unit, range, choices) -> Quantity
+    (or str, int, bool).
 :func:`parse_quantity`
     The single reader of "a number with a unit" (:func:`crescape.units.parse_quantity`).
 :func:`load_toml`
@@ -112,6 +117,12 @@ class Spec:
         Meaning and source.
     choices : tuple of str
         For choice parameters, the allowed values.
+    kind : {'quantity', 'integer', 'boolean'}
+        What the value is: a number with a unit (the default; a choice
+        parameter when ``choices`` is set), an integer (``unit`` None; the range
+        applies) or a boolean (``true``/``false``; nothing else is one). Options
+        of other modules (e.g. a grid size or a switch) are described this way
+        and read by :func:`parse_value` and :func:`load_toml` like the parameters.
     """
 
     name: str
@@ -125,12 +136,19 @@ class Spec:
     high_open: bool = False
     doc: str = ""
     choices: tuple[str, ...] = ()
+    kind: str = "quantity"
 
     def allowed(self) -> str:
         """Human-readable allowed range."""
         if self.choices:
             return "one of " + ", ".join(repr(c) for c in self.choices)
-        unit = "" if self.unit == u.dimensionless_unscaled else f" {self.unit.to_string()}"
+        if self.kind == "boolean":
+            return "true or false"
+        unit = (
+            ""
+            if self.unit is None or self.unit == u.dimensionless_unscaled
+            else f" {self.unit.to_string()}"
+        )
         lo = (
             f"{'>' if self.low_open else '>='} {self.low:g}{unit}"
             if math.isfinite(self.low)
@@ -141,9 +159,10 @@ class Spec:
             if math.isfinite(self.high)
             else ""
         )
+        what = "an integer" if self.kind == "integer" else "a finite value"
         if lo and hi:
-            return f"a finite value {lo} and {hi}"
-        return f"a finite value {lo or hi}".rstrip()
+            return f"{what} {lo} and {hi}"
+        return f"{what} {lo or hi}".rstrip()
 
 
 _dimless = u.dimensionless_unscaled
@@ -491,6 +510,13 @@ def parse_value(spec: Spec, value: Any) -> Any:
                 f"{spec.name} = {value!r} is not allowed: must be {spec.allowed()}"
             )
         return value
+    if spec.kind == "boolean":
+        text = value.strip().lower() if isinstance(value, str) else None
+        if isinstance(value, bool | np.bool_) or text in ("true", "false"):
+            return bool(value) if text is None else text == "true"
+        raise ParameterError(f"{spec.name} = {value!r} is not allowed: must be true or false")
+    if spec.kind == "integer":
+        return _parse_integer(spec, value)
     q = parse_quantity(value, spec.unit, spec.name)
     v = np.asarray(q.value, dtype=float)
     bad = ~np.isfinite(v)
@@ -509,6 +535,25 @@ def parse_value(spec: Spec, value: Any) -> Any:
             f"must be {spec.allowed()}".replace("  ", " ")
         )
     return q
+
+
+def _parse_integer(spec: Spec, value: Any) -> int:
+    """An integer option: an int, an integral float or its text; not a boolean."""
+    bad = ParameterError(f"{spec.name} = {value!r} is not allowed: must be {spec.allowed()}")
+    if isinstance(value, bool | np.bool_):
+        raise bad
+    try:
+        number = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise bad from None
+    if not (math.isfinite(number) and number == int(number)):
+        raise bad
+    n = int(number)
+    below = n <= spec.low if spec.low_open else n < spec.low
+    above = n >= spec.high if spec.high_open else n > spec.high
+    if below or above:
+        raise bad
+    return n
 
 
 def _group_specs(group: str) -> list[Spec]:
