@@ -50,3 +50,10 @@ def test_bad_input_names_what_was_passed(capsys, args, words):
     code, out, err = run(capsys, *args)
     assert code == 2
     assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_given_delta_G_is_reported_as_ignored(capsys):
+    code, out, err = run(capsys, "--set", "delta_G=1e-30")
+    assert code == 0
+    assert "warning: delta_G = 1e-30 is ignored" in err
+    assert "delta_G = 574" in out

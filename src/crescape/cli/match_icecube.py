@@ -46,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import ValidityWarning
 
     params, _ = params_from_args(args)
+    if "delta_G" in params.changes():
+        print(
+            f"crescape match-icecube: warning: delta_G = {params.cgm.delta_G.value:g} is ignored: "
+            "it is what match-icecube solves for",
+            file=sys.stderr,
+        )
     flavour = "per flavour" if args.flavour == "per-flavour" else "all"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ValidityWarning)
