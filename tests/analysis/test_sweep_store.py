@@ -169,3 +169,10 @@ def test_grids_too_large_are_refused_before_allocation():
 def test_bad_timeouts(timeout):
     with pytest.raises(SweepSpecError, match="timeout"):
         sweep("chain", AXES, scheduler="serial", timeout=timeout, progress=False)
+
+
+def test_progress_off_a_terminal_is_plain_lines(tmp_path, capsys):
+    sweep(scaled(1.0), AXES, scheduler="serial", progress=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    assert err.splitlines()[-1].startswith("sweep ") and "3/3 points (100%)" in err
