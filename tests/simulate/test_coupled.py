@@ -153,6 +153,28 @@ def test_shift_energy_is_exact_and_conserves_number():
     assert shift_energy(g2, E, dy, V[:1], np.array([-1.0]))[0] == -1.0
 
 
+@pytest.mark.parametrize("edge_bin, sign", [(-1, +1.0), (0, -1.0)])
+def test_shift_energy_open_edges_pays_from_an_edge_bin(edge_bin, sign):
+    """Particles only in an edge bin: closed edges cannot pay; open edges drift them out of the
+    grid with the virtual bin's energy, and number and energy (on the grid + out) are exact."""
+    E = np.geomspace(1.0, 1e3, 12)
+    dy = np.log(E[1] / E[0])
+    edges = (E[0] ** 2 / E[1], E[-1] ** 2 / E[-2])
+    V = np.array([1.5])
+    g = np.zeros((1, 12))
+    g[0, edge_bin] = 2.0
+    e0, n0 = energy_per_cell(g, E, dy, V), g.sum(axis=1) * dy * V
+    target = sign * 0.05 * e0
+    closed = g.copy()
+    assert shift_energy(closed, E, dy, V, target)[0] == pytest.approx(target[0], rel=1e-12, abs=0)
+    unpaid, n_out, e_out = shift_energy(g, E, dy, V, target, edges=edges, return_edges=True)
+    assert unpaid[0] == 0.0 and n_out[0] > 0
+    assert energy_per_cell(g, E, dy, V)[0] + e_out[0] - e0[0] == pytest.approx(
+        target[0], rel=1e-12, abs=0
+    )
+    assert g.sum() * dy * V[0] + n_out[0] == pytest.approx(n0[0], rel=1e-13, abs=0)
+
+
 def test_energy_limited_wind():
     """Without gravity the gas power leaving does not exceed the CR power supplied plus the gas
     power that entered (energy-limited wind; Quataert, Jiang & Thompson 2022, MNRAS 510, 920)."""

@@ -13,7 +13,8 @@ a cell of volume V is
 
 linear in c, so c is chosen to deliver the requested ΔE exactly (to
 round-off); the number of particles in the cell does not change (nothing
-crosses the momentum edges). This is the donor-cell form of a momentum-space
+crosses the momentum edges, unless they are opened: then the edge bins drift out of
+the grid like the adiabatic term's own edge fluxes). This is the donor-cell form of a momentum-space
 drift ṗ, the way a CR population pays for work done on its surroundings
 (Skilling 1975, MNRAS 172, 557: the adiabatic term; Bell 2004, MNRAS 353, 550:
 the energy of the nonresonant modes comes from the work of the CR current).
@@ -30,8 +31,10 @@ __all__ = ["shift_energy", "energy_per_cell"]
 
 
 @njit(cache=True)
-def _shift(g, E, dy, V, target, j_min, max_fraction, unpaid):
+def _shift(g, E, dy, V, target, j_min, max_fraction, e_below, e_above, unpaid, n_out, e_out):
     nz, npb = g.shape
+    open_lo = e_below > 0.0 and j_min == 0
+    open_hi = e_above > 0.0
     for i in range(nz):
         R = target[i]
         for _ in range(200):
@@ -42,6 +45,8 @@ def _shift(g, E, dy, V, target, j_min, max_fraction, unpaid):
                 s = 0.0
                 for j in range(lo, npb):
                     s += g[i, j] * (E[j] - E[j - 1])
+                if open_lo:
+                    s += g[i, 0] * (E[0] - e_below)
                 s *= dy * V[i]
                 if not s > 0.0:
                     break
@@ -49,6 +54,11 @@ def _shift(g, E, dy, V, target, j_min, max_fraction, unpaid):
                 full = c <= max_fraction
                 if not full:
                     c = max_fraction
+                if open_lo:  # the lowest bin drifts out through the lower edge
+                    m = c * g[i, 0]
+                    g[i, 0] -= m
+                    n_out[i] += m * dy * V[i]
+                    e_out[i] += m * e_below * dy * V[i]
                 for j in range(lo, npb):
                     m = c * g[i, j]
                     g[i, j] -= m
@@ -59,6 +69,8 @@ def _shift(g, E, dy, V, target, j_min, max_fraction, unpaid):
                 s = 0.0
                 for j in range(j_min, hi + 1):
                     s += g[i, j] * (E[j + 1] - E[j])
+                if open_hi:
+                    s += g[i, npb - 1] * (e_above - E[npb - 1])
                 s *= dy * V[i]
                 if not s > 0.0:
                     break
@@ -66,6 +78,11 @@ def _shift(g, E, dy, V, target, j_min, max_fraction, unpaid):
                 full = c <= max_fraction
                 if not full:
                     c = max_fraction
+                if open_hi:  # the highest bin drifts out through the upper edge
+                    m = c * g[i, npb - 1]
+                    g[i, npb - 1] -= m
+                    n_out[i] += m * dy * V[i]
+                    e_out[i] += m * e_above * dy * V[i]
                 for j in range(hi, j_min - 1, -1):
                     m = c * g[i, j]
                     g[i, j] -= m
@@ -74,7 +91,7 @@ def _shift(g, E, dy, V, target, j_min, max_fraction, unpaid):
         unpaid[i] = R
 
 
-def shift_energy(g, E, dy, V, target, j_min=0, max_fraction=0.5):
+def shift_energy(g, E, dy, V, target, j_min=0, max_fraction=0.5, edges=None, return_edges=False):
     """Change the energy of each cell by ``target`` [erg per unit A] in place; return what was not paid.
 
     Parameters
@@ -93,26 +110,47 @@ def shift_energy(g, E, dy, V, target, j_min=0, max_fraction=0.5):
         Only bins j ≥ j_min move (e.g. the current-carrying particles).
     max_fraction : float
         Largest fraction of a bin moved in one sub-step.
+    edges : (float, float) or None
+        Energies [erg] of the virtual bins below the lowest and above the highest bin
+        (ln p one Δy beyond the grid). Given, the momentum edges are open: the drift
+        carries particles of the edge bin out of the grid (the lower edge only if
+        ``j_min`` = 0), each with the energy of the virtual bin it moves to. Then the
+        change of the energy on the grid is ``target`` − the energy carried out, and a
+        cell whose particles all sit in the edge bin can still pay. None (default):
+        closed edges, nothing leaves.
+    return_edges : bool
+        Also return the number and the energy that left through the edges per cell.
 
     Returns
     -------
-    array (n_z,): the part of ``target`` that could not be delivered (0 where it was).
+    unpaid : array (n_z,)
+        The part of ``target`` that could not be delivered (0 where it was).
+    n_out, e_out : arrays (n_z,), with ``return_edges``
+        Particles [per unit A] and their energy [erg per unit A] that left the grid.
     """
-    unpaid = np.zeros(g.shape[0])
-    if g.shape[1] < 2:
+    nz = g.shape[0]
+    unpaid = np.zeros(nz)
+    n_out = np.zeros(nz)
+    e_out = np.zeros(nz)
+    if g.shape[1] < 2 and edges is None:
         unpaid[:] = target
-        return unpaid
-    _shift(
-        g,
-        np.ascontiguousarray(E, dtype=float),
-        float(dy),
-        np.ascontiguousarray(V, dtype=float),
-        np.ascontiguousarray(target, dtype=float),
-        int(j_min),
-        float(max_fraction),
-        unpaid,
-    )
-    return unpaid
+    else:
+        e_below, e_above = (0.0, 0.0) if edges is None else (float(edges[0]), float(edges[1]))
+        _shift(
+            g,
+            np.ascontiguousarray(E, dtype=float),
+            float(dy),
+            np.ascontiguousarray(V, dtype=float),
+            np.ascontiguousarray(target, dtype=float),
+            int(j_min),
+            float(max_fraction),
+            e_below,
+            e_above,
+            unpaid,
+            n_out,
+            e_out,
+        )
+    return (unpaid, n_out, e_out) if return_edges else unpaid
 
 
 def energy_per_cell(g, E, dy, V):

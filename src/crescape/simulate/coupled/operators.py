@@ -352,8 +352,10 @@ class CRWorkOp(Operator):
     proportion to their CR pressure (a cell without CRs pays nothing); on the
     boundary faces u* is the velocity of the adjacent cell. Σ_i ΔE_i =
     −Σ W + Φ_in − Φ_out: the work given to the gas, and the CR pressure work
-    through the boundaries. Particles leaving through the momentum edges carry
-    the energy of the edge bin out of the system (``cr_momentum_edges``).
+    through the boundaries. The momentum edges are open: particles leaving through them
+    carry the energy of the edge bin (kernel) or of the virtual bin one Δ ln p beyond it
+    (drift) out of the system (``cr_momentum_edges``), so a cell whose particles all sit in
+    an edge bin can still pay or be paid.
     """
 
     name = "cr_work"
@@ -383,14 +385,22 @@ class CRWorkOp(Operator):
         target = -sim.pending_cr_work - np.diff(Phi)
         d_kernel = energy_per_cell(g1, E, dy, V) - e0
         resid = target + edge - d_kernel
-        unpaid = shift_energy(g1, E, dy, V, resid, j_min=0)
+        # the momentum edges are open, as for the kernel: a cell whose particles sit in an
+        # edge bin pays by drifting them out of the grid
+        unpaid, n_out, e_out = shift_energy(
+            g1, E, dy, V, resid, j_min=0, edges=sim.edge_energies, return_edges=True
+        )
+        n_lo_out = float(np.sum(n_out[resid < 0]))
+        n_hi_out = float(np.sum(n_out[resid > 0]))
         state.cr.g = g1
-        state.cr.budget["p_low_in"] += n_lo * dy
-        state.cr.budget["p_high_out"] += n_hi * dy
-        ledger.add("number", "cr_p_low_in", n_lo * dy)
-        ledger.add("number", "cr_p_high_out", -n_hi * dy)
+        state.cr.budget["p_low_in"] += n_lo * dy - n_lo_out
+        state.cr.budget["p_high_out"] += n_hi * dy + n_hi_out
+        ledger.add("number", "cr_p_low_in", n_lo * dy - n_lo_out)
+        ledger.add("number", "cr_p_high_out", -(n_hi * dy + n_hi_out))
+        edge = edge - e_out
         ledger.add("energy", "cr_momentum_edges", float(np.sum(edge)))
         sim.last_edge_energy = edge
+        sim.edge_loss -= edge
         ledger.add("energy", "cr_pressure_work_inner", float(Phi[0]))
         ledger.add("energy", "cr_pressure_work_outer", -float(Phi[-1]))
         ledger.add("energy", "unpaid_cr_work", -float(np.sum(unpaid)))

@@ -75,6 +75,9 @@ class CGMSimulation:
         E_lo = cfg.cgs("E_grid_min") or float(c.E_min)
         E_hi = cfg.cgs("E_grid_max") or float(c.E_max)
         self.pgrid = P = MomentumGrid.from_energy(E_lo, E_hi, cfg.n_momenta)
+        # energies one Δ ln p beyond the grid (where drifting particles leave it)
+        p_out = np.exp(P.y[[0, -1]] + np.array([-1.0, 1.0]) * P.dy)
+        self.edge_energies = tuple(C.c * np.sqrt(p_out**2 + (P.mass * C.c) ** 2))
         self.E_J = cfg.cgs("E_J") or float(P.energy[0])
         self.j_mask = P.energy >= self.E_J * (1 - 1e-12)
         if not self.j_mask.any():
@@ -159,6 +162,11 @@ class CGMSimulation:
         self.pending_cr_work = np.zeros(G.n)
         self.pending_field_work = np.zeros(G.n)
         self.history = []  # per step: (t, dt, status of the first cell, cells in each status)
+        # CR energy that left through the momentum edges, per cell [erg per unit A], cumulated,
+        # and its value at the last snapshot (for the mean loss rate between snapshots)
+        self.edge_loss = np.zeros(G.n)
+        self.edge_mark = np.zeros(G.n + 1)  # [t, edge_loss...] at the last snapshot
+        self.edge_rate = np.zeros(G.n)
         self._D_cache = None
         self.reset_initial()
 
@@ -392,6 +400,7 @@ class CGMSimulation:
         out["history"] = np.array(self.history, dtype=float).reshape(-1, 3 + len(self.status_names))
         out.update({f"init_{k}": np.float64(v) for k, v in self.initial.items()})
         out.update(u_faces=self.u_faces, u_bar=self.u_bar)
+        out.update(edge_loss=self.edge_loss, edge_mark=self.edge_mark, edge_rate=self.edge_rate)
         return out
 
     def load_arrays(self, a: dict):
@@ -407,6 +416,9 @@ class CGMSimulation:
         self.initial = {k[5:]: float(a[k]) for k in a if k.startswith("init_")}
         self.u_faces = np.array(a["u_faces"])
         self.u_bar = np.array(a["u_bar"])
+        self.edge_loss = np.array(a["edge_loss"])
+        self.edge_mark = np.array(a["edge_mark"])
+        self.edge_rate = np.array(a["edge_rate"])
 
     # ------------------------------------------------------------------ driver
     def run(self, times=None, progress=False, checkpoint=None, resume=False, stop=None):
@@ -439,6 +451,17 @@ class CGMSimulation:
         from .output import dataset
 
         return dataset(self, snaps)
+
+    def edge_loss_rate(self) -> np.ndarray:
+        """Mean CR energy lost through the momentum edges per volume and time since the last call.
+
+        [erg cm^-3 s^-1], positive for a loss; the value of the previous call if no time passed.
+        """
+        t0, mark = self.edge_mark[0], self.edge_mark[1:]
+        if self.t > t0:
+            self.edge_rate = (self.edge_loss - mark) / ((self.t - t0) * self.grid.volume)
+            self.edge_mark = np.concatenate([[self.t], self.edge_loss])
+        return self.edge_rate.copy()
 
     def snapshot(self) -> dict:
         from .output import snapshot
