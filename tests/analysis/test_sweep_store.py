@@ -176,3 +176,23 @@ def test_progress_off_a_terminal_is_plain_lines(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "\r" not in err
     assert err.splitlines()[-1].startswith("sweep ") and "3/3 points (100%)" in err
+
+
+def test_resume_with_another_spec_names_what_differs_in_one_line(tmp_path, capsys):
+    from crescape.cli import main
+
+    spec = tmp_path / "spec.toml"
+    store = tmp_path / "s.zarr"
+    spec.write_text(
+        'product = "chain"\n[options]\noutputs = ["B_sat"]\n[axes]\ndelta_G = [1, 10]\n'
+    )
+    argv = ["sweep", str(spec), "--out", str(store), "--scheduler", "serial", "--no-progress"]
+    assert main(argv) == 0
+    spec.write_text(
+        'product = "chain"\n[options]\noutputs = ["B_sat"]\n[axes]\ndelta_G = [1, 30]\n'
+    )
+    capsys.readouterr()
+    assert main([*argv, "--resume"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "grid.axes.delta_G = [1.0, 10.0] (store) vs [1.0, 30.0] (now)" in err

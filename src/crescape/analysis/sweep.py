@@ -1011,13 +1011,13 @@ class _ZarrSink(_Sink):
             raise SweepSpecError(
                 f"out = {str(self.path)!r} is not a crescape sweep store; cannot resume"
             )
-        ds = xr.open_zarr(self.path, consolidated=False)
         if got.get("fingerprint") != want["fingerprint"]:
-            diff = [k for k in ("product", "grid", "chunk_size") if got.get(k) != want.get(k)]
             raise SweepSpecError(
-                f"out = {str(self.path)!r} was made by a different sweep (differs in: {', '.join(diff) or 'fingerprint'}); "
-                "resume needs the same product, grid and chunk size, or start a new store"
+                f"out = {str(self.path)!r} was made by a different sweep (differs in: "
+                f"{_spec_differences(got, want)}); resume needs the same product, grid and "
+                "chunk size, or start a new store"
             )
+        ds = xr.open_zarr(self.path, consolidated=False)
         self.status = ds["status"].values.astype(np.int8)
         self.known = {k for k in ds.data_vars if k != "status"}
         self.units = {k: ds[k].attrs.get("units", "") for k in self.known}
@@ -1164,6 +1164,39 @@ class StoreLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _flat(obj: Any, prefix: str) -> dict[str, Any]:
+    if isinstance(obj, dict) and obj:
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out.update(_flat(v, f"{prefix}.{k}"))
+        return out
+    return {prefix: obj}
+
+
+def _spec_differences(stored: dict, now: dict, n_max: int = 3) -> str:
+    """'product.code = 'a' (store) vs 'b' (now); ...' for the keys that differ."""
+    a = {
+        k: v
+        for part in ("product", "grid", "chunk_size")
+        for k, v in _flat(stored.get(part), part).items()
+    }
+    b = {
+        k: v
+        for part in ("product", "grid", "chunk_size")
+        for k, v in _flat(now.get(part), part).items()
+    }
+    keys = sorted(k for k in set(a) | set(b) if a.get(k, "(absent)") != b.get(k, "(absent)"))
+
+    def short(v: Any) -> str:
+        text = json.dumps(v, default=_plain) if v is not None else "(absent)"
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    parts = [f"{k} = {short(a.get(k))} (store) vs {short(b.get(k))} (now)" for k in keys[:n_max]]
+    if len(keys) > n_max:
+        parts.append(f"and {len(keys) - n_max} more")
+    return "; ".join(parts) or "fingerprint"
 
 
 def check_scheduler(address: Any, name: str = "scheduler") -> None:
