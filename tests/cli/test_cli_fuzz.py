@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from crescape.cli import main
@@ -220,13 +220,20 @@ def test_random_files_as_config(raw):
 
 
 @settings(max_examples=4, deadline=None, database=None)
-@given(doc=documents())
-def test_figure1_with_tiny_settings(doc):
+@given(doc=documents(), spec=st.sampled_from(NUMERIC), value=set_values)
+def test_figure1_with_tiny_settings(doc, spec, value):
     text, invalid = doc
+    assume(f"{spec.name} =" not in text)  # --set would override the document's value
+    value = value.replace("\n", " ").replace("\r", " ")
+    if refused(spec, value.strip()):
+        invalid = True
+    elif invalid is False:
+        invalid = None  # an accepted --set value may still meet a cross-check
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "c.toml"
         p.write_text(text)
-        code, err = run([*command("figure1", Path(d)), "--config", str(p)])
+        argv = [*command("figure1", Path(d)), "--config", str(p), "--set", f"{spec.name}={value}"]
+        code, err = run(argv)
         if code == 0:
             assert (Path(d) / "f.png").stat().st_size > 0
     check(code, err, invalid)
