@@ -238,6 +238,16 @@ def _read_only_disk(tmp, mp):
     return ["reproduce", "--out", str(tmp / "r"), "--only", "chain"]
 
 
+def _spec_binary(tmp, mp):
+    p = tmp / "spec.toml"
+    p.write_bytes(b"\x80\xff" * 100)
+    return ["sweep", str(p), "--out", str(tmp / "s.zarr")]
+
+
+def _spec_dir(tmp, mp):
+    return ["sweep", str(tmp), "--out", str(tmp / "s.zarr")]
+
+
 def _config_dir(tmp, mp):
     return ["summary", "--config", str(tmp)]
 
@@ -356,6 +366,8 @@ CASES = [
     ("config-missing", _config_missing, 2, ["config", "nope.toml", "no such file"]),
     ("config-unknown-table", _config_unknown_table, 2, ["c.toml", "weather"]),
     ("config-list-value", _config_list_value, 2, ["delta_G", "[1, 2]"]),
+    ("sweep-spec-binary", _spec_binary, 2, ["spec", "spec.toml", "UTF-8"]),
+    ("sweep-spec-directory", _spec_dir, 2, ["spec", "directory"]),
     # issue 13: the rest
     ("internal-error", _internal_error, 1, ["internal error", "RuntimeError", "report"]),
     ("out-of-memory", _out_of_memory, 2, ["out of memory"]),

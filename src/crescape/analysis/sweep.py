@@ -1695,8 +1695,16 @@ def read_spec(path: str | Path) -> dict[str, Any]:
             data = tomllib.load(fh)
     except FileNotFoundError:
         raise SweepSpecError(f"spec = {str(path)!r}: no such file") from None
+    except IsADirectoryError:
+        raise SweepSpecError(f"spec = {str(path)!r} is a directory, not a TOML file") from None
+    except UnicodeDecodeError:
+        raise SweepSpecError(f"spec = {str(path)!r} is not a text (UTF-8) TOML file") from None
     except tomllib.TOMLDecodeError as exc:
         raise SweepSpecError(f"spec = {str(path)!r} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise SweepSpecError(
+            f"spec = {str(path)!r} cannot be read: {exc.strerror or type(exc).__name__}"
+        ) from None
     unknown = set(data) - _SPEC_KEYS
     if unknown:
         raise SweepSpecError(
