@@ -45,7 +45,7 @@ import numpy as np
 from scipy.special import xlogy
 
 from .. import constants as C
-from ..params import ParameterError
+from ..errors import ParameterError
 from ..units import to_cgs
 
 __all__ = [
