@@ -196,3 +196,23 @@ def test_resume_with_another_spec_names_what_differs_in_one_line(tmp_path, capsy
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert "grid.axes.delta_G = [1.0, 10.0] (store) vs [1.0, 30.0] (now)" in err
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_workers": "x"}, "n_workers = 'x'"),
+        ({"n_workers": 0}, "n_workers = 0"),
+        ({"retries": "x"}, "retries = 'x'"),
+        ({"retries": -1}, "retries = -1"),
+        ({"fixed": {"R_d": [1, 2]}}, "fixed parameter 'R_d'"),
+    ],
+)
+def test_bad_run_options_and_fixed_values(kwargs, match):
+    with pytest.raises(SweepSpecError, match=match):
+        sweep("chain", AXES, scheduler="serial", progress=False, **kwargs)
+
+
+def test_one_output_as_a_string():
+    ds = sweep("chain", AXES, outputs="B_sat", scheduler="serial", progress=False)
+    assert [k for k in ds.data_vars if k != "status"] == ["B_sat"]

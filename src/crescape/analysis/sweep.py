@@ -311,6 +311,13 @@ class Grid:
             if name in extra:
                 self.fixed_extra[name] = parse_value(extra[name], value)
             elif name in SPECS:
+                if isinstance(value, list | tuple | dict) or np.ndim(
+                    getattr(value, "value", value)
+                ):
+                    raise SweepSpecError(
+                        f"fixed parameter {key!r} = {value!r} is not allowed: must be one value "
+                        "(to vary it, give it as an axis)"
+                    )
                 self.fixed[name] = value
             else:
                 raise SweepSpecError(
@@ -446,6 +453,8 @@ class ChainProduct(Product):
         from ..model import ENERGY_SPEC, QUANTITIES
 
         self.variables = {"energy": ENERGY_SPEC}
+        if isinstance(outputs, str):
+            outputs = [outputs]
         names = list(outputs) if outputs else [q for q in QUANTITIES if q != "energy"]
         bad = [q for q in names if q not in QUANTITIES]
         if bad:
@@ -1472,6 +1481,11 @@ def sweep(
         )
     if math.isinf(timeout):
         raise SweepSpecError("timeout = inf is not allowed: must be a finite number of seconds > 0")
+    for name, value, low in (("n_workers", n_workers, 1), ("retries", retries, 0)):
+        if value is not None and (
+            not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low
+        ):
+            raise SweepSpecError(f"{name} = {value!r} is not allowed: must be an integer >= {low}")
     check_scheduler(scheduler)
     env_addr = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     if scheduler is None:
