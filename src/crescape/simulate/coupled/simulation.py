@@ -138,12 +138,13 @@ class CGMSimulation:
         )
         self.cr_force = PressureForce("cr_pressure_force", G, geometric=True)
         self.field_force = PressureForce("field_pressure_force", G, geometric=False)
+        self.growth_op = FieldGrowthOp(self, self.field)
         self.ops = [
-            FieldGrowthOp(self, self.field),
             GasOp(self, self.solver, self.cr_force, self.field_force, extra_sources),
             FieldTransportOp(self, magnetic_pressure(self.seed_dB)),
             CRTransportOp(self, self.transport, self.cr_stepper, self.phi),
             CRWorkOp(self, self.transport.kernels),
+            self.growth_op,
         ]
         self.stepper = SplitStepper(
             self.ops,
@@ -173,7 +174,7 @@ class CGMSimulation:
     # ------------------------------------------------------------------ state access
     @property
     def status_names(self) -> list:
-        return list(self.ops[0].names)
+        return list(self.growth_op.names)
 
     @property
     def t(self):
