@@ -70,7 +70,7 @@ def test_warm_growth_max_against_dispersion_relation(tau):
     vA = B0 / np.sqrt(4 * np.pi * RHO1)
     Om = float(T.ion_cyclotron_frequency(B0))
     Tk = tau * C.m_p * Om * vA / (kc * C.k_B)
-    assert float(T.thermal_parameter(J1, B0, RHO1, Tk)) == pytest.approx(tau, rel=1e-12)
+    assert float(T.thermal_parameter(J1, B0, RHO1, Tk)) == pytest.approx(tau, rel=1e-12, abs=0)
     q = np.linspace(1e-4, 1.0, 200001)
     g = dispersion_modes(q * kc, J1, B0, RHO1, C.GeV, cr_response=False, T=Tk)["right"].imag / (
         kc * vA
