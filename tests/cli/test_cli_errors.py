@@ -388,6 +388,7 @@ CASES = [
     ("figure1-bad-delta", ["figure1", "--delta-G", "10,abc"], 2, ["--delta-G"]),
     ("figure1-bad-suffix", ["figure1", "--out", "x.jpg"], 2, ["--out", "suffix"]),
     ("spectrum-bad-species", ["spectrum", "--species", "mu"], 2, ["species"]),
+    ("spectrum-infinite-emax", ["spectrum", "--emax", "1e400 GeV"], 2, ["emax", "finite"]),
     ("fit-few-steps", ["fit", "--steps", "3"], 2, ["--steps 3"]),
 ]
 

@@ -74,9 +74,10 @@ def run(args: argparse.Namespace) -> int:
     if not 2 <= args.num <= 10000:
         raise ParameterError(f"num = {args.num} is not allowed: must be between 2 and 10000")
     e_lo, e_hi = _energy(args.emin, "emin"), _energy(args.emax, "emax")
-    if not (0 < e_lo.value < e_hi.value):
+    if not (0 < e_lo.value < e_hi.value < np.inf):
         raise ParameterError(
-            f"emin = {args.emin} and emax = {args.emax} are not allowed: need 0 < emin < emax"
+            f"emin = {args.emin} and emax = {args.emax} are not allowed: need 0 < emin < emax, "
+            "both finite"
         )
     if args.json and args.csv:
         raise CLIError("--json and --csv are exclusive")
