@@ -772,6 +772,13 @@ def small_x_complement(x1, slope):
     -------
     array
         (s - 1) I(s) x1^(s-1).
+
+    Examples
+    --------
+    >>> round(float(small_x_complement(1e-6, 1.5)), 9)
+    0.000448799
+    >>> abs(float(small_x_complement(1e-6, 2.0))) < 1e-20
+    True
     """
     s = float(slope)
     if not 1.0 < s < 3.0:
@@ -845,6 +852,13 @@ def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
         for any current (:func:`small_x_complement`) and there is no threshold. With a
         finite t_max and s < 2 the minimum sits near x ~ 1/t_max, at k ~ 1/r_L(p_max),
         and ζ_c ∝ t_max^-(2-s) (0.0198 for s = 1.5, t_max = 1e6).
+
+    Examples
+    --------
+    >>> round(critical_kc_rL(2.0), 4)
+    2.4927
+    >>> critical_kc_rL(1.5), round(critical_kc_rL(1.5, 1e6), 4)
+    (0.0, 0.0198)
     """
     s = None if slope is None else float(_check_slope(slope))
     t = float(t_max)
