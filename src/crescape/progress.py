@@ -12,8 +12,11 @@ Examples
 >>> import io
 >>> log = io.StringIO()
 >>> p = Progress(10.0, desc="run", unit="Myr", stream=log, every=0.0, fmt="{:.3g}")
->>> p.update(5.0); p.close()
->>> print(log.getvalue().splitlines()[-1].split(",")[0])
+>>> p.update(4.0); p.update(6.0); p.close()
+>>> for line in log.getvalue().splitlines():
+...     print(line.split(", elapsed")[0])
+run: 0/10 Myr (0%)
+run: 4/10 Myr (40%)
 run: 10/10 Myr (100%)
 """
 
