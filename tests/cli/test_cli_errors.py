@@ -302,6 +302,16 @@ def _internal_error(tmp, mp):
     return ["summary"]
 
 
+def _network_error(tmp, mp):
+    import crescape.model
+
+    def lost(*a, **k):
+        raise ConnectionResetError(errno.ECONNRESET, "Connection reset by peer")
+
+    mp.setattr(crescape.model.EscapeModel, "from_params", lost)
+    return ["summary"]
+
+
 def _out_of_memory(tmp, mp):
     import crescape.model
 
@@ -371,6 +381,7 @@ CASES = [
     # issue 13: the rest
     ("internal-error", _internal_error, 1, ["internal error", "RuntimeError", "report"]),
     ("out-of-memory", _out_of_memory, 2, ["out of memory"]),
+    ("network-error", _network_error, 2, ["network error", "Connection reset"]),
     ("broken-pipe", _broken_pipe, 2, ["stdout", "broken pipe"]),
     # issue 14
     ("reproduce-only-nosuch", _reproduce_only_nosuch, 2, ["--only 'nosuch'", "chain", "figure1"]),

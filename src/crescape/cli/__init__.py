@@ -82,13 +82,14 @@ def _one_line(text: object) -> str:
 
 
 def _os_error_text(exc: OSError) -> str:
-    """'cannot write 'x': No space left on device' from an OSError."""
+    """One line for an OSError: the file and the reason, or the kind of failure."""
     what = exc.strerror or _one_line(exc) or type(exc).__name__
-    name = exc.filename
-    if name is not None:
+    if exc.filename is not None:
         extra = f" -> {exc.filename2!r}" if getattr(exc, "filename2", None) else ""
-        return f"{str(name)!r}{extra}: {what}"
-    return what
+        return f"cannot read or write {str(exc.filename)!r}{extra}: {what}"
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return f"network error ({type(exc).__name__}): {what}"
+    return f"system error ({type(exc).__name__}): {what}"
 
 
 def _silence_stdout() -> None:
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return fail(EXIT_BAD_INPUT, "stdout was closed before everything was written (broken pipe)")
     except OSError as exc:
-        return fail(EXIT_BAD_INPUT, f"cannot read or write {_os_error_text(exc)}")
+        return fail(EXIT_BAD_INPUT, _os_error_text(exc))
     except MemoryError:
         return fail(
             EXIT_BAD_INPUT,
