@@ -216,3 +216,29 @@ def test_bad_run_options_and_fixed_values(kwargs, match):
 def test_one_output_as_a_string():
     ds = sweep("chain", AXES, outputs="B_sat", scheduler="serial", progress=False)
     assert [k for k in ds.data_vars if k != "status"] == ["B_sat"]
+
+
+def test_lock_holds_across_processes(tmp_path):
+    """A sweep in another process holds the store: this one is refused, then runs once it ends."""
+    import subprocess
+    import sys
+    import time
+
+    store = tmp_path / "s.zarr"
+    code = (
+        "import sys, time; from crescape.analysis.sweep import StoreLock;"
+        "l = StoreLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(60)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(store)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        with pytest.raises(SweepSpecError, match=rf"another sweep \(lock .*pid {proc.pid}\)"):
+            run(scaled(1.0), store)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    t0 = time.monotonic()
+    run(scaled(1.0), store)  # the killed holder left its lock file, but no lock
+    assert time.monotonic() - t0 < 30 and store_info(store) is not None
