@@ -141,6 +141,7 @@ def _scheduler_from_environment(tmp, mp):
 
 def _silent_scheduler(tmp, mp):
     """A server that accepts connections and never answers (it hung the sweep for minutes)."""
+    pytest.importorskip("distributed")
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
     srv.listen(8)
