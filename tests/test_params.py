@@ -284,7 +284,7 @@ def test_integer_and_boolean_specs_for_other_modules(tmp_path):
             parse_value(flag, bad)
     f = tmp_path / "run.toml"
     f.write_text("[grid]\nn_cells = true\n")
-    with pytest.raises(ParameterError, match=r"run.toml: \[grid\] n_cells = True is not allowed"):
+    with pytest.raises(ParameterError, match=r"run.toml: grid.n_cells = True is not allowed"):
         load_toml(f, tables={"grid": {"n_cells": n}})
     f.write_text("[grid]\nn_cells = 50\n")
     assert load_toml(f, tables={"grid": {"n_cells": n}}) == {"grid": {"n_cells": 50}}

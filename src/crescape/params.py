@@ -998,7 +998,7 @@ def load_toml(
             try:
                 parse_value(schema[k], v)
             except ParameterError as exc:
-                raise ParameterError(f"{where}: [{tname}] {exc}") from None
+                raise ParameterError(f"{where}: {tname}.{exc}") from None
             out[k] = v
         params[tname] = out
     return params

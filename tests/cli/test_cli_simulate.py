@@ -97,3 +97,61 @@ def test_simulate_resume_with_another_configuration_exits_2(tmp_path):
         assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = _run(cfg, "--out", tmp_path, "--set", "t_end=1 Myr")
     assert r.returncode == 2 and "directory" in r.stderr and "Traceback" not in r.stderr
+
+
+#: (file text, --set items, text the one-line message must contain): one strict reader for the
+#: simulate and transport configurations (crescape.simulate.options)
+BAD_SIMULATE = [
+    ("[simulaton]\nn_cells = 20\n", [], "unknown table [simulaton]"),
+    ("[simulation]\nn_cell = 20\n", [], "simulation.n_cell = 20 is not allowed: unknown key"),
+    ("[simulation]\nn_cells = true\n", [], "simulation.n_cells = True"),
+    ("[simulation]\nt_end = \"1 kpc\"\n", [], "simulation.t_end = '1 kpc'"),
+    ("[simulation]\ngeometry = \"cubic\"\n", [], "simulation.geometry"),
+    ("[simulation]\ncriteria = [\"larmor\", \"bohm\"]\n", [], "simulation.criteria"),
+    ("[galaxy]\nL_CR = true\n", [], "L_CR"),
+    ("L_CR = 1e41\n[galaxy]\nL_CR = 2e41\n", [], "given twice"),
+    ("[simulation]\nn_cells = 20\n", ["t_end=inf"], "simulation.t_end = inf"),
+    ("[simulation]\nn_cells = 20\n", ["simulation.n_cels=3"], "unknown key 'n_cels'"),
+    ("[simulation]\nn_cells = 20\n", ["foo.bar=3"], "unknown table 'foo'"),
+    ("[simulation]\nn_cells = 20\n", ["L_CR=true"], "L_CR"),
+]
+
+
+@pytest.mark.parametrize("text, sets, message", BAD_SIMULATE)
+def test_bad_simulate_configuration_exits_2_with_one_line(tmp_path, capsys, text, sets, message):
+    from crescape.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text)
+    out = tmp_path / "x.nc"
+    args = ["simulate", str(cfg), "--out", str(out), "--no-progress"]
+    for s in sets:
+        args += ["--set", s]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_simulation_options_accept_the_table_prefix():
+    from crescape.simulate.cgm_config import load_config
+
+    _, a = load_config(None, {"simulation.n_cells": "100"})
+    _, b = load_config(None, {"n_cells": "100"})
+    assert a == b and a.n_cells == 100
+
+
+@pytest.mark.parametrize("command", ["simulate", "transport"])
+def test_config_given_as_option_or_positional_once(tmp_path, capsys, command):
+    from crescape.cli import main
+
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("[galaxy]\nL_CR = true\n")
+    b.write_text("")
+    out = str(tmp_path / "x.nc")
+    assert main([command, "--config", str(a), "--out", out, "--no-progress"]) == 2
+    assert "L_CR" in capsys.readouterr().err  # read through --config
+    assert main([command, str(a), "--config", str(b), "--out", out]) == 2
+    assert "give the configuration once" in capsys.readouterr().err
+    assert main([command, "--out", out]) == 2
+    assert "configuration file is required" in capsys.readouterr().err

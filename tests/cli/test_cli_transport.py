@@ -382,7 +382,7 @@ BAD_COMMAND_LINES = [
     (["--set", "L_CR=-1"], "L_CR"),
     (["--set", "L_CR=true"], "L_CR"),
     (["--set", "grid.n_z=true"], "grid.n_z = True"),
-    (["--set", "grid.n_z=1e2"], "grid.n_z = 100.0"),
+    (["--set", "grid.n_z=100.5"], "grid.n_z = 100.5"),
     (["--set", "grid.geometry=spherical"], "grid.z_min"),
     (["--set", "momentum.E_min=0.5 GeV"], "momentum.E_min = '0.5 GeV'"),
     (["--set", "time.t_end=5 kpc"], "time.t_end"),

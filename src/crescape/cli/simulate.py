@@ -9,6 +9,16 @@ from ..params import parse_set
 from ._common import CLIError
 
 
+def config_path(args) -> str:
+    """The configuration file, given as CONFIG.toml or --config (one of them, once)."""
+    a, b = args.config, args.config_option
+    if a and b and a != b:
+        raise CLIError(f"config = {a!r} and --config = {b!r}: give the configuration once")
+    if not (a or b):
+        raise CLIError("config: a configuration file is required (CONFIG.toml or --config FILE)")
+    return a or b
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "simulate",
@@ -17,14 +27,16 @@ def register(subparsers) -> None:
         "Bohm diffusion, CR and magnetic pressure forces on the gas; writes netCDF. "
         "Exit code 1 if the run fails its energy check (floors not negligible).",
     )
-    p.add_argument("config", help="TOML file ([galaxy], [cgm], [micro], [simulation] tables)")
+    p.add_argument("config", nargs="?", metavar="CONFIG.toml", help="TOML file ([galaxy], [cgm], [micro], [simulation] tables)")
+    p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
     p.add_argument("--out", required=True, help="output netCDF file")
     p.add_argument(
         "--set",
         metavar="KEY=VALUE",
         action="append",
         default=[],
-        help="override a parameter or simulation option (repeatable)",
+        help="override a simulation option (n_cells=200 or simulation.n_cells=200, "
+        "'t_end=300 Myr') or a physical parameter (delta_G=10, cgm.delta_G=10); repeatable",
     )
     p.add_argument(
         "--resume",
@@ -41,6 +53,7 @@ def main(args) -> int:
     from ..simulate.coupled import CGMSimulation
     from ..simulate.observers import write_netcdf
 
+    args.config = config_path(args)
     if not Path(args.config).exists():
         raise CLIError(f"config = {args.config!r}: no such file")
     from ..simulate.observers import CheckpointCorrupt, CheckpointMismatch

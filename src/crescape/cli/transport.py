@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..params import ParameterError, parse_set
 from ._common import CLIError, print_json
+from .simulate import config_path
 
 
 def register(subparsers) -> None:
@@ -28,9 +29,8 @@ def register(subparsers) -> None:
         description="Time-dependent CR transport (diffusion with a flux limiter, advection, "
         "adiabatic changes) in planar, spherical or flux-tube geometry; writes netCDF.",
     )
-    p.add_argument(
-        "config", metavar="CONFIG.toml", help="run configuration (see docs/transport.md)"
-    )
+    p.add_argument("config", nargs="?", metavar="CONFIG.toml", help="run configuration (see docs/transport.md)")
+    p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
     p.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
     p.add_argument(
         "--set",
@@ -85,6 +85,7 @@ def _run(args: argparse.Namespace) -> int:
         write_netcdf,
     )
 
+    args.config = config_path(args)
     if not Path(args.config).is_file():
         raise CLIError(f"config = {args.config!r}: no such file")
     out = _check_output(args.out)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import astropy.units as u
 
-from ..params import ParameterError, Parameters, from_toml
+from ..params import ParameterError, Parameters, parse_value
 from .field import BRANCHES, CLOSURES, CRITERIA, RATES
+from .options import load, option, read_table
 
 __all__ = ["SimulationConfig", "load_config"]
 
@@ -27,17 +28,126 @@ _GAS_BC = ("inflow", "reflecting", "outflow")
 _OUTER = ("free_escape", "outflow", "reflecting")
 _CR_INNER = ("escape_flux", "reflecting")
 
-#: quantities with units: field name -> (display unit, cgs unit)
+_S = "simulation"
+_kpc, _GeV, _Myr, _yr, _cm2s = u.kpc, u.GeV, u.Myr, u.yr, u.cm**2 / u.s
+
+#: Every option of the ``[simulation]`` table once: kind, documented and cgs unit, default,
+#: range, meaning (read by :mod:`crescape.simulate.options`). ``None``: automatic (see the
+#: attributes of :class:`SimulationConfig`).
+SCHEMA = {
+    s.name: s
+    for s in [
+        option(_S, "n_cells", 1000, low=3, doc="spatial cells between H and z_max"),
+        option(_S, "z_max", 200.0, _kpc, u.cm, 0.0, low_open=True, doc="outer edge"),
+        option(
+            _S,
+            "stretch",
+            1.0,
+            low=0.0,
+            high=1e12,
+            low_open=True,
+            doc="last cell width over the first",
+        ),
+        option(_S, "geometry", "planar_spherical", choices=_GEOMETRIES, doc="cross-section A(z)"),
+        option(_S, "n_momenta", 48, low=1, doc="momentum bins"),
+        option(
+            _S,
+            "E_grid_min",
+            None,
+            _GeV,
+            u.erg,
+            0.0,
+            low_open=True,
+            doc="lowest grid energy (default E_min)",
+        ),
+        option(
+            _S,
+            "E_grid_max",
+            None,
+            _GeV,
+            u.erg,
+            0.0,
+            low_open=True,
+            doc="highest grid energy (default E_max)",
+        ),
+        option(
+            _S,
+            "E_J",
+            None,
+            _GeV,
+            u.erg,
+            0.0,
+            low_open=True,
+            doc="lowest energy of the current (default: lowest bin)",
+        ),
+        option(_S, "t_end", 1000.0, _Myr, u.s, 0.0, low_open=True, doc="end of the run"),
+        option(_S, "n_output", 21, low=1, doc="snapshots including t = 0"),
+        option(_S, "cfl", 0.4, low=0.0, high=1.0, low_open=True, doc="Courant number"),
+        option(_S, "dt_max", 10.0, _Myr, u.s, 0.0, low_open=True, doc="largest step"),
+        option(_S, "dt_initial", 1.0, _yr, u.s, 0.0, low_open=True, doc="first step"),
+        option(
+            _S,
+            "dt_growth",
+            1.2,
+            low=1.0,
+            high=10.0,
+            low_open=True,
+            doc="largest ratio of consecutive steps",
+        ),
+        option(
+            _S,
+            "criteria",
+            "larmor,alfven,energy_flux",
+            kind="quantity",
+            choices=(),
+            doc=f"saturation criteria, a non-empty subset of {', '.join(CRITERIA)}",
+        ),
+        option(_S, "rate", "dispersion", choices=RATES, doc="growth rate"),
+        option(_S, "closure", "exponential", choices=CLOSURES, doc="integration of the growth"),
+        option(_S, "branch", "nonresonant", choices=BRANCHES, doc="branches that grow"),
+        option(_S, "seed_fraction", 1.0, low=0.0, high=1e3, low_open=True, doc="initial δB/B0"),
+        option(
+            _S,
+            "coherence_length",
+            None,
+            _kpc,
+            u.cm,
+            0.0,
+            low_open=True,
+            doc="ℓ_c of the amplified field (default: r_L of the top energy)",
+        ),
+        option(_S, "D_max", 1e33, _cm2s, _cm2s, 0.0, low_open=True, doc="largest D"),
+        option(
+            _S,
+            "gamma",
+            5.0 / 3.0,
+            low=1.0,
+            high=10.0,
+            low_open=True,
+            doc="adiabatic index of the gas",
+        ),
+        option(_S, "isothermal", False, doc="isothermal gas"),
+        option(_S, "gas_inner", "inflow", choices=_GAS_BC, doc="gas at the halo boundary"),
+        option(_S, "gas_limiter", "minmod", choices=("minmod", "mc"), doc="slope limiter"),
+        option(
+            _S,
+            "gas_outer",
+            "outflow",
+            choices=("outflow", "reflecting", "inflow"),
+            doc="gas at the outer edge",
+        ),
+        option(_S, "cr_inner", "escape_flux", choices=_CR_INNER, doc="CRs at the halo boundary"),
+        option(_S, "cr_outer", "free_escape", choices=_OUTER, doc="CRs at the outer edge"),
+        option(_S, "theta", 1.0, low=0.5, high=1.0, doc="implicitness of the CR diffusion"),
+        option(_S, "checkpoint_every", 500, low=1, doc="steps between checkpoints"),
+    ]
+}
+
+#: options with units: name -> (documented unit, cgs unit)
 _UNITS = {
-    "z_max": (u.kpc, u.cm),
-    "E_grid_min": (u.GeV, u.erg),
-    "E_grid_max": (u.GeV, u.erg),
-    "E_J": (u.GeV, u.erg),
-    "t_end": (u.Myr, u.s),
-    "dt_max": (u.Myr, u.s),
-    "dt_initial": (u.yr, u.s),
-    "coherence_length": (u.kpc, u.cm),
-    "D_max": (u.cm**2 / u.s, u.cm**2 / u.s),
+    k: (sp.unit, sp.cgs)
+    for k, sp in SCHEMA.items()
+    if sp.kind == "quantity" and not sp.choices and sp.unit != u.dimensionless_unscaled
 }
 
 
@@ -114,110 +224,68 @@ class SimulationConfig:
         Steps between checkpoints.
     """
 
-    n_cells: int = 1000
-    z_max: float = 200.0
-    stretch: float = 1.0
-    geometry: str = "planar_spherical"
-    n_momenta: int = 48
-    E_grid_min: float | None = None
-    E_grid_max: float | None = None
-    E_J: float | None = None
-    t_end: float = 1000.0
-    n_output: int = 21
-    cfl: float = 0.4
-    dt_max: float = 10.0
-    dt_initial: float = 1.0
-    dt_growth: float = 1.2
-    criteria: tuple = ("larmor", "alfven", "energy_flux")
-    rate: str = "dispersion"
-    closure: str = "exponential"
-    branch: str = "nonresonant"
-    seed_fraction: float = 1.0
-    coherence_length: float | None = None
-    D_max: float = 1e33
-    gamma: float = 5.0 / 3.0
-    isothermal: bool = False
-    gas_inner: str = "inflow"
-    gas_limiter: str = "minmod"
-    gas_outer: str = "outflow"
-    cr_inner: str = "escape_flux"
-    cr_outer: str = "free_escape"
-    theta: float = 1.0
-    checkpoint_every: int = 500
+    n_cells: int = SCHEMA["n_cells"].default
+    z_max: float = SCHEMA["z_max"].default
+    stretch: float = SCHEMA["stretch"].default
+    geometry: str = SCHEMA["geometry"].default
+    n_momenta: int = SCHEMA["n_momenta"].default
+    E_grid_min: float | None = SCHEMA["E_grid_min"].default
+    E_grid_max: float | None = SCHEMA["E_grid_max"].default
+    E_J: float | None = SCHEMA["E_J"].default
+    t_end: float = SCHEMA["t_end"].default
+    n_output: int = SCHEMA["n_output"].default
+    cfl: float = SCHEMA["cfl"].default
+    dt_max: float = SCHEMA["dt_max"].default
+    dt_initial: float = SCHEMA["dt_initial"].default
+    dt_growth: float = SCHEMA["dt_growth"].default
+    criteria: tuple = tuple(SCHEMA["criteria"].default.split(","))
+    rate: str = SCHEMA["rate"].default
+    closure: str = SCHEMA["closure"].default
+    branch: str = SCHEMA["branch"].default
+    seed_fraction: float = SCHEMA["seed_fraction"].default
+    coherence_length: float | None = SCHEMA["coherence_length"].default
+    D_max: float = SCHEMA["D_max"].default
+    gamma: float = SCHEMA["gamma"].default
+    isothermal: bool = SCHEMA["isothermal"].default
+    gas_inner: str = SCHEMA["gas_inner"].default
+    gas_limiter: str = SCHEMA["gas_limiter"].default
+    gas_outer: str = SCHEMA["gas_outer"].default
+    cr_inner: str = SCHEMA["cr_inner"].default
+    cr_outer: str = SCHEMA["cr_outer"].default
+    theta: float = SCHEMA["theta"].default
+    checkpoint_every: int = SCHEMA["checkpoint_every"].default
     _cgs: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> SimulationConfig:
         """Validate a ``[simulation]`` table; raise :class:`ParameterError` on bad input."""
         d = dict(d or {})
-        names = {f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")}
-        unknown = set(d) - names
-        if unknown:
-            raise ParameterError(
-                f"unknown simulation option(s) {sorted(unknown)}; known: {', '.join(sorted(names))}"
-            )
-        defaults = cls()
-        vals = {}
-        cgs = {}
-        for n in names:
-            v = d.get(n, getattr(defaults, n))
-            if n in _UNITS and v is not None:
-                disp, unit = _UNITS[n]
-                try:
-                    q = u.Quantity(v.strip()) if isinstance(v, str) else u.Quantity(v, disp)
-                    if q.unit == u.dimensionless_unscaled:
-                        q = q.value * disp
-                    cgs[n] = float(u.Quantity(q).to_value(unit))
-                    vals[n] = float(u.Quantity(q).to_value(disp))
-                except (u.UnitsError, TypeError, ValueError):
-                    raise ParameterError(
-                        f"{n} = {v!r} is not allowed: must be a quantity in {disp}"
-                    ) from None
-                if not cgs[n] > 0:
-                    raise ParameterError(f"{n} = {v!r} is not allowed: must be > 0")
+        res = read_table(_S, SCHEMA, d, skip=("criteria",))
+        vals, cgs = {}, {}
+        for n, v in res.items():
+            if n in _UNITS and v is not None:  # the value as given, in the documented unit
+                cgs[n] = v
+                vals[n] = float(parse_value(SCHEMA[n], d.get(n, SCHEMA[n].default)).value)
             else:
-                vals[n] = _coerce(n, v, getattr(defaults, n))
-        for n, lo in (("n_cells", 3), ("n_momenta", 1), ("n_output", 1), ("checkpoint_every", 1)):
-            if not isinstance(vals[n], int) or vals[n] < lo:
-                raise ParameterError(
-                    f"{n} = {vals[n]!r} is not allowed: must be an integer >= {lo}"
-                )
-        for n, lo, hi in (
-            ("cfl", 0.0, 1.0),
-            ("theta", 0.5, 1.0),
-            ("seed_fraction", 0.0, 1e3),
-            ("gamma", 1.0, 10.0),
-            ("stretch", 0.0, 1e12),
-            ("dt_growth", 1.0, 10.0),
+                vals[n] = v
+        crit = d.get("criteria", cls.criteria)
+        if isinstance(crit, str):
+            crit = tuple(x.strip().strip("'\"") for x in crit.strip("[]").split(",") if x.strip())
+        if (
+            not isinstance(crit, list | tuple)
+            or not crit
+            or any(not isinstance(c, str) or c not in CRITERIA for c in crit)
         ):
-            x = vals[n]
-            if not isinstance(x, int | float) or not (lo < x <= hi or (n == "theta" and x == lo)):
-                raise ParameterError(f"{n} = {x!r} is not allowed: must be in ({lo}, {hi}]")
-        for n, allowed in (
-            ("geometry", _GEOMETRIES),
-            ("rate", RATES),
-            ("closure", CLOSURES),
-            ("branch", BRANCHES),
-            ("gas_inner", _GAS_BC),
-            ("gas_outer", ("outflow", "reflecting", "inflow")),
-            ("gas_limiter", ("minmod", "mc")),
-            ("cr_inner", _CR_INNER),
-            ("cr_outer", _OUTER),
-        ):
-            if vals[n] not in allowed:
-                raise ParameterError(f"{n} = {vals[n]!r} is not allowed: must be one of {allowed}")
-        crit = vals["criteria"]
-        crit = (crit,) if isinstance(crit, str) else tuple(crit)
-        if not crit or any(c not in CRITERIA for c in crit):
             raise ParameterError(
-                f"criteria = {list(crit)!r} is not allowed: must be a non-empty subset of {CRITERIA}"
+                f"{_S}.criteria = {d.get('criteria')!r} is not allowed: must be a non-empty "
+                f"subset of {', '.join(CRITERIA)}"
             )
-        vals["criteria"] = crit
+        vals["criteria"] = tuple(crit)
         if vals["branch"] == "full" and vals["rate"] != "dispersion":
             raise ParameterError(
-                f"branch = 'full' is not allowed with rate = {vals['rate']!r}: only with 'dispersion'"
+                f"{_S}.branch = 'full' is not allowed with rate = {vals['rate']!r}: "
+                "must be used with rate = 'dispersion'"
             )
-        vals["isothermal"] = bool(vals["isothermal"])
         return cls(**vals, _cgs=cgs)
 
     def cgs(self, name: str):
@@ -255,44 +323,12 @@ class SimulationConfig:
         return out
 
 
-def _coerce(name, v, default):
-    """A string value (from ``--set key=value``) converted to the type of the option's default."""
-    if not isinstance(v, str) or isinstance(default, str):
-        return v
-    text = v.strip()
-    try:
-        if isinstance(default, bool):
-            if text.lower() in ("true", "1", "yes"):
-                return True
-            if text.lower() in ("false", "0", "no"):
-                return False
-            raise ValueError(text)
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            return float(text)
-        if isinstance(default, tuple):
-            return tuple(x.strip().strip("'\"") for x in text.strip("[]").split(",") if x.strip())
-    except ValueError:
-        raise ParameterError(
-            f"{name} = {v!r} is not allowed: must be a {type(default).__name__}"
-        ) from None
-    return v
-
-
 def load_config(path, overrides: dict | None = None) -> tuple[Parameters, SimulationConfig]:
-    """(Parameters, SimulationConfig) from a TOML file; ``overrides`` are flat ``--set`` keys.
+    """(Parameters, SimulationConfig) from a TOML file and ``--set`` overrides.
 
-    Keys of ``overrides`` that name a simulation option (``n_cells=200``) go to
-    the ``[simulation]`` table; the others are physical parameters.
+    The file and the overrides are read strictly (:func:`crescape.simulate.options.load`):
+    ``n_cells=200`` or ``simulation.n_cells=200`` sets an option, ``delta_G=10`` or
+    ``cgm.delta_G=10`` a physical parameter.
     """
-    flat = from_toml(path) if path is not None else {}
-    sim = dict(flat.pop("_simulation", {}) or {})
-    flat = {k: v for k, v in flat.items() if not k.startswith("_")}
-    names = {f.name for f in dataclasses.fields(SimulationConfig)}
-    for k, v in (overrides or {}).items():
-        if k in names:
-            sim[k] = v
-        else:
-            flat[k] = v
-    return Parameters.from_flat(flat), SimulationConfig.from_dict(sim)
+    params, tables = load(path, overrides, {_S: SCHEMA}, skip={_S: ("criteria",)})
+    return params, SimulationConfig.from_dict(tables.get(_S, {}))

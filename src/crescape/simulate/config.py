@@ -19,7 +19,7 @@ Tables:
 ``[checkpoint]``
     ``every_steps``, ``every_seconds``.
 
-The table :data:`SCHEMA` is the one place where the keys, their defaults,
+The table :data:`SCHEMA` ({table: {key: Spec}}, read by :mod:`crescape.simulate.options` with the rule of :mod:`crescape.params`) is the one place where the keys, their defaults,
 units and allowed ranges are written. Every value is checked: an unknown key,
 a value of the wrong type (a boolean where a number is expected, a number where
 a choice is expected), a value out of range, and combinations that would give
@@ -32,172 +32,188 @@ the value and what is allowed.
 from __future__ import annotations
 
 import math
-import tomllib
-from dataclasses import dataclass
 from typing import Any
 
 import astropy.units as u
 import numpy as np
 
 from .. import constants as C
-from ..params import GROUPS, SPECS, ParameterError, Parameters, from_toml
+from ..params import SPECS, ParameterError, Parameters
 from ..physics.saturation import B_sat_escape, bohm_diffusion
 from .boundaries import FreeEscape, Outflow, PrescribedFlux, Reflecting
 from .grid import FluxTube, MomentumGrid, Planar, SpatialGrid, Spherical
 from .operator import TransportOperator
+from .options import load, option, read_table, read_value
 from .state import State
 from .stepper import Stepper
 
 __all__ = ["TransportConfig", "load_config", "SCHEMA"]
 
 _dimless = u.dimensionless_unscaled
-
-
-@dataclass(frozen=True)
-class _Key:
-    """One configuration key: its kind, default, unit, allowed range and meaning.
-
-    ``kind`` is ``"quantity"`` (a number in ``unit``, or a string with a unit;
-    stored as a float in ``unit``), ``"int"``, ``"choice"`` or ``"bool"``.
-    ``shown`` is the unit in which messages quote ranges.
-    """
-
-    kind: str
-    default: Any
-    unit: Any = None
-    shown: Any = None
-    low: float = -math.inf
-    low_open: bool = False
-    high: float = math.inf
-    high_open: bool = False
-    choices: tuple = ()
-    doc: str = ""
-    note: str = ""
-    eg: str = ""
-
-    def range_text(self) -> str:
-        """'> 0 kpc and <= 1' in the shown unit."""
-        shown = self.shown or self.unit
-        unit = "" if shown in (None, _dimless) else f" {shown.to_string()}"
-
-        def conv(x):
-            return (x * self.unit).to_value(shown) if self.unit is not None else x
-
-        parts = []
-        if math.isfinite(self.low):
-            parts.append(f"{'>' if self.low_open else '>='} {conv(self.low):g}{unit}")
-        if math.isfinite(self.high):
-            parts.append(f"{'<' if self.high_open else '<='} {conv(self.high):g}{unit}")
-        text = " and ".join(parts)
-        return f"{text} {self.note}".strip()
-
-    def allowed(self) -> str:
-        if self.kind == "choice":
-            return "one of " + ", ".join(map(repr, self.choices))
-        if self.kind == "bool":
-            return "true or false"
-        rng = self.range_text()
-        if self.kind == "int":
-            return "an integer" + (f" {rng}" if rng else "")
-        if self.unit in (None, _dimless):
-            what = "a finite number"
-        else:
-            what = (
-                f"a finite quantity in {self.unit.to_string()} (plain number) or with a unit, "
-                f"e.g. {self.example()!r}"
-            )
-        return what + (f", {rng}" if rng else "")
-
-    def example(self) -> str:
-        if self.eg:
-            return self.eg
-        d = self.default
-        if isinstance(d, str):
-            return d
-        shown = self.shown or self.unit
-        return f"{(d * self.unit).to_value(shown):g} {shown.to_string()}"
-
-
 _kpc, _GeV, _Myr = u.kpc, u.GeV, u.Myr
+_cm2s = u.cm**2 / u.s
 
-#: Every key of every table: kind, default, unit, range and meaning, written once.
-SCHEMA: dict[str, dict[str, _Key]] = {
-    "grid": {
-        "geometry": _Key(
-            "choice", "planar", choices=("planar", "spherical", "flux_tube"), doc="geometry"
+
+def _tab(name, *specs):
+    return {s.name: s for s in specs}
+
+
+#: Every key of every table: kind, documented and cgs unit, default, range and meaning, once.
+SCHEMA: dict[str, dict] = {
+    "grid": _tab(
+        "grid",
+        option(
+            "grid",
+            "geometry",
+            "planar",
+            choices=("planar", "spherical", "flux_tube"),
+            doc="geometry of the cross-section A(z)",
         ),
-        "z_min": _Key("quantity", "0 kpc", u.cm, _kpc, doc="inner face (z or r)"),
-        "z_max": _Key("quantity", "30 kpc", u.cm, _kpc, doc="outer face, > z_min"),
-        "n_z": _Key("int", 200, low=3, doc="number of cells"),
-        "spacing": _Key("choice", "uniform", choices=("uniform", "log"), doc="cell spacing"),
-        "area_scale": _Key(
-            "quantity", "10 kpc", u.cm, _kpc, 0.0, True, doc="flux tube A = (1 + z/L)^a: L"
-        ),
-        "area_index": _Key("quantity", 2.0, _dimless, doc="flux tube A = (1 + z/L)^a: a"),
-    },
-    "momentum": {
-        "E_min": _Key(
-            "quantity",
-            "10 GeV",
-            u.erg,
-            _GeV,
-            C.m_p_c2,
-            True,
-            note="(the proton rest energy; E is the total energy)",
-            doc="total energy of the lowest bin edge",
-        ),
-        "E_max": _Key(
-            "quantity", "1e6 GeV", u.erg, _GeV, doc="total energy of the highest edge, > E_min"
-        ),
-        "n_p": _Key("int", 16, low=1, doc="number of momentum bins"),
-    },
-    "transport": {
-        "diffusion": _Key("choice", "bohm", choices=("bohm", "constant", "power_law"), doc="D(E)"),
-        "D0": _Key("quantity", "1e28 cm2/s", u.cm**2 / u.s, low=0.0, low_open=True, doc="D0"),
-        "E0": _Key(
-            "quantity",
-            "1 GeV",
-            u.erg,
-            _GeV,
+        option("grid", "z_min", "0 kpc", _kpc, u.cm, doc="inner face (z or r)"),
+        option("grid", "z_max", "30 kpc", _kpc, u.cm, doc="outer face, > z_min"),
+        option("grid", "n_z", 200, low=3, doc="number of cells"),
+        option("grid", "spacing", "uniform", choices=("uniform", "log"), doc="cell spacing"),
+        option(
+            "grid",
+            "area_scale",
+            "10 kpc",
+            _kpc,
+            u.cm,
             0.0,
-            True,
+            low_open=True,
+            doc="flux tube A = (1 + z/L)^a: L",
+        ),
+        option("grid", "area_index", 2.0, doc="flux tube A = (1 + z/L)^a: a"),
+    ),
+    "momentum": _tab(
+        "momentum",
+        option(
+            "momentum",
+            "E_min",
+            "10 GeV",
+            _GeV,
+            u.erg,
+            C.m_p_c2 / C.GeV,
+            low_open=True,
+            doc="total energy of the lowest bin edge, above the proton rest energy",
+        ),
+        option(
+            "momentum",
+            "E_max",
+            "1e6 GeV",
+            _GeV,
+            u.erg,
+            doc="total energy of the highest edge, > E_min",
+        ),
+        option("momentum", "n_p", 16, low=1, doc="number of momentum bins"),
+    ),
+    "transport": _tab(
+        "transport",
+        option(
+            "transport",
+            "diffusion",
+            "bohm",
+            choices=("bohm", "constant", "power_law"),
+            doc="D(E): Bohm in dB (Eq. 9), constant D0, or D0 (E/E0)^delta",
+        ),
+        option(
+            "transport",
+            "D0",
+            "1e28 cm2/s",
+            _cm2s,
+            _cm2s,
+            0.0,
+            low_open=True,
+            doc="D0 of the constant and power-law D",
+        ),
+        option(
+            "transport",
+            "E0",
+            "1 GeV",
+            _GeV,
+            u.erg,
+            0.0,
+            low_open=True,
             doc="reference energy of D0, and of Eq. (8) when dB = eq8",
         ),
-        "delta": _Key("quantity", 1.0 / 3.0, _dimless, doc="slope of the power-law D"),
-        "dB": _Key(
-            "quantity",
+        option("transport", "delta", 1.0 / 3.0, doc="slope of the power-law D"),
+        option(
+            "transport",
+            "dB",
             "eq8",
             u.G,
-            low=0.0,
+            u.G,
+            0.0,
             low_open=True,
-            note="(or 'eq8': B_sat of Eq. 8)",
-            eg="2e-8 G",
             doc='field of the Bohm D: "eq8" (B_sat of Eq. 8) or a value',
         ),
-        "u": _Key("quantity", "0 km/s", u.cm / u.s, u.km / u.s, doc="gas speed"),
-        "inner": _Key("choice", "escape_flux", choices=("escape_flux", "reflecting")),
-        "outer": _Key("choice", "free_escape", choices=("free_escape", "outflow", "reflecting")),
-        "flux_limiter": _Key("bool", True),
-        "adiabatic": _Key("bool", True),
-        "limited_advection": _Key("bool", True),
-        "backend": _Key("choice", "numba", choices=("numba", "reference")),
-    },
-    "time": {
-        "t_end": _Key("quantity", "10 Myr", u.s, _Myr, 0.0, True, doc="end time"),
-        "n_out": _Key("int", 10, low=1, doc="outputs after t = 0"),
-        "theta": _Key("quantity", 0.5, _dimless, low=0.5, high=1.0, doc="theta scheme"),
-        "cfl": _Key("quantity", 0.5, _dimless, low=0.0, low_open=True, high=1.0, doc="C_adv"),
-        "light_cfl": _Key("quantity", 1.0, _dimless, low=0.0, low_open=True),
-        "dt_max": _Key(
-            "quantity", math.inf, u.s, _Myr, 0.0, True, eg="0.01 Myr", doc="largest step"
+        option("transport", "u", "0 km/s", u.km / u.s, u.cm / u.s, doc="gas speed"),
+        option(
+            "transport",
+            "inner",
+            "escape_flux",
+            choices=("escape_flux", "reflecting"),
+            doc="inner boundary: the flux of Eq. (3), or a wall",
         ),
-    },
-    "checkpoint": {
-        "every_steps": _Key("int", 0, low=0, doc="checkpoint cadence in steps (0: off)"),
-        "every_seconds": _Key(
-            "quantity", None, u.s, u.s, 0.0, True, eg="600 s", doc="wall-clock cadence (off)"
+        option(
+            "transport",
+            "outer",
+            "free_escape",
+            choices=("free_escape", "outflow", "reflecting"),
+            doc="outer boundary",
         ),
-    },
+        option("transport", "flux_limiter", True, doc="limit |F| to v n"),
+        option("transport", "adiabatic", True, doc="adiabatic term in a diverging flow"),
+        option("transport", "limited_advection", True, doc="second-order limited advection"),
+        option("transport", "backend", "numba", choices=("numba", "reference"), doc="kernels"),
+    ),
+    "time": _tab(
+        "time",
+        option("time", "t_end", "10 Myr", _Myr, u.s, 0.0, low_open=True, doc="end time"),
+        option("time", "n_out", 10, low=1, doc="outputs after t = 0"),
+        option("time", "theta", 0.5, low=0.5, high=1.0, doc="implicitness of the theta scheme"),
+        option(
+            "time",
+            "cfl",
+            0.5,
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            doc="Courant number of the advection",
+        ),
+        option(
+            "time",
+            "light_cfl",
+            1.0,
+            low=0.0,
+            low_open=True,
+            doc="step over the light-crossing time of a cell",
+        ),
+        option(
+            "time",
+            "dt_max",
+            math.inf,
+            _Myr,
+            u.s,
+            0.0,
+            low_open=True,
+            doc="largest step (default: no limit)",
+        ),
+    ),
+    "checkpoint": _tab(
+        "checkpoint",
+        option("checkpoint", "every_steps", 0, low=0, doc="checkpoint cadence in steps (0: off)"),
+        option(
+            "checkpoint",
+            "every_seconds",
+            None,
+            u.s,
+            u.s,
+            0.0,
+            low_open=True,
+            doc="wall-clock checkpoint cadence (default: off)",
+        ),
+    ),
 }
 
 _TABLES = tuple(SCHEMA)
@@ -205,40 +221,6 @@ _TABLES = tuple(SCHEMA)
 
 def _fail(table: str, key: str, value: Any, allowed: str) -> ParameterError:
     return ParameterError(f"{table}.{key} = {value!r} is not allowed: must be {allowed}")
-
-
-def _read(table: str, key: str, given: dict) -> Any:
-    """The value of ``table.key`` (given or default), converted and range-checked."""
-    spec = SCHEMA[table][key]
-    value = given.get(key, spec.default)
-    if spec.kind == "choice":
-        if not isinstance(value, str) or value not in spec.choices:
-            raise _fail(table, key, value, spec.allowed())
-        return value
-    if spec.kind == "bool":
-        if not isinstance(value, bool):
-            raise _fail(table, key, value, spec.allowed())
-        return value
-    if spec.kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool) or value < spec.low:
-            raise _fail(table, key, value, spec.allowed())
-        return value
-    if key not in given and (spec.default is None or spec.default == math.inf):
-        return spec.default  # "off" / "no limit"
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        q = u.Quantity(value)
-        q = q.value * spec.unit if q.unit == _dimless else q.to(spec.unit)
-        x = float(q.to_value(spec.unit))
-    except (TypeError, ValueError, u.UnitsError):
-        raise _fail(table, key, value, spec.allowed()) from None
-    bad = not math.isfinite(x)
-    bad |= (x <= spec.low) if spec.low_open else (x < spec.low)
-    bad |= (x >= spec.high) if spec.high_open else (x > spec.high)
-    if bad:
-        raise _fail(table, key, value, spec.allowed())
-    return x
 
 
 class TransportConfig:
@@ -274,22 +256,14 @@ class TransportConfig:
         for tname, table in tables.items():
             if not isinstance(table, dict):
                 raise ParameterError(f"[{tname}] = {table!r} is not allowed: must be a table")
-            for key in table:
-                if key not in SCHEMA[tname]:
-                    raise ParameterError(
-                        f"{tname}.{key} = {table[key]!r} is not allowed: unknown key; "
-                        f"the keys of [{tname}] must be among {', '.join(SCHEMA[tname])}"
-                    )
         self.tables = {k: dict(tables.get(k, {})) for k in _TABLES}
-        res: dict[str, dict[str, Any]] = {}
-        for tname, keys in SCHEMA.items():
-            given = self.tables[tname]
-            res[tname] = {
-                k: _read(tname, k, given) for k in keys if not (tname == "transport" and k == "dB")
-            }
-        gr, tr, ck = self.tables["grid"], self.tables["transport"], self.tables["checkpoint"]
+        res = {
+            t: read_table(t, SCHEMA[t], self.tables[t], skip=("dB",) if t == "transport" else ())
+            for t in _TABLES
+        }
+        gr, ck = self.tables["grid"], self.tables["checkpoint"]
         # --- the field of the Bohm D: Eq. (8) or a value
-        dB = tr.get("dB", "eq8")
+        dB = res["transport"].pop("dB", "eq8")
         if isinstance(dB, str) and dB.strip().lower() == "eq8":
             # Eq. (8) at the reference energy E0 of D0, for the galaxy's own slope
             c = params.cgs
@@ -298,7 +272,7 @@ class TransportConfig:
             res["transport"]["dB"] = float(B_sat_escape(E0, c.L_CR, c.R_d, *spec))
             self.dB_source = "eq8"
         else:
-            res["transport"]["dB"] = _read("transport", "dB", tr)
+            res["transport"]["dB"] = read_value("transport", SCHEMA["transport"]["dB"], dB)
             self.dB_source = "given"
         self.resolved = res
         for table in res.values():
@@ -437,8 +411,9 @@ class TransportConfig:
         for tname, table in self.resolved.items():
             for k, v in table.items():
                 out[f"config.{tname}.{k}"] = _attr_value(v)
-                unit = SCHEMA[tname][k].unit
-                if SCHEMA[tname][k].kind == "quantity" and unit not in (None, _dimless):
+                sp = SCHEMA[tname][k]
+                unit = sp.cgs
+                if sp.kind == "quantity" and not sp.choices and unit not in (None, _dimless):
                     out[f"config.{tname}.{k}.units"] = unit.to_string()
         for name, value in self.params_cgs().items():
             out[f"param.{name}_cgs"] = _attr_value(value)
@@ -463,26 +438,6 @@ def _attr_value(v):
     return str(v)
 
 
-def _override_value(value: Any) -> Any:
-    """A ``--set`` value: a TOML value if it reads as one (100, 0.5, true, "5 Myr"), else the text."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return tomllib.loads(f"v = {value}")["v"]
-    except tomllib.TOMLDecodeError:
-        return value.strip()
-
-
-def _check_parameter_types(flat: dict[str, Any]) -> None:
-    """Booleans are not numbers: ``L_CR = true`` is an error (not 1 erg/s)."""
-    for key, value in flat.items():
-        name = key.split(".", 1)[-1]
-        if isinstance(value, bool) and name in SPECS:
-            raise ParameterError(
-                f"{key} = {value!r} is not allowed: must be {SPECS[name].allowed()}"
-            )
-
-
 def load_config(path, overrides: dict[str, Any] | None = None) -> TransportConfig:
     """Read a TOML file (physical parameters + transport tables), with optional overrides.
 
@@ -503,28 +458,5 @@ def load_config(path, overrides: dict[str, Any] | None = None) -> TransportConfi
     ParameterError
         On any bad key or value (one line naming it).
     """
-    flat = from_toml(path)
-    tables = {k[1:]: v for k, v in flat.items() if k.startswith("_")}
-    phys = {k: v for k, v in flat.items() if not k.startswith("_")}
-    for key, value in (overrides or {}).items():
-        head, dot, name = str(key).partition(".")
-        if dot and head in SCHEMA:
-            if not name:
-                raise ParameterError(f"--set {key}={value}: no key after {head!r}")
-            table = tables.setdefault(head, {})
-            if not isinstance(table, dict):
-                raise ParameterError(f"[{head}] = {table!r} is not allowed: must be a table")
-            table[name] = _override_value(value)
-        elif dot and head not in GROUPS:
-            raise ParameterError(
-                f"--set {key}={value}: unknown table {head!r}; the tables are "
-                f"{', '.join(SCHEMA)} and {', '.join(GROUPS)} for physical parameters"
-            )
-        else:
-            pname = name if dot else head
-            for k in [k for k in phys if k.split(".", 1)[-1] == pname]:
-                del phys[k]
-            phys[key] = value
-    _check_parameter_types(phys)
-    params = Parameters.from_flat(phys)
+    params, tables = load(path, overrides, SCHEMA, skip={"transport": ("dB",)})
     return TransportConfig(tables, params)
