@@ -1,4 +1,4 @@
-"""Tests of the thermal modification and the validity conditions (crescape.physics.thermal)."""
+"""Tests of the thermal modification (crescape.physics.thermal) and the regimes it feeds (validity)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from crescape import constants as C
 from crescape import formulary
 from crescape.params import ParameterError, Parameters
 from crescape.physics import thermal as T
+from crescape.physics import validity as V
 from crescape.physics.dispersion import critical_kc_rL, dispersion_modes
 from crescape.physics.escape import current_above, current_paper
 from crescape.physics.instability import B_star_paper, gamma_max_cold, k_max_paper
@@ -111,37 +112,49 @@ def test_warm_dispersion_quantity_api():
     np.testing.assert_allclose(warm["right"].value, lite["right"], rtol=1e-12)
 
 
-# --- validity conditions and regimes ---------------------------------------------------------
+# --- validity conditions and regimes (crescape.physics.validity) ----------------------------
 
-#: (T [K], B0 [G], delta_G, regime code) at E = 1 GeV with the paper's Galaxy; the reasons:
+#: (T [K], B0 [G], delta_G, regime code) at E = 1 GeV with the paper's Galaxy, p_max/p_min =
+#: E_max/E = 1e6; the regime is decided by the actual growth of the full relation:
 REGIME_TABLE = [
-    (1e4, 1e-12, 1, 1),  # k_c v_A/2 = 3.3e-8 s^-1 > Ω_i = 9.6e-9 s^-1: Hall-limited
-    (1e6, 1e-10, 1, 3),  # τ = 3.0e3: thermal, growth cut to 0.12 of Bell's
+    (0.0, 1e-12, 1, 1),  # cold: k_c v_A/2 = 3.5 Ω_i without the Hall term: Hall-limited
+    (1e4, 1e-12, 1, 3),  # the warm growth is 0.0196 Ω_i (k_c v_A/2 = 3.5 Ω_i): thermal, τ = 3e7
+    (1e6, 1e-10, 1, 3),  # τ = 3.0e3: thermal, γ = 0.0042 Ω_i
     (1e4, 1e-9, 1, 5),  # τ = 0.03, ζ = 507: cold Bell
-    (1e4, 1e-8, 1, 4),  # ζ = 5.07: above ζ_c = 2.49 but the CR response matters
-    (1e4, 1e-7, 1, 0),  # ζ = 0.0507 < ζ_c: no nonresonant branch
+    (1e4, 1e-8, 1, 4),  # ζ = 5.07, k r_L = 2.9 < 10 at the fastest mode: the CR response matters
+    (1e4, 1e-7, 1, 0),  # ζ = 0.0507 < ζ_c = 2.49: no nonresonant branch
 ]
 
 
 @pytest.mark.parametrize("Tk,B0,dG,code", REGIME_TABLE)
 def test_regime_table(Tk, B0, dG, code):
-    r = T.regimes(J1, B0, RHO1 * dG, Tk, C.GeV)
+    r = V.regimes(J1, B0, RHO1 * dG, Tk, C.GeV, 2.0, _G.E_max)
     assert int(r["regime"]) == code
-    assert T.REGIMES[code]
+    assert V.REGIMES[code]
+
+
+def test_regimes_live_in_validity_only():
+    """One fact, one place: the classification by the cold growth k_c v_A/2 is gone."""
+    for name in ("regimes", "REGIMES", "linear_summary"):
+        assert not hasattr(T, name)
+        assert name not in T.__all__
 
 
 def test_regime_quantities_follow_their_formulas():
     B0 = np.logspace(-12, -8, 9)
-    r = T.regimes(J1, B0, RHO1, 1e6, C.GeV)
+    r = V.regimes(J1, B0, RHO1, 1e6, C.GeV, 2.0, _G.E_max)
     kc = k_max_paper(J1, B0)
-    np.testing.assert_allclose(r["kc_rL"], kc * C.GeV / (C.e * B0), rtol=1e-12)
+    np.testing.assert_allclose(r["kc_rL"], kc * C.GeV / (C.e * B0), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(r["gamma_over_Omega"], r["gamma"] / r["Omega_i"], rtol=1e-12, atol=0)
     np.testing.assert_allclose(
-        r["gamma_over_Omega"], gamma_max_cold(J1, RHO1) / T.ion_cyclotron_frequency(B0), rtol=1e-12
+        r["gamma_cold"], gamma_max_cold(J1, RHO1) * np.ones_like(B0), rtol=1e-12, atol=0
     )
-    np.testing.assert_allclose(r["zeta_c"], critical_kc_rL(2.0))
+    np.testing.assert_allclose(
+        r["zeta_c"], critical_kc_rL(2.0, _G.E_max / C.GeV), rtol=1e-12, atol=0
+    )
     # τ ∝ B0^-3
-    np.testing.assert_allclose(r["tau"] * B0**3, r["tau"][0] * B0[0] ** 3, rtol=1e-10)
-    assert np.all(r["warm_reduction"] <= 1.0)
+    np.testing.assert_allclose(r["tau"] * B0**3, r["tau"][0] * B0[0] ** 3, rtol=1e-10, atol=0)
+    assert np.all(r["growth_over_cold"] <= 1.0)
 
 
 @pytest.mark.parametrize(
@@ -150,8 +163,8 @@ def test_regime_quantities_follow_their_formulas():
         (T.thermal_parameter, (J1, 1e-10, RHO1, -1.0), "T"),
         (T.thermal_parameter, (J1, 0.0, RHO1, 1e6), "B0"),
         (T.thermal_parameter, (J1, 1e-10, -RHO1, 1e6), "rho"),
-        (T.regimes, (J1, 1e-10, 0.0, 1e6, C.GeV), "rho"),
-        (T.regimes, (J1, -1e-10, RHO1, 1e6, C.GeV), "B0"),
+        (V.regimes, (J1, 1e-10, 0.0, 1e6, C.GeV), "rho"),
+        (V.regimes, (J1, -1e-10, RHO1, 1e6, C.GeV), "B0"),
         (T.warm_growth_max, (-1.0,), "tau"),
     ],
 )

@@ -14,10 +14,9 @@ paper quotes. Solving the quadratic gives the reduced growth
 from a cubic (:func:`warm_growth_max`). In the hot limit
 γ_max → √3 τ^-1/3 (k_c v_A/2), with τ = k_c k_BT/(m_p Ω_i v_A).
 
-:func:`regimes` classifies a parameter set by the validity conditions of the
-cold MHD treatment: a nonresonant branch exists (k_c r_L > ζ_c), growth slower
-than the ion gyration (γ < Ω_i), the thermal condition, and the ion thermal
-Larmor radius against the unstable wavelength.
+The validity conditions of the cold MHD treatment and the regime that applies,
+decided with the actual growth of the full relation, are in
+:mod:`crescape.physics.validity`.
 
 cgs floats or arrays in and out; the Quantity forms are in :mod:`crescape.formulary`
 (``warm_dispersion``, ``thermal_parameter``, ``B_star_warm``, ...).
@@ -28,17 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
-from ..errors import ParameterError
-from . import escape, saturation
-from .dispersion import (
-    _golden_max,
-    check_positive,
-    critical_kc_rL,
-    dispersion_modes,
-    fastest_growth,
-    saturation_field,
-)
-from .instability import B_star_paper, gamma_max_cold, gamma_max_paper, gas_density, k_max_paper
+from .dispersion import _golden_max, check_positive, dispersion_modes
+from .instability import B_star_paper, k_max_paper
 
 __all__ = [
     "ion_cyclotron_frequency",
@@ -50,9 +40,6 @@ __all__ = [
     "warm_growth_max",
     "warm_modes",
     "warm_fastest_growth",
-    "REGIMES",
-    "regimes",
-    "linear_summary",
 ]
 
 
@@ -197,80 +184,6 @@ def warm_modes(k, J, B0, rho, E, T, slope=2.0, E_max=np.inf, cr_response=True, h
     )
 
 
-#: Regime codes of :func:`regimes`, in order of precedence (the first that applies wins).
-REGIMES = {
-    0: "no nonresonant branch (k_c r_L < zeta_c): resonant streaming only",
-    1: "Hall-limited: gamma_max > Omega_i, ions unmagnetised on the growth time",
-    2: "kinetic ions: k r_i > 1 at the fastest mode, MHD and the FLR expansion fail",
-    3: "thermal: finite ion temperature reduces the growth (tau > 1)",
-    4: "marginal: k_c r_L < 20, the CR response changes the growth",
-    5: "cold Bell: the paper's estimates apply (up to the factor 2 of Eq. 7)",
-}
-
-
-def regimes(J, B0, rho, T, E, slope=2.0):
-    """Validity conditions of the cold MHD treatment and the regime that applies.
-
-    Parameters
-    ----------
-    J : float or array [statA cm^-2]
-        Current of CRs above E.
-    B0 [G], rho [g cm^-3], T [K], E [erg] : float or array
-        Field, density, temperature, energy of the lowest-energy current-carrying CRs.
-    slope : float
-        Index of the current spectrum.
-
-    Returns
-    -------
-    dict of arrays
-        ``kc_rL`` (ζ), ``zeta_c``, ``driven`` (ζ > ζ_c), ``gamma_cold`` (k_c v_A/2)
-        [s^-1], ``Omega_i`` [s^-1], ``gamma_over_Omega`` (γ/Ω_i, ≪ 1 needed),
-        ``k_rL`` (k_c r_L/2 at Bell's fastest mode, ≫ 1 for the nonresonant
-        regime), ``k_ri`` (k r_i at the fastest warm mode, < 1 needed), ``tau``,
-        ``thermal_ratio_paper`` (2τ), ``gamma_warm`` [s^-1] and
-        ``warm_reduction`` (γ_warm/γ_cold), ``regime`` (int code, see
-        :data:`REGIMES`).
-    """
-    J = check_positive("J", J, unit="statA cm^-2")
-    B0 = check_positive("B0", B0, unit="G")
-    rho = check_positive("rho", rho, unit="g cm^-3")
-    T = check_positive("T", T, allow_zero=True, unit="K")
-    E = check_positive("E", E, unit="erg")
-    if slope is None or not np.isscalar(slope):
-        raise ParameterError(f"slope = {slope!r} is not allowed: must be one number > 1")
-    J, B0, rho, T, E = np.broadcast_arrays(J, B0, rho, T, E)
-    kc = k_max_paper(J, B0)
-    vA = B0 / np.sqrt(4.0 * np.pi * rho)
-    zeta = kc * E / (C.e * B0)
-    zc = critical_kc_rL(slope)
-    Om = ion_cyclotron_frequency(B0)
-    g_cold = gamma_max_cold(J, rho)
-    tau = thermal_parameter(J, B0, rho, T)
-    q_w, g_w = warm_growth_max(tau)
-    k_ri = q_w * kc * ion_larmor_radius(T, B0)
-    code = np.full(zeta.shape, 5, dtype=int)
-    code = np.where(zeta < 20.0, 4, code)
-    code = np.where(tau > 1.0, 3, code)
-    code = np.where(k_ri > 1.0, 2, code)
-    code = np.where(g_cold > Om, 1, code)
-    code = np.where(zeta <= zc, 0, code)
-    return {
-        "kc_rL": zeta,
-        "zeta_c": np.full(zeta.shape, zc),
-        "driven": zeta > zc,
-        "gamma_cold": g_cold,
-        "Omega_i": Om,
-        "gamma_over_Omega": g_cold / Om,
-        "k_rL": 0.5 * zeta,
-        "k_ri": k_ri,
-        "tau": tau,
-        "thermal_ratio_paper": 2.0 * tau,
-        "gamma_warm": g_w * kc * vA,
-        "warm_reduction": 2.0 * g_w,
-        "regime": code,
-    }
-
-
 def warm_fastest_growth(
     J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr_response=True, n_grid=400
 ):
@@ -325,102 +238,3 @@ def warm_fastest_growth(
     lq, gmax = _golden_max(lambda x: growth(x).imag, a, b)
     w = growth(lq)
     return np.exp(lq) * kc, gmax, w.real
-
-
-def linear_summary(params, E):
-    """The linear theory at one parameter set and CR energy: every number the CLI prints.
-
-    Parameters
-    ----------
-    params : crescape.params.Parameters
-        Scalar parameters (the Galaxy sets J(>E) through Eqs. 1-3, the CGM sets ρ, T, B0).
-    E : float [erg]
-        Energy of the lowest-energy current-carrying CRs.
-
-    Returns
-    -------
-    dict
-        name → (value, unit, meaning) with the paper's Eqs. (5), (7), (8) and B_*
-        beside the exact linear theory (docs/dispersion.md).
-    """
-    g, m = params.galaxy.cgs, params.cgm.cgs
-    E = float(check_positive("energy", E, unit="erg"))
-    J = float(escape.current_above(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
-    if not J > 0:
-        raise ParameterError(
-            f"energy = {E / C.GeV:g} GeV is not allowed: no current above it (must be below E_max = "
-            f"{g.E_max / C.GeV:g} GeV)"
-        )
-    E2phi = float(escape.escape_energy_flux(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
-    rho = float(gas_density(m.delta_G, m.Omega_b_h2, m.rho_cr_h2))
-    B0, T = float(m.B0), float(m.T)
-    slope = float(g.slope)
-    E_max = float(g.E_max) if g.cutoff == "sharp" else np.inf
-    cold = fastest_growth(J, B0, rho, E, slope, E_max)
-    reg = regimes(J, B0, rho, T, E, slope)
-    k_w, g_w, w_r = warm_fastest_growth(J, B0, rho, E, T, slope, E_max)
-    B_lin = float(saturation_field(J, E, slope, E_max))
-    B_eq8 = float(saturation.B_sat(E2phi))
-    code = int(reg["regime"])
-    f = float
-    return {
-        "energy": (E / C.GeV, "GeV", "energy of the lowest-energy current-carrying CRs"),
-        "current": (J, "statA cm^-2", "J(>E), Eq. (3) integrated"),
-        "rho": (rho, "g cm^-3", "gas density delta_G Omega_b rho_cr"),
-        "k_c": (
-            f(cold["k_c"]),
-            "cm^-1",
-            "4 pi J/(c B0): the paper's k_max (Eq. 5), Bell's band edge",
-        ),
-        "gamma_paper": (f(gamma_max_paper(J, rho)), "s^-1", "k_max v_A (Eq. 7)"),
-        "kc_rL": (f(cold["kc_rL"]), "", "k_c r_L(E): distance above threshold"),
-        "kc_rL_threshold": (
-            f(reg["zeta_c"]),
-            "",
-            "k_c r_L below which the nonresonant branch vanishes",
-        ),
-        "driven": (bool(cold["driven"]), "", "a nonresonant branch exists"),
-        "k_fastest": (
-            f(cold["k_fastest"]),
-            "cm^-1",
-            "fastest-growing k, cold relation with CR response",
-        ),
-        "gamma_max": (f(cold["gamma_max"]), "s^-1", "its growth rate"),
-        "k_fastest_over_eq5": (f(cold["k_over_paper"]), "", "k_fastest / k_max(Eq. 5)"),
-        "gamma_max_over_eq7": (f(cold["gamma_over_paper"]), "", "gamma_max / gamma_max(Eq. 7)"),
-        "k_band_lo": (
-            f(cold["k_band_lo"]),
-            "cm^-1",
-            "lower edge of the nonresonant band (Re w^2 < 0)",
-        ),
-        "k_band_hi": (f(cold["k_band_hi"]), "cm^-1", "upper edge of the nonresonant band"),
-        "k_fastest_full": (f(k_w), "cm^-1", "fastest k with Hall term and ion temperature"),
-        "gamma_max_full": (f(g_w), "s^-1", "its growth rate"),
-        "omega_r_full": (f(w_r), "s^-1", "its real frequency"),
-        "tau": (f(reg["tau"]), "", "thermal parameter k_c k_B T/(m_p Omega_i v_A); > 1: thermal"),
-        "thermal_ratio_paper": (
-            f(reg["thermal_ratio_paper"]),
-            "",
-            "k_max^2 v_th^2/(Omega_i gamma_max), paper",
-        ),
-        "B_star_paper": (
-            f(B_star_paper(C.e * E2phi / E, rho, T)),
-            "G",
-            "the paper's B_* (text after Eq. 7), with J = eE phi",
-        ),
-        "B_star": (
-            f(B_star(J, rho, T)),
-            "G",
-            "field where tau = 1 (thermal term = gamma at k_c/2)",
-        ),
-        "gamma_over_Omega": (
-            f(reg["gamma_over_Omega"]),
-            "",
-            "k_c v_A/(2 Omega_i); << 1 for magnetised ions",
-        ),
-        "k_ri": (f(reg["k_ri"]), "", "k r_i at the fastest warm mode; < 1 for the FLR expansion"),
-        "B_sat_eq8": (B_eq8, "G", "Eq. (8)"),
-        "B_sat_linear": (B_lin, "G", "field at which k_c r_L falls to the threshold"),
-        "B_sat_ratio": (B_lin / B_eq8, "", "B_sat_linear / B_sat(Eq. 8)"),
-        "regime": (code, "", REGIMES[code]),
-    }
