@@ -300,3 +300,37 @@ def test_base_field_does_not_depend_on_the_snapshot_cadence():
         ds = sim.run()
         out.append(ds["dB"].values[-1, :3])
     np.testing.assert_allclose(out[0], out[1], rtol=1e-2, atol=0)
+
+
+def test_undriven_field_decays_by_the_cascade_law_and_heats_the_gas():
+    """No CRs, walls: the turbulence is not driven and decays as δB0/(1 + Γ0 t/2) (exact for a
+    fixed density and outer scale: a gas at rest stays at rest); the field energy lost is the
+    heat the gas gained, to round-off."""
+    from crescape.physics.saturation import cascade_damping_rate
+
+    sim = _sim(
+        cr_inner="reflecting",
+        cr_outer="reflecting",
+        gas_inner="reflecting",
+        gas_outer="reflecting",
+        geometry="planar",
+        t_end=2,
+        damping="cascade",
+        damping_length="1 kpc",
+    )
+    dB0 = 1e-7
+    sim.state.dB[:] = dB0
+    sim.reset_initial()
+    W0 = dB0**2 / (8 * np.pi)
+    G0 = cascade_damping_rate(W0, sim.rho0, C.kpc)
+    sim.run()
+    expect = dB0 / (1 + 0.5 * G0 * sim.t)
+    assert 0.3 < expect / dB0 < 0.9  # the test covers a real decay
+    np.testing.assert_allclose(sim.state.dB, expect, rtol=1e-10, atol=0)
+    b = sim.budgets()
+    assert abs(b["energy_residual"]) < 1e-10
+    heat = sim.ledger.entries["exchange"]["field_damping_to_gas"]
+    lost = (W0 - expect**2 / (8 * np.pi)) * float(np.sum(sim.grid.volume))
+    assert heat == pytest.approx(lost, rel=1e-9, abs=0)
+    cs = np.sqrt(sim.P0 / sim.rho0)
+    assert np.max(np.abs(sim.state.gas.u)) < 1e-12 * cs  # at rest to round-off

@@ -18,6 +18,8 @@ __all__ = [
     "larmor_radius",
     "bohm_diffusion",
     "B_alfven_balance",
+    "cascade_damping_rate",
+    "cascade_decay",
 ]
 
 
@@ -76,3 +78,24 @@ def B_alfven_balance(E2phi, rho):
     ≈ 3e-7 L_41^1/3 δ_G^1/6 R_10^-2/3 G.
     """
     return np.cbrt(np.pi * (4.0 * np.pi) ** 1.5 * np.sqrt(rho) * E2phi / 4.0)
+
+
+def cascade_damping_rate(W, rho, ell, efficiency=1.0):
+    """Decay rate of undriven strong MHD turbulence, Γ = c_d δv/ℓ [s^-1], with δv = √(2W/ρ).
+
+    The energy of freely decaying strong MHD turbulence is lost in about one crossing time
+    ℓ/δv of its outer scale ℓ (Stone, Ostriker & Gammie 1998, ApJ 508, L99; Mac Low 1999,
+    ApJ 524, 169, Eq. 7: Ė ≈ −η m v³/ℓ), with the velocity fluctuations in equipartition with
+    the field, ½ρδv² = W = δB²/8π. ``efficiency`` is the order-unity factor c_d.
+    """
+    return efficiency * np.sqrt(2.0 * np.asarray(W) / rho) / ell
+
+
+def cascade_decay(W, rho, ell, dt, efficiency=1.0):
+    """W(t + dt) of dW/dt = −Γ(W) W with Γ of :func:`cascade_damping_rate` (ρ and ℓ fixed).
+
+    dW/dt = −a W^{3/2}, a = c_d √(2/ρ)/ℓ, has the exact solution
+    W(t + dt) = W / (1 + a √W dt/2)², i.e. δB ∝ 1/(1 + t/2τ) with τ = 1/Γ at the start.
+    """
+    W = np.asarray(W, dtype=float)
+    return W / (1.0 + 0.5 * cascade_damping_rate(W, rho, ell, efficiency) * dt) ** 2

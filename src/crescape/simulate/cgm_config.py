@@ -140,6 +140,31 @@ SCHEMA = {
         option(_S, "cr_outer", "free_escape", choices=_OUTER, doc="CRs at the outer edge"),
         option(_S, "theta", 1.0, low=0.5, high=1.0, doc="implicitness of the CR diffusion"),
         option(_S, "checkpoint_every", 500, low=1, doc="steps between checkpoints"),
+        option(
+            _S,
+            "damping",
+            "none",
+            choices=("none", "cascade"),
+            doc="decay of the undriven turbulence (cascade: strong MHD turbulence)",
+        ),
+        option(
+            _S,
+            "damping_efficiency",
+            1.0,
+            low=0.0,
+            low_open=True,
+            doc="c_d of the cascade rate c_d δv/ℓ",
+        ),
+        option(
+            _S,
+            "damping_length",
+            None,
+            _kpc,
+            u.cm,
+            0.0,
+            low_open=True,
+            doc="outer scale ℓ of the decaying turbulence (default: r_L of the top energy)",
+        ),
     ]
 }
 
@@ -222,6 +247,14 @@ class SimulationConfig:
         Implicitness of the CR diffusion step (1: backward Euler, positive for any Δt).
     checkpoint_every : int
         Steps between checkpoints.
+    damping : {"none", "cascade"}
+        Decay of the turbulence where no current drives it (status ``not_driven`` or
+        ``above_cap``), its energy heating the gas
+        (:class:`crescape.simulate.coupled.operators.FieldDampingOp`); default none.
+    damping_efficiency : float
+        c_d of the decay rate c_d δv/ℓ.
+    damping_length : float [kpc] or None
+        Outer scale ℓ; None: r_L of the highest grid energy in the local field.
     """
 
     n_cells: int = SCHEMA["n_cells"].default
@@ -254,6 +287,9 @@ class SimulationConfig:
     cr_outer: str = SCHEMA["cr_outer"].default
     theta: float = SCHEMA["theta"].default
     checkpoint_every: int = SCHEMA["checkpoint_every"].default
+    damping: str = SCHEMA["damping"].default
+    damping_efficiency: float = SCHEMA["damping_efficiency"].default
+    damping_length: float | None = SCHEMA["damping_length"].default
     _cgs: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import constants as C
+from ...physics.saturation import cascade_decay
 from ..field import magnetic_pressure
 from .exchange import energy_per_cell, shift_energy
 
@@ -36,6 +38,7 @@ __all__ = [
     "FieldTransportOp",
     "CRTransportOp",
     "CRWorkOp",
+    "FieldDampingOp",
     "STATUS",
 ]
 
@@ -138,6 +141,61 @@ class FieldGrowthOp(Operator):
 
     def attrs(self):
         return self.model.attrs()
+
+
+# --------------------------------------------------------------------------- field damping
+class FieldDampingOp(Operator):
+    """Decay of the turbulence that is not driven, its energy given to the gas as heat.
+
+    Acts after the growth step on the cells where the field did not grow in that step (status
+    ``not_driven`` or ``above_cap``: no current sustains it) at the rate of freely decaying
+    strong MHD turbulence, :func:`crescape.physics.saturation.cascade_decay` (exact over the
+    step for the density and outer scale of its start). The outer scale ℓ is ``length`` if
+    given, else the Larmor radius of the highest grid energy in the local field (the scale
+    of the Bell modes driven by the most energetic particles). The field energy lost,
+    (W − W')V, is added to the internal energy of the gas of the same cell: nothing is
+    created or lost (``field_damping_to_gas`` in the exchange ledger).
+    """
+
+    name = "field_damping"
+
+    def __init__(self, sim, efficiency=1.0, length=None):
+        self.sim = sim
+        self.efficiency = float(efficiency)
+        self.length = length
+
+    def outer_scale(self, state):
+        if self.length is not None:
+            return np.full(self.sim.grid.n, float(self.length))
+        P = self.sim.pgrid
+        return P.p[-1] * C.c / (C.e * self.sim.B_tot())
+
+    def advance(self, state, dt, ledger):
+        sim = self.sim
+        status = state.aux.get("status")
+        if status is None:
+            return
+        names = sim.growth_op.names
+        idle = np.isin(status, [names.index("not_driven"), names.index("above_cap")])
+        if not idle.any():
+            return
+        W = magnetic_pressure(state.dB)
+        W_new = np.where(
+            idle,
+            cascade_decay(W, state.gas.rho, self.outer_scale(state), dt, self.efficiency),
+            W,
+        )
+        lost = (W - W_new) * sim.grid.volume  # ≥ 0, per unit A
+        state.dB = np.sqrt(8.0 * np.pi * W_new)
+        state.gas.ener = state.gas.ener + (W - W_new)
+        ledger.add("exchange", "field_damping_to_gas", float(np.sum(lost)))
+
+    def attrs(self):
+        return {
+            "damping": "cascade",
+            "damping_efficiency": self.efficiency,
+            "damping_length_cm": "r_L(E_max of the grid)" if self.length is None else self.length,
+        }
 
 
 # --------------------------------------------------------------------------- gas

@@ -25,7 +25,14 @@ from ..state import State
 from ..stepper import Stepper
 from .exchange import energy_per_cell
 from .ledger import Ledger
-from .operators import CRTransportOp, CRWorkOp, FieldGrowthOp, FieldTransportOp, GasOp
+from .operators import (
+    CRTransportOp,
+    CRWorkOp,
+    FieldDampingOp,
+    FieldGrowthOp,
+    FieldTransportOp,
+    GasOp,
+)
 from .sources import PressureForce
 from .splitting import SplitStepper
 from .state import CoupledState
@@ -146,6 +153,8 @@ class CGMSimulation:
             CRWorkOp(self, self.transport.kernels),
             self.growth_op,
         ]
+        if cfg.damping == "cascade":
+            self.ops.append(FieldDampingOp(self, cfg.damping_efficiency, cfg.cgs("damping_length")))
         self.stepper = SplitStepper(
             self.ops,
             dt_max=cfg.cgs("dt_max"),
