@@ -12,6 +12,7 @@ from crescape.params import Parameters
 from crescape.physics.dispersion import critical_kc_rL
 from crescape.physics.instability import gamma_max_paper, k_max_paper
 from crescape.physics.saturation import B_sat_current
+from crescape.physics.validity import regimes
 
 
 def run_json(capsys, *sets):
@@ -115,6 +116,40 @@ def test_energy_key_and_regimes(capsys):
     assert strong["driven"]["value"] is False and strong["regime"]["value"] == 0
 
 
+def test_T_zero_selects_the_cold_relation(capsys):
+    """--set T=0: no ion temperature (τ = 0, r_i = 0), the Hall term only; at B0 = 1e-12 G the
+    cold growth k_c v_A/2 is 3.48 Ω_i, so the Hall term caps γ at Ω_i: Hall-limited."""
+    out = run_json(capsys, "T=0", "B0=1e-12")
+    d = out["quantities"]
+    assert out["parameters"]["T"] == 0.0
+    for key in ("tau", "thermal_ratio_paper", "k_ri", "kc_ri", "B_star", "B_star_paper"):
+        assert d[key]["value"] == 0.0, key
+    assert d["regime"]["value"] == 1
+    Om = C.e * 1e-12 / (C.m_p * C.c)
+    assert d["gamma_over_Omega"]["value"] == pytest.approx(
+        d["gamma_max_full"]["value"] / Om, rel=1e-12, abs=0
+    )
+    assert d["gamma_nohall_over_Omega"]["value"] == pytest.approx(3.48, rel=0.01, abs=0)
+    assert d["gamma_over_Omega"]["value"] <= 1.0 + 1e-9
+    r = regimes(
+        d["current"]["value"], 1e-12, d["rho"]["value"], 0.0, C.GeV, 2.0, 1e6 * C.GeV, n_grid=400
+    )
+    assert d["gamma_max_full"]["value"] == pytest.approx(float(r["gamma"]), rel=1e-9, abs=0)
+    # the group name works too, and a warm T is recorded as the CGM's
+    assert run_json(capsys, "cgm.T=0")["parameters"]["T"] == 0.0
+    assert run_json(capsys, "T=1e4")["parameters"]["T"] == 1e4
+
+
+@pytest.mark.parametrize("command", ["summary", "spectrum", "match-icecube"])
+def test_T_zero_is_refused_where_T_divides(capsys, command):
+    """Only the dispersion relation has a T = 0 limit; the chain's thermal quantities and the gas
+    pressure need T > 0: one line naming T and the range."""
+    assert main([command, "--set", "T=0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "T = 0 K is not allowed" in err and "> 0 K" in err
+
+
 @pytest.mark.parametrize(
     "setting,word",
     [
@@ -123,7 +158,9 @@ def test_energy_key_and_regimes(capsys):
         ("energy=-1", "energy"),
         ("energy=1e7", "energy"),
         ("energy=abc", "energy"),
-        ("T=-5", "T"),
+        ("T=-5", "T = -5 K is not allowed: must be a finite value >= 0 K"),
+        ("cgm.T=-5", "T = -5 K"),
+        ("T=1e11", "<= 1e+10 K"),
     ],
 )
 def test_bad_input_exit_code_2(capsys, setting, word):

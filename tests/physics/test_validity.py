@@ -91,6 +91,18 @@ def test_linear_summary_weak_field_is_thermal():
     assert s["gamma_over_Omega"][0] < 0.01
 
 
+def test_linear_summary_T_zero_overrides_the_cgm():
+    """T = 0 is not a CGM parameter value (T > 0: gas pressure) but selects the cold relation."""
+    p = Parameters.from_flat({"B0": 1e-12})
+    s = V.linear_summary(p, C.GeV, T=0.0)
+    assert s["tau"][0] == 0.0 and s["k_ri"][0] == 0.0 and s["B_star"][0] == 0.0
+    assert s["regime"][0] == 1  # cold: the Hall term caps the growth at Omega_i
+    warm = V.linear_summary(p, C.GeV, T=1e6)
+    assert warm == V.linear_summary(p, C.GeV)  # the CGM's T = 1e6 K
+    with pytest.raises(ParameterError, match="T = -1 K"):
+        V.linear_summary(p, C.GeV, T=-1.0)
+
+
 @pytest.mark.parametrize(
     "args, match",
     [

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 import astropy.units as u
 import numpy as np
 
 from ..model import ENERGY_SPEC
-from ..params import parse_value
+from ..params import SPECS, parse_value
 from ..physics.validity import linear_summary
 from ._common import add_param_args, params_from_args, print_json
 
 #: the extra ``--set`` key of this command (the chain's evaluation energy)
 ENERGY = ENERGY_SPEC
+
+#: ``T`` as this command reads it: the CGM's T, and T = 0 for the cold relation (the Hall
+#: term only). Only here: elsewhere T divides (gas pressure, thermal quantities) and stays > 0.
+T_ION = dataclasses.replace(
+    SPECS["T"],
+    group="evaluation",
+    low=0.0,
+    low_open=False,
+    doc=SPECS["T"].doc + "; 0 selects the cold dispersion relation (crescape dispersion only)",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,18 +36,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         "of the escaping CRs and print the fastest growth, its wavenumber, the unstable band, "
         "the thermal and validity conditions and the regime, beside the paper's Eqs. (5), (7), (8). "
         "--set energy=... sets E, the energy of the lowest-energy current-carrying CRs "
-        "(default 1 GeV).",
+        "(default 1 GeV); --set T=0 selects the cold relation (Hall term, no ion temperature).",
     )
     add_param_args(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    params, extra = params_from_args(args, {"energy": ENERGY.default})
+    params, extra = params_from_args(args, {"energy": ENERGY.default, "T": None, "cgm.T": None})
+    T_given = extra["T"] if extra["cgm.T"] is None else extra["cgm.T"]
+    T = None if T_given is None else float(parse_value(T_ION, T_given).to_value(u.K))
     E = parse_value(ENERGY, extra["energy"]).to_value(u.erg)
     if np.ndim(E):
         E = float(np.ravel(E)[0]) if np.size(E) == 1 else E
-    table = linear_summary(params, float(E))
+    if T:  # a warm T is the CGM's, recorded with the parameters
+        params, T = params.replace(T=T * u.K), None
+    table = linear_summary(params, float(E), T=T)
+    recorded = params.as_dict()
+    if T is not None:  # T = 0: the cold relation
+        recorded["T"] = 0.0
     if table["threshold_at_p_max"][0]:
         print(
             "crescape dispersion: warning: the nonresonant threshold is set by the highest "
@@ -47,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {
-                "parameters": params.as_dict(),
+                "parameters": recorded,
                 "quantities": {
                     k: {"value": v, "unit": unit, "meaning": doc}
                     for k, (v, unit, doc) in table.items()

@@ -152,7 +152,7 @@ def regimes(J, B0, rho, T, E, slope=2.0, E_max=np.inf, n_grid=200):
     }
 
 
-def linear_summary(params, E):
+def linear_summary(params, E, T=None):
     """The linear theory at one parameter set and CR energy: every number ``crescape dispersion`` prints.
 
     Parameters
@@ -161,6 +161,9 @@ def linear_summary(params, E):
         Scalar parameters (the Galaxy sets J(>E) through Eqs. 1-3, the CGM sets ρ, T, B0).
     E : float [erg]
         Energy of the lowest-energy current-carrying CRs.
+    T : float [K], optional
+        Ion temperature in place of the CGM's ``T``; 0 selects the cold relation (the
+        Hall term only), which the CGM's ``T`` (> 0: gas pressure) cannot express.
 
     Returns
     -------
@@ -184,7 +187,8 @@ def linear_summary(params, E):
         )
     E2phi = float(escape.escape_energy_flux(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
     rho = float(gas_density(m.delta_G, m.Omega_b_h2, m.rho_cr_h2))
-    B0, T = float(m.B0), float(m.T)
+    B0 = float(m.B0)
+    T = float(m.T) if T is None else float(check_positive("T", T, allow_zero=True, unit="K"))
     slope = float(g.slope)
     E_max = float(g.E_max)
     t_max = E_max / E
