@@ -246,18 +246,48 @@ def test_micro_changes_only_the_neutrino_flux():
     assert b["B_sat"] == a["B_sat"]
 
 
-def test_linear_saturation_field_is_the_dispersion_threshold():
-    """B_sat_linear: k_c r_L at the lowest current-carrying energy equals ζ_c (2.4927 for s = 2)."""
+@pytest.mark.parametrize("slope", [1.5, 2.0, 2.2])
+def test_linear_saturation_field_is_the_dispersion_threshold(slope):
+    """B_sat_linear: k_c r_L at the lowest current-carrying energy equals ζ_c(s, E_max/E), the
+    p_max of ``crescape dispersion``; for s = 1.5 the threshold ζ_c(p_max = ∞) = 0 gave ∞."""
+    from crescape.params import Parameters
+    from crescape.physics.dispersion import critical_kc_rL
+    from crescape.physics.validity import linear_summary
+
+    m = EscapeModel(Galaxy(slope=slope))
+    E, E_max = m.params.cgs.E_min, m.params.cgs.E_max
+    zc = critical_kc_rL(slope, E_max / E)
+    B = m.cgs("B_sat_linear")
+    assert np.isfinite(B) and B > 0
+    kc = instability.k_max_paper(m.cgs("current"), B)
+    assert kc * saturation.larmor_radius(E, B) == pytest.approx(zc, rel=1e-10, abs=0)
+    # the same number as crescape dispersion
+    summ = linear_summary(Parameters.from_flat({"slope": slope}), E)
+    assert float(B) == pytest.approx(summ["B_sat_linear"][0], rel=1e-12, abs=0)
+    if slope == 2.0:
+        assert zc == pytest.approx(2.4927, abs=2e-4)
+        assert (m["B_sat_linear"] / m["B_sat"]).value == pytest.approx(zc**-0.5, rel=1e-5, abs=0)
+    if slope == 1.5:  # set by the highest energies: 10.0 B_sat(Eq. 8) (docs/dispersion.md)
+        assert zc == pytest.approx(0.019808, rel=1e-4, abs=0)
+        assert (m["B_sat_linear"] / m["B_sat"]).value == pytest.approx(10.04, rel=2e-3, abs=0)
+
+
+def test_linear_saturation_field_on_arrays():
+    """Each (slope, E_max/E) has its own threshold; no current at E = E_max: no field."""
     from crescape.physics.dispersion import critical_kc_rL
 
-    m = EscapeModel()
-    zc = critical_kc_rL(2.0)
-    assert zc == pytest.approx(2.4927, abs=2e-4)
+    slopes = np.array([1.5, 2.0])[:, None]
+    E = np.array([1.0, 1e3, 1e6])
+    m = EscapeModel(Galaxy(slope=slopes), energy=E * u.GeV)
     B = m.cgs("B_sat_linear")
-    E = m.params.cgs.E_min
-    kc = instability.k_max_paper(m.cgs("current"), B)
-    assert kc * saturation.larmor_radius(E, B) == pytest.approx(zc, rel=1e-10)
-    assert (m["B_sat_linear"] / m["B_sat"]).value == pytest.approx(zc**-0.5, rel=1e-5)
+    assert B.shape == (2, 3)
+    assert np.all(B[:, -1] == 0.0)
+    for i, s in enumerate(slopes[:, 0]):
+        for j in range(2):
+            zc = critical_kc_rL(float(s), 1e6 / E[j])
+            kc = instability.k_max_paper(m.cgs("current")[i, j], B[i, j])
+            rL = saturation.larmor_radius(E[j] * C.GeV, B[i, j])
+            assert kc * rL == pytest.approx(zc, rel=1e-10, abs=0)
 
 
 def test_pressure_gradient_of_an_isotropic_distribution():

@@ -196,7 +196,7 @@ QUANTITIES: dict[str, QuantityInfo] = {
             "G",
             "G",
             "Eq. (8), Bell (2004) σ",
-            "field at which the nonresonant branch disappears, k_c r_L = ζ_c (2.49 for s = 2)",
+            "field at which the nonresonant branch disappears, k_c r_L = ζ_c(s, E_max/E) (2.49 for s = 2)",
         ),
         _q("r_L_sat", "pc", "cm", "Eq. (8)", "Larmor radius at E in B_sat"),
         _q("D_bohm", "cm2 / s", "cm2 / s", "Eq. (9)", "Bohm diffusion coefficient in B_sat"),
@@ -300,7 +300,7 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
     out["B_star"] = instability.B_star_paper(J_paper, rho, p.T)
     out["B_sat"] = dB = saturation.B_sat(E2phi)
     out["B_sat_current"] = saturation.B_sat_current(E, J)
-    out["B_sat_linear"] = _B_sat_linear(J, E, p.slope)
+    out["B_sat_linear"] = _B_sat_linear(J, E, p.slope, p.E_max)
     out["r_L_sat"] = saturation.larmor_radius(E, dB)
     out["D_bohm"] = D = saturation.bohm_diffusion(E, dB)
     out["t_advection"] = t_adv = transport.advection_time(E2phi, D, rho)
@@ -323,18 +323,34 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def _B_sat_linear(J, E, slope):
-    """The Larmor criterion computed from the dispersion relation, for each distinct slope."""
-    from .physics.dispersion import critical_kc_rL
+def _B_sat_linear(J, E, slope, E_max):
+    """Eq. (8) from Bell's (2004) dispersion relation: the field at which k_c r_L falls to ζ_c.
 
-    slope = np.asarray(slope, dtype=float)
-    J = np.maximum(J, 0.0)  # no current above a sharp cutoff: no field
-    if slope.ndim == 0:
-        zc = critical_kc_rL(float(slope))
-    else:
-        uniq, inv = np.unique(slope, return_inverse=True)
-        zc = np.array([critical_kc_rL(float(x)) for x in uniq])[inv.reshape(slope.shape)]
-    return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * zc))
+    The current spectrum runs from E to E_max, p_max/p_min = E_max/E (an exponential
+    cutoff taken as a sharp one at E_max), the convention of ``crescape dispersion``
+    (:func:`crescape.physics.validity.linear_summary`): with p_max = ∞ the threshold ζ_c
+    is 0 for s < 2 and the field would be infinite. :func:`crescape.physics.dispersion.
+    saturation_field` for each distinct (slope, E_max/E); 0 where there is no current
+    (E >= E_max).
+    """
+    from .physics.dispersion import saturation_field
+
+    J, E, slope, E_max = np.broadcast_arrays(
+        *(np.asarray(a, dtype=float) for a in (J, E, slope, E_max))
+    )
+    t_max = E_max / E
+    out = np.zeros(J.shape)
+    live = (J > 0) & (t_max > 1.0)
+    keys = np.stack([slope[live], t_max[live]], axis=-1)
+    if keys.size:
+        pairs, inv = np.unique(keys, axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+        idx = np.flatnonzero(live)
+        for n, (s, t) in enumerate(pairs):
+            sel = idx[inv == n]
+            e = E.flat[sel]
+            out.flat[sel] = saturation_field(J.flat[sel], e, s, t * e)
+    return out
 
 
 def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
