@@ -32,18 +32,20 @@ the value and what is allowed.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import astropy.units as u
 import numpy as np
 
 from .. import constants as C
+from ..fingerprint import code_hash
 from ..params import SPECS, ParameterError, Parameters
 from ..physics.saturation import B_sat_escape, bohm_diffusion
 from .boundaries import FreeEscape, Outflow, PrescribedFlux, Reflecting
 from .grid import FluxTube, MomentumGrid, Planar, SpatialGrid, Spherical
 from .operator import TransportOperator
-from .options import load, option, read_table, read_value
+from .options import load, option, read_table, read_value, user_function
 from .state import State
 from .stepper import Stepper
 
@@ -113,7 +115,7 @@ SCHEMA: dict[str, dict] = {
             "transport",
             "diffusion",
             "bohm",
-            choices=("bohm", "constant", "power_law"),
+            choices=("bohm", "constant", "power_law", "function"),
             doc="D(E): Bohm in dB (Eq. 9), constant D0, or D0 (E/E0)^delta",
         ),
         option(
@@ -152,8 +154,19 @@ SCHEMA: dict[str, dict] = {
             "transport",
             "inner",
             "escape_flux",
-            choices=("escape_flux", "reflecting"),
-            doc="inner boundary: the flux of Eq. (3), or a wall",
+            choices=("escape_flux", "reflecting", "flux"),
+            doc="inner boundary: the flux of Eq. (3), a wall, or inlet_function",
+        ),
+        # user functions, 'module:function' (module: a .py file beside the configuration or an
+        # importable module); arguments and results in cgs
+        option("transport", "D_function", None, doc="D(z, p, t) [cm2/s] for diffusion = function"),
+        option("transport", "u_function", None, doc="u(z_faces, t) [cm/s], replaces u"),
+        option("transport", "Q_function", None, doc="source Q(z, p, t) [cm^-3 s^-1 per ln p]"),
+        option(
+            "transport",
+            "inlet_function",
+            None,
+            doc="inner flux(p, t) [cm^-2 s^-1 per ln p] for inner = flux",
         ),
         option(
             "transport",
@@ -217,6 +230,9 @@ SCHEMA: dict[str, dict] = {
 }
 
 _TABLES = tuple(SCHEMA)
+#: keys of [transport] read by TransportConfig itself: a field or "eq8", and the user functions
+_FUNCTIONS = ("D_function", "u_function", "Q_function", "inlet_function")
+_SPECIAL = ("dB", *_FUNCTIONS)
 
 
 def _fail(table: str, key: str, value: Any, allowed: str) -> ParameterError:
@@ -246,7 +262,7 @@ class TransportConfig:
         or a combination that is not allowed (see the module docstring).
     """
 
-    def __init__(self, tables: dict[str, dict], params: Parameters):
+    def __init__(self, tables: dict[str, dict], params: Parameters, base_dir=None):
         self.params = params
         unknown = set(tables) - set(_TABLES)
         if unknown:
@@ -258,7 +274,7 @@ class TransportConfig:
                 raise ParameterError(f"[{tname}] = {table!r} is not allowed: must be a table")
         self.tables = {k: dict(tables.get(k, {})) for k in _TABLES}
         res = {
-            t: read_table(t, SCHEMA[t], self.tables[t], skip=("dB",) if t == "transport" else ())
+            t: read_table(t, SCHEMA[t], self.tables[t], skip=_SPECIAL if t == "transport" else ())
             for t in _TABLES
         }
         gr, ck = self.tables["grid"], self.tables["checkpoint"]
@@ -274,6 +290,31 @@ class TransportConfig:
         else:
             res["transport"]["dB"] = read_value("transport", SCHEMA["transport"]["dB"], dB)
             self.dB_source = "given"
+        # --- user functions: resolved now (a bad reference fails before any work), recorded
+        # by reference and by a hash of their code (so that a checkpoint of another version
+        # of the function is refused)
+        tr = self.tables["transport"]
+        self.functions = {}
+        for key in _FUNCTIONS:
+            ref = tr.get(key)
+            if ref is None:
+                res["transport"][key] = "none"
+                continue
+            func = user_function("transport", key, ref, base_dir)
+            self.functions[key] = func
+            res["transport"][key] = f"{ref} [{code_hash(func)}]"
+        need = {"D_function": ("diffusion", "function"), "inlet_function": ("inner", "flux")}
+        for key, (other, value) in need.items():
+            on = res["transport"][other] == value
+            if on and key not in self.functions:
+                raise _fail("transport", key, None, f"'module:function' for {other} = {value!r}")
+            if key in self.functions and not on:
+                raise _fail(
+                    "transport",
+                    key,
+                    tr[key],
+                    f"used with {other} = {value!r} only (it is {res['transport'][other]!r})",
+                )
         self.resolved = res
         for table in res.values():
             for k, v in table.items():
@@ -343,7 +384,12 @@ class TransportConfig:
         return maker(self.z_min, self.z_max, self.n_z, geom)
 
     def diffusion_coefficient(self, pgrid):
-        """D(E) per momentum bin [cm² s^-1]: Bohm (Eq. 9), constant, or D0 (E/E0)^delta."""
+        """D(E) per momentum bin [cm² s^-1]: Bohm (Eq. 9), constant, or D0 (E/E0)^delta.
+
+        With ``diffusion = "function"``: the user's D(z, p, t), a callable for the operator.
+        """
+        if self.diffusion == "function":
+            return self.functions["D_function"]
         E = pgrid.energy
         if self.diffusion == "bohm":
             return bohm_diffusion(E, self.dB)
@@ -355,17 +401,22 @@ class TransportConfig:
         """(operator, stepper, output times)."""
         G = self.grid()
         P = MomentumGrid.from_energy(self.E_min, self.E_max, self.n_p)
-        inner = (
-            PrescribedFlux.escape(P, self.params) if self.inner == "escape_flux" else Reflecting()
-        )
+        if self.inner == "escape_flux":
+            inner = PrescribedFlux.escape(P, self.params)
+        elif self.inner == "flux":
+            inner = PrescribedFlux(self.functions["inlet_function"])
+        else:
+            inner = Reflecting()
+        D = self.diffusion_coefficient(P)
         outer = {"free_escape": FreeEscape(), "outflow": Outflow(), "reflecting": Reflecting()}[
             self.outer
         ]
         op = TransportOperator(
             G,
             P,
-            D=self.diffusion_coefficient(P)[None, :],
-            u=self.u,
+            D=D if callable(D) else D[None, :],
+            u=self.functions.get("u_function", self.u),
+            Q=self.functions.get("Q_function", 0.0),
             inner=inner,
             outer=outer,
             flux_limiter=self.flux_limiter,
@@ -458,5 +509,5 @@ def load_config(path, overrides: dict[str, Any] | None = None) -> TransportConfi
     ParameterError
         On any bad key or value (one line naming it).
     """
-    params, tables = load(path, overrides, SCHEMA, skip={"transport": ("dB",)})
-    return TransportConfig(tables, params)
+    params, tables = load(path, overrides, SCHEMA, skip={"transport": _SPECIAL})
+    return TransportConfig(tables, params, base_dir=None if path is None else Path(path).parent)

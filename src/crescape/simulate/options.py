@@ -25,16 +25,19 @@ otherwise (``5 Myr``).
 
 from __future__ import annotations
 
+import importlib
 import math
+import sys
 import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import astropy.units as u
 
 from ..params import GROUPS, SPECS, ParameterError, Parameters, Spec, load_toml, parse_value
 
-__all__ = ["option", "read_table", "load", "override_value", "describe_options"]
+__all__ = ["option", "read_table", "load", "override_value", "describe_options", "user_function"]
 
 _dimless = u.dimensionless_unscaled
 
@@ -221,3 +224,47 @@ def describe_options(schemas: Mapping[str, Mapping[str, Spec]]) -> list[tuple]:
             unit = "" if s.unit in (None, _dimless) else s.unit.to_string()
             rows.append((f"{t}.{k}", unit, s.default, s.allowed(), s.doc))
     return rows
+
+
+def user_function(table: str, key: str, ref: Any, base_dir=None):
+    """The callable named by ``"module:function"`` (a user's D, u, Q or inlet flux).
+
+    ``module`` is an importable module or a ``.py`` file name (``"wind.py:u"`` or
+    ``"wind:u"``), looked up first in ``base_dir`` (the directory of the
+    configuration file), then on ``sys.path``.
+
+    Raises
+    ------
+    ParameterError
+        ``table.key = ref is not allowed: ...`` if it is not of that form, the module
+        cannot be imported or has no such callable.
+    """
+
+    def bad(why):
+        return ParameterError(
+            f"{table}.{key} = {ref!r} is not allowed: must be 'module:function' naming a "
+            f"callable ({why})"
+        )
+
+    if not isinstance(ref, str) or ref.count(":") != 1:
+        raise bad("not of that form")
+    mod_name, func_name = (x.strip() for x in ref.split(":"))
+    if mod_name.endswith(".py"):
+        mod_name = mod_name[:-3]
+    if not mod_name or not func_name:
+        raise bad("not of that form")
+    added = None
+    if base_dir is not None and (Path(base_dir) / f"{mod_name}.py").is_file():
+        added = str(Path(base_dir).resolve())
+        sys.path.insert(0, added)
+    try:
+        module = importlib.import_module(mod_name)
+    except Exception as exc:  # the user's module may fail in any way
+        raise bad(f"cannot import {mod_name!r}: {type(exc).__name__}: {exc}") from None
+    finally:
+        if added is not None and added in sys.path:
+            sys.path.remove(added)
+    func = getattr(module, func_name, None)
+    if not callable(func):
+        raise bad(f"module {mod_name!r} has no callable {func_name!r}")
+    return func
