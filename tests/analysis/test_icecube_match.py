@@ -60,6 +60,33 @@ def test_model_closes_at_the_delta_found():
     assert back.to_value(E2) == pytest.approx(m.measured.to_value(E2), rel=1e-9, abs=0)
 
 
+@pytest.mark.parametrize("error, closes", [(1e-3, False), (-2e-6, False), (3e-7, True)])
+def test_closure_check_is_relative(error, closes):
+    """The model flux at the δ_G found must equal the measured one to 1e-6 relative: a model off
+    by 1e-3 (2e-11 in absolute terms, below np.isclose's default atol = 1e-8) is caught."""
+    val = 2.233e-8 * E2
+    model = val * (1.0 + error)
+    if closes:
+        im._check_closure(model, val)
+    else:
+        with pytest.raises(RuntimeError, match="does not close"):
+            im._check_closure(model, val)
+
+
+def test_closure_check_runs_in_the_match(monkeypatch):
+    """delta_G_match checks the flux at the δ_G it found with the model it solved."""
+    true = im.neutrino_E2_flux
+
+    def off_at_the_match(params, *args, **kwargs):  # exact at δ_G = 1 and 100 (the solve)
+        f = true(params, *args, **kwargs)
+        return f if float(params.cgm.delta_G.value) in (1.0, 100.0) else f * (1 + 1e-4)
+
+    im.delta_G_match()  # closes
+    monkeypatch.setattr(im, "neutrino_E2_flux", off_at_the_match)
+    with pytest.raises(RuntimeError, match="does not close"):
+        im.delta_G_match()
+
+
 def test_segmented_bin_selection_and_upper_limit():
     m = im.delta_G_match("differential_2015")  # 100 TeV is the lower edge of bin f4
     assert m.measured.to_value(E2) == pytest.approx(3.2e-8, rel=1e-6, abs=0) and m.note.startswith(
