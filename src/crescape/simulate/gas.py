@@ -51,6 +51,7 @@ from numba import njit
 
 __all__ = [
     "GasState",
+    "hydrostatic_factor",
     "EulerSolver",
     "rhs_reference",
     "exact_riemann",
@@ -182,8 +183,101 @@ def _hll_iso_np(rL, uL, rR, uR, cs2):
     return np.where(SL >= 0, FL, np.where(SR <= 0, FR, Fs))
 
 
+def hydrostatic_factor(dphi, theta):
+    """exp(−ΔΦ/θ): the isothermal hydrostatic ratio ρ(x)/ρ(x₀) = P(x)/P(x₀) over ΔΦ = Φ(x) − Φ(x₀).
+
+    θ = P/ρ [cm² s^-2] of the cell whose local equilibrium it describes (Käppeli &
+    Mishra 2014, J. Comput. Phys. 259, 199, §3, isothermal equilibria: dP/dx = −ρ dΦ/dx
+    with P/ρ constant).
+    """
+    return np.exp(-dphi / theta)
+
+
+def _ghosts_wb_np(rho, u, p, theta, phig, phif, bc_in, bc_out, bval, isothermal, cs2):
+    """Ghosted (ρ, u, P) with the density and pressure of the ghosts in hydrostatic equilibrium.
+
+    An ``"inflow"`` reservoir is the isothermal equilibrium through (ρ, P) of the
+    reservoir at the boundary face; a wall or an open boundary extends the
+    equilibrium of the adjacent cell; the velocity is mirrored (wall), copied (open)
+    or zero (reservoir).
+    """
+    n = rho.size
+    rg, ug, pg = np.empty(n + 4), np.empty(n + 4), np.empty(n + 4)
+    rg[2:-2], ug[2:-2], pg[2:-2] = rho, u, p
+    for bc, ghosts, cell, face, res, mirror in (
+        (bc_in, slice(0, 2), 0, phif[0], bval[0:2], [1, 0]),
+        (bc_out, slice(n + 2, n + 4), n - 1, phif[-1], bval[2:4], [n - 1, n - 2]),
+    ):
+        if bc == 2:
+            fac = hydrostatic_factor(phig[ghosts] - face, res[1] / res[0])
+            rg[ghosts], pg[ghosts], ug[ghosts] = res[0] * fac, res[1] * fac, 0.0
+        else:
+            fac = hydrostatic_factor(phig[ghosts] - phig[cell + 2], theta[cell])
+            rg[ghosts], pg[ghosts] = rho[cell] * fac, p[cell] * fac
+            ug[ghosts] = -u[mirror] if bc == 0 else u[cell]
+    if isothermal:
+        pg = rg * cs2
+    return rg, ug, pg
+
+
+def _faces_wb_np(rho, u, p, faces, phig, phif, isothermal, cs2, limiter, bc_in, bc_out, bval):
+    """Left and right (ρ, u, P) on the n + 1 faces by hydrostatic reconstruction.
+
+    Each cell's density and pressure are written as its local isothermal equilibrium
+    q_i e^{−(Φ(x) − Φ_i)/θ_i} plus a perturbation, whose slope is limited
+    (Käppeli & Mishra 2014, §3–4): an atmosphere in equilibrium reconstructs
+    to the same state on both sides of every face.
+    """
+    n = rho.size
+    theta = np.full(n, cs2) if isothermal else p / rho
+    rg, ug, pg = _ghosts_wb_np(rho, u, p, theta, phig, phif, bc_in, bc_out, bval, isothermal, cs2)
+    x = 0.5 * (faces[1:] + faces[:-1])
+    xg = np.concatenate(
+        [
+            [2 * faces[0] - x[1], 2 * faces[0] - x[0]],
+            x,
+            [2 * faces[-1] - x[-1], 2 * faces[-1] - x[-2]],
+        ]
+    )
+    thg = np.full(n + 4, cs2) if isothermal else pg / rg
+    c = np.arange(1, n + 3)
+    eL = hydrostatic_factor(phig[c - 1] - phig[c], thg[c])
+    eR = hydrostatic_factor(phig[c + 1] - phig[c], thg[c])
+    dxl, dxr = xg[c] - xg[c - 1], xg[c + 1] - xg[c]
+    cl, cr = c[:-1], c[1:]  # cells left of faces 0..n, right of faces 0..n
+    k = np.arange(n + 1)
+    out = []
+    for q, hydro in ((rg, True), (ug, False), (pg, True)):
+        if hydro:
+            s = _limit_np(-(q[c - 1] - q[c] * eL) / dxl, (q[c + 1] - q[c] * eR) / dxr, limiter)
+            fL = q[cl] * hydrostatic_factor(phif[k] - phig[cl], thg[cl])
+            fR = q[cr] * hydrostatic_factor(phif[k] - phig[cr], thg[cr])
+        else:
+            s = _limit_np((q[c] - q[c - 1]) / dxl, (q[c + 1] - q[c]) / dxr, limiter)
+            fL, fR = q[cl], q[cr]
+        qL = fL + s[:-1] * (faces - xg[cl])
+        qR = fR - s[1:] * (xg[cr] - faces)
+        out.append((qL, qR))
+    return out
+
+
 def rhs_reference(
-    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out, bval
+    rho,
+    mom,
+    ener,
+    faces,
+    area,
+    volume,
+    force,
+    gamma,
+    isothermal,
+    cs2,
+    limiter,
+    bc_in,
+    bc_out,
+    bval,
+    phig=None,
+    phif=None,
 ):
     """dU/dt of the scheme (numpy reference), and the face fluxes.
 
@@ -202,7 +296,12 @@ def rhs_reference(
     limiter, bc_in, bc_out : int
         Codes of :data:`LIMITERS` and :data:`BOUNDARIES`.
     bval : array (4,)
-        (ρ, P) of the inner and outer reservoirs (used by ``"inflow"``).
+        (ρ, P) of the inner and outer reservoirs (used by ``"inflow"``); with a
+        potential, their values on the boundary faces.
+    phig, phif : arrays (n + 4,), (n + 1,) or None
+        Gravitational potential [cm² s^-2] at the cell centres (two ghosts each
+        side included) and on the faces: hydrostatic reconstruction
+        (:func:`_faces_wb_np`). None: plain reconstruction of (ρ, u, P).
 
     Returns
     -------
@@ -212,10 +311,18 @@ def rhs_reference(
     u = mom / rho
     p = rho * cs2 if isothermal else (gamma - 1) * (ener - 0.5 * rho * u**2)
     prims = []
+    if phig is not None:
+        prims = _faces_wb_np(
+            rho, u, p, faces, phig, phif, isothermal, cs2, limiter, bc_in, bc_out, bval
+        )
     for q, odd, vi, vo in (
-        (rho, False, bval[0], bval[2]),
-        (u, True, None, None),
-        (p, False, bval[1], bval[3]),
+        ()
+        if phig is not None
+        else (
+            (rho, False, bval[0], bval[2]),
+            (u, True, None, None),
+            (p, False, bval[1], bval[3]),
+        )
     ):
         qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd, vi, vo)
         a = (qg[1:-1] - qg[:-2]) / (xg[1:-1] - xg[:-2])
@@ -268,7 +375,23 @@ def _limit(a, b, code):
 
 @njit(cache=True)
 def _rhs_fast(
-    rho, mom, ener, faces, area, volume, force, gamma, isothermal, cs2, limiter, bc_in, bc_out, bval
+    rho,
+    mom,
+    ener,
+    faces,
+    area,
+    volume,
+    force,
+    gamma,
+    isothermal,
+    cs2,
+    limiter,
+    bc_in,
+    bc_out,
+    bval,
+    wb,
+    phig,
+    phif,
 ):
     n = rho.size
     ng = n + 4
@@ -312,15 +435,32 @@ def _rhs_fast(
     # left/right states at the n+1 physical faces
     qL = np.empty((3, n + 1))
     qR = np.empty((3, n + 1))
+    if wb:
+        _ghosts_wb(q, phig, phif, n, bc_in, bc_out, bval, isothermal, cs2)
     for c in range(1, n + 3):  # ghosted cells -1..n
+        th = 1.0
+        if wb:
+            th = cs2 if isothermal else q[2, c] / q[0, c]
         for v in range(3):
-            a = (q[v, c] - q[v, c - 1]) / (xg[c] - xg[c - 1])
-            b = (q[v, c + 1] - q[v, c]) / (xg[c + 1] - xg[c])
+            if wb and v != 1:  # perturbation of the cell's local hydrostatic equilibrium
+                eL = np.exp(-(phig[c - 1] - phig[c]) / th)
+                eR = np.exp(-(phig[c + 1] - phig[c]) / th)
+                a = -(q[v, c - 1] - q[v, c] * eL) / (xg[c] - xg[c - 1])
+                b = (q[v, c + 1] - q[v, c] * eR) / (xg[c + 1] - xg[c])
+            else:
+                a = (q[v, c] - q[v, c - 1]) / (xg[c] - xg[c - 1])
+                b = (q[v, c + 1] - q[v, c]) / (xg[c + 1] - xg[c])
             s = _limit(a, b, limiter)
             if c <= n + 1:
-                qL[v, c - 1] = q[v, c] + s * (fg[c + 1] - xg[c])
+                base = q[v, c]
+                if wb and v != 1:
+                    base *= np.exp(-(phif[c - 1] - phig[c]) / th)
+                qL[v, c - 1] = base + s * (fg[c + 1] - xg[c])
             if c >= 2:
-                qR[v, c - 2] = q[v, c] - s * (xg[c] - fg[c])
+                base = q[v, c]
+                if wb and v != 1:
+                    base *= np.exp(-(phif[c - 2] - phig[c]) / th)
+                qR[v, c - 2] = base - s * (xg[c] - fg[c])
     F = np.zeros((3, n + 1))
     for k in range(n + 1):
         rL = qL[0, k]
@@ -396,6 +536,27 @@ def _rhs_fast(
     return drho, dmom, dener, F
 
 
+@njit(cache=True)
+def _ghosts_wb(q, phig, phif, n, bc_in, bc_out, bval, isothermal, cs2):
+    """Ghost density and pressure in hydrostatic equilibrium (as :func:`_ghosts_wb_np`)."""
+    for side in range(2):
+        bc = bc_in if side == 0 else bc_out
+        g0 = 0 if side == 0 else n + 2
+        cell = 2 if side == 0 else n + 1
+        face = phif[0] if side == 0 else phif[n]
+        for k in range(2):
+            g = g0 + k
+            if bc == 2:
+                r0, p0 = bval[2 * side], bval[2 * side + 1]
+                fac = np.exp(-(phig[g] - face) / (p0 / r0))
+            else:
+                r0, p0 = q[0, cell], q[2, cell]
+                th = cs2 if isothermal else p0 / r0
+                fac = np.exp(-(phig[g] - phig[cell]) / th)
+            q[0, g] = r0 * fac
+            q[2, g] = q[0, g] * cs2 if isothermal else p0 * fac
+
+
 # --------------------------------------------------------------------------- solver
 
 
@@ -434,6 +595,7 @@ class EulerSolver:
         rho_floor=0.0,
         p_floor=0.0,
         reservoir=(1.0, 1.0, 1.0, 1.0),
+        potential=None,
     ):
         if not gamma > 1:
             raise ValueError(f"gamma = {gamma} is not allowed: must be > 1")
@@ -468,6 +630,48 @@ class EulerSolver:
         if rv.shape != (4,) or np.any(rv <= 0):
             raise ValueError(f"reservoir = {reservoir} is not allowed: must be 4 values > 0")
         self.bval = rv
+        self.set_potential(potential)
+
+    def set_potential(self, potential) -> None:
+        """Use the hydrostatic reconstruction in the potential Φ(z) [cm² s^-2] (None: none).
+
+        ``potential`` is a callable of the coordinate z [cm] (e.g.
+        :meth:`crescape.physics.potential.GalaxyPotential.phi_axis`); it is
+        evaluated once at the cell centres, the two ghost centres on each side
+        and the faces. The gravitational force itself is a source term
+        (:class:`crescape.simulate.coupled.gravity.Gravity`) built on the same
+        local equilibria, so that an isothermal atmosphere in equilibrium stays
+        at rest to round-off. The reservoirs of ``"inflow"`` boundaries then
+        hold their (ρ, P) on the boundary faces, extended hydrostatically.
+        """
+        g = self.grid
+        self.potential = potential
+        if potential is None:
+            self.wb = False
+            self.phig = np.zeros(0)
+            self.phif = np.zeros(0)
+            return
+        x, f = g.centres, g.faces
+        xg = np.concatenate(
+            [[2 * f[0] - x[1], 2 * f[0] - x[0]], x, [2 * f[-1] - x[-1], 2 * f[-1] - x[-2]]]
+        )
+        self.phig = np.ascontiguousarray(np.broadcast_to(potential(xg), xg.shape), dtype=float)
+        self.phif = np.ascontiguousarray(np.broadcast_to(potential(f), f.shape), dtype=float)
+        if not (np.all(np.isfinite(self.phig)) and np.all(np.isfinite(self.phif))):
+            raise ValueError("potential is not allowed: must be finite at every cell and face")
+        self.wb = True
+
+    def hydrostatic_state(self, rho_face, P_face) -> GasState:
+        """The isothermal atmosphere at rest through (ρ, P) on the inner face, in the potential.
+
+        ρ_i = ρ_b e^{−(Φ_i − Φ_b)/θ}, P_i = θ ρ_i with θ = P_b/ρ_b (c_s² for an
+        isothermal gas): the discrete equilibrium of the hydrostatic reconstruction.
+        """
+        if not self.wb:
+            raise ValueError("hydrostatic_state needs a potential (set_potential)")
+        theta = self.cs2 if self.isothermal else P_face / rho_face
+        fac = hydrostatic_factor(self.phig[2:-2] - self.phif[0], theta)
+        return self.state(rho_face * fac, 0.0, rho_face * theta * fac)
 
     # ---------------------------------------------------------------- helpers
     def state(self, rho, u, P) -> GasState:
@@ -511,10 +715,14 @@ class EulerSolver:
         p0 = (self.gamma - 1) * (ener[0] - 0.5 * rho[0] * u0**2)
         if not p0 > 0:
             return
+        r0 = rho[0]
+        if self.wb:  # the first cell's equilibrium on the face, where the reservoir is defined
+            fac = hydrostatic_factor(self.phif[0] - self.phig[2], p0 / r0)
+            r0, p0 = r0 * fac, p0 * fac
         # in units of the reservoir (the exact solver works with pressures of order 1)
         rs, ps = self.bval[0], self.bval[1]
         us = np.sqrt(ps / rs)
-        right = (rho[0] / rs, u0 / us, p0 / ps)
+        right = (r0 / rs, u0 / us, p0 / ps)
         r, u, p = _exact_state_at_face(1.0, 0.0, 1.0, *right, self.gamma)
         r, u, p = r * rs, u * us, p * ps
         E = p / (self.gamma - 1) + 0.5 * r * u * u
@@ -530,8 +738,7 @@ class EulerSolver:
     def _rhs(self, rho, mom, ener, force):
         g = self.grid
         lim, bi, bo = self._codes
-        fn = _rhs_fast if self.backend == "numba" else rhs_reference
-        return fn(
+        args = (
             rho,
             mom,
             ener,
@@ -547,6 +754,11 @@ class EulerSolver:
             bo,
             self.bval,
         )
+        if self.backend == "numba":
+            return _rhs_fast(*args, self.wb, self.phig, self.phif)
+        if self.wb:
+            return rhs_reference(*args, self.phig, self.phif)
+        return rhs_reference(*args)
 
     def _floor(self, rho, mom, ener, budget, w):
         V = self.grid.volume
