@@ -188,22 +188,25 @@ class CGMEmission:
         return float(cgm_source.effective_path_length(self.geometry))
 
     # --- at Earth ----------------------------------------------------------------------------
-    def _intensity(self, E, species):
+    def _q_observed(self, E, species):
+        """Emissivity of the inner region [1/(erg cm3 s)] of a species seen far away, unabsorbed.
+
+        Neutrinos: ν + ν̄ of each flavour after averaged oscillations
+        (:func:`crescape.physics.oscillation.transition_matrix`); 'gamma' and
+        'gamma_unabsorbed' both give the γ-ray emissivity (absorption is the caller's).
+        Used for the view from inside (:meth:`spectrum`) and from outside
+        (:mod:`crescape.observer`).
+        """
         if species in _FLAV or species == "nu_all":
             src_e = self._q(E, "nu_e")
             src_mu = self._q(E, "nu_mu")
-            P = oscillation.transition_matrix()
             if species == "nu_all":
-                q = src_e + src_mu
-            else:
-                j = _FLAV[species]
-                q = src_e * P[0, j] + src_mu * P[1, j]
-            return q * self.effective_path / (4.0 * np.pi)
-        if species == "gamma_unabsorbed":
-            return self._q(E, "gamma") * self.effective_path / (4.0 * np.pi)
-        if species == "gamma":
-            kappa = gamma_absorption.absorption_coefficient(E)
-            return cgm_source.sky_averaged_intensity(self._q(E, "gamma"), self.geometry, kappa)
+                return src_e + src_mu
+            P = oscillation.transition_matrix()
+            j = _FLAV[species]
+            return src_e * P[0, j] + src_mu * P[1, j]
+        if species in ("gamma", "gamma_unabsorbed"):
+            return self._q(E, "gamma")
         if species == "e":
             raise ParameterError(
                 "species = 'e' has no intensity at Earth (electrons stay in the CGM): "
@@ -212,6 +215,13 @@ class CGMEmission:
         raise ParameterError(
             f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES_AT_EARTH)}"
         )
+
+    def _intensity(self, E, species):
+        q = self._q_observed(E, species)
+        if species == "gamma":
+            kappa = gamma_absorption.absorption_coefficient(E)
+            return cgm_source.sky_averaged_intensity(q, self.geometry, kappa)
+        return q * self.effective_path / (4.0 * np.pi)
 
     def spectrum(self, E, species="nu_all") -> u.Quantity:
         """Sky-averaged intensity dN/dE at Earth [1/(GeV cm2 s sr)].
