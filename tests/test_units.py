@@ -211,6 +211,10 @@ def test_model_energies(call):
         ([1 * u.GeV, 1 * u.TeV], "GeV", [1, 1000] * u.GeV),
         (21.106114 * u.cm, "MHz", 1420.405 * u.MHz),
         (1 * u.eV, "K", 11604.518 * u.K),
+        # Gaussian current densities accept SI ones: 1 A = c/10 statA (c in cm/s)
+        (1 * u.A / u.m**2, "statA / cm2", 2.99792458e5 * u.statA / u.cm**2),
+        (1 * u.mA / u.cm**2, "statA / cm2", 2.99792458e6 * u.statA / u.cm**2),
+        (1 * u.A, "statA", 2.99792458e9 * u.statA),
     ],
 )
 def test_parse_quantity(value, unit, expected):
@@ -233,6 +237,11 @@ def test_parse_quantity(value, unit, expected):
 def test_parse_quantity_rejects(value, words):
     with pytest.raises(ParameterError, match=words):
         parse_quantity(value, "kpc", "x")
+
+
+def test_current_density_rejects_a_current():
+    with pytest.raises(ParameterError, match=r"J = 1.0 A has the wrong unit"):
+        parse_quantity(1 * u.A, "statA / cm2", "J")
 
 
 def test_decorator_documents_units_and_checks_before_calling():

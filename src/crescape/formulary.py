@@ -21,6 +21,10 @@ Examples
 '1.48e+24 cm2 / s'
 >>> f"{f.bohm_diffusion(1, 2.25e-8):.3g}"  # 1 GeV, 2.25e-8 G
 '1.48e+24 cm2 / s'
+>>> w = f.cold_dispersion(1e-15 / u.cm, 1e-12 * u.statA / u.cm**2, 1e-10 * u.G,
+...                       1e-27 * u.g / u.cm**3, 1 * u.GeV)
+>>> sorted(w), w["right"].unit
+(['left', 'right'], Unit("rad / s"))
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ __all__ = [
     "neutrino_E2_flux_eq16",
     "neutrino_E2_flux_eq17",
     "dispersion_modes",
+    "cold_dispersion",
     "warm_dispersion",
     "thermal_parameter",
     "B_star_warm",
@@ -156,6 +161,11 @@ neutrino_E2_flux_eq16 = _twin(emission.neutrino_E2_flux_eq16, _I)
 neutrino_E2_flux_eq17 = _twin(emission.neutrino_E2_flux_eq17, _I)
 
 dispersion_modes = _twin(dispersion.dispersion_modes, u.rad / u.s)
+#: ω(k) of both polarisations of Bell's (2004) relation, Eqs. 8-13 with σ (Eq. 10), as
+#: Quantities: :func:`dispersion_modes` with its cold defaults (T = 0, no Hall term), e.g.
+#: ``cold_dispersion(1e-15 / u.cm, 1e-12 * u.statA / u.cm**2, 1e-10 * u.G, 1e-27 * u.g / u.cm**3,
+#: 1 * u.GeV)``; the current density may be in SI (A/m2).
+cold_dispersion = dispersion_modes
 warm_dispersion = _twin(thermal.warm_modes, u.rad / u.s)
 thermal_parameter = _twin(thermal.thermal_parameter, _one)
 B_star_warm = _twin(thermal.B_star, _G)

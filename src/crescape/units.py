@@ -36,6 +36,7 @@ from typing import Any
 import astropy.units as u
 import numpy as np
 
+from . import constants as C
 from .errors import ParameterError
 
 __all__ = ["parse_quantity", "equivalencies_for", "quantity_twin", "to_cgs"]
@@ -47,11 +48,31 @@ def _unit_text(unit: u.UnitBase) -> str:
     return unit.to_string() or "dimensionless"
 
 
+#: statA per A: 1 A = c/10 statA, c in cm/s (Gaussian units; Jackson, Classical
+#: Electrodynamics, 3rd ed., Appendix, Table 3)
+_STATA_PER_A = C.c / 10.0
+_STATA_CM2 = u.statA / u.cm**2
+
+
+def _gaussian_current() -> list:
+    """SI currents and current densities to Gaussian (esu) ones, which astropy keeps apart."""
+    return [
+        (u.A, u.statA, lambda x: x * _STATA_PER_A, lambda x: x / _STATA_PER_A),
+        (
+            u.A / u.m**2,
+            _STATA_CM2,
+            lambda x: x * 1e-4 * _STATA_PER_A,
+            lambda x: x / (1e-4 * _STATA_PER_A),
+        ),
+    ]
+
+
 def equivalencies_for(unit: u.UnitBase) -> list:
     """The equivalencies allowed when converting to ``unit``.
 
     Temperatures accept energies (k_B T), frequencies accept wavelengths and
-    photon energies; angles may be dropped (rad/s to 1/s) everywhere.
+    photon energies, Gaussian currents and current densities (statA, statA/cm2)
+    accept SI ones (A, A/m2); angles may be dropped (rad/s to 1/s) everywhere.
     """
     eq = list(u.dimensionless_angles())
     ptype = unit.physical_type
@@ -59,6 +80,8 @@ def equivalencies_for(unit: u.UnitBase) -> list:
         eq += u.temperature_energy()
     elif ptype == "frequency":
         eq += u.spectral()
+    elif unit.is_equivalent(u.statA) or unit.is_equivalent(_STATA_CM2):
+        eq += _gaussian_current()
     return eq
 
 

@@ -8,6 +8,7 @@ import pytest
 from scipy.integrate import quad
 
 from crescape import constants as C
+from crescape import formulary
 from crescape.params import ParameterError
 from crescape.physics import dispersion as D
 from crescape.physics.instability import gamma_max_cold, gamma_max_paper, k_max_paper
@@ -377,24 +378,30 @@ def test_hall_limits_growth_to_ion_cyclotron_frequency():
 
 
 def test_quantity_api_and_lite_twin():
+    """The Quantity twin lives in crescape.formulary (the physics module is unit-free)."""
     k = np.logspace(-2, 0, 5) * k_max_paper(J_REF, B_REF) / u.cm
-    w = D.cold_dispersion(
+    w = formulary.cold_dispersion(
         k, J_REF * u.statA / u.cm**2, B_REF * u.G, RHO_REF * u.g / u.cm**3, 1 * u.GeV
     )
     assert set(w) == {"left", "right"}
     assert w["right"].unit == u.rad / u.s
-    lite = D.cold_dispersion.lite(k.value, J_REF, B_REF, RHO_REF, E_REF)
-    np.testing.assert_allclose(w["right"].value, lite["right"], rtol=1e-12)
-    # SI inputs give the same numbers
+    assert formulary.cold_dispersion.lite is D.dispersion_modes
+    lite = formulary.cold_dispersion.lite(k.value, J_REF, B_REF, RHO_REF, E_REF)
+    np.testing.assert_allclose(w["right"].value, lite["right"], rtol=1e-12, atol=0)
+    # SI inputs give the same numbers (1 A = c/10 statA)
     J_si = J_REF / (C.c / 10.0) * 1e4 * u.A / u.m**2
-    w2 = D.cold_dispersion(
+    w2 = formulary.cold_dispersion(
         k.to(1 / u.m),
         J_si,
         (B_REF * u.G).to(u.T),
         (RHO_REF * u.g / u.cm**3).to(u.kg / u.m**3),
         (1 * u.GeV).to(u.J),
     )
-    np.testing.assert_allclose(w2["right"].value, lite["right"], rtol=1e-9)
+    np.testing.assert_allclose(w2["right"].value, lite["right"], rtol=1e-9, atol=0)
+    # plain numbers in the documented units (E in GeV); E_max = None is no cutoff
+    w3 = formulary.cold_dispersion(k.value, J_REF, B_REF, RHO_REF, 1.0, E_max=None)
+    np.testing.assert_allclose(w3["right"].value, lite["right"], rtol=1e-12, atol=0)
+    assert not hasattr(D, "cold_dispersion") and not hasattr(D, "modes_from_quantities")
 
 
 def test_broadcasting_k_by_parameter_grid():
@@ -434,6 +441,8 @@ def test_bad_input_raises_named_error(change, name):
 
 def test_bad_quantity_unit():
     with pytest.raises(ParameterError, match="B0"):
-        D.cold_dispersion(1 / u.cm, 1e-12, 1 * u.m, 1e-27, 1 * u.GeV)
+        formulary.cold_dispersion(1 / u.cm, 1e-12, 1 * u.m, 1e-27, 1 * u.GeV)
     with pytest.raises(ParameterError, match="rho"):
-        D.cold_dispersion(1 / u.cm, 1e-12, 1e-10 * u.G, -1e-27 * u.g / u.cm**3, 1 * u.GeV)
+        formulary.cold_dispersion(1 / u.cm, 1e-12, 1e-10 * u.G, -1e-27 * u.g / u.cm**3, 1 * u.GeV)
+    with pytest.raises(ParameterError, match="J"):
+        formulary.cold_dispersion(1 / u.cm, 1 * u.A, 1e-10 * u.G, 1e-27, 1 * u.GeV)

@@ -9,8 +9,6 @@ import crescape.physics
 
 PHYSICS = Path(crescape.physics.__file__).parent
 FORBIDDEN = ("astropy", "crescape.params", "crescape.units")
-#: modules that still hold Quantity twins of their own (to move to crescape.formulary)
-PENDING = {"dispersion.py"}
 
 
 def _imports(path: Path) -> list[str]:
@@ -27,17 +25,7 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(
-            p.name, marks=pytest.mark.xfail(reason="Quantity twins still here", strict=False)
-        )
-        if p.name in PENDING
-        else p.name
-        for p in sorted(PHYSICS.glob("*.py"))
-    ],
-)
+@pytest.mark.parametrize("module", [p.name for p in sorted(PHYSICS.glob("*.py"))])
 def test_physics_module_imports_no_units_layer(module):
     bad = [n for n in _imports(PHYSICS / module) if n.startswith(FORBIDDEN)]
     assert not bad, f"{module} imports {bad}"

@@ -29,8 +29,9 @@ fixed momentum). For the paper's s = 2 the mean is done in closed form
 (elementary functions, :func:`sigma_complement`); for other slopes by a fixed
 Gauss-Legendre rule in t^(1-s) split at the resonance k r_L = 1.
 
-Everything here takes cgs floats or arrays and broadcasts; Quantity twins are
-:func:`cold_dispersion` and :func:`fastest_growth`. The paper's estimates
+Everything here takes cgs floats or arrays and broadcasts, and imports no unit
+layer; the Quantity twins are in :mod:`crescape.formulary`
+(``cold_dispersion``, ``dispersion_modes``, ``warm_dispersion``). The paper's estimates
 (Eqs. 5, 7) are in :mod:`crescape.physics.instability`; the thermal
 modification is in :mod:`crescape.physics.thermal`.
 """
@@ -40,13 +41,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import astropy.units as u
 import numpy as np
 from scipy.special import xlogy
 
 from .. import constants as C
 from ..errors import ParameterError
-from ..units import to_cgs
 
 __all__ = [
     "sigma_mono",
@@ -56,7 +55,6 @@ __all__ = [
     "critical_kc_rL",
     "small_x_complement",
     "dispersion_modes",
-    "cold_dispersion",
     "growth_curve",
     "fastest_mode",
     "unstable_band",
@@ -445,15 +443,15 @@ def dispersion_modes(
     slope : float, array or None
         Power-law index s of the current spectrum dJ/dE ∝ E^-s (default 2);
         None for CRs of a single energy E (Bell 2004, Eq. 10).
-    E_max : float or array [erg]
-        Highest energy of the current spectrum (default ∞).
+    E_max : float or array [erg] or None
+        Highest energy of the current spectrum (default and None: ∞).
     cr_response : bool
         Include σ (True) or not (Bell's cold relation with σ = 0).
     hall : bool
         Include the Hall term (ion inertia; limits γ to Ω_i).
     T : float or array [K]
         Ion temperature for the finite-Larmor-radius term (see
-        :mod:`crescape.physics.thermal`); 0 = cold.
+        :mod:`crescape.physics.thermal`); 0 (the default) = cold.
 
     Returns
     -------
@@ -482,7 +480,7 @@ def dispersion_modes(
     E = check_positive("E", E, unit="erg")
     T = check_positive("T", T, allow_zero=True, unit="K")
     s = _check_slope(slope)
-    E_max = np.asarray(E_max, dtype=float)
+    E_max = np.asarray(np.inf if E_max is None else E_max, dtype=float)
     if np.any(~(E_max > E)):
         raise ParameterError(
             f"E_max = {np.max(E_max):g} erg is not allowed: must be above E = {np.min(E):g} erg"
@@ -497,107 +495,6 @@ def dispersion_modes(
     Omega = C.e * B0 / (C.m_p * C.c)
     thermal2 = C.k_B * T / C.m_p
     return _solve_modes(k, kc, vA2, oms, Omega=Omega, hall=hall, thermal2=thermal2)
-
-
-def _q_in(name, value, unit):
-    if value is None:
-        return None
-    return to_cgs(name, value, unit)
-
-
-def cold_dispersion(k, J, B0, rho, E, slope=2.0, E_max=None, cr_response=True, hall=False):
-    """ω(k) of both circular polarisations of the nonresonant (Bell) instability, as Quantities.
-
-    Parameters
-    ----------
-    k : Quantity [1/length]
-    J : Quantity [current density] (statA cm^-2 or A m^-2)
-    B0 : Quantity [magnetic field]
-    rho : Quantity [mass density]
-    E : Quantity [energy]
-        Energy of the lowest-energy current-carrying CRs.
-    slope : float or None
-        s of dJ/dE ∝ E^-s (None: a single energy).
-    E_max : Quantity [energy] or None
-    cr_response, hall : bool
-        See :func:`dispersion_modes`.
-
-    Returns
-    -------
-    dict of Quantity [rad/s]
-        ``{"right": ω_R, "left": ω_L}`` (complex).
-
-    Notes
-    -----
-    Bell (2004), Eqs. 8-13 with his σ (Eq. 10) averaged over the power law;
-    ``cold_dispersion.lite`` is :func:`dispersion_modes` in cgs.
-
-    Examples
-    --------
-    >>> import astropy.units as u
-    >>> w = cold_dispersion(1e-15 / u.cm, 1e-12 * u.statA / u.cm**2, 1e-10 * u.G,
-    ...                     1e-27 * u.g / u.cm**3, 1 * u.GeV)
-    >>> sorted(w)
-    ['left', 'right']
-    """
-    return modes_from_quantities(k, J, B0, rho, E, slope, E_max, cr_response, hall)
-
-
-cold_dispersion.lite = dispersion_modes
-
-
-def modes_from_quantities(k, J, B0, rho, E, slope, E_max, cr_response, hall, T=None):
-    """Convert Quantity inputs to cgs once, call :func:`dispersion_modes`, return ω in rad/s.
-
-    The shared unit layer of :func:`cold_dispersion` and
-    :func:`crescape.physics.thermal.warm_dispersion` (``T`` adds the ion temperature).
-    """
-    extra = {} if T is None else {"T": to_cgs("T", T, u.K)}
-    modes = dispersion_modes(
-        to_cgs("k", k, 1 / u.cm),
-        _current_cgs(J),
-        _field_cgs(B0),
-        to_cgs("rho", rho, u.g / u.cm**3),
-        to_cgs("E", E, u.erg),
-        slope=slope,
-        E_max=np.inf if E_max is None else to_cgs("E_max", E_max, u.erg),
-        cr_response=cr_response,
-        hall=hall,
-        **extra,
-    )
-    return {name: w * (u.rad / u.s) for name, w in modes.items()}
-
-
-def _field_cgs(B):
-    """B in gauss (Quantity of G or T, or a plain number in G)."""
-    if isinstance(B, u.Quantity):
-        try:
-            return np.asarray(B.to_value(u.G), dtype=float)
-        except u.UnitConversionError:
-            raise ParameterError(
-                f"B0 = {B} has the wrong unit; expected a magnetic field (G or T)"
-            ) from None
-    return np.asarray(B, dtype=float)
-
-
-#: 1 A = c/10 statA (Gaussian)
-_STATA_PER_A = C.c / 10.0
-
-
-def _current_cgs(J):
-    """J in statA cm^-2 (Quantity of statA/cm2 or A/m2, or a plain number in statA/cm2)."""
-    if isinstance(J, u.Quantity):
-        try:
-            return np.asarray(J.to_value(u.statA / u.cm**2), dtype=float)
-        except u.UnitConversionError:
-            pass
-        try:
-            return np.asarray(J.to_value(u.A / u.cm**2), dtype=float) * _STATA_PER_A
-        except u.UnitConversionError:
-            raise ParameterError(
-                f"J = {J} has the wrong unit; expected a current density (statA/cm2 or A/m2)"
-            ) from None
-    return np.asarray(J, dtype=float)
 
 
 # --- dimensionless growth curve, its maximum, the band and the threshold ---------------------
