@@ -11,6 +11,10 @@ A step is a module of this package (name not starting with ``_``) that defines
 
 :func:`steps` discovers them in order. A step that raises is reported in the
 summary as failed; the other steps still run.
+
+The summaries: ``summary.json`` (every number), ``summary.md`` and ``summary.html``
+(:func:`write_summary_html`: the same page with every figure inline, the numbers
+and links to the data files; :func:`check_html` finds broken images and links).
 """
 
 from __future__ import annotations
@@ -19,8 +23,18 @@ import importlib
 import pkgutil
 
 from ._base import Artifact, atomic_write_bytes, atomic_write_text
+from ._report import check_html, write_in_progress_html, write_summary_html
 
-__all__ = ["Artifact", "steps", "step_names", "atomic_write_text", "atomic_write_bytes"]
+__all__ = [
+    "Artifact",
+    "steps",
+    "step_names",
+    "atomic_write_text",
+    "atomic_write_bytes",
+    "write_summary_html",
+    "write_in_progress_html",
+    "check_html",
+]
 
 
 def steps() -> list:
