@@ -31,7 +31,9 @@ def test_simulate_writes_netcdf(tmp_path):
     assert r.returncode == 0, r.stderr
     ds = xr.open_dataset(out, engine="h5netcdf")
     assert ds.dB.shape == (2, 20) and ds.n_CR.shape == (2, 20, 6)
-    assert "param_delta_G" in ds.attrs
+    assert ds.attrs["param.delta_G"] == 1.0 and ds.attrs["param.R_d.units"] == "kpc"
+    assert ds.attrs["config.simulation.z_max"] == 30.0
+    assert ds.attrs["config.simulation.z_max.units"] == "kpc"
 
 
 def test_simulate_bad_input(tmp_path):

@@ -73,7 +73,7 @@ def test_transport_writes_netcdf_with_units_and_parameters(tmp_path, geometry, z
         assert ds.n.attrs["units"] == "cm-3"
         assert ds.t.attrs["units"] == "s"
         assert ds.attrs["geometry"] == geometry
-        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(1e41, rel=1e-9, abs=0)
+        assert ds.attrs["param.L_CR"] == pytest.approx(1e41, rel=1e-9, abs=0)
         assert ds.attrs["config.transport.diffusion"] == "bohm"
         assert ds.sizes["t"] == 5 and ds.sizes["p"] == 4
         assert float(ds.n.isel(t=-1).sum()) > 0
@@ -94,20 +94,15 @@ def test_attributes_hold_the_full_configuration_with_units(tmp_path):
     for table, keys in SCHEMA.items():
         for key in keys:
             assert f"config.{table}.{key}" in a, (table, key)
-    assert (
-        a["config.grid.z_max"] == pytest.approx(2 * C.kpc, rel=1e-9, abs=0)
-        and a["config.grid.z_max.units"] == "cm"
-    )
-    assert a["config.momentum.E_min"] == pytest.approx(10 * C.GeV, rel=1e-9, abs=0)
-    assert a["config.momentum.E_min.units"] == "erg"
-    assert (
-        a["config.time.t_end"] == pytest.approx(0.3 * C.Myr, rel=1e-9, abs=0)
-        and a["config.time.t_end.units"] == "s"
-    )
-    assert (
-        a["config.transport.u"] == pytest.approx(30e5, rel=1e-9, abs=0)
-        and a["config.transport.u.units"] == "cm / s"
-    )
+    # every value in its documented unit, with the unit beside it (the rule of Parameters.as_attrs)
+    assert a["config.grid.z_max"] == pytest.approx(2.0, rel=1e-12, abs=0)
+    assert a["config.grid.z_max.units"] == "kpc"
+    assert a["config.momentum.E_min"] == pytest.approx(10.0, rel=1e-12, abs=0)
+    assert a["config.momentum.E_min.units"] == "GeV"
+    assert a["config.time.t_end"] == pytest.approx(0.3, rel=1e-12, abs=0)
+    assert a["config.time.t_end.units"] == "Myr"
+    assert a["config.transport.u"] == pytest.approx(30.0, rel=1e-12, abs=0)
+    assert a["config.transport.u.units"] == "km / s"
     assert a["config.time.theta"] == 0.5 and a["config.transport.backend"] == "numba"  # defaults
     assert a["config.transport.flux_limiter"] == 1 and a["config.grid.n_z"] == 50
     assert (
@@ -115,10 +110,10 @@ def test_attributes_hold_the_full_configuration_with_units(tmp_path):
         and a["dB_source"] == "Eq. (8) B_sat"
     )
     for name, spec in SPECS.items():
-        assert f"param.{name}_cgs" in a
-        if spec.cgs not in (None, "") and spec.cgs.to_string():
-            assert a[f"param.{name}_cgs.units"] == spec.cgs.to_string()
-    assert a["param.L_CR_cgs.units"] == "erg / s" and len(a["config_hash"]) == 64
+        assert f"param.{name}" in a
+        if spec.kind == "quantity" and not spec.choices and spec.unit.to_string():
+            assert a[f"param.{name}.units"] == spec.unit.to_string()
+    assert a["param.L_CR.units"] == "erg / s" and len(a["config_hash"]) == 64
 
 
 def test_fingerprint_is_built_from_the_full_resolved_configuration():
@@ -347,8 +342,8 @@ def test_set_overrides_tables_and_parameters(tmp_path, capsys):
     with xr.open_dataset(out, engine="h5netcdf") as ds:
         assert ds.sizes[ds.n.dims[1]] == 30
         assert float(ds.t[-1]) == pytest.approx(0.1 * C.Myr, rel=1e-9, abs=0)
-        assert ds.attrs["param.L_CR_cgs"] == pytest.approx(2e41, rel=1e-9, abs=0)
-        assert ds.attrs["param.R_d_cgs"] == pytest.approx(12 * C.kpc, rel=1e-9, abs=0)
+        assert ds.attrs["param.L_CR"] == pytest.approx(2e41, rel=1e-9, abs=0)
+        assert ds.attrs["param.R_d"] == pytest.approx(12.0, rel=1e-12, abs=0)
         assert ds.attrs["config.transport.flux_limiter"] == 0
         assert ds.attrs["config_hash"] == summary["config_hash"]
 

@@ -343,6 +343,9 @@ class SimulationConfig:
         return SimulationConfig.from_dict(d)
 
     def attrs(self) -> dict:
+        """Every option for the output attributes: ``config.simulation.<key>`` in the documented
+        unit, with ``config.simulation.<key>.units`` for the dimensional ones (the rule of
+        :meth:`crescape.params.Parameters.as_attrs`); None (automatic) is ``"default"``."""
         out = {}
         for f in dataclasses.fields(self):
             if f.name.startswith("_"):
@@ -354,8 +357,10 @@ class SimulationConfig:
                 v = ",".join(v)
             elif isinstance(v, bool):
                 v = int(v)
-            unit = _UNITS.get(f.name, (None,))[0]
-            out[f"sim_{f.name}" + (f" [{unit}]" if unit is not None else "")] = v
+            key = f"config.{_S}.{f.name}"
+            out[key] = v
+            if f.name in _UNITS:
+                out[key + ".units"] = _UNITS[f.name][0].to_string()
         return out
 
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from .. import constants as C
 from ..fingerprint import code_hash
-from ..params import SPECS, ParameterError, Parameters
+from ..params import ParameterError, Parameters
 from ..physics.saturation import B_sat_escape, bohm_diffusion
 from .boundaries import FreeEscape, Outflow, PrescribedFlux, Reflecting
 from .grid import FluxTube, MomentumGrid, Planar, SpatialGrid, Spherical
@@ -454,23 +454,21 @@ class TransportConfig:
 
         ``config.<table>.<key>`` holds every key (defaults filled in; quantities
         as floats) and ``config.<table>.<key>.units`` the unit of each
-        dimensional one; ``param.<name>_cgs`` and ``param.<name>_cgs.units`` every
-        physical parameter; ``dB_G`` the field of the Bohm D and ``dB_source``
+        dimensional one, in the documented unit; ``param.<name>`` and ``param.<name>.units``
+        every physical parameter (:meth:`crescape.params.Parameters.as_attrs`); ``dB_G`` the field of the Bohm D and ``dB_source``
         whether it is Eq. (8) or given; ``config_hash`` the checkpoint fingerprint.
         """
         out: dict[str, Any] = {}
         for tname, table in self.resolved.items():
             for k, v in table.items():
-                out[f"config.{tname}.{k}"] = _attr_value(v)
                 sp = SCHEMA[tname][k]
-                unit = sp.cgs
-                if sp.kind == "quantity" and not sp.choices and unit not in (None, _dimless):
-                    out[f"config.{tname}.{k}.units"] = unit.to_string()
-        for name, value in self.params_cgs().items():
-            out[f"param.{name}_cgs"] = _attr_value(value)
-            spec = SPECS.get(name)
-            if spec is not None and spec.cgs not in (None, _dimless):
-                out[f"param.{name}_cgs.units"] = spec.cgs.to_string()
+                dim = sp.kind == "quantity" and not sp.choices and sp.unit not in (None, _dimless)
+                if dim and isinstance(v, float):  # the documented unit, as params.as_attrs
+                    v = float((v * sp.cgs).to_value(sp.unit))
+                out[f"config.{tname}.{k}"] = _attr_value(v)
+                if dim:
+                    out[f"config.{tname}.{k}.units"] = sp.unit.to_string()
+        out.update({k: _attr_value(v) for k, v in self.params.as_attrs().items()})
         out["dB_G"] = self.dB
         out["dB_source"] = "Eq. (8) B_sat" if self.dB_source == "eq8" else "given"
         out["config_hash"] = self.fingerprint()["hash"]

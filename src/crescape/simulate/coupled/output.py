@@ -116,7 +116,7 @@ def dataset(sim, snaps):
         "B0_G": sim.B0,
         "splitting": "lie: " + ", ".join(op.name for op in sim.ops),
     }
-    attrs.update({f"param_{k}": _attr(v) for k, v in vars(sim.params.cgs).items()})
+    attrs.update({k: _attr(v) for k, v in sim.params.as_attrs().items()})
     attrs.update({k: _attr(v) for k, v in sim.config.attrs().items()})
     for op in sim.ops:
         attrs.update({k: _attr(v) for k, v in op.attrs().items()})
@@ -160,7 +160,7 @@ def profile_fluxes(ds, mass: float = C.m_p):
         raise ValueError(
             "profile_fluxes: the energy flux needs an adiabatic run (sim_isothermal = 0)"
         )
-    gam = float(ds.attrs["sim_gamma"])
+    gam = float(ds.attrs["config.simulation.gamma"])
     z = ds["z"].values * C.kpc
     E = ds["E"].values * C.GeV
     dlnp = float(np.diff(np.log(np.sqrt(E**2 - (mass * C.c**2) ** 2)))[0]) if E.size > 1 else 1.0
