@@ -16,6 +16,10 @@ Errors never end in a traceback. Each prints one line on stderr,
 * 1 for an internal error (any other exception), with a hint to report it; set
   the environment variable ``CRESCAPE_TRACEBACK=1`` to see the traceback;
 * 130 on Ctrl-C.
+
+Warnings are one line too, ``crescape COMMAND: warning: ...`` on stderr, each
+distinct message once per command, whatever module issues them (printed here,
+for every command, by :func:`main`).
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ import importlib
 import os
 import pkgutil
 import sys
+import warnings
 
-from ..params import ParameterError
+from ..errors import ParameterError, ValidityWarning
 from ._common import CLIError
 
 __all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
@@ -101,6 +106,23 @@ def _silence_stdout() -> None:
         pass
 
 
+def _warning_printer(name: str):
+    """A :func:`warnings.showwarning` that prints ``<name>: warning: <message>``, one line, once."""
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        text = _one_line(message)
+        if text in seen:
+            return
+        seen.add(text)
+        try:
+            print(f"{name}: warning: {text}", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``crescape``; returns the exit code (never raises, never a traceback)."""
     parser = build_parser()
@@ -121,8 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
     try:
-        code = args.func(args)
-        sys.stdout.flush()
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(name)
+            # every warning of crescape's own, each time (deduplicated by the printer)
+            warnings.filterwarnings("always", category=ValidityWarning)
+            warnings.filterwarnings("always", module=r"crescape(\.|$)")
+            code = args.func(args)
+            sys.stdout.flush()
     except (ParameterError, CLIError) as exc:
         return fail(EXIT_BAD_INPUT, str(exc))
     except KeyboardInterrupt:

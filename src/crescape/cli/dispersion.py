@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
+import warnings
 
 import astropy.units as u
 import numpy as np
 
+from ..errors import ValidityWarning
 from ..model import ENERGY_SPEC
 from ..params import SPECS, parse_value
 from ..physics.validity import linear_summary
@@ -55,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
     recorded = params.as_dict()
     if T is not None:  # T = 0: the cold relation
         recorded["T"] = 0.0
-    if table["threshold_at_p_max"][0]:
-        print(
-            "crescape dispersion: warning: the nonresonant threshold is set by the highest "
-            "energies (doubling E_max moves it by > 1%): kc_rL_threshold and B_sat_linear "
-            "depend on E_max",
-            file=sys.stderr,
+    if table["threshold_at_p_max"][0]:  # printed in one line by the CLI entry point
+        warnings.warn(
+            "the nonresonant threshold is set by the highest energies (doubling E_max moves "
+            "it by > 1%): kc_rL_threshold and B_sat_linear depend on E_max",
+            ValidityWarning,
+            stacklevel=1,
         )
     if args.json:
         print_json(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 
 from ._common import add_param_args, params_from_args, print_json
@@ -43,30 +42,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.icecube_match import delta_G_match, match_all
-    from ..errors import ValidityWarning
 
     params, _ = params_from_args(args)
     if "delta_G" in params.changes():
-        print(
-            f"crescape match-icecube: warning: delta_G = {params.cgm.delta_G.value:g} is ignored: "
-            "it is what match-icecube solves for",
-            file=sys.stderr,
+        warnings.warn(
+            f"delta_G = {params.cgm.delta_G.value:g} is ignored: it is what match-icecube solves for",
+            UserWarning,
+            stacklevel=1,
         )
     flavour = "per flavour" if args.flavour == "per-flavour" else "all"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ValidityWarning)
-        if args.dataset == "all":
-            res = match_all(args.energy, params, flavour)
-        else:
-            res = [delta_G_match(args.dataset, args.energy, params, flavour)]
-    seen = set()
-    for w in caught:
-        text = str(w.message)
-        if issubclass(w.category, ValidityWarning) and text not in seen:
-            seen.add(text)
-            print(f"crescape match-icecube: warning: {text}", file=sys.stderr)
-        elif not issubclass(w.category, ValidityWarning):
-            warnings.warn(w.message, w.category, stacklevel=1)
+    # the warnings (outside the data, unphysical matches) are printed by the CLI entry point
+    if args.dataset == "all":
+        res = match_all(args.energy, params, flavour)
+    else:
+        res = [delta_G_match(args.dataset, args.energy, params, flavour)]
     if args.json:
         print_json({"matches": [m.as_dict() for m in res]} if len(res) > 1 else res[0].as_dict())
         return 0
