@@ -269,6 +269,19 @@ def test_as_attrs_of_a_two_dimensional_parameter():
     np.testing.assert_array_equal(back.cgs.delta_G, d)
 
 
+def test_as_attrs_leaves_out_the_varied_parameters():
+    """A sweep's axes or a fit's free parameters are the file's coordinates or columns."""
+    p = Parameters.from_flat({"R_d": 12})
+    attrs = p.as_attrs(varied=["delta_G", "R_d", "delta_G"])
+    assert attrs["param.varied"] == "delta_G, R_d"
+    assert not any(k.startswith(("param.delta_G", "param.R_d")) for k in attrs)
+    assert attrs["param.L_CR"] == 1e41
+    back = Parameters.from_attrs(attrs)  # the fixed ones read back; the varied take defaults
+    assert back.cgm.delta_G.value == 1.0 and back.galaxy.R_d.value == 10.0
+    with pytest.raises(ParameterError, match=r"varied = \['delta_X'\] is not allowed"):
+        p.as_attrs(varied=["delta_X"])
+
+
 def test_integer_and_boolean_specs_for_other_modules(tmp_path):
     from crescape.params import Spec, parse_value
 

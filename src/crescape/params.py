@@ -770,7 +770,7 @@ class Parameters:
                 )
         return ", ".join(parts) or "the paper's parameters"
 
-    def as_attrs(self, prefix: str = "param.") -> dict[str, Any]:
+    def as_attrs(self, prefix: str = "param.", varied: Iterable[str] = ()) -> dict[str, Any]:
         """The full parameter set as flat, netCDF-safe attributes, the same in every output file.
 
         ``<prefix><name>`` holds the value in the parameter's documented unit
@@ -780,14 +780,37 @@ class Parameters:
         stored flattened with ``<prefix><name>.shape``.
         :meth:`from_attrs` reads them back.
 
+        Parameters
+        ----------
+        prefix : str
+            Prefix of every key.
+        varied : iterable of str
+            Parameters that vary within the file (the axes of a sweep, the free
+            parameters of a fit): their values are the file's coordinates or
+            columns, so they are left out here and named, comma-separated, in
+            ``<prefix>varied``.
+
         Examples
         --------
         >>> a = Parameters().as_attrs()
         >>> a["param.L_CR"], a["param.L_CR.units"], a["param.cutoff"], "param.slope.units" in a
         (1e+41, 'erg / s', 'sharp', False)
+        >>> b = Parameters().as_attrs(varied=["delta_G", "L_CR"])
+        >>> "param.delta_G" in b, "param.L_CR.units" in b, b["param.varied"]
+        (False, False, 'delta_G, L_CR')
         """
+        varied = list(dict.fromkeys(varied))
+        unknown = [n for n in varied if n not in SPECS]
+        if unknown:
+            raise ParameterError(
+                f"varied = {unknown!r} is not allowed: must be parameters ({', '.join(SPECS)})"
+            )
         out: dict[str, Any] = {}
+        if varied:
+            out[prefix + "varied"] = ", ".join(varied)
         for name, value in self.as_flat().items():
+            if name in varied:
+                continue
             spec = SPECS[name]
             key = prefix + name
             if spec.choices:
