@@ -796,7 +796,10 @@ class EulerSolver:
             [dyn cm^-3, erg cm^-3 s^-1], evaluated on each Runge–Kutta stage (so
             that work is time-centred); what each delivered per cell over the
             step, (Δt/2)(s¹ + s²) V, is left in ``self.delivered[name]`` as
-            (momentum, energy) arrays. The stage-averaged velocity ½(u⁰ + u¹)
+            (momentum, energy) arrays. A source with ``uses_face_flux = True``
+            is called as ``rates(rho, u, P, t, flux=F)`` with the stage's face
+            fluxes F (3, n + 1) (not multiplied by A), e.g. to write its energy
+            from the mass fluxes. The stage-averaged velocity ½(u⁰ + u¹)
             is ``self.u_bar`` and the stage-averaged face fluxes (3, n + 1)
             are ``self.face_flux``.
         """
@@ -866,7 +869,10 @@ class EulerSolver:
         u = mom / rho
         P = rho * self.cs2 if self.isothermal else (self.gamma - 1) * (ener - 0.5 * rho * u**2)
         for src in sources:
-            sm, se = src.rates(rho, u, P, t)
+            if getattr(src, "uses_face_flux", False):
+                sm, se = src.rates(rho, u, P, t, flux=d[3])
+            else:
+                sm, se = src.rates(rho, u, P, t)
             sm = np.broadcast_to(np.asarray(sm, dtype=float), rho.shape)
             se = np.broadcast_to(np.asarray(se, dtype=float), rho.shape)
             if self.isothermal:

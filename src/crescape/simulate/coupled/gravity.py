@@ -12,9 +12,17 @@ isothermal equilibrium across the cell,
 cancels exactly the flux difference and the geometric term of an isothermal
 atmosphere in equilibrium reconstructed by the solver's hydrostatic
 reconstruction (:meth:`crescape.simulate.gas.EulerSolver.set_potential`).
-The energy source is S_i u_i of each stage; what gravity delivered is the
-ledger's ``gravity_work`` (momentum and energy), drawn from the static
-potential (the potential energy is not part of the evolved totals).
+The energy source is written from the mass fluxes F of the stage through the
+faces (the solver passes them, ``uses_face_flux``),
+
+    S^E_i = −[A_{i+1/2} F_{i+1/2} (Φ_{i+1/2} − Φ_i) − A_{i−1/2} F_{i−1/2} (Φ_{i−1/2} − Φ_i)] / V_i,
+
+the work ρ u·g of the cell (it tends to S_i u_i) in the form that makes the sum of the gas
+energy and the potential energy Σ ρ_i Φ_i V_i change only by the potential energy the mass
+carries through the boundary faces, Σ_b A F Φ_b Δt, to round-off (the potential-energy
+flux form; e.g. Springel 2010, MNRAS 401, 791, §5; Mullen, Hanawa & Gammie 2021, ApJS 252,
+30): the work gravity does is drawn exactly from the potential energy it releases. What
+gravity delivered is the ledger's ``gravity_work`` (momentum and energy).
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ class Gravity(GasSource):
     """
 
     name = "gravity_work"
+    uses_face_flux = True
 
     def __init__(self, grid, potential):
         self.grid = grid
@@ -60,6 +69,56 @@ class Gravity(GasSource):
         """g = −dΦ/dz at the centres from the face values [cm s^-2]."""
         return -np.diff(self.phi_f) / self.grid.dz
 
-    def rates(self, rho, u, P, t):
+    def work(self, mass_flux):
+        """S^E_i [erg cm^-3 s^-1] from the face mass fluxes F [g cm^-2 s^-1] (module docstring)."""
+        A, V = self.grid.area, self.grid.volume
+        AF = A * mass_flux
+        return -(AF[1:] * self.dphi_hi - AF[:-1] * self.dphi_lo) / V
+
+    def potential_energy(self, rho):
+        """Σ ρ_i Φ_i V_i [erg per unit A of the geometry]."""
+        return float(np.sum(rho * self.phi_c * self.grid.volume))
+
+    def potential_energy_flux(self, mass_flux):
+        """Potential energy carried into the domain per unit time, A F Φ (inner − outer face)."""
+        A = self.grid.area
+        return float(A[0] * mass_flux[0] * self.phi_f[0] - A[-1] * mass_flux[-1] * self.phi_f[-1])
+
+    def rates(self, rho, u, P, t, flux=None):
         S = self.force(rho, P)
-        return S, S * u
+        return S, (S * u if flux is None else self.work(flux[0]))
+
+
+def hydrostatic_halo(sim, potential, rho_base=None, P_base=None) -> Gravity:
+    """Put a coupled run in a static potential, its gas an isothermal atmosphere at rest.
+
+    The solver reconstructs hydrostatically in Φ (:meth:`~crescape.simulate.gas.EulerSolver.set_potential`);
+    the gas starts as the isothermal equilibrium through (ρ, P) at the halo boundary
+    (default the run's ρ0, P0 there); the ``"inflow"`` reservoirs hold that atmosphere on the
+    two boundary faces, so that the boundaries supply nothing while it is at rest;
+    :class:`Gravity` is added to the gas step's source terms (ledger name ``gravity_work``)
+    and the budgets restart from this state.
+
+    Parameters
+    ----------
+    sim : crescape.simulate.coupled.CGMSimulation
+    potential : callable
+        Φ(z) [cm² s^-2], e.g. :meth:`crescape.physics.potential.GalaxyPotential.phi_axis`.
+    rho_base, P_base : float or None
+        Density [g cm^-3] and pressure [erg cm^-3] on the inner face.
+    """
+    from ..gas import hydrostatic_factor
+
+    solver = sim.solver
+    solver.set_potential(potential)
+    rho_b = float(sim.rho0 if rho_base is None else rho_base)
+    theta = solver.cs2 if solver.isothermal else float(sim.P0 if P_base is None else P_base) / rho_b
+    fac = float(hydrostatic_factor(solver.phif[-1] - solver.phif[0], theta))
+    solver.bval[:] = (rho_b, rho_b * theta, rho_b * fac, rho_b * theta * fac)
+    sim.state.gas = solver.hydrostatic_state(rho_b, rho_b * theta)
+    gravity = Gravity(sim.grid, potential)
+    gas_op = next(op for op in sim.ops if op.name == "gas")
+    gas_op.extra = (*tuple(s for s in gas_op.extra if s.name != gravity.name), gravity)
+    sim.gravity = gravity
+    sim.reset_initial()
+    return gravity
