@@ -19,7 +19,10 @@ def execute(path: Path, timeout: int = 120):
     os.environ["MPLBACKEND"] = "Agg"
     try:
         client = nbclient.NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": path.parent}},
         )
         start = time.perf_counter()
         client.execute()

@@ -1,0 +1,88 @@
+"""The package's papers: one version, the citation, the changelog, the site's table of contents."""
+
+import importlib.util
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import crescape
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+yaml = pytest.importorskip("yaml")
+
+
+def _conf():
+    spec = importlib.util.spec_from_file_location("crescape_docs_conf", DOCS / "conf.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_version_is_written_once():
+    """pyproject reads the version from crescape.__version__ (hatchling's dynamic version)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"]
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "src/crescape/__init__.py"
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", crescape.__version__)
+
+
+def test_citation_names_the_package_and_the_paper():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0"
+    assert str(cff["version"]) == crescape.__version__
+    assert cff["license"] == "BSD-3-Clause"
+    paper = cff["preferred-citation"]
+    assert paper["doi"] == "10.1103/PhysRevLett.122.051101"
+    assert (paper["volume"], str(paper["start"]), paper["year"]) == (122, "051101", 2019)
+    assert [a["family-names"] for a in paper["authors"]] == ["Blasi", "Amato"]
+
+
+def test_license_is_bsd3():
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("BSD 3-Clause License")
+    assert "crescape developers" in text
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == {"text": "BSD-3-Clause"}
+
+
+def test_changelog_has_the_current_version():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in text
+    assert f"## [{crescape.__version__}] - " in text
+
+
+def test_every_topic_note_is_in_the_site():
+    """A docs/*.md note outside every toctree fails the docs build (-W): list it in index.md."""
+    index = (DOCS / "index.md").read_text()
+    entries = set(re.findall(r"^([\w/.-]+)$", index, flags=re.M))
+    notes = {p.stem for p in DOCS.glob("*.md")} - {"index"}
+    assert notes - entries == set()
+    notebooks = {f"notebooks/{p.stem}" for p in (DOCS / "notebooks").glob("*.ipynb")}
+    assert notebooks - entries == set()
+
+
+def test_every_gallery_example_has_a_title_and_starts_clusters_under_the_guard():
+    examples = sorted((ROOT / "examples" / "gallery").glob("plot_*.py"))
+    assert len(examples) >= 8
+    for path in examples:
+        text = path.read_text()
+        title = text.split('"""')[1].strip().splitlines()
+        assert len(title) >= 2 and set(title[1]) == {"="}, path.name
+        if "LocalCluster" in text or 'scheduler="local"' in text:
+            assert 'if __name__ == "__main__":' in text, path.name
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("|∂P_CR/∂z| = E²φ/(3D)", r"\|∂P_CR/∂z\| = E²φ/(3D)"),
+        ("``a | b`` and |x|", r"``a | b`` and \|x\|"),
+        ("no bars", "no bars"),
+    ],
+)
+def test_docs_escape_absolute_values_outside_literals(line, expected):
+    assert _conf()._escape_bars(line) == expected
