@@ -97,7 +97,10 @@ def test_log_range_axis_and_provenance(tmp_path):
     info = json.loads(ds.attrs["sweep"])
     assert info["product"]["product"] == "chain"
     assert info["grid"]["axes"]["T"] == pytest.approx([1e5, 5.05e6, 1e7])
-    assert info["parameters"]["R_d"] == 10.0 and "crescape_version" in info
+    assert "crescape_version" in info
+    # the parameters as every crescape file records them (Parameters.as_attrs)
+    assert ds.attrs["param.R_d"] == 10.0 and ds.attrs["param.R_d.units"] == "kpc"
+    assert ds.attrs["param.varied"] == "delta_G, T" and "param.T" not in ds.attrs
     # B_th ∝ (δ_G T)^{1/2}
     b = ds["B_thermal"].values
     assert b[3, 0] / b[0, 0] == pytest.approx(1000**0.5, rel=1e-10)

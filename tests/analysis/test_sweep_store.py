@@ -2,21 +2,26 @@
 the resume fingerprint of a callable follows its code, schedulers are checked before any work."""
 
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from crescape.analysis import sweep as S
 from crescape.analysis.sweep import (
     MAX_POINTS,
     Grid,
     StoreLock,
+    SweepFailureWarning,
     SweepSpecError,
     check_scheduler,
     code_hash,
+    open_sweep,
     store_info,
     sweep,
 )
+from crescape.params import SPECS, Parameters
 
 AXES = {"delta_G": [1.0, 10.0, 100.0]}
 
@@ -242,3 +247,64 @@ def test_lock_holds_across_processes(tmp_path):
     t0 = time.monotonic()
     run(scaled(1.0), store)  # the killed holder left its lock file, but no lock
     assert time.monotonic() - t0 < 30 and store_info(store) is not None
+
+
+# --- what the store says about how it was made --------------------------------------------------
+
+
+def _plain_open(path):
+    """xr.open_zarr with no options, every warning an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return xr.open_zarr(path)
+
+
+@pytest.mark.parametrize("kind", ["axes", "points"])
+def test_store_opens_with_plain_open_zarr_parameters_as_coordinates(tmp_path, kind):
+    store = tmp_path / "s.zarr"
+    grid = {"delta_G": [1.0, 10.0, 100.0], "L_CR": ["1e40 erg/s", "1e41 erg/s", "2e41 erg/s"]}
+    args = {"points": grid} if kind == "points" else {"grid": grid}
+    sweep(
+        "chain",
+        **args,
+        fixed={"R_d": "12 kpc", "T": 1e4},
+        outputs=["v_A_amplified", "B_sat"],
+        out=store,
+        scheduler="serial",
+        chunk_size=2,  # several chunks: the metadata written after the first stays complete
+        progress=False,
+    )
+    ds = _plain_open(store)
+    assert {"v_A_amplified", "B_sat", "status"} <= set(ds.data_vars)
+    assert int(ds["status"].min()) == 1
+    for name in ("delta_G", "L_CR"):  # the swept parameters: coordinates in their Spec's unit
+        assert name in ds.coords and ds[name].attrs["units"] == SPECS[name].unit.to_string()
+    np.testing.assert_array_equal(np.unique(ds["L_CR"].values), [1e40, 1e41, 2e41])
+    assert ds["v_A_amplified"].attrs["units"] == "km / s"
+    # the fixed ones: the attributes of Parameters.as_attrs, the same as in every crescape file
+    want = Parameters.from_flat({"R_d": 12, "T": 1e4}).as_attrs(varied=["delta_G", "L_CR"])
+    assert {k: v for k, v in ds.attrs.items() if k.startswith("param.")} == want
+    back = Parameters.from_attrs(ds.attrs)
+    assert back.galaxy.R_d.value == 12.0 and back.cgm.T.value == 1e4
+    # the reshaped view keeps them
+    assert open_sweep(store).attrs["param.R_d.units"] == "kpc"
+
+
+def test_store_metadata_stays_current_through_failures_and_resume(tmp_path):
+    store = tmp_path / "s.zarr"
+
+    def f(params):
+        d = float(params.cgs.delta_G)
+        if d > 50 and not (tmp_path / "fixed").exists():
+            raise ValueError("not yet")
+        return {"y": d}
+
+    with pytest.warns(SweepFailureWarning):
+        run(f, store)
+    ds = _plain_open(store)
+    assert ds.attrs["n_failed"] == 1 and list(ds["status"].values) == [1, 1, 2]
+    (tmp_path / "fixed").touch()
+    run(f, store, resume=True)
+    ds = _plain_open(store)
+    assert ds.attrs["n_failed"] == 0 and list(ds["status"].values) == [1, 1, 1]
+    assert ds.attrs["param.varied"] == "delta_G" and ds.attrs["param.L_CR"] == 1e41

@@ -22,8 +22,11 @@ Output
     With ``out="sweep.zarr"`` each finished chunk is written to the zarr store as it
     arrives (by the client, the only writer): the data variables first, then the
     ``status`` flags of its points. A crash loses at most the chunks in flight.
-    The store is flat (dimension ``point`` plus any output dimensions);
-    :func:`open_sweep` returns it reshaped on the grid.
+    The store is flat (dimension ``point`` plus any output dimensions), with the
+    swept parameters as coordinates along ``point`` (with ``units``) and the fixed
+    ones in the attributes of :meth:`~crescape.params.Parameters.as_attrs`, as in
+    every crescape file; its consolidated metadata is kept current, so a plain
+    ``xr.open_zarr(path)`` opens it. :func:`open_sweep` returns it reshaped on the grid.
 Resume
     ``resume=True`` reopens the store, checks that it was made by the same sweep,
     and computes only the chunks that hold points without a ``status`` of done.
@@ -928,6 +931,7 @@ class _Sink:
 
     def __init__(self, grid: Grid, product: Product, chunk: int, prov: dict):
         self.grid, self.product, self.chunk, self.prov = grid, product, chunk, prov
+        self.param_attrs = parameter_attrs(grid)
         self.status = np.zeros(grid.size, dtype=np.int8)
         self.failures: list[dict] = []
         self.n_failed = 0
@@ -945,6 +949,7 @@ class _Sink:
         ds = xr.Dataset(coords=coords)
         ds["status"] = ("point", self.status, {"flag_values": "0 missing, 1 done, 2 failed"})
         ds.attrs.update(_attrs_json(self.prov))
+        ds.attrs.update(self.param_attrs)
         return ds
 
     def record_failures(self, res: ChunkResult) -> None:
@@ -990,6 +995,29 @@ class _MemorySink(_Sink):
         return ds
 
 
+def parameter_attrs(grid: Grid) -> dict[str, Any]:
+    """The parameters of a sweep as every crescape file records them (``Parameters.as_attrs``).
+
+    The fixed parameters (the paper's values unless given) are ``param.<name>`` with
+    ``param.<name>.units``; the swept ones are the coordinates (with ``units``) and are
+    named in ``param.varied``.
+    """
+    base = Parameters.from_flat(grid.fixed)
+    return base.as_attrs(varied=[n for n in grid.names if n in SPECS])
+
+
+def _consolidate(path: Path) -> None:
+    """Write the consolidated metadata, so that a plain ``xr.open_zarr(path)`` opens the store
+    without a warning; called after every change of the metadata (the data chunks do not change
+    it). Zarr's notice that format 3 has no consolidated metadata in its specification is not
+    for the user: readers without it fall back to the plain metadata."""
+    import zarr
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
+        zarr.consolidate_metadata(str(path))
+
+
 def _dims(product: Product, name: str, arr: np.ndarray) -> tuple[str, ...]:
     extra = list(product.output_dims())
     if arr.ndim - 1 == len(extra) and all(
@@ -1011,6 +1039,7 @@ class _ZarrSink(_Sink):
             ds.attrs["failures"] = "[]"
             encoding = {"status": {"chunks": (self.chunk,)}}
             ds.to_zarr(self.path, mode="w", encoding=encoding, consolidated=False)
+            _consolidate(self.path)
             self.known: set[str] = set()
 
     def _open_existing(self) -> None:
@@ -1077,14 +1106,16 @@ class _ZarrSink(_Sink):
     def _write_attrs(self) -> None:
         import zarr
 
-        grp = zarr.open_group(str(self.path), mode="r+")
+        grp = zarr.open_group(str(self.path), mode="r+", use_consolidated=False)
         grp.attrs.update(
             {
                 **_attrs_json(self.prov),
+                **self.param_attrs,
                 "n_failed": int(self.n_failed),
                 "failures": json.dumps(self.failures),
             }
         )
+        _consolidate(self.path)
 
     def finish(self) -> None:
         self._write_attrs()
@@ -1443,9 +1474,11 @@ def sweep(
     -------
     xarray.Dataset
         One variable per output (with ``units``), ``status`` per point, the axes as
-        coordinates; ``attrs``: ``sweep`` (JSON provenance: product, grid, fixed
-        parameters, chunk size, engine, crescape version, time), ``n_failed`` and
-        ``failures`` (JSON list of index, parameters, error).
+        coordinates (with ``units``); ``attrs``: the fixed parameters as
+        :meth:`~crescape.params.Parameters.as_attrs` (``param.<name>``,
+        ``param.<name>.units``, the swept ones named in ``param.varied``), ``sweep``
+        (JSON provenance: product, grid, fixed values, chunk size, engine, crescape
+        version, time), ``n_failed`` and ``failures`` (JSON list of index, parameters, error).
 
     Raises
     ------
@@ -1582,7 +1615,6 @@ def _sweep_locked(
                 "python": platform.python_version(),
                 "numpy": np.__version__,
                 "host": platform.node(),
-                "parameters": Parameters.from_flat(g.fixed).as_dict(),
             }
         }
         if out is not None:
