@@ -166,7 +166,7 @@ def test_newest_figure_series():
     assert cf.y.to_value(E2)[i] == pytest.approx(3 * 1.8183859659755437e-8, rel=1e-6, abs=0)
     assert "icecube_2025_mese" in s and "icecube_hese_7.5yr" in s and "icecube_nst_9.5yr" in s
     assert "icecube_2025_combinedfit_ul" in s and s["icecube_2025_combinedfit_ul"].kind == "limits"
-    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any("arXiv:2507.22233" in t for t in labels)
     plt.close(fig)
 

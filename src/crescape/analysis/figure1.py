@@ -51,7 +51,13 @@ __all__ = [
     "newest_series",
     "figure1",
     "figure_newest",
+    "plot_figure1",
+    "plot_figure_newest",
+    "plot_sed",
+    "legend",
+    "delta_G_colour",
     "save_figure",
+    "FIGURE_DPI",
     "power_law_band",
     "model_series",
 ]
@@ -59,6 +65,8 @@ __all__ = [
 E_UNIT = u.GeV
 E2_UNIT = u.GeV / (u.cm**2 * u.s * u.sr)
 DEFAULT_DELTA_G = (10.0, 30.0, 100.0, 300.0)
+#: resolution of PNG figures [dots per inch]
+FIGURE_DPI = 200
 #: energy range of the model lines [GeV] (the plotted range of Fig. 1)
 MODEL_RANGE = (5e-2, 1e7)
 
@@ -107,6 +115,21 @@ class Series:
     x_hi: u.Quantity | None = None
     style: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def delta_G_colour(delta_G: float) -> str:
+    """The colour of the overdensity δ_G in every crescape figure (one δ_G, one colour).
+
+    A fixed position on matplotlib's perceptually uniform "viridis" map by
+    log10 δ_G over 1..1000 (away from its dark blue end, the colour of the Fermi
+    data), so that the Eq. (17) line and the full spectra of one δ_G share their
+    colour and neighbouring values stay apart.
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    x = np.clip(np.log10(float(delta_G)) / 3.0, 0.0, 1.0)
+    return to_hex(colormaps["viridis"](0.25 + 0.65 * x))
 
 
 def _check_flavour(flavour: str) -> str:
@@ -337,9 +360,8 @@ def model_series(
     eta = float(params.cgs.eta)
     e_hi = eta * float(params.galaxy.E_max.to_value(E_UNIT))
     e_lo = eta * float(params.galaxy.E_min.to_value(E_UNIT))
-    colours = ["#a1d99b", "#74c476", "#31a354", "#006d2c", "#00441b", "#003010"]
     out = []
-    for i, d in enumerate(_check_deltas(delta_G)):
+    for d in _check_deltas(delta_G):
         y = neutrino_E2_flux(params.replace(delta_G=d), E, convention="paper").to(E2_UNIT)
         out.append(
             Series(
@@ -350,7 +372,7 @@ def model_series(
                 rf"Eq. (17), $\delta_G$ = {d:g}",
                 flavour=flavour,
                 citation="Blasi & Amato 2019, PRL 122, 051101, Eq. (17)",
-                style=dict(color=colours[min(i, len(colours) - 1)], lw=2, zorder=4),
+                style=dict(color=delta_G_colour(d), lw=2, zorder=4),
                 extra={"delta_G": d, "E_nu_min": e_lo, "E_nu_max": e_hi},
             )
         )
@@ -522,7 +544,6 @@ def _draw(ax, s: Series):
             uplims=True,
             fmt="none",
             ecolor=colour,
-            label=s.label or None,
             capsize=3,
             **st,
         )
@@ -531,6 +552,12 @@ def _draw(ax, s: Series):
             cap.set_markerfacecolor(colour)
             cap.set_markeredgecolor(colour)
         _gid(c, s.name)
+        if s.label:
+            # the legend shows what is drawn: a bar with a downward arrow, not an error bar
+            (proxy,) = ax.plot(
+                [], [], ls="none", marker=_UL_MARKER, ms=11, color=colour, label=s.label
+            )
+            proxy.set_gid(s.name + ":legend")
         return c
     if s.kind == "band":
         coll = ax.fill_between(
@@ -557,6 +584,10 @@ def _draw(ax, s: Series):
     raise ValueError(f"unknown series kind {s.kind!r}")
 
 
+#: the legend symbol of an upper limit: a horizontal bar with an arrow pointing down
+_UL_MARKER = "$\\overline{\\downarrow}$"
+
+
 def _axes(fig, ax):
     import matplotlib.pyplot as plt
 
@@ -567,7 +598,7 @@ def _axes(fig, ax):
     return fig, ax
 
 
-def _finish(ax, flavour, series, title, xlim, ylim):
+def _finish(ax, flavour, series, title, xlim, ylim, line_labels=True):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(*xlim)
@@ -586,18 +617,50 @@ def _finish(ax, flavour, series, title, xlim, ylim):
         va="bottom",
         gid="convention_note",
     )
-    for s in series:
-        if s.kind == "line":
-            y = s.y.to_value(E2_UNIT)
-            ax.annotate(
-                rf"$\delta_G$ = {s.extra['delta_G']:g}",
-                (xlim[1] * 0.98, y[-1]),
-                fontsize=7,
-                ha="right",
-                va="bottom",
-                color=s.style.get("color", "g"),
-            )
-    ax.figure.legend(fontsize=7, loc="outside lower center", ncol=2, frameon=False)
+    if line_labels:
+        # δ_G written above each model line at the left edge, where no data are drawn
+        for s in series:
+            if s.kind == "line":
+                x = s.x.to_value(E_UNIT)
+                y = s.y.to_value(E2_UNIT)
+                x0 = xlim[0] * 1.35
+                ax.annotate(
+                    rf"$\delta_G$ = {s.extra['delta_G']:g}",
+                    (x0, float(np.interp(np.log(x0), np.log(x), y))),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    fontsize=7.5,
+                    ha="left",
+                    va="bottom",
+                    color=s.style.get("color", "g"),
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8),
+                    gid=f"label_delta_G={s.extra['delta_G']:g}",
+                )
+    legend(ax)
+
+
+def legend(ax, extra_handles=(), **kwargs):
+    """(Re)draw the one legend of a crescape figure, below the axes, with every labelled artist.
+
+    Call it again after adding curves with ``label=``: the legend is replaced, not
+    duplicated (matplotlib keeps one legend per Axes). ``extra_handles`` (artists
+    with labels that are not drawn, e.g. line-style keys) go at the end; ``kwargs``
+    go to :meth:`matplotlib.axes.Axes.legend`. Returns the Legend.
+    """
+    style = dict(
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09),
+        ncol=2,
+        frameon=False,
+    )
+    style.update(kwargs)
+    handles, labels = ax.get_legend_handles_labels()
+    # the data first, then the model curves (crescape's and any added), each in drawing order
+    order = sorted(range(len(labels)), key=lambda i: labels[i].startswith(("Eq. (17)", "KAB06")))
+    handles = [handles[i] for i in order] + list(extra_handles)
+    labels = [labels[i] for i in order] + [h.get_label() for h in extra_handles]
+    return ax.legend(handles, labels, **style)
 
 
 def figure1(
@@ -608,6 +671,7 @@ def figure1(
     include_unverified: bool = False,
     ul_cl: int = 90,
     ax=None,
+    line_labels: bool = True,
 ):
     """Draw the paper's Fig. 1 (see the module docstring).
 
@@ -624,10 +688,14 @@ def figure1(
     ul_cl : {90, 68}
         Confidence level of the IceCube 2015 upper limits.
     ax : matplotlib Axes, optional
+        Draw into these axes (default: a new figure).
+    line_labels : bool
+        Write δ_G beside each model line (default True).
 
     Returns
     -------
     (Figure, list of Series)
+        :func:`plot_figure1` returns ``(Figure, Axes)`` instead.
     """
     series = figure1_series(params, delta_G, flavour, include_unverified, ul_cl)
     fig, ax = _axes(None, ax)
@@ -640,12 +708,18 @@ def figure1(
         "Blasi & Amato 2019, Fig. 1: Fermi-LAT IGRB, IceCube, and the Eq. (17) neutrino flux",
         (5e-2, 1e7),
         (1e-11, 3e-6),
+        line_labels,
     )
     return fig, series
 
 
 def figure_newest(
-    params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, flavour: str = "all", ax=None
+    params: Parameters | None = None,
+    delta_G=DEFAULT_DELTA_G,
+    *,
+    flavour: str = "all",
+    ax=None,
+    line_labels: bool = True,
 ):
     """The Eq. (17) lines against the newest IceCube segmented spectra. Returns (Figure, series)."""
     series = newest_series(params, delta_G, flavour)
@@ -659,13 +733,96 @@ def figure_newest(
         "Eq. (17) against the newest IceCube spectra (segmented fits)",
         (1e2, 1e8),
         (1e-10, 1e-6),
+        line_labels,
     )
+    if any(s.kind == "limits" for s in series):
+        (proxy,) = ax.plot(
+            [],
+            [],
+            ls="none",
+            marker=_UL_MARKER,
+            ms=11,
+            color="0.35",
+            label="upper limits, in the colour of their data set",
+        )
+        proxy.set_gid("upper_limits:legend")
+        legend(ax)
     return fig, series
 
 
-def save_figure(fig, path: str | Path, formats=("png", "pdf"), dpi: int = 150) -> list[Path]:
+def plot_figure1(params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, ax=None, **kwargs):
+    """:func:`figure1`, returning ``(Figure, Axes)`` so that one adds curves to it.
+
+    Add a curve with ``ax.plot(E_GeV, E2F, label=...)`` (GeV and
+    GeV cm⁻² s⁻¹ sr⁻¹) or :func:`plot_sed`, then call :func:`legend` (or
+    ``ax.legend()``): the figure keeps one legend.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from crescape.analysis.figure1 import legend, plot_figure1
+    >>> fig, ax = plot_figure1(delta_G=[100])
+    >>> _ = ax.plot([1e4, 1e6], [2e-8, 2e-8], label="my model")
+    >>> _ = legend(ax)
+    >>> len(fig.legends) + sum(a.get_legend() is not None for a in fig.axes)
+    1
+    """
+    fig, _ = figure1(params, delta_G, ax=ax, **kwargs)
+    return fig, (ax if ax is not None else fig.axes[0])
+
+
+def plot_figure_newest(
+    params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, *, ax=None, **kwargs
+):
+    """:func:`figure_newest`, returning ``(Figure, Axes)`` (see :func:`plot_figure1`)."""
+    fig, _ = figure_newest(params, delta_G, ax=ax, **kwargs)
+    return fig, (ax if ax is not None else fig.axes[0])
+
+
+def plot_sed(
+    emission,
+    species: str = "nu_all",
+    *,
+    E=None,
+    ax=None,
+    label: str | None = None,
+    **style,
+):
+    """Draw E² dN/dE of a :class:`crescape.spectra.CGMEmission` in the units of Fig. 1.
+
+    The sky-averaged intensity at Earth (:meth:`CGMEmission.sed`) in GeV cm⁻² s⁻¹ sr⁻¹
+    over ``E`` (default 0.1 GeV to 10 PeV); the colour is that of the model's δ_G
+    (:func:`delta_G_colour`) unless ``color`` is given. On axes that already have a
+    legend the legend is redrawn with the new curve (:func:`legend`).
+    Returns ``(Figure, Axes)``.
+    """
+    fig, ax = _axes(None, ax)
+    E = np.geomspace(0.1, 1e7, 240) * E_UNIT if E is None else u.Quantity(E, E_UNIT)
+    d = float(emission.params.cgs.delta_G)
+    style.setdefault("color", delta_G_colour(d))
+    style.setdefault("lw", 1.4)
+    style.setdefault("zorder", 5)
+    (ln,) = ax.plot(
+        E.to_value(E_UNIT), emission.sed(E, species).to_value(E2_UNIT), label=label, **style
+    )
+    ln.set_gid(f"sed:{species}:delta_G={d:g}")
+    if ax.get_legend() is not None and label:
+        legend(ax)
+    return fig, ax
+
+
+def save_figure(
+    fig,
+    path: str | Path,
+    formats=("png", "pdf"),
+    dpi: int = FIGURE_DPI,
+    metadata: dict[str, str] | None = None,
+) -> list[Path]:
     """Save ``fig`` as ``path`` with each suffix in ``formats`` (PNG and PDF by default), atomically.
 
+    ``dpi`` applies to the PNG (default :data:`FIGURE_DPI`); ``metadata`` (str to str)
+    is written into PNG and PDF files (PDF keys: Title, Author, Subject, Keywords, ...).
     Returns the paths written.
     """
     import io
@@ -676,13 +833,11 @@ def save_figure(fig, path: str | Path, formats=("png", "pdf"), dpi: int = 150) -
     out = []
     for fmt in formats:
         p = path.with_suffix("." + fmt)
+        meta = {"Title": f"crescape: {path.stem}", **(metadata or {})}
+        if fmt == "pdf":
+            meta = {k: v for k, v in meta.items() if ":" not in k}
         buf = io.BytesIO()
-        fig.savefig(
-            buf,
-            format=fmt,
-            dpi=dpi,
-            metadata={"Title": "crescape figure 1"} if fmt == "pdf" else None,
-        )
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta if fmt in ("png", "pdf") else None)
         atomic_write_bytes(p, buf.getvalue())
         out.append(p)
     return out

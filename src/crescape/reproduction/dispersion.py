@@ -9,7 +9,6 @@ the exact linear theory with the paper's Eqs. (5), (7), (8) and B_*.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from ..physics import escape, saturation
 from ..physics import thermal as TH
 from ..physics import validity as V
 from ..physics.instability import B_star_paper, gamma_max_cold, gas_density
-from ._base import Artifact, atomic_write_bytes, atomic_write_text
+from ._base import Artifact, atomic_write_text, parameter_attrs, save_figure
 
 ORDER = 30
 TITLE = "Linear theory of the nonresonant instability: growth curves, threshold, thermal effects, regimes"
@@ -124,52 +123,110 @@ def _figure_growth(curves: dict):
 _REGIME_COLORS = ["#bdbdbd", "#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4"]
 
 
+#: colour of the two saturation lines: visible on every regime colour and on white
+_SAT_COLOUR = "#762a83"
+
+
+def _contour_label_positions(m: dict, level: float, x_frac: float) -> list[tuple[float, float]]:
+    """Where to write the label of the γ/γ_cold = ``level`` contour: inside the panel.
+
+    At the δ_G a fraction ``x_frac`` across the (logarithmic) axis, the B0 at which
+    the growth ratio crosses ``level`` (log-interpolated); none if it does not cross there.
+    """
+    dG, B0, g = m["delta_G"], m["B0"], m["growth_over_cold"]
+    j = int(round(x_frac * (dG.size - 1)))
+    col = g[:, j]
+    k = np.flatnonzero(np.diff(np.sign(col - level)) != 0)
+    if k.size == 0:
+        return []
+    k = int(k[0])
+    t = (level - col[k]) / (col[k + 1] - col[k])
+    y = float(np.exp(np.log(B0[k]) + t * (np.log(B0[k + 1]) - np.log(B0[k]))))
+    return [(float(dG[j]), y)]
+
+
 def _figure_map(maps: list[tuple[float, float, dict]]):
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig = Figure(figsize=(10, 8.6))
+    fig = Figure(figsize=(10, 9.6), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True, sharey=True)
     cmap = ListedColormap(_REGIME_COLORS)
     norm = BoundaryNorm(np.arange(-0.5, 6.5), cmap.N)
+    present: set[int] = set()
     for ax, (T, E_GeV, m) in zip(axes.flat, maps, strict=True):
+        present |= {int(c) for c in np.unique(m["regime"])}
         ax.pcolormesh(m["delta_G"], m["B0"], m["regime"], cmap=cmap, norm=norm, shading="nearest")
-        ax.plot(m["delta_G"], m["B_star_paper"], "k-", lw=1.2, label=r"$B_*$ (paper)")
-        ax.plot(m["delta_G"], m["B_star"], "k:", lw=1.2, label=r"$\tau = 1$")
-        ax.plot(m["delta_G"], m["B_hall"], "k-.", lw=1.0, label=r"$k_cv_A/2 = \Omega_i$ (cold)")
-        ax.axhline(m["B_sat_eq8"], color="w", ls="--", lw=1.2, label="Eq. (8)")
-        ax.axhline(m["B_sat_linear"], color="w", ls="-", lw=1.2, label=r"$k_c r_L = \zeta_c$")
+        ax.plot(m["delta_G"], m["B_star_paper"], "k-", lw=1.2)
+        ax.plot(m["delta_G"], m["B_star"], "k:", lw=1.2)
+        ax.plot(m["delta_G"], m["B_hall"], "k-.", lw=1.0)
+        ax.axhline(m["B_sat_eq8"], color=_SAT_COLOUR, ls="--", lw=1.4)
+        ax.axhline(m["B_sat_linear"], color=_SAT_COLOUR, ls="-", lw=1.4)
+        ax.axhline(B0_RANGE[1], color="k", lw=0.7, ls=(0, (6, 3)))
         cs = ax.contour(
             m["delta_G"],
             m["B0"],
             m["growth_over_cold"],
             levels=[0.1, 0.5],
-            colors="0.3",
+            colors="0.25",
             linewidths=0.8,
         )
-        ax.clabel(cs, fmt={0.1: r"$\gamma/\gamma_{\rm cold}=0.1$", 0.5: "0.5"}, fontsize=7)
-        ax.axhline(B0_RANGE[1], color="k", lw=0.5)
+        manual = _contour_label_positions(m, 0.1, 0.3) + _contour_label_positions(m, 0.5, 0.62)
+        if manual:
+            labels = ax.clabel(
+                cs,
+                fmt={0.1: r"$\gamma/\gamma_{\rm cold}=0.1$", 0.5: r"$0.5$"},
+                fontsize=7.5,
+                manual=manual,
+                inline=False,
+            )
+            for t in labels:
+                t.set_bbox(dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.75))
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xlim(m["delta_G"][0], m["delta_G"][-1])
         ax.set_ylim(*B0_PLOT)
         ax.set_title(f"T = {T:.0e} K, E = {E_GeV:g} GeV", fontsize=10)
     for ax in axes[-1]:
         ax.set_xlabel(r"$\delta_G$")
     for ax in axes[:, 0]:
         ax.set_ylabel(r"$B_0$ [G]")
-    axes[0, 0].legend(fontsize=7, loc="lower right")
-    handles = [Patch(color=_REGIME_COLORS[i], label=V.REGIMES[i].split(":")[0]) for i in range(6)]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    lines = [
+        Line2D([], [], color="k", lw=1.2, label=r"$B_*$ of the paper (thermal threshold)"),
+        Line2D([], [], color="k", ls=":", lw=1.2, label=r"$\tau = 1$ (exact thermal threshold)"),
+        Line2D([], [], color="k", ls="-.", lw=1.0, label=r"$k_cv_A/2 = \Omega_i$ (cold gas)"),
+        Line2D([], [], color=_SAT_COLOUR, ls="--", lw=1.4, label=r"$B_{\rm sat}$, Eq. (8)"),
+        Line2D(
+            [],
+            [],
+            color=_SAT_COLOUR,
+            lw=1.4,
+            label=r"$B_{\rm sat}$ of the linear theory ($k_cr_L = \zeta_c$)",
+        ),
+        Line2D(
+            [],
+            [],
+            color="k",
+            lw=0.7,
+            ls=(0, (6, 3)),
+            label=r"$B_0 = 10^{-8}$ G, upper end of the paper's range",
+        ),
+        Line2D([], [], color="0.25", lw=0.8, label=r"contours of $\gamma/\gamma_{\rm cold}$"),
+    ]
+    # a legend entry only for the regimes that appear in some panel
+    patches = [
+        Patch(color=_REGIME_COLORS[i], label=V.REGIMES[i].split(":")[0]) for i in sorted(present)
+    ]
+    fig.legend(
+        handles=lines + patches,
+        loc="outside lower center",
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
     return fig
-
-
-def _save(fig, out_dir: Path, stem: str) -> None:
-    for ext in ("png", "pdf"):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=130)
-        atomic_write_bytes(out_dir / f"{stem}.{ext}", buf.getvalue())
 
 
 def key_numbers(params: Parameters) -> dict:
@@ -201,9 +258,9 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     """Write the growth-curve figure, the regime map and the key numbers."""
     out_dir = Path(out_dir)
     curves = growth_curves()
-    _save(_figure_growth(curves), out_dir, "dispersion_growth")
+    save_figure(_figure_growth(curves), out_dir / "dispersion_growth.png", params)
     maps = [(T, E, regime_map(params, T, E)) for T, E in MAP_PANELS]
-    _save(_figure_map(maps), out_dir, "dispersion_regimes")
+    save_figure(_figure_map(maps), out_dir / "dispersion_regimes.png", params)
     fractions, fastest = {}, {}
     for T, E, m in maps:  # over the paper's range B0 <= 1e-8 G
         inside = m["B0"] <= B0_RANGE[1] * (1 + 1e-9)
@@ -217,6 +274,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     numbers = key_numbers(params)
     numbers["regime_fractions"] = fractions
     numbers["max_gamma_over_Omega"] = fastest
+    numbers["attrs"] = parameter_attrs(params)
     atomic_write_text(out_dir / "dispersion.json", json.dumps(numbers, indent=2, default=float))
     zc = numbers["kc_rL_threshold_s2"]
     d = numbers["at_default_parameters"]

@@ -134,48 +134,41 @@ def radio_numbers(params: Parameters) -> dict:
 
 
 def figure(params: Parameters, out_dir: Path):
+    """Fig. 1 with the full KAB06 spectra: one colour per δ_G, one line style per model."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
-    from ..analysis.figure1 import figure1, save_figure
+    from ..analysis.figure1 import delta_G_colour, legend, plot_figure1, plot_sed
     from ..spectra import CGMEmission
+    from ._base import save_figure
 
-    fig, _ = figure1(params, FIG_DELTA_G)
-    ax = fig.axes[0]
-    E = np.geomspace(0.1, 1e7, 240) * u.GeV
-    handles = []
-    greens = ["#74c476", "#31a354", "#00441b"]
-    for d, col in zip(FIG_DELTA_G, greens, strict=True):
+    fig, ax = plot_figure1(params, FIG_DELTA_G, line_labels=False)
+    for line in ax.get_lines():  # the Eq. (17) lines: named by the style legend below
+        if (line.get_gid() or "").startswith("model_delta_G="):
+            line.set_label("_nolegend_")
+    for d in FIG_DELTA_G:
         m = CGMEmission(params.replace(delta_G=d))
-        (h1,) = ax.plot(
-            E.value,
-            m.sed(E, "nu_all").value,
-            color=col,
-            lw=1.4,
-            ls="-.",
-            label=rf"KAB06 $\nu$ all flavours, $\delta_G$={d:g}",
-            zorder=5,
-        )
-        (h2,) = ax.plot(
-            E.value,
-            m.sed(E, "gamma").value,
-            color="#08519c",
-            lw=1.0,
-            ls=":",
-            alpha=0.5 + 0.5 * d / max(FIG_DELTA_G),
-            label=rf"KAB06 $\gamma$ (CMB-absorbed), $\delta_G$={d:g}",
-            zorder=5,
-        )
-        handles += [h1, h2]
-    ax.legend(handles=handles, fontsize=6.5, loc="upper right", frameon=False)
+        plot_sed(m, "nu_all", ax=ax, ls="-.", lw=1.4)
+        plot_sed(m, "gamma", ax=ax, ls=":", lw=1.6)
+    k = "0.25"
+    proxies = [
+        Line2D([], [], color=k, lw=2, label=r"Eq. (17), $\delta$-function (the paper)"),
+        Line2D([], [], color=k, lw=1.4, ls="-.", label=r"KAB06 $\nu$, all flavours"),
+        Line2D([], [], color=k, lw=1.6, ls=":", label=r"KAB06 $\gamma$, CMB-absorbed"),
+    ] + [
+        Line2D([], [], color=delta_G_colour(d), lw=5, label=rf"$\delta_G$ = {d:g}")
+        for d in FIG_DELTA_G
+    ]
+    legend(ax, extra_handles=proxies)
     ax.set_title(
-        "Fig. 1 with the full pp spectra (KAB06): ν all flavours (dash-dot), γ CMB-absorbed (dotted)",
+        "Fig. 1 with the full pp spectra (KAB06): colour = δ_G, line style = model",
         fontsize=10,
         pad=16,
     )
-    paths = save_figure(fig, out_dir / "spectra_figure1.png")
+    paths = save_figure(fig, out_dir / "spectra_figure1.png", params)
     plt.close(fig)
     return paths
 
