@@ -353,7 +353,7 @@ def _unwritable(tmp_path, monkeypatch):
     d.mkdir()
     d.chmod(0o555)
     if os.geteuid() == 0:  # root may write anywhere: pretend, to reach the check
-        import crescape.cli.transport as mod
+        import crescape.cli._common as mod
 
         real = os.access
         monkeypatch.setattr(

@@ -29,6 +29,18 @@ def _sim(params=None, **kw):
     return CGMSimulation(params or Parameters.from_flat({}), SimulationConfig.from_dict(opts))
 
 
+def _closed_box(params=None, **kw):
+    """Walls for the gas and the CRs, planar: nothing enters or leaves."""
+    walls = dict(
+        cr_inner="reflecting",
+        cr_outer="reflecting",
+        gas_inner="reflecting",
+        gas_outer="reflecting",
+        geometry="planar",
+    )
+    return _sim(params, **walls, **kw)
+
+
 @pytest.fixture(scope="module")
 def small_run():
     sim = _sim()
@@ -64,13 +76,8 @@ def test_closed_box_total_energy_with_field_growth():
     """Walls everywhere, CRs with a gradient inside: total energy conserved to 1e-10 of the CR energy,
     and the field energy gained is drawn from the CRs."""
     p = Parameters.from_flat({"B0": 1e-12})
-    sim = _sim(
+    sim = _closed_box(
         p,
-        cr_inner="reflecting",
-        cr_outer="reflecting",
-        gas_inner="reflecting",
-        gas_outer="reflecting",
-        geometry="planar",
         t_end=1e-5,
         dt_initial=0.01,
     )
@@ -308,12 +315,7 @@ def test_undriven_field_decays_by_the_cascade_law_and_heats_the_gas():
     heat the gas gained, to round-off."""
     from crescape.physics.saturation import cascade_damping_rate
 
-    sim = _sim(
-        cr_inner="reflecting",
-        cr_outer="reflecting",
-        gas_inner="reflecting",
-        gas_outer="reflecting",
-        geometry="planar",
+    sim = _closed_box(
         t_end=2,
         damping="cascade",
         damping_length="1 kpc",
@@ -339,13 +341,8 @@ def test_undriven_field_decays_by_the_cascade_law_and_heats_the_gas():
 def _compressed_field(n):
     """A planar gas at rest in walls, set moving by a sine velocity, with a uniform transverse
     field (no CRs, so nothing drives or damps it): returns (max |δB/ρ / (δB0/ρ0) − 1|, ρ contrast)."""
-    sim = _sim(
+    sim = _closed_box(
         n_cells=n,
-        cr_inner="reflecting",
-        cr_outer="reflecting",
-        gas_inner="reflecting",
-        gas_outer="reflecting",
-        geometry="planar",
         t_end=20,
         n_output=2,
         dt_initial=1e3,

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..params import parse_set
-from ._common import CLIError
+from ._common import CLIError, check_output_file
 
 
 def config_path(args) -> str:
@@ -59,11 +59,7 @@ def main(args) -> int:
     from ..simulate.observers import CheckpointCorrupt, CheckpointMismatch
 
     params, cfg = load_config(args.config, parse_set(args.set))
-    out = Path(args.out)
-    if out.is_dir():
-        raise CLIError(f"--out = {args.out!r} is a directory: must be a file path")
-    if not out.parent.exists():
-        raise CLIError(f"--out = {args.out!r}: the directory {str(out.parent)!r} does not exist")
+    out = check_output_file(args.out, "--out")
     sim = CGMSimulation(params, cfg)
     try:
         ds = sim.run(

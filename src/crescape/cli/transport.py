@@ -14,11 +14,10 @@ is flagged final once the output is written), is refused with exit code 2.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from ..params import ParameterError, parse_set
-from ._common import CLIError, print_json
+from ._common import CLIError, check_output_file, print_json
 from .simulate import config_path
 
 
@@ -56,19 +55,8 @@ def _checkpoint_path(out: Path) -> Path:
 
 
 def _check_output(out_arg: str) -> Path:
-    """Refuse an --out that cannot be written, before any work is done."""
-    out = Path(out_arg)
-    if out.is_dir():
-        raise CLIError(f"--out {out_arg!r} is a directory; give a file name such as run.nc")
-    parent = out.parent
-    if not parent.exists():
-        raise CLIError(f"--out {out_arg!r}: the directory {str(parent)!r} does not exist")
-    if not parent.is_dir():
-        raise CLIError(f"--out {out_arg!r}: {str(parent)!r} is not a directory")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise CLIError(f"--out {out_arg!r}: the directory {str(parent)!r} is not writable")
-    if out.exists() and not out.is_file():
-        raise CLIError(f"--out {out_arg!r} exists and is not a regular file")
+    """Refuse an --out (and its checkpoint) that cannot be written, before any work is done."""
+    out = check_output_file(out_arg, "--out")
     ckpt = _checkpoint_path(out)
     if ckpt.exists() and not ckpt.is_file():
         raise CLIError(f"checkpoint {str(ckpt)!r} exists and is not a regular file")
