@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import constants as C
 from ..params import Parameters
-from ._base import Artifact, atomic_write_bytes
+from ._base import Artifact, atomic_write_bytes, save_figure
 
 ORDER = 50
 TITLE = (
@@ -127,6 +127,114 @@ def _save(fig, path):
     atomic_write_bytes(path, buf.getvalue())
 
 
+def _figure_fields(ds, zk, E, i1, B_sat, vA_paper, D_bohm_1GeV):
+    """The fields of the fiducial run: δB, u and n_CR(z) over time, D(z, E), pressures, budget.
+
+    One colour bar gives the time of the profiles (no legend per panel); the
+    logarithmic axes span the simulated values down to 1e-4 of their maximum (the
+    untouched upstream cells, at the numerical floor, are below the axis); the
+    energy budget is drawn on a linear axis, with the relative residual of the
+    ledger on its own logarithmic axis.
+    """
+    import matplotlib
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
+    t_my = ds.t.values
+    last = -1
+    fig = Figure(figsize=(13, 8), layout="constrained")
+    axs = fig.subplots(2, 3)
+    cmap = matplotlib.colormaps["viridis"]
+    tnorm = Normalize(t_my[0], t_my[-1])
+    sel = list(range(0, len(t_my), max(1, len(t_my) // 8)))
+    if sel[-1] != len(t_my) - 1:
+        sel.append(len(t_my) - 1)
+
+    def decades(ax, values, n=4.0):
+        top = float(np.nanmax(values))
+        ax.set_ylim(top * 10.0**-n, top * 3.0)
+
+    dB_all = ds.dB.values
+    n_all = ds.n_CR.values[:, :, i1]
+    for k in sel:
+        col = cmap(tnorm(t_my[k]))
+        axs[0, 0].plot(zk, dB_all[k], color=col, lw=1.2)
+        axs[0, 1].plot(zk, ds.u.values[k] / 1e5, color=col, lw=1.2)
+        axs[0, 2].plot(zk, np.where(n_all[k] > 0, n_all[k], np.nan), color=col, lw=1.2)
+    axs[0, 0].axhline(B_sat, color="k", ls="--", lw=1, label=r"$B_{\rm sat}$, Eq. (8)")
+    decades(axs[0, 0], dB_all)
+    axs[0, 0].set(
+        yscale="log", xlabel="z [kpc]", ylabel=r"$\delta B$ [G]", title=r"field $\delta B(z, t)$"
+    )
+    axs[0, 1].axhline(
+        vA_paper / 1e5, color="k", ls="--", lw=1, label=r"$\tilde v_A$ in the Eq. (8) field"
+    )
+    axs[0, 1].set(xlabel="z [kpc]", ylabel="u [km/s]", title="gas velocity u(z, t)")
+    decades(axs[0, 2], n_all)
+    axs[0, 2].set(
+        yscale="log",
+        xlabel="z [kpc]",
+        ylabel=r"$n_{CR}$ [GeV$^{-1}$ cm$^{-3}$]",
+        title=rf"CR density $n_{{CR}}(z, t)$ at E = {E[i1] / C.GeV:.2g} GeV",
+    )
+    cb = fig.colorbar(ScalarMappable(norm=tnorm, cmap=cmap), ax=list(axs[0]), pad=0.01, aspect=30)
+    cb.set_label("t [Myr]")
+    for j, ls in ((i1, "-"), (len(E) // 2, "--"), (len(E) - 1, ":")):
+        axs[1, 0].plot(
+            zk, ds.D.values[last, :, j], ls=ls, lw=1.4, label=f"E = {E[j] / C.GeV:.2g} GeV"
+        )
+    axs[1, 0].axhline(D_bohm_1GeV, color="k", lw=0.9, ls="-.", label="Bohm, Eq. (9), 1 GeV")
+    axs[1, 0].set(
+        yscale="log",
+        xlabel="z [kpc]",
+        ylabel=r"D [cm$^2$ s$^{-1}$]",
+        title=f"diffusion coefficient D(z, E) at {t_my[last]:.0f} Myr",
+    )
+    dB = dB_all[last]
+    press = {
+        r"$P_{CR}$": ds.P_CR.values[last],
+        r"$P_{gas}$": ds.P_gas.values[last],
+        r"$\delta B^2/8\pi$": dB**2 / (8 * np.pi),
+    }
+    for lab, v in press.items():
+        axs[1, 1].plot(zk, v, lw=1.4, label=lab)
+    decades(axs[1, 1], np.concatenate(list(press.values())), n=5.0)
+    axs[1, 1].set(
+        yscale="log",
+        xlabel="z [kpc]",
+        ylabel=r"pressure [erg cm$^{-3}$]",
+        title=f"pressures at {t_my[last]:.0f} Myr",
+    )
+    ax = axs[1, 2]
+    names = {"energy": "gas", "cr_energy": "CRs", "field_energy": "field"}
+    for k, lab in names.items():
+        v = ds[f"total_{k}"].values
+        ax.plot(t_my, (v - v[0]) / 1e10, lw=1.4, label=lab)
+    ax.axhline(0.0, color="0.6", lw=0.6)
+    ax.set(
+        xlabel="t [Myr]",
+        ylabel=r"energy change per unit area [$10^{10}$ erg cm$^{-2}$]",
+        title="energy budget",
+    )
+    res = np.abs(ds["budget_energy_residual"].values)
+    ax2 = ax.twinx()
+    ax2.plot(t_my, np.maximum(res, 1e-18), "k:", lw=1.2, label="|ledger residual| (right)")
+    ax2.set_yscale("log")
+    ax2.set_ylim(1e-18, 1e-6)
+    ax2.set_ylabel("relative residual of the energy ledger")
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
+    for a in (axs[0, 0], axs[0, 1], axs[1, 0], axs[1, 1]):
+        a.legend(fontsize=8, loc="best")
+    fig.suptitle(
+        "crescape coupled run (400 cells × 16 momenta) against Blasi & Amato (2019), Eqs. (8), (9)",
+        fontsize=11,
+    )
+    return fig
+
+
 def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     import matplotlib
 
@@ -185,76 +293,10 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     cases = binding_cases(params)
 
     # ---------------------------------------------------------------- figure 1: fields
-    fig = Figure(figsize=(13, 7.5))
-    axs = fig.subplots(2, 3)
-    sel = range(0, len(t_my), max(1, len(t_my) // 6))
-    cmap = matplotlib.colormaps["viridis"]
-    for k in sel:
-        col = cmap(k / max(len(t_my) - 1, 1))
-        lab = f"{t_my[k]:.0f} Myr"
-        axs[0, 0].plot(zk, np.maximum(ds.dB.values[k], 1e-13), color=col, label=lab)
-        axs[0, 1].plot(zk, ds.u.values[k] / 1e5, color=col, label=lab)
-        axs[0, 2].plot(zk, np.maximum(ds.n_CR.values[k, :, i1], 1e-30), color=col, label=lab)
-    axs[0, 0].axhline(B_sat, color="k", ls="--", lw=1, label="Eq. (8)")
-    axs[0, 0].set(
-        yscale="log", xlabel="z [kpc]", ylabel=r"$\delta B$ [G]", title=r"$\delta B(z,t)$"
+    fig = _figure_fields(
+        ds, zk, E, i1, B_sat, vA_paper, float(saturation.bohm_diffusion(C.GeV, B_sat))
     )
-    axs[0, 1].axhline(vA_paper / 1e5, color="k", ls="--", lw=1, label=r"$\tilde v_A$ (Eq. 8 field)")
-    axs[0, 1].set(xlabel="z [kpc]", ylabel="u [km/s]", title="gas velocity u(z,t)")
-    axs[0, 2].set(
-        yscale="log",
-        xlabel="z [kpc]",
-        ylabel=r"$n_{CR}$ [GeV$^{-1}$ cm$^{-3}$]",
-        title=f"n_CR(z, E = {E[i1] / C.GeV:.2g} GeV, t)",
-    )
-    for j, ls in ((i1, "-"), (len(E) // 2, "--"), (len(E) - 1, ":")):
-        axs[1, 0].plot(zk, ds.D.values[last, :, j], ls=ls, label=f"{E[j] / C.GeV:.2g} GeV")
-    axs[1, 0].axhline(
-        float(saturation.bohm_diffusion(C.GeV, B_sat)),
-        color="k",
-        lw=0.8,
-        ls="-.",
-        label="Eq. (9), 1 GeV",
-    )
-    axs[1, 0].set(
-        yscale="log",
-        xlabel="z [kpc]",
-        ylabel=r"D [cm$^2$ s$^{-1}$]",
-        title=f"D(z, E) at {t_my[last]:.0f} Myr",
-    )
-    axs[1, 1].plot(zk, ds.P_CR.values[last], label=r"$P_{CR}$")
-    axs[1, 1].plot(zk, ds.P_gas.values[last], label=r"$P_{gas}$")
-    axs[1, 1].plot(zk, dB**2 / (8 * np.pi), label=r"$\delta B^2/8\pi$")
-    axs[1, 1].set(
-        yscale="log", xlabel="z [kpc]", ylabel=r"[erg cm$^{-3}$]", title="pressures (final)"
-    )
-    tot = {k: ds[f"total_{k}"].values for k in ("energy", "cr_energy", "field_energy")}
-    for k, v in tot.items():
-        axs[1, 2].plot(
-            t_my, v - v[0], label={"energy": "gas", "cr_energy": "CR", "field_energy": "field"}[k]
-        )
-    axs[1, 2].plot(
-        t_my,
-        np.abs(ds["budget_energy_residual"].values) * (tot["cr_energy"].max() or 1),
-        "k:",
-        label="|residual| × E_CR,max",
-    )
-    axs[1, 2].set(
-        yscale="symlog",
-        xlabel="t [Myr]",
-        ylabel="energy change per unit area [erg cm$^{-2}$]",
-        title="energy budget",
-    )
-    for ax in axs.flat:
-        ax.legend(fontsize=6)
-    fig.text(
-        0.01,
-        0.005,
-        "crescape coupled run; paper: Blasi & Amato (2019) Eqs. (8), (9); grid 400 x 16",
-        fontsize=7,
-    )
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
-    _save(fig, out_dir / "simulate_fields.png")
+    save_figure(fig, out_dir / "simulate_fields.png", params, formats=("png",))
 
     # ---------------------------------------------------------------- figure 2: vs the chain
     fig = Figure(figsize=(11, 8))
