@@ -124,6 +124,48 @@ def test_icecube_fit_states_delta_G_range_and_igrb_verdict(tmp_path):
     assert back["best"]["delta_G"] == pytest.approx(r.best["delta_G"])
 
 
+def _param_attrs(d):
+    return {k: v for k, v in d.items() if k.startswith("param.")}
+
+
+def test_fit_outputs_record_the_parameters_as_every_file(tmp_path):
+    """JSON, ECSV meta and netCDF attributes: Parameters.as_attrs of the fixed parameters, the
+    free ones named in param.varied (their values are the table's rows, the chain's columns)."""
+    import xarray as xr
+    from astropy.table import Table
+
+    from crescape.params import Parameters
+
+    base = Parameters.from_flat({"R_d": 12, "T": 1e5})
+    r = F.fit(free=("delta_G", "slope"), params=base, n_steps=40, profile_points=0)
+    want = base.as_attrs(varied=["delta_G", "slope"])
+    assert r.parameters == want
+    paths = {p.name: p for p in r.save(tmp_path, plots=False)}
+    assert set(paths) == {"fit_results.json", "fit_best.ecsv", "fit_chain.nc"}
+    assert _param_attrs(json.loads(paths["fit_results.json"].read_text())["parameters"]) == want
+    t = Table.read(paths["fit_best.ecsv"], format="ascii.ecsv")
+    assert _param_attrs(t.meta) == want and t.meta["fit.free"] == "delta_G, slope"
+    assert list(t["parameter"]) == ["delta_G", "slope"]
+    assert [str(x) for x in np.ma.filled(t["unit"], "")] == ["", ""]  # dimensionless
+    assert t["best"][0] == pytest.approx(r.best["delta_G"], rel=1e-12, abs=0)
+    with xr.open_dataset(paths["fit_chain.nc"], engine="h5netcdf") as ds:
+        assert _param_attrs(ds.attrs) == want
+        assert ds.attrs["crescape_version"] and ds.attrs["fit.model"] == "eq17"
+        assert list(ds["parameter"].values) == ["delta_G", "slope"]
+        assert list(ds["log10"].values) == [1, 0]
+        np.testing.assert_array_equal(ds["chain"].values, r.chain)
+        back = Parameters.from_attrs(ds.attrs)
+    assert back.galaxy.R_d.value == 12.0 and back.cgm.T.value == 1e5
+
+
+def test_fit_of_E_max_records_the_exponential_cutoff_it_uses():
+    r = F.fit(free=("delta_G", "E_max"), mcmc=False, profile_points=0)
+    assert r.parameters["param.cutoff"] == "exponential"
+    assert r.parameters["param.varied"] == "delta_G, E_max" and "param.E_max" not in r.parameters
+    t = F.table_of(r)
+    assert list(t["unit"]) == ["", "GeV"]
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [

@@ -53,7 +53,7 @@ def test_fit_with_mcmc_text_output(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "posterior delta_G" in text and "fit_corner.png" in text
-    assert (tmp_path / "fit_chain.npz").exists()
+    assert (tmp_path / "fit_chain.nc").exists() and not (tmp_path / "fit_chain.npz").exists()
 
 
 @pytest.mark.parametrize(

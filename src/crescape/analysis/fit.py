@@ -50,8 +50,9 @@ Results
     (profile-likelihood) 68% intervals from iminuit, the profile of δ_G with
     and without the IGRB, the δ_G range IceCube prefers, the IGRB upper limit on
     δ_G and whether it excludes part of that range, and (``mcmc=True``) an emcee
-    posterior; :meth:`FitResult.save` writes JSON, the chain, a corner plot and the
-    posterior band over the data.
+    posterior; :meth:`FitResult.save` writes JSON, the best fit as ECSV, the chain as
+    netCDF (both with the parameters of :meth:`~crescape.params.Parameters.as_attrs`),
+    a corner plot and the posterior band over the data.
 
 Examples
 --------
@@ -76,7 +77,7 @@ import numpy as np
 from astropy.table import Table
 
 from ..io import atomic_savefig
-from ..params import ParameterError, Parameters
+from ..params import SPECS, ParameterError, Parameters
 
 __all__ = [
     "FREE_PARAMETERS",
@@ -416,7 +417,6 @@ class CGMModel:
             "free": self.names,
             "bounds": {f.name: [f.lo, f.hi] for f in self.free},
             "log10": {f.name: f.log for f in self.free},
-            "fixed": {k: v for k, v in self.base.as_dict().items() if k not in self.names},
         }
 
 
@@ -512,6 +512,9 @@ class FitResult:
     profile: dict[str, Any] = field(default_factory=dict)
     statement: dict[str, Any] = field(default_factory=dict)
     posterior: dict[str, Any] = field(default_factory=dict)
+    #: the parameters held fixed, as every crescape file records them
+    #: (:meth:`~crescape.params.Parameters.as_attrs`; the free ones named in ``param.varied``)
+    parameters: dict[str, Any] = field(default_factory=dict)
     chain: np.ndarray | None = None
     _lik: Any = None
 
@@ -537,28 +540,74 @@ class FitResult:
                 lines.append(f"  posterior {k}: median {q[1]:.4g}, 68% {q[0]:.4g} .. {q[2]:.4g}")
         return "\n".join(lines)
 
+    def file_attrs(self) -> dict[str, Any]:
+        """What every file of this fit records: crescape's version, the fixed parameters
+        (:attr:`parameters`, ``param.*``) and the fit (``fit.*``: free parameters, model,
+        data, χ²)."""
+        from .. import __version__
+
+        return {
+            "crescape_version": str(__version__),
+            **self.parameters,
+            "fit.free": ", ".join(self.free),
+            "fit.model": str(self.model["model"]),
+            "fit.convention": str(self.model["convention"]),
+            "fit.icecube": str(self.data["icecube"]),
+            "fit.igrb": str(self.data["igrb"]),
+            "fit.chi2_min": float(self.chi2_min),
+            "fit.ndof": int(self.ndof),
+        }
+
     def save(self, out_dir: str | Path, plots: bool = True) -> list[Path]:
-        """Write results.json, the chain (chain.npz) and the figures; return the paths."""
+        """Write the results and the figures; return the paths.
+
+        ``fit_results.json`` (everything, with the parameters under ``"parameters"``),
+        ``fit_best.ecsv`` (:func:`table_of`, its ``meta`` :meth:`file_attrs`),
+        ``fit_chain.nc`` (the emcee chain in the fit variables, netCDF, its attributes
+        :meth:`file_attrs`) and the figures of :meth:`plot`.
+        """
         from ..io import atomic_write, atomic_write_text
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "fit_results.json"]
+        paths = [out / "fit_results.json", out / "fit_best.ecsv"]
         atomic_write_text(paths[0], json.dumps(self.to_dict(), indent=2))
+        table = table_of(self)
+        table.meta.update(self.file_attrs())
+        buf = io.StringIO()
+        table.write(buf, format="ascii.ecsv")
+        atomic_write_text(paths[1], buf.getvalue())
         if self.chain is not None:
-            p = out / "fit_chain.npz"
-            buf = io.BytesIO()
-            np.savez_compressed(
-                buf,
-                chain=self.chain,
-                names=np.array(self.free),
-                log10=np.array([self.log10[k] for k in self.free]),
-            )
-            atomic_write(p, data=buf.getvalue())
+            ds = self.chain_dataset()
+            p = out / "fit_chain.nc"
+            atomic_write(p, writer=lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
             paths.append(p)
         if plots:
             paths += self.plot(out)
         return paths
+
+    def chain_dataset(self):
+        """The emcee chain as an :class:`xarray.Dataset` (sample, parameter) with :meth:`file_attrs`."""
+        import xarray as xr
+
+        if self.chain is None:
+            raise ValueError("this fit has no chain (mcmc = False)")
+        names = list(self.free)
+        log = [bool(self.log10[k]) for k in names]
+        units = [FREE_PARAMETERS[k].unit for k in names]
+        return xr.Dataset(
+            {
+                "chain": (
+                    ("sample", "parameter"),
+                    np.asarray(self.chain, dtype=float),
+                    {"long_name": "fit variables: log10(value / unit) where log10, else the value"},
+                ),
+                "log10": ("parameter", np.array(log, dtype=np.int8)),
+                "unit": ("parameter", np.array(units, dtype=str)),
+            },
+            coords={"parameter": np.array(names, dtype=str)},
+            attrs=self.file_attrs(),
+        )
 
     def plot(self, out_dir: str | Path) -> list[Path]:
         """Corner plot of the posterior, δ_G profile, and the spectral band over the data."""
@@ -825,6 +874,7 @@ def fit(
         chi2_igrb=float(ig2[0]),
         ndof=int(ice.value.size - len(cm.free)),
         model=cm.describe(),
+        parameters=cm.base.as_attrs(varied=cm.names),
         data={
             "icecube": ice.label,
             "igrb": lim.label if lim else "not used",
@@ -957,12 +1007,21 @@ def _run_mcmc(lik, best, n_walkers, n_steps, seed, progress):
 
 
 def table_of(result: FitResult) -> Table:
-    """The best fit as a table: parameter, best, MINOS 68% interval, posterior median and 68%."""
+    """The best fit as a table: parameter, best, MINOS 68% interval, posterior median and 68%,
+    in the parameter's documented unit (column ``unit``)."""
     rows = []
     for k in result.free:
         q = result.posterior.get("quantiles", {}).get(k, [math.nan] * 3)
-        rows.append((k, result.best[k], *result.minos[k], q[1], q[0], q[2]))
-    return Table(
-        rows=rows,
-        names=("parameter", "best", "minos_lo", "minos_hi", "post_median", "post_16", "post_84"),
+        unit = SPECS[k].unit.to_string()
+        rows.append((k, unit, result.best[k], *result.minos[k], q[1], q[0], q[2]))
+    names = (
+        "parameter",
+        "unit",
+        "best",
+        "minos_lo",
+        "minos_hi",
+        "post_median",
+        "post_16",
+        "post_84",
     )
+    return Table(rows=rows, names=names)

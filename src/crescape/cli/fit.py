@@ -56,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--seed", type=int, default=0, help="seed of the emcee walkers' start (default 0)"
     )
     p.add_argument(
-        "--out", metavar="DIR", help="write fit_results.json, fit_chain.npz and the plots here"
+        "--out",
+        metavar="DIR",
+        help="write fit_results.json, fit_best.ecsv, fit_chain.nc and the plots here",
     )
     add_param_args(p)
     p.set_defaults(func=_run)
