@@ -20,7 +20,7 @@ import math
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..io import atomic_write_text
 
@@ -102,7 +102,7 @@ def _link(out: Path, rel: str | None, text: str | None = None) -> str:
         return ""
     label = _e(text or rel)
     if (out / rel).exists():
-        return f'<a href="{_e(rel)}"><code>{label}</code></a>'
+        return f'<a href="{_e(quote(rel))}"><code>{label}</code></a>'
     return f"<code>{label}</code> (not written)"
 
 

@@ -9,7 +9,7 @@ from ..io import atomic_write, atomic_write_text
 from ..model import EscapeModel
 from ..paper import audit, audit_table_markdown
 from ..params import Parameters
-from ._base import Artifact
+from ._base import Artifact, parameter_attrs
 
 ORDER = 0
 TITLE = "The analytic chain, Eqs. (1)-(17)"
@@ -22,10 +22,16 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     path = out_dir / "chain.ecsv"
     table.meta["description"] = "crescape analytic chain (Blasi & Amato 2019, Eqs. 1-17)"
     table.meta["parameters"] = params.as_dict()
+    table.meta.update(parameter_attrs(params))
     atomic_write(path, writer=lambda tmp: table.write(tmp, format="ascii.ecsv", overwrite=True))
     claims = audit(params)
     atomic_write_text(out_dir / "audit.md", audit_table_markdown(claims) + "\n")
-    atomic_write_text(out_dir / "audit.json", json.dumps([c.as_dict() for c in claims], indent=2))
+    atomic_write_text(
+        out_dir / "audit.json",
+        json.dumps(
+            {"attrs": parameter_attrs(params), "claims": [c.as_dict() for c in claims]}, indent=2
+        ),
+    )
     worst = max(claims, key=lambda c: abs(c.ratio - 1))
     return [
         Artifact(

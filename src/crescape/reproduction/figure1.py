@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..io import atomic_write_text
 from ..params import Parameters
-from ._base import Artifact
+from ._base import Artifact, parameter_attrs, save_figure
 
 ORDER = 20
 TITLE = "Figure 1: Fermi-LAT IGRB, IceCube and the Eq. (17) neutrino flux; delta_G match"
@@ -40,15 +40,15 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..analysis.figure1 import DEFAULT_DELTA_G, figure1, figure_newest, save_figure
+    from ..analysis.figure1 import DEFAULT_DELTA_G, plot_figure1, plot_figure_newest
     from ..analysis.icecube_match import MATCH_DATASETS, delta_G_match
 
     out_dir = Path(out_dir)
-    fig, _ = figure1(params, DEFAULT_DELTA_G)
-    p1 = save_figure(fig, out_dir / "figure1.png")
+    fig, _ = plot_figure1(params, DEFAULT_DELTA_G)
+    p1 = save_figure(fig, out_dir / "figure1.png", params)
     plt.close(fig)
-    fig, _ = figure_newest(params, DEFAULT_DELTA_G)
-    p2 = save_figure(fig, out_dir / "figure1_newest.png")
+    fig, _ = plot_figure_newest(params, DEFAULT_DELTA_G)
+    p2 = save_figure(fig, out_dir / "figure1_newest.png", params)
     plt.close(fig)
 
     matches = [
@@ -64,6 +64,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         "all_flavour": [a.as_dict() for a, _ in matches],
         "per_flavour": [p.as_dict() for _, p in matches],
         "paper_claim": "delta_G ~ 100",
+        "attrs": parameter_attrs(params),
     }
     atomic_write_text(out_dir / "delta_G_match.json", json.dumps(payload, indent=2, default=float))
     md = (

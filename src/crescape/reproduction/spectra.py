@@ -12,7 +12,7 @@ import numpy as np
 from .. import constants as C
 from ..io import atomic_write_text
 from ..params import Parameters
-from ._base import Artifact
+from ._base import Artifact, parameter_attrs, save_figure
 
 ORDER = 25
 TITLE = "Full pp spectra (KAB06) in the CGM: Fig. 1 variant, IGRB limit on δ_G, radio flux, Eq. (17) vs full"
@@ -143,7 +143,6 @@ def figure(params: Parameters, out_dir: Path):
 
     from ..analysis.figure1 import delta_G_colour, legend, plot_figure1, plot_sed
     from ..spectra import CGMEmission
-    from ._base import save_figure
 
     fig, ax = plot_figure1(params, FIG_DELTA_G, line_labels=False)
     for line in ax.get_lines():  # the Eq. (17) lines: named by the style legend below
@@ -190,7 +189,13 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     igrb = igrb_limit(params)
     comp = comparison_numbers(params)
     radio = radio_numbers(params)
-    payload = {"igrb": igrb, "eq17_vs_full": comp, "radio": radio, "parameters": params.as_dict()}
+    payload = {
+        "igrb": igrb,
+        "eq17_vs_full": comp,
+        "radio": radio,
+        "parameters": params.as_dict(),
+        "attrs": parameter_attrs(params),
+    }
     atomic_write_text(out_dir / "spectra_checks.json", json.dumps(payload, indent=2))
     i14 = RADIO_NU_GHZ.index(1.4)
     md = [

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import atomic_savefig, atomic_write_text
+from ..io import atomic_write_text
 from ..params import Parameters
-from ._base import Artifact
+from ._base import Artifact, save_figure
 
 ORDER = 60
 TITLE = "Parameter sweep (δ_G × L_CR) and the likelihood fit to IceCube with the Fermi IGRB limit"
@@ -65,7 +65,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         title=r"Advection speed $\tilde v_A$ in $B_{\rm sat}$ (Eqs. 8, 15)",
     )
     fig.tight_layout()
-    atomic_savefig(fig, out_dir / "sweep_map.png", dpi=90)
+    save_figure(fig, out_dir / "sweep_map.png", params, formats=("png",))
     plt.close(fig)
     # scaling check through the sweep: E²F ∝ δ_G^{3/2} L^{1/2}
     lf = np.log(f.values)
