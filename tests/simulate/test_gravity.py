@@ -53,11 +53,11 @@ def _run(solver, state, sources, t_end):
 @pytest.mark.parametrize("pot", [POT, NFW_ONLY], ids=["mw2014", "nfw"])
 def test_isothermal_atmosphere_at_rest_for_a_gyr_at_the_fiducial_resolution(pot):
     """ρ ∝ exp(−Φ/θ) in MWPotential2014 (a density contrast of ~7000 from 4 to 200 kpc), or in
-    its NFW halo alone, stays at rest, |u| < 1 km/s, and on the analytic profile to 1e-4 for
+    its NFW halo alone (a contrast of ~300), stays at rest, |u| < 1 km/s, and on the analytic profile to 1e-4 for
     1 Gyr (it does to round-off)."""
     s, st, grav = _atmosphere(1000, pot=pot)
     exact = RHO_B * np.exp(-(pot.phi_axis(s.grid.centres) - pot.phi_axis(H)) / THETA)
-    assert exact[0] / exact[-1] > 5e3
+    assert exact[0] / exact[-1] > (5e3 if pot is POT else 300)
     _run(s, st, [grav], 1.0 * C.Gyr)
     assert np.max(np.abs(st.u)) < 1.0 * C.km_s
     assert np.max(np.abs(st.rho / exact - 1)) < 1e-4
