@@ -251,7 +251,7 @@ def _length(x, name):
 
 
 _G = "cgm_profile"
-_KINDS = ("uniform", "miller_bregman", "beta", "hydrostatic", "table")
+_KINDS = ("uniform", "miller_bregman", "beta", "hydrostatic", "polytropic", "table")
 #: the options of :class:`CGMProfile`
 PROFILE_SPECS = {
     s.name: s
@@ -299,6 +299,17 @@ PROFILE_SPECS = {
         ),
         _spec("r_ref", _G, u.kpc, u.cm, None, "hydrostatic: radius of n_ref", low=0, low_open=True),
         _spec("T", _G, u.K, u.K, None, "temperature (None: the CGM's T)", low=0, low_open=True),
+        _spec(
+            "Gamma",
+            _G,
+            u.one,
+            u.one,
+            5.0 / 3.0,
+            "polytropic: P ∝ ρ^Γ (5/3: isentropic)",
+            low=1.0,
+            low_open=True,
+            high=10.0,
+        ),
     ]
 }
 
@@ -314,7 +325,8 @@ class CGMProfile:
         the β-model with the O VIII fit of Miller & Bregman (2015, ApJ 800, 14);
         ``beta``: the same form with ``n0_rc3b``, ``beta``, ``r_c``; ``hydrostatic``:
         the isothermal gas at T in ``potential`` through ``n_ref`` at ``r_ref``
-        (along the rotation axis, the line of the 1D run); ``table``: n(r), T(r)
+        (along the rotation axis, the line of the 1D run); ``polytropic``: the gas
+        P ∝ ρ^Γ in ``potential``, n_ref and T at r_ref; ``table``: n(r), T(r)
         from the ECSV file ``table`` (columns ``r``, ``n``, ``T`` with units).
     cgm : crescape.params.CGM
         δ_G, Ω_b h², ρ_cr/h², X_H and the default temperature.
@@ -331,6 +343,7 @@ class CGMProfile:
     n_ref: Any = None
     r_ref: Any = None
     T: Any = None
+    Gamma: Any = 5.0 / 3.0
     potential: Any = field(default_factory=HaloPotential)
     table: Any = None
 
@@ -349,10 +362,12 @@ class CGMProfile:
         object.__setattr__(
             self, "_mu", float(instability.mean_molecular_weight(float(self.cgm.cgs.X_H)))
         )
-        if self.kind == "hydrostatic" and (v["n_ref"] is None or v["r_ref"] is None):
+        if self.kind in ("hydrostatic", "polytropic") and (
+            v["n_ref"] is None or v["r_ref"] is None
+        ):
             raise ParameterError(
                 f"n_ref = {self.n_ref} and r_ref = {self.r_ref} are not allowed for "
-                "kind = 'hydrostatic': must both be given (> 0)"
+                f"kind = {self.kind!r}: must both be given (> 0)"
             )
         if self.kind == "table":
             self._load_table()
@@ -387,9 +402,12 @@ class CGMProfile:
         object.__setattr__(self, "_tab", (r, n, T))
 
     # ---------------------------------------------------------------- cgs
+    def _theta_T(self, T):
+        return C.k_B * T / (self._mu * C.m_p)
+
     def theta(self, r):
         """P/ρ = k_B T/(μ m_p) [cm² s^-2] at r [cm]."""
-        return C.k_B * self.T_cgs(r) / (self._mu * C.m_p)
+        return self._theta_T(self.T_cgs(r))
 
     def n_cgs(self, r):
         """n = ρ/m_p [cm^-3] at r [cm]."""
@@ -409,6 +427,22 @@ class CGMProfile:
                 phi(r), phi(v["r_ref"]), prof.mass_density(v["n_ref"]), self.theta(r)
             )
             return prof.number_density(rho)
+        if self.kind == "polytropic":
+            phi = self.potential.cgs.phi_axis
+            rho = prof.polytropic_hydrostatic_density(
+                phi(r),
+                phi(v["r_ref"]),
+                prof.mass_density(v["n_ref"]),
+                self._theta_T(self._T),
+                v["Gamma"],
+            )
+            if np.any(rho <= 0):
+                bad = r[rho <= 0].flat[0] if r.ndim else float(r)
+                raise ParameterError(
+                    f"r = {bad / C.kpc:g} kpc is not allowed: must be below the top of the "
+                    "polytropic atmosphere (where its temperature reaches 0)"
+                )
+            return prof.number_density(rho)
         rt, nt, _ = self._tab
         return prof.log_interpolate(r, rt, nt)
 
@@ -422,6 +456,9 @@ class CGMProfile:
         if self.kind == "table":
             rt, _, Tt = self._tab
             return prof.log_interpolate(r, rt, Tt)
+        if self.kind == "polytropic":
+            n_ref = self._v["n_ref"]
+            return self._T * (self.n_cgs(r) / n_ref) ** (self._v["Gamma"] - 1.0)
         return np.full(r.shape, self._T)
 
     # ---------------------------------------------------------------- Quantities

@@ -67,6 +67,24 @@ def test_hydrostatic_profile_solves_the_hydrostatic_equation():
     np.testing.assert_allclose(dPdz, p.rho_cgs(z) * g, rtol=1e-6, atol=0)
 
 
+def test_polytropic_profile_solves_the_hydrostatic_equation():
+    """P ∝ ρ^Γ with dP/dz = −ρ dΦ/dz along the axis; T = T_ref at r_ref."""
+    p = CGMProfile(kind="polytropic", n_ref=1e-3, r_ref=10 * u.kpc, T=3e6 * u.K, Gamma=1.2)
+    z = np.array([8.0, 10.0, 40.0, 150.0]) * C.kpc
+    h = 1e-3 * C.kpc
+    P = lambda x: p.rho_cgs(x) * p.theta(x)  # noqa: E731
+    dPdz = (P(z + h) - P(z - h)) / (2 * h)
+    np.testing.assert_allclose(dPdz, p.rho_cgs(z) * p.potential.cgs.g_axis(z), rtol=1e-6, atol=0)
+    np.testing.assert_allclose(
+        P(z) / p.rho_cgs(z) ** 1.2, P(z[0]) / p.rho_cgs(z[0]) ** 1.2, rtol=1e-12
+    )
+    assert p.temperature(10 * u.kpc).value == pytest.approx(3e6, rel=1e-14)
+    # an isentropic atmosphere of 1e6 K ends below 200 kpc in MWPotential2014
+    top = CGMProfile(kind="polytropic", n_ref=1e-3, r_ref=10 * u.kpc, T=1e6 * u.K)
+    with pytest.raises(ParameterError, match="below the top of the polytropic atmosphere"):
+        top.number_density(200 * u.kpc)
+
+
 def test_table_profile(tmp_path):
     r = np.array([5.0, 20.0, 80.0, 300.0])
     t = Table({"r": r * u.kpc, "n": 1e-2 * r**-1.2 / u.cm**3, "T": 1e6 * (r / 5) ** 0.1 * u.K})
@@ -90,6 +108,7 @@ def test_table_profile(tmp_path):
         ({"kind": "hydrostatic", "n_ref": 1e-3}, "r_ref = None are not allowed"),
         ({"kind": "hydrostatic", "n_ref": -1, "r_ref": 10}, "n_ref = -1 1 / cm3 is not allowed"),
         ({"T": 0}, "T = 0 K is not allowed"),
+        ({"kind": "polytropic", "Gamma": 1.0, "n_ref": 1, "r_ref": 1}, "Gamma = 1 is not allowed"),
         ({"kind": "table"}, "table = None is not allowed"),
         ({"kind": "table", "table": "/nonexistent.ecsv"}, "not a readable ECSV file"),
     ],

@@ -9,6 +9,8 @@
   (:data:`MILLER_BREGMAN_2015`);
 * an isothermal gas in hydrostatic equilibrium in a potential, ρ = ρ_ref exp[−(Φ − Φ_ref)/θ]
   with θ = P/ρ = k_B T/(μ m_p);
+* a polytropic gas P ∝ ρ^Γ in hydrostatic equilibrium,
+  ρ = ρ_ref [1 − (Γ − 1)(Φ − Φ_ref)/(Γ θ_ref)]^{1/(Γ−1)}, T = T_ref (ρ/ρ_ref)^{Γ−1};
 * a table of n(r), T(r), interpolated linearly in log n, log T against log r.
 
 Number and mass density are related by the paper's convention for the pp target,
@@ -26,6 +28,7 @@ __all__ = [
     "MILLER_BREGMAN_2015",
     "beta_model_density",
     "isothermal_hydrostatic_density",
+    "polytropic_hydrostatic_density",
     "mass_density",
     "number_density",
     "log_interpolate",
@@ -61,6 +64,16 @@ def beta_model_density(r, n0_rc3b, beta, r_c=0.0):
 def isothermal_hydrostatic_density(phi, phi_ref, rho_ref, theta):
     """ρ = ρ_ref exp[−(Φ − Φ_ref)/θ] [g cm^-3]: dP/dr = −ρ dΦ/dr with P = θρ, θ = k_B T/(μ m_p)."""
     return rho_ref * np.exp(-(np.asarray(phi, dtype=float) - phi_ref) / theta)
+
+
+def polytropic_hydrostatic_density(phi, phi_ref, rho_ref, theta_ref, Gamma):
+    """ρ = ρ_ref [1 − (Γ − 1)(Φ − Φ_ref)/(Γ θ_ref)]^{1/(Γ−1)} [g cm^-3], θ_ref = P_ref/ρ_ref.
+
+    The hydrostatic equilibrium dP/dr = −ρ dΦ/dr of P = P_ref (ρ/ρ_ref)^Γ: the enthalpy
+    Γθ/(Γ − 1) falls by ΔΦ. Zero where the bracket is ≤ 0 (above the top of the atmosphere).
+    """
+    x = 1.0 - (Gamma - 1.0) * (np.asarray(phi, dtype=float) - phi_ref) / (Gamma * theta_ref)
+    return rho_ref * np.maximum(x, 0.0) ** (1.0 / (Gamma - 1.0))
 
 
 def mass_density(n):
