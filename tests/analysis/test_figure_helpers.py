@@ -131,3 +131,27 @@ def test_regime_map_legend_only_for_drawn_regimes_and_no_white_lines(present):
             x, y = t.get_position()
             assert dG[0] <= x <= dG[-1] and B0[0] <= y <= B0[-1]
         assert len(ax.texts) == 2
+
+
+def test_spectra_figure_one_colour_per_delta_G(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from crescape.reproduction import spectra as S
+
+    made = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: made.append(self))
+    S.figure(Parameters(), tmp_path)
+    (fig,) = {id(f): f for f in made}.values()
+    (ax,) = fig.axes
+    colours = {}
+    for ln in ax.get_lines():
+        gid = ln.get_gid() or ""
+        if "delta_G=" in gid and not gid.endswith(":extrapolated"):
+            d = float(gid.rsplit("delta_G=", 1)[1])
+            colours.setdefault(d, set()).add(ln.get_color())
+    assert sorted(colours) == sorted(S.FIG_DELTA_G)
+    for d, cs in colours.items():  # Eq. (17), KAB06 ν and γ of one δ_G: one colour
+        assert cs == {f1.delta_G_colour(d)}
+    assert len(_legends(fig)) == 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sum("delta_G" in t for t in labels) == len(S.FIG_DELTA_G)
