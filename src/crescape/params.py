@@ -895,11 +895,16 @@ def _group_of(table: str) -> str | None:
 
 
 def _read_parameters(
-    where: str, data: dict[str, Any], groups: set[str], other_tables: Any
+    where: str,
+    data: dict[str, Any],
+    groups: set[str],
+    other_tables: Any,
+    specs: Mapping[str, Spec] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate the parameter keys of a parsed TOML document; return (parameters, other tables).
 
-    ``other_tables`` is a set of accepted table names, or ``None`` to accept any.
+    ``other_tables`` is a set of accepted table names, or ``None`` to accept any;
+    ``specs`` replaces the Spec some parameters are checked against (same name and group).
     """
     known_tables = sorted(groups) + sorted(other_tables or ())
     params: dict[str, Any] = {}
@@ -908,6 +913,7 @@ def _read_parameters(
 
     def take(name: str, value: Any, place: str, group: str | None = None) -> None:
         spec = SPECS.get(name)
+        check = (specs or {}).get(name, spec)
         if spec is None or spec.group not in groups:
             close = difflib.get_close_matches(
                 name, [n for n, s in SPECS.items() if s.group in groups], 1
@@ -926,7 +932,7 @@ def _read_parameters(
                 f"{where}: {name} is given twice ({origin[name]} and {place}); give it once"
             )
         try:
-            parse_value(spec, value)  # checked here, so that the error names the file
+            parse_value(check, value)  # checked here, so that the error names the file
         except ParameterError as exc:
             raise ParameterError(f"{where}: {exc}") from None
         params[name] = value
@@ -1027,7 +1033,7 @@ def load_toml(
     return params
 
 
-def from_toml(path: str | Path) -> dict[str, Any]:
+def from_toml(path: str | Path, specs: Mapping[str, Spec] | None = None) -> dict[str, Any]:
     """Read parameters and pass the other tables through (the reader of the simulation configs).
 
     The parameter keys are checked as strictly as by :func:`load_toml` (unknown
@@ -1035,7 +1041,9 @@ def from_toml(path: str | Path) -> dict[str, Any]:
     misspelt group such as ``[galaxyy]`` are errors naming the key and the
     file). Tables that are not parameter groups are returned under their name
     prefixed with ``_`` for the caller to check. New code should call
-    :func:`load_toml` with the tables it accepts.
+    :func:`load_toml` with the tables it accepts. ``specs`` (``{name: Spec}``)
+    checks those parameters against another range, for a caller that reads
+    them itself (``crescape dispersion`` reads ``T >= 0``).
 
     Returns
     -------
@@ -1051,5 +1059,5 @@ def from_toml(path: str | Path) -> dict[str, Any]:
                     f"{where}: unknown table [{key}] (did you mean [{close[0]}]?); "
                     f"the parameter tables are " + ", ".join(f"[{t}]" for t in GROUPS)
                 )
-    params, rest = _read_parameters(where, data, set(GROUPS), None)
+    params, rest = _read_parameters(where, data, set(GROUPS), None, specs)
     return {**params, **{"_" + k: v for k, v in rest.items()}}

@@ -140,6 +140,29 @@ def test_T_zero_selects_the_cold_relation(capsys):
     assert run_json(capsys, "T=1e4")["parameters"]["T"] == 1e4
 
 
+@pytest.mark.parametrize("text", ["T = 0\n", "[cgm]\nT = 0\nB0 = 1e-12\n"])
+def test_T_zero_in_a_config_file(tmp_path, capsys, text):
+    """The same range for --config as for --set: T = 0 is the cold relation here, and --set wins."""
+    f = tmp_path / "cold.toml"
+    f.write_text(text)
+    assert main(["dispersion", "--json", "--config", str(f)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["parameters"]["T"] == 0.0 and d["quantities"]["tau"]["value"] == 0.0
+    assert main(["dispersion", "--json", "--config", str(f), "--set", "T=1e4"]) == 0
+    assert json.loads(capsys.readouterr().out)["parameters"]["T"] == 1e4
+    f.write_text(text.replace("T = 0", "T = -3"))
+    assert main(["dispersion", "--config", str(f)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err
+        == f"crescape dispersion: error: {f}: T = -3 K is not allowed: must be a finite value >= 0 K and <= 1e+10 K"
+    )
+    # every other command keeps T > 0, also from a file
+    f.write_text(text)
+    assert main(["summary", "--config", str(f)]) == 2
+    assert "T = 0 K is not allowed" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", ["summary", "spectrum", "match-icecube"])
 def test_T_zero_is_refused_where_T_divides(capsys, command):
     """Only the dispersion relation has a T = 0 limit; the chain's thermal quantities and the gas

@@ -47,8 +47,11 @@ def add_param_args(parser: argparse.ArgumentParser, json_flag: bool = True) -> N
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def read_config(path: str, option: str = "--config") -> dict[str, Any]:
+def read_config(path: str, option: str = "--config", specs: dict | None = None) -> dict[str, Any]:
     """The flat parameters of a TOML file, with one-line errors for a file that cannot be read.
+
+    ``specs`` (``{name: Spec}``) checks those parameters against a command's own range
+    (:func:`crescape.params.from_toml`).
 
     Raises
     ------
@@ -63,7 +66,7 @@ def read_config(path: str, option: str = "--config") -> dict[str, Any]:
     if p.is_dir():
         raise CLIError(f"{option} {str(path)!r} is a directory, not a TOML file")
     try:
-        return from_toml(p)
+        return from_toml(p, specs)
     except UnicodeDecodeError:
         raise CLIError(f"{option} {str(path)!r} is not a text (UTF-8) TOML file") from None
     except OSError as exc:
@@ -82,7 +85,9 @@ def _check_value(key: str, value: Any, source: str) -> None:
 
 
 def params_from_args(
-    args: argparse.Namespace, extra_keys: dict[str, Any] | None = None
+    args: argparse.Namespace,
+    extra_keys: dict[str, Any] | None = None,
+    specs: dict | None = None,
 ) -> tuple[Parameters, dict[str, Any]]:
     """Build :class:`Parameters` from ``--config`` and ``--set`` (``--set`` wins).
 
@@ -90,7 +95,11 @@ def params_from_args(
     ----------
     extra_keys : dict
         Keys that are options of the subcommand rather than physical
-        parameters (e.g. ``energy``), with their defaults.
+        parameters (e.g. ``energy``), with their defaults. A parameter's name
+        here is read by the subcommand itself, not into :class:`Parameters`.
+    specs : dict, optional
+        ``{name: Spec}``: the range the subcommand reads those parameters with
+        (checked in a ``--config`` file; give the name in ``extra_keys`` too).
 
     Returns
     -------
@@ -106,7 +115,7 @@ def params_from_args(
     """
     flat: dict[str, Any] = {}
     if getattr(args, "config", None) is not None:
-        for key, value in read_config(args.config).items():
+        for key, value in read_config(args.config, specs=specs).items():
             if key.startswith("_"):
                 raise CLIError(
                     f"--config {str(args.config)!r}: unknown table [{key[1:]}]; "

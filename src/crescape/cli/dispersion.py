@@ -44,7 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    params, extra = params_from_args(args, {"energy": ENERGY.default, "T": None, "cgm.T": None})
+    params, extra = params_from_args(
+        args, {"energy": ENERGY.default, "T": None, "cgm.T": None}, specs={"T": T_ION}
+    )
     T_given = extra["T"] if extra["cgm.T"] is None else extra["cgm.T"]
     T = None if T_given is None else float(parse_value(T_ION, T_given).to_value(u.K))
     E = parse_value(ENERGY, extra["energy"]).to_value(u.erg)
