@@ -261,6 +261,28 @@ def _faces_wb_np(rho, u, p, faces, phig, phif, isothermal, cs2, limiter, bc_in, 
     return out
 
 
+def _faces_np(rho, u, p, x, faces, limiter, bc_in, bc_out, bval):
+    """Left and right (ρ, u, P) on the n + 1 faces: limited linear reconstruction of each."""
+    fg = np.concatenate(
+        [[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]]
+    )  # faces of the cells -1..n
+    prims = []
+    for q, odd, vi, vo in (
+        (rho, False, bval[0], bval[2]),
+        (u, True, None, None),
+        (p, False, bval[1], bval[3]),
+    ):
+        qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd, vi, vo)
+        a = (qg[1:-1] - qg[:-2]) / (xg[1:-1] - xg[:-2])
+        b = (qg[2:] - qg[1:-1]) / (xg[2:] - xg[1:-1])
+        s = _limit_np(a, b, limiter)  # slopes for cells -1..n (n+2 values)
+        c = qg[1:-1]
+        qL = (c + s * (fg[1:] - xg[1:-1]))[:-1]  # left state at faces 0..n
+        qR = (c - s * (xg[1:-1] - fg[:-1]))[1:]
+        prims.append((qL, qR))
+    return prims
+
+
 def rhs_reference(
     rho,
     mom,
@@ -310,40 +332,12 @@ def rhs_reference(
     x = 0.5 * (faces[1:] + faces[:-1])
     u = mom / rho
     p = rho * cs2 if isothermal else (gamma - 1) * (ener - 0.5 * rho * u**2)
-    prims = []
     if phig is not None:
         prims = _faces_wb_np(
             rho, u, p, faces, phig, phif, isothermal, cs2, limiter, bc_in, bc_out, bval
         )
-    for q, odd, vi, vo in (
-        ()
-        if phig is not None
-        else (
-            (rho, False, bval[0], bval[2]),
-            (u, True, None, None),
-            (p, False, bval[1], bval[3]),
-        )
-    ):
-        qg, xg = _ghost_np(q, x, faces[0], faces[-1], bc_in, bc_out, odd, vi, vo)
-        a = (qg[1:-1] - qg[:-2]) / (xg[1:-1] - xg[:-2])
-        b = (qg[2:] - qg[1:-1]) / (xg[2:] - xg[1:-1])
-        s = _limit_np(a, b, limiter)  # slopes for cells -1..n (n+2 values)
-        c = qg[1:-1]
-        h_minus = (
-            xg[1:-1]
-            - np.concatenate(
-                [[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]]
-            )[:-1]
-        )
-        h_plus = (
-            np.concatenate(
-                [[faces[0] - (faces[1] - faces[0])], faces, [faces[-1] + (faces[-1] - faces[-2])]]
-            )[1:]
-            - xg[1:-1]
-        )
-        qL = (c + s * h_plus)[:-1]  # left state at faces 0..n
-        qR = (c - s * h_minus)[1:]
-        prims.append((qL, qR))
+    else:
+        prims = _faces_np(rho, u, p, x, faces, limiter, bc_in, bc_out, bval)
     (rL, rR), (uL, uR), (pL, pR) = prims
     if isothermal:
         F = _hll_iso_np(rL, uL, rR, uR, cs2)
