@@ -8,14 +8,10 @@ from scipy.integrate import quad, solve_ivp
 from crescape import constants as C
 from crescape.errors import ParameterError
 from crescape.params import Parameters
+from crescape.physics.cooling import cooling_densities
 from crescape.simulate.cgm_config import SimulationConfig
 from crescape.simulate.coupled import CGMSimulation
-from crescape.simulate.coupled.cooling import (
-    CoolingFunction,
-    RadiativeCooling,
-    add_cooling,
-    cooling_densities,
-)
+from crescape.simulate.coupled.cooling import RadiativeCooling, add_cooling, sd93_cooling_function
 from crescape.simulate.gas import EulerSolver
 from crescape.simulate.grid import Planar, SpatialGrid, cell_faces
 
@@ -104,7 +100,7 @@ def test_cooling_stops_at_the_bottom_of_the_table():
 
 
 def test_function_integral_and_inverse():
-    cf = CoolingFunction("-1.0")
+    cf = sd93_cooling_function("-1.0")
     lam, _ = _shipped("log_Lambda_N_m10")
     T = np.geomspace(1.2e4, 3e8, 40)
     np.testing.assert_allclose(cf(T), lam(T), rtol=1e-12)
@@ -141,4 +137,4 @@ def test_coupled_run_with_cooling_closes_its_energy_budget():
 )
 def test_bad_metallicity(feh, match):
     with pytest.raises(ParameterError, match=match):
-        CoolingFunction(feh)
+        sd93_cooling_function(feh)
