@@ -116,6 +116,8 @@ BAD_SIMULATE = [
     ("[simulation]\nn_cells = 20\n", ["simulation.n_cels=3"], "unknown key 'n_cels'"),
     ("[simulation]\nn_cells = 20\n", ["foo.bar=3"], "unknown table 'foo'"),
     ("[simulation]\nn_cells = 20\n", ["L_CR=true"], "L_CR"),
+    ("[simulation]\nE_grid_min = \"0.5 GeV\"\n", [], "simulation.E_grid_min = '0.5 GeV'"),
+    ("[simulation]\nE_grid_min = 10\nE_grid_max = 5\n", [], "simulation.E_grid_max = 5"),
 ]
 
 

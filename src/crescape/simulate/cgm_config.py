@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import astropy.units as u
 
+from .. import constants as C
 from ..params import ParameterError, Parameters, parse_value
 from .field import BRANCHES, CLOSURES, CRITERIA, RATES
 from .options import load, option, read_table
@@ -317,6 +318,17 @@ class SimulationConfig:
                 f"subset of {', '.join(CRITERIA)}"
             )
         vals["criteria"] = tuple(crit)
+        lo, hi = cgs.get("E_grid_min"), cgs.get("E_grid_max")
+        if lo is not None and not lo > C.m_p_c2:
+            raise ParameterError(
+                f"{_S}.E_grid_min = {d['E_grid_min']!r} is not allowed: must be > "
+                f"{C.m_p_c2 / C.GeV:.6g} GeV (the proton rest energy; E is the total energy)"
+            )
+        if lo is not None and hi is not None and not hi > lo:
+            raise ParameterError(
+                f"{_S}.E_grid_max = {d['E_grid_max']!r} is not allowed: must be > "
+                f"E_grid_min = {d['E_grid_min']!r}"
+            )
         if vals["branch"] == "full" and vals["rate"] != "dispersion":
             raise ParameterError(
                 f"{_S}.branch = 'full' is not allowed with rate = {vals['rate']!r}: "
