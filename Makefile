@@ -51,7 +51,7 @@ docs: $(DOCS_STAMP)
 	@echo "open docs/_build/html/index.html"
 
 docs-clean:
-	rm -rf docs/_build docs/api/generated docs/gallery docs/jupyter_execute
+	rm -rf docs/_build docs/api/generated docs/gallery docs/jupyter_execute docs/sg_execution_times.rst
 
 clean: docs-clean
 	rm -rf $(VENV) $(OUT) .pytest_cache

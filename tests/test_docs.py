@@ -55,14 +55,17 @@ def test_changelog_has_the_current_version():
     assert f"## [{crescape.__version__}] - " in text
 
 
-def test_every_topic_note_is_in_the_site():
-    """A docs/*.md note outside every toctree fails the docs build (-W): list it in index.md."""
+def test_every_topic_note_and_notebook_is_in_the_site():
+    """A page outside every toctree fails the docs build (-W): index.md lists the notes
+    and notebooks by globs, after the ones it orders by hand."""
     index = (DOCS / "index.md").read_text()
-    entries = set(re.findall(r"^([\w/.-]+)$", index, flags=re.M))
-    notes = {p.stem for p in DOCS.glob("*.md")} - {"index"}
-    assert notes - entries == set()
-    notebooks = {f"notebooks/{p.stem}" for p in (DOCS / "notebooks").glob("*.ipynb")}
-    assert notebooks - entries == set()
+    trees = re.findall(r"```\{toctree\}\n(.*?)```", index, flags=re.S)
+    entries = [line for tree in trees for line in tree.splitlines() if line and line[0] != ":"]
+    assert "*" in entries and "notebooks/*" in entries
+    assert all(":glob:" in tree for tree in trees if "*" in tree)
+    for entry in entries:
+        if "*" not in entry:
+            assert (DOCS / f"{entry}.md").exists() or list(DOCS.glob(f"{entry}.*")), entry
 
 
 def test_every_gallery_example_has_a_title_and_starts_clusters_under_the_guard():
@@ -86,3 +89,28 @@ def test_every_gallery_example_has_a_title_and_starts_clusters_under_the_guard()
 )
 def test_docs_escape_absolute_values_outside_literals(line, expected):
     assert _conf()._escape_bars(line) == expected
+
+
+def test_docs_fall_back_to_preformatted_text_only_for_invalid_layout():
+    conf = _conf()
+    bad = ["The summary.", "", "A formula:", "    x = 1", "and after it."]
+    assert conf._rst_problems(bad)
+    good = [
+        "The summary, with :func:`f`.",
+        "",
+        "Parameters",
+        "----------",
+        "x : float",
+        "    An x.",
+    ]
+    assert conf._rst_problems(good) == []
+    assert conf._preformat(bad) == [
+        "The summary.",
+        "",
+        "::",
+        "",
+        "    A formula:",
+        "        x = 1",
+        "    and after it.",
+        "",
+    ]
