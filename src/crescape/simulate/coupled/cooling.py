@@ -69,7 +69,12 @@ class RadiativeCooling(Operator):
 
     def __init__(self, solver, X_H, feh="0.0", courant=0.2):
         if solver.isothermal:
-            raise ValueError("radiative cooling is not allowed with an isothermal gas")
+            from ...errors import ParameterError
+
+            raise ParameterError(
+                "cooling = 'sd93' is not allowed with isothermal = true: "
+                "must be used with an adiabatic gas (an isothermal gas has no energy equation)"
+            )
         self.solver = solver
         self.X_H = float(X_H)
         self.function = sd93_cooling_function(feh)
