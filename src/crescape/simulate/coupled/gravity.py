@@ -19,10 +19,11 @@ faces (the solver passes them, ``uses_face_flux``),
 
 the work ρ u·g of the cell (it tends to S_i u_i) in the form that makes the sum of the gas
 energy and the potential energy Σ ρ_i Φ_i V_i change only by the potential energy the mass
-carries through the boundary faces, Σ_b A F Φ_b Δt, to round-off (the potential-energy
-flux form; e.g. Springel 2010, MNRAS 401, 791, §5; Mullen, Hanawa & Gammie 2021, ApJS 252,
-30): the work gravity does is drawn exactly from the potential energy it releases. What
-gravity delivered is the ledger's ``gravity_work`` (momentum and energy).
+carries through the boundary faces, Σ_b A F Φ_b Δt, to round-off: with the discrete
+continuity equation V_i dρ_i/dt = −(A F)_{i+1/2} + (A F)_{i−1/2}, the sum over cells of
+S^E_i V_i + Φ_i V_i dρ_i/dt telescopes to the boundary terms. The work gravity does is thus
+drawn exactly from the potential energy it releases. What gravity delivered is the
+ledger's ``gravity_work`` (momentum and energy).
 """
 
 from __future__ import annotations
