@@ -1,11 +1,11 @@
 """Radiative cooling of a gas in collisional ionisation equilibrium (cgs floats).
 
 A tabulated normalised cooling function Λ_N(T) [erg cm³ s^-1] (Sutherland & Dopita 1993,
-ApJS 88, 253: Λ_net = n_e n_t Λ_N, §2), interpolated linearly in log Λ against log T (a
-power law on each interval), extended above the table by the power law of its last
+ApJS 88, 253; Λ_net = n_e n_t Λ_N as defined in the notes distributed with their tables),
+interpolated linearly in log Λ against log T (a power law on each interval), extended above the table by the power law of its last
 interval (free-free, as the table's notes advise) and zero below its first temperature;
 its integral Y(T) = ∫_{T_min}^{T} dT'/Λ_N, closed-form on each interval, and the inverse,
-which give the exact isochoric cooling step of Townsend (2009, ApJS 181, 391, §2–3): with
+which give the exact isochoric cooling step of Townsend (2009, ApJS 181, 391): with
 dT/dt = −aΛ_N(T), Y falls by aΔt.
 
 The table itself is data, shipped as ``crescape/data/files/cooling_sd93_cie.ecsv`` and read

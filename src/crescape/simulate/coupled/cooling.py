@@ -4,7 +4,7 @@ The cooling function is the CIE Λ_N(T) of Sutherland & Dopita (1993, ApJS 88, 2
 Table 6), shipped as ``crescape/data/files/cooling_sd93_cie.ecsv`` for [Fe/H] from
 "nil" (H and He only) to +0.5 (:func:`sd93_cooling_function`; the interpolation and the
 exact integral are :class:`crescape.physics.cooling.CoolingFunction`). The gas loses
-internal energy at the rate L = n_e n_t Λ_N(T) [erg cm^-3 s^-1] (SD93, §2) with the
+internal energy at the rate L = n_e n_t Λ_N(T) [erg cm^-3 s^-1] (Λ_net = n_e n_t Λ_N, the definition in the notes distributed with the SD93 tables) with the
 densities of a fully ionised H + He gas (:func:`crescape.physics.cooling.cooling_densities`)
 and T = μ m_p P/(ρ k_B). At fixed density and momentum (the operator-split step) the
 temperature obeys dT/dt = −aΛ_N(T), a = (γ − 1) n_e n_t/(n k_B), n = n_e + n_t, which is
