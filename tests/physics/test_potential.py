@@ -61,7 +61,7 @@ _Q = {"epsabs": 0.0, "epsrel": 1e-12, "limit": 500}
 
 
 def _poisson_potential(rho, r):
-    """Φ(r) = −G[M(<r)/r + 4π∫_r^∞ ρ r' dr'] by quadrature (Binney & Tremaine 2008, Eq. 2.28)."""
+    """Φ(r) = −G[M(<r)/r + 4π∫_r^∞ ρ r' dr'] by quadrature (Binney & Tremaine 2008, ch. 2)."""
     x = r / KPC  # integrate in kpc
     M = quad(lambda s: 4 * np.pi * s**2 * rho(s * KPC), 0, x, **_Q)[0] * KPC**3
     outer = quad(lambda s: 4 * np.pi * s * rho(s * KPC), x, np.inf, **_Q)[0] * KPC**2
@@ -70,7 +70,7 @@ def _poisson_potential(rho, r):
 
 @pytest.mark.parametrize("r_kpc", [0.5, 8.0, 60.0])
 def test_spherical_potentials_solve_poisson(r_kpc):
-    """Each spherical potential is the one of its density (NFW 1997 Eq. 3, Hernquist 1990 Eq. 2,
+    """Each spherical potential is the one of its density (NFW 1997, Hernquist 1990 Eq. 2,
     Bovy 2015's power law with Gaussian cut-off normalised to its total mass)."""
     r = r_kpc * KPC
     rho_s, r_s = 1e-24, 16 * KPC

@@ -79,8 +79,9 @@ def nfw_potential(r, rho_s, r_s):
 
     Notes
     -----
-    The density ρ = ρ_s/[(r/r_s)(1 + r/r_s)²] is Navarro, Frenk & White (1997), Eq. 3;
-    its potential is Binney & Tremaine (2008), Eq. 2.67 (finite, −4πGρ_s r_s², at r = 0).
+    The density ρ = ρ_s/[(r/r_s)(1 + r/r_s)²] is that of Navarro, Frenk & White (1997);
+    its potential follows from Φ = −G[M(<r)/r + 4π∫_r^∞ ρ r' dr'] (Binney & Tremaine 2008,
+    ch. 2), finite, −4πGρ_s r_s², at r = 0.
     """
     x = np.asarray(r, dtype=float) / r_s
     small = x < 1e-6
@@ -90,7 +91,7 @@ def nfw_potential(r, rho_s, r_s):
 
 
 def nfw_enclosed_mass(r, rho_s, r_s):
-    """M(<r) = 4πρ_s r_s³ [ln(1 + x) − x/(1 + x)], x = r/r_s [g] (Binney & Tremaine 2008, Eq. 2.66)."""
+    """M(<r) = 4πρ_s r_s³ [ln(1 + x) − x/(1 + x)], x = r/r_s [g] (the integral of the NFW density)."""
     x = np.asarray(r, dtype=float) / r_s
     return 4.0 * np.pi * rho_s * r_s**3 * (np.log1p(x) - x / (1.0 + x))
 
@@ -114,14 +115,14 @@ def nfw_virial_radius(M_vir, rho_crit, Delta=200.0):
 
 # --------------------------------------------------------------------------- Miyamoto–Nagai disk
 def miyamoto_nagai_potential(R, z, M, a, b):
-    """Φ(R, z) = −GM/√(R² + (a + √(z² + b²))²) (Miyamoto & Nagai 1975, Eq. 4)."""
+    """Φ(R, z) = −GM/√(R² + (a + √(z² + b²))²) (Miyamoto & Nagai 1975)."""
     R = np.asarray(R, dtype=float)
     z = np.asarray(z, dtype=float)
     return -G * M / np.sqrt(R**2 + (a + np.sqrt(z**2 + b**2)) ** 2)
 
 
 def miyamoto_nagai_gradient(R, z, M, a, b):
-    """(∂Φ/∂R, ∂Φ/∂z) of :func:`miyamoto_nagai_potential` (Binney & Tremaine 2008, Eq. 2.69a)."""
+    """(∂Φ/∂R, ∂Φ/∂z) of :func:`miyamoto_nagai_potential` (its derivatives)."""
     R = np.asarray(R, dtype=float)
     z = np.asarray(z, dtype=float)
     zb = np.sqrt(z**2 + b**2)
@@ -158,7 +159,7 @@ def power_cutoff_potential(r, M, alpha, r_c):
 
     Notes
     -----
-    Φ = −GM(<r)/r − 4πG∫_r^∞ ρ r' dr' (Binney & Tremaine 2008, Eq. 2.28), and
+    Φ = −GM(<r)/r − 4πG∫_r^∞ ρ r' dr' (Binney & Tremaine 2008, ch. 2), and
     4π∫_r^∞ ρ r' dr' = 2πρ₁ r_c^{2−α} Γ((2 − α)/2, r²/r_c²) with
     ρ₁ = M/(2π r_c^{3−α} Γ((3 − α)/2)); valid for α < 2.
     """
@@ -291,12 +292,12 @@ class GalaxyPotential:
         return gR, gz
 
     def v_circ(self, R):
-        """Circular velocity in the plane, √(R ∂Φ/∂R |_{z=0}) [cm/s] (Binney & Tremaine 2008, Eq. 2.15)."""
+        """Circular velocity in the plane, √(R ∂Φ/∂R |_{z=0}) [cm/s] (Binney & Tremaine 2008, ch. 2)."""
         gR, _ = self.gradient(R, 0.0)
         return np.sqrt(np.asarray(R, dtype=float) * gR)
 
     def v_esc(self, R, z=0.0):
-        """Escape speed √(−2Φ(R, z)) [cm/s] (Binney & Tremaine 2008, Eq. 2.31)."""
+        """Escape speed √(−2Φ(R, z)) [cm/s] (Binney & Tremaine 2008, ch. 2)."""
         return np.sqrt(-2.0 * self.phi(R, z))
 
     def phi_axis(self, z):
