@@ -25,7 +25,7 @@ def test_miller_bregman_overdensity(r_kpc, delta_G):
 
 @pytest.mark.parametrize("r_kpc", [10.0, 50.0])
 def test_miller_bregman_density_is_their_fit(r_kpc):
-    """n = n0 r_c^{3β} r^{-3β}, n0 r_c^{3β} = 1.35e-2 cm^-3 kpc^{3β}, β = 0.50 (their abstract, §4)."""
+    """n = n0 r_c^{3β} r^{-3β}, n0 r_c^{3β} = 1.35e-2 cm^-3 kpc^{3β}, β = 0.50 (their abstract)."""
     n = CGMProfile(kind="miller_bregman").number_density(r_kpc * u.kpc)
     assert n.to_value(u.cm**-3) == pytest.approx(1.35e-2 * r_kpc**-1.5, rel=1e-12)
     # the same β-model given by hand, and with a core radius far inside

@@ -3,7 +3,7 @@
 * uniform: ρ = δ_G Ω_b ρ_cr, the paper's CGM (text after Eq. 5;
   :func:`crescape.physics.instability.gas_density`);
 * the β-model of the Milky Way's hot halo fitted to the O VIII emission lines by
-  Miller & Bregman (2015, ApJ 800, 14, Eq. 2 and §4):
+  Miller & Bregman (2015, ApJ 800, 14, abstract):
   n(r) = n₀ r_c^{3β} (r² + r_c²)^{−3β/2}, which for r ≫ r_c is their
   n₀ r_c^{3β}/r^{3β} with n₀ r_c^{3β} = 1.35(±0.24)e-2 cm^-3 kpc^{3β}, β = 0.50(±0.03)
   (:data:`MILLER_BREGMAN_2015`);
@@ -34,8 +34,10 @@ __all__ = [
     "log_interpolate",
 ]
 
-#: the O VIII fit of Miller & Bregman (2015, ApJ 800, 14, abstract and §4): normalisation
-#: n₀ r_c^{3β} [cm^-3 kpc^{3β}] and its 1σ error, β and its error; r_c → 0 (their r ≫ r_c form)
+#: the O VIII fit of Miller & Bregman (2015, ApJ 800, 14, abstract): normalisation
+#: n₀ r_c^{3β} [cm^-3 kpc^{3β}] and its 1σ error, β and its error; r_c → 0 (their r ≫ r_c form).
+#: The abstract prints the normalisation as "1.35 ± 0.24 cm^-3 kpc^{3β}"; 1.35e-2 is the value
+#: of their densities (n ≈ 4e-5 cm^-3 at 50 kpc) and of issue 13's δ_G(r) (docs/halo.md)
 MILLER_BREGMAN_2015 = {
     "n0_rc3b": 1.35e-2,
     "n0_rc3b_error": 0.24e-2,
@@ -46,7 +48,7 @@ MILLER_BREGMAN_2015 = {
 
 
 def beta_model_density(r, n0_rc3b, beta, r_c=0.0):
-    """n(r) = n₀ r_c^{3β} (r² + r_c²)^{−3β/2} [cm^-3] (Miller & Bregman 2015, Eq. 2).
+    """n(r) = n₀ r_c^{3β} (r² + r_c²)^{−3β/2} [cm^-3] (the β-model of Miller & Bregman 2015).
 
     Parameters
     ----------
