@@ -13,7 +13,7 @@ from crescape.physics.instability import mean_molecular_weight
 from crescape.physics.potential import M_SUN, G
 
 #: δ_G = m_p n/(Ω_b ρ_cr) of the Miller & Bregman (2015, ApJ 800, 14) O VIII fit,
-#: n = 1.35e-2 (r/kpc)^-1.5 cm^-3, as issue 13 quotes it
+#: n = 1.35e-2 (r/kpc)^-1.5 cm^-3: 1700, 600 and 150 at 10, 20 and 50 kpc
 MB_DELTA_G = [(10.0, 1700.0), (20.0, 600.0), (50.0, 150.0)]
 
 

@@ -37,7 +37,7 @@ __all__ = [
 #: the O VIII fit of Miller & Bregman (2015, ApJ 800, 14, abstract): normalisation
 #: n₀ r_c^{3β} [cm^-3 kpc^{3β}] and its 1σ error, β and its error; r_c → 0 (their r ≫ r_c form).
 #: The abstract prints the normalisation as "1.35 ± 0.24 cm^-3 kpc^{3β}"; 1.35e-2 is the value
-#: of their densities (n ≈ 4e-5 cm^-3 at 50 kpc) and of issue 13's δ_G(r) (docs/halo.md)
+#: of their densities (n ≈ 4e-5 cm^-3 at 50 kpc; docs/halo.md)
 MILLER_BREGMAN_2015 = {
     "n0_rc3b": 1.35e-2,
     "n0_rc3b_error": 0.24e-2,
