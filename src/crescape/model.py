@@ -330,26 +330,18 @@ def _B_sat_linear(J, E, slope, E_max):
     cutoff taken as a sharp one at E_max), the convention of ``crescape dispersion``
     (:func:`crescape.physics.validity.linear_summary`): with p_max = ∞ the threshold ζ_c
     is 0 for s < 2 and the field would be infinite. :func:`crescape.physics.dispersion.
-    saturation_field` for each distinct (slope, E_max/E); 0 where there is no current
-    (E >= E_max).
+    saturation_field` for each distinct slope; 0 where there is no current (E >= E_max).
     """
     from .physics.dispersion import saturation_field
 
     J, E, slope, E_max = np.broadcast_arrays(
         *(np.asarray(a, dtype=float) for a in (J, E, slope, E_max))
     )
-    t_max = E_max / E
     out = np.zeros(J.shape)
-    live = (J > 0) & (t_max > 1.0)
-    keys = np.stack([slope[live], t_max[live]], axis=-1)
-    if keys.size:
-        pairs, inv = np.unique(keys, axis=0, return_inverse=True)
-        inv = inv.reshape(-1)
-        idx = np.flatnonzero(live)
-        for n, (s, t) in enumerate(pairs):
-            sel = idx[inv == n]
-            e = E.flat[sel]
-            out.flat[sel] = saturation_field(J.flat[sel], e, s, t * e)
+    live = (J > 0) & (E_max > E)
+    for s in np.unique(slope[live]):
+        sel = live & (slope == s)
+        out[sel] = saturation_field(J[sel], E[sel], float(s), E_max[sel])
     return out
 
 

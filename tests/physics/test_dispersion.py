@@ -337,6 +337,20 @@ def test_threshold_finite_pmax_scaling_below_slope_two():
 def test_threshold_bad_t_max():
     with pytest.raises(ParameterError, match="t_max = 1 is not allowed"):
         D.critical_kc_rL(2.0, 1.0)
+    with pytest.raises(ParameterError, match="t_max = 0.5 is not allowed"):
+        D.critical_kc_rL(2.0, [10.0, 0.5])
+
+
+@pytest.mark.parametrize("s", [None, 1.5, 2.0, 2.5])
+def test_threshold_on_an_array_of_t_max_is_the_scalar_one(s):
+    """One vectorised search: each element equals the scalar call (repeated values, ∞, shape)."""
+    t = np.array([[1.5, 1e3, np.inf], [1e6, 1e3, 30.0]])
+    zc, xc = D.critical_kc_rL(s, t, return_x=True)
+    assert zc.shape == xc.shape == t.shape
+    for i in np.ndindex(t.shape):
+        z1, x1 = D.critical_kc_rL(s, float(t[i]), return_x=True)
+        assert zc[i] == pytest.approx(z1, rel=1e-13, abs=0)
+        assert xc[i] == pytest.approx(x1, rel=1e-6, abs=0)
 
 
 def test_saturation_field_is_eq8_over_sqrt_threshold():
@@ -348,6 +362,19 @@ def test_saturation_field_is_eq8_over_sqrt_threshold():
     # at that field k_c r_L = ζ_c
     kc = k_max_paper(J, B)
     np.testing.assert_allclose(kc * E / (C.e * B), D.critical_kc_rL(2.0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("s", [1.5, 2.0])
+def test_saturation_field_has_a_threshold_per_element(s):
+    """E_max/E differs between the elements: each gets its own ζ_c (the first one's was used)."""
+    E = np.array([1.0, 1e3, 1e5]) * C.GeV
+    J = J_REF / np.array([1.0, 10.0, 1e3])
+    E_max = 1e6 * C.GeV
+    B = D.saturation_field(J, E, s, E_max)
+    kc = k_max_paper(J, B)
+    zc = [D.critical_kc_rL(s, float(E_max / e)) for e in E]
+    np.testing.assert_allclose(kc * E / (C.e * B), zc, rtol=1e-12, atol=0)
+    assert len(set(np.round(zc, 6))) == 3
 
 
 # --- polarisations, Hall term, units ---------------------------------------------------------

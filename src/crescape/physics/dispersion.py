@@ -686,43 +686,67 @@ def small_x_complement(x1, slope):
 
 #: points per decade of the grid in x = k r_L(p_min) on which ζ_c is bracketed
 _CRIT_PER_DECADE = 200
+#: grid points (rows x columns) evaluated at once by :func:`_critical_rows`
+_CRIT_BLOCK = 20000
 
 
-def _critical(slope: float | None, t_max: float) -> tuple[float, float]:
-    """(ζ_c, x_c): the global minimum of x/Re[1 - σ(x)] over the x where Re[1 - σ] > 0.
+def _critical_rows(slope: float | None, t_max: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ζ_c, x_c) for each p_max/p_min of the 1-D array ``t_max`` (one slope), vectorised.
 
+    ζ_c is the global minimum of x/Re[1 - σ(x)] over the x where Re[1 - σ] > 0.
     Asymptotics that bound the search (:func:`small_x_complement`):
 
     * x → ∞: σ → 0, the ratio grows as x; above x = 1e3 it exceeds any minimum below.
     * x t_max ≪ 1 (finite p_max): every particle follows the field lines,
       1 - σ ≈ -x²⟨t²⟩/5 < 0, so nothing below x = 1e-2/t_max can be the minimum.
     * t_max = ∞, 1 < s < 2: Re[1 - σ] ≈ (s - 1) I(s) x^(s-1) > 0, so the ratio falls as
-      x^(2-s) → 0: the infimum is ζ_c = 0 at x → 0, returned as (0, 0).
-    * t_max = ∞, s = 2: ratio ≈ 5/x; 2 < s < 3: Re[1 - σ] < 0; s >= 3 and one momentum:
-      1 - σ ≈ -x²⟨t²⟩/5 < 0. Below x = 1e-2 there is no minimum.
+      x^(2-s) → 0: the infimum is ζ_c = 0 at x → 0, returned as (0, 0). With a finite
+      t_max the minimum sits near x ~ 1/t_max, so the search starts at 1e-2/t_max.
+    * s >= 2 (and one momentum): below x = 1e-2 the ratio exceeds 5/x = 500 for s = 2
+      (Re[1 - σ] ≈ x²/5, less with a finite t_max, which removes the particles that do
+      not follow the field) and Re[1 - σ] < 0 for s > 2: the search starts at 1e-2.
 
-    The grid (200 points per decade between those bounds) brackets the smallest grid
-    value, and a golden-section search refines it.
+    A grid of :data:`_CRIT_PER_DECADE` points per decade brackets the smallest grid
+    value of each row, and a golden-section search refines it.
     """
-    if slope is not None and slope < 2.0 and np.isinf(t_max):
-        return 0.0, 0.0
+    t = np.asarray(t_max, dtype=float).ravel()
+    zc, xc = np.zeros(t.shape), np.zeros(t.shape)
+    wide = slope is not None and slope < 2.0
+    live = np.isfinite(t) if wide else np.ones(t.shape, dtype=bool)
+    if not live.any():
+        return zc, xc
+    tl = t[live]
+    lx_lo = np.log(1e-2 / tl) if wide else np.full(tl.shape, np.log(1e-2))
+    lx_hi = np.log(1e3)
+    step = np.log(10.0) / _CRIT_PER_DECADE
+    n = np.ceil((lx_hi - lx_lo) / step).astype(int) + 1
+    n_max = int(n.max())
+    z_out, x_out = np.empty(tl.shape), np.empty(tl.shape)
 
-    def ratio(x):
-        re = _complement(x, slope, t_max).real
+    def ratio(lx, tt):
+        x = np.exp(lx)
+        re = _complement(x, slope, tt).real
         return np.where(re > 0, x / np.where(re > 0, re, 1.0), np.inf)
 
-    x_lo = 1e-2 if (slope is None or np.isinf(t_max)) else 1e-2 / t_max
-    n = int(np.ceil(_CRIT_PER_DECADE * np.log10(1e3 / x_lo))) + 1
-    x = np.geomspace(x_lo, 1e3, n)
-    i = int(np.argmin(ratio(x)))
-    lo, hi = np.log(x[max(i - 1, 0)]), np.log(x[min(i + 1, x.size - 1)])
-    lx, val = _golden_max(lambda lx: -ratio(np.exp(lx)), np.array(lo), np.array(hi), n_iter=80)
-    return float(-val), float(np.exp(lx))
+    block = max(1, _CRIT_BLOCK // n_max)
+    for b0 in range(0, tl.size, block):
+        sl = slice(b0, b0 + block)
+        tt = tl[sl]
+        lx = np.minimum(lx_lo[sl, None] + step * np.arange(n_max), lx_hi)
+        i = np.argmin(ratio(lx, tt[:, None]), axis=1)
+        rows = np.arange(tt.size)
+        lo = lx[rows, np.maximum(i - 1, 0)]
+        hi = lx[rows, np.minimum(i + 1, n[sl] - 1)]
+        lxm, val = _golden_max(lambda v, tt=tt: -ratio(v, tt), lo, hi, n_iter=80)
+        z_out[sl], x_out[sl] = -val, np.exp(lxm)
+    zc[live], xc[live] = z_out, x_out
+    return zc, xc
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _critical_cached(slope: float | None, t_max: float) -> tuple[float, float]:
-    return _critical(slope, t_max)
+    z, x = _critical_rows(slope, np.array([t_max]))
+    return float(z[0]), float(x[0])
 
 
 def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
@@ -732,14 +756,14 @@ def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
     ----------
     slope : float or None
         Current spectrum index (None: one energy).
-    t_max : float
-        p_max/p_min (> 1, default ∞).
+    t_max : float or array
+        p_max/p_min (> 1, default ∞); an array gives an array of thresholds.
     return_x : bool
         Also return x = k r_L(p_min) of the last unstable mode.
 
     Returns
     -------
-    float
+    float or array
         ζ_c = inf_x x / Re[1 - σ(x)]: for k_c r_L > ζ_c there are wavenumbers with
         Re ω² < 0 (Bell 2004, Eq. 11 with Eq. 10 averaged over the spectrum).
         ζ_c ≈ 2.4927 at x ≈ 1.60 for s = 2 (docs/dispersion.md).
@@ -756,12 +780,21 @@ def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
     2.4927
     >>> critical_kc_rL(1.5), round(critical_kc_rL(1.5, 1e6), 4)
     (0.0, 0.0198)
+    >>> critical_kc_rL(2.0, [10.0, 1e6]).round(4)
+    array([2.6396, 2.4927])
     """
     s = None if slope is None else float(_check_slope(slope))
-    t = float(t_max)
-    if not t > 1.0:
-        raise ParameterError(f"t_max = {t:g} is not allowed: must be > 1 (p_max/p_min)")
-    zc, xc = _critical_cached(s, t)
+    t = np.asarray(t_max, dtype=float)
+    bad = ~(t > 1.0)
+    if np.any(bad):
+        shown = float(t[bad].flat[0]) if t.ndim else float(t)
+        raise ParameterError(f"t_max = {shown:g} is not allowed: must be > 1 (p_max/p_min)")
+    if t.ndim == 0:
+        zc, xc = _critical_cached(s, float(t))
+        return (zc, xc) if return_x else zc
+    uniq, inv = np.unique(t, return_inverse=True)
+    z, x = _critical_rows(s, uniq)
+    zc, xc = z[inv].reshape(t.shape), x[inv].reshape(t.shape)
     return (zc, xc) if return_x else zc
 
 
@@ -830,6 +863,10 @@ def saturation_field(J, E, slope=2.0, E_max=np.inf):
         CR current carried by particles above E.
     E : float or array [erg]
         Energy of the lowest-energy current-carrying particles.
+    slope : float or None
+        Index of the current spectrum (one value).
+    E_max : float or array [erg]
+        Highest energy of the current spectrum (default ∞).
 
     Returns
     -------
@@ -843,14 +880,14 @@ def saturation_field(J, E, slope=2.0, E_max=np.inf):
     estimated: Eq. (8) with J = eEφ is the same expression with ζ_c = 1
     (B_sat² = 4πE²φ/c), so B_lin = B_sat(Eq. 8)/√ζ_c ≈ 0.63 B_sat for s = 2.
     Where ζ_c = 0 (s < 2 with E_max = ∞) no field switches the branch off: the
-    result is ∞.
+    result is ∞. Each element has its own threshold ζ_c(s, E_max/E).
     """
     J = check_positive("J", J, unit="statA cm^-2")
     E = check_positive("E", E, unit="erg")
     s = _check_slope(slope)
+    if s is not None and np.ndim(s) and np.unique(s).size > 1:
+        raise ParameterError("slope must be the same for every element (one spectrum per call)")
     tm = np.asarray(E_max, dtype=float) / E
-    tm = float(np.ravel(tm)[0]) if np.ndim(tm) else float(tm)
     zc = critical_kc_rL(None if s is None else float(np.ravel(s)[0]), tm)
-    if zc == 0.0:
-        return np.full(np.broadcast(J, E).shape, np.inf)
-    return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * zc))
+    with np.errstate(divide="ignore"):
+        return np.sqrt(4.0 * np.pi * J * E / (C.c * C.e * np.asarray(zc)))
