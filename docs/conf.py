@@ -26,7 +26,10 @@ for _name in ("crescape.__main__", "crescape.cli.__main__"):
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+# the notebooks' kernels draw with the inline backend of IPython (a non-interactive
+# MPLBACKEND such as Agg would leave them without figures); sphinx-gallery selects Agg
+# for the gallery itself
+os.environ.pop("MPLBACKEND", None)
 
 project = "crescape"
 author = "crescape developers"
