@@ -23,7 +23,7 @@ from ..grid import FluxTube, MomentumGrid, Planar, SpatialGrid, cell_faces
 from ..operator import TransportOperator
 from ..state import State
 from ..stepper import Stepper
-from .exchange import energy_per_cell
+from . import diagnostics
 from .ledger import Ledger
 from .operators import (
     CRTransportOp,
@@ -287,114 +287,30 @@ class CGMSimulation:
         counts = np.bincount(status, minlength=len(self.status_names))
         self.history.append((st.t, dt, status[0], *counts))
 
-    # ------------------------------------------------------------------ diagnostics
+    # ------------------------------------------------------------------ diagnostics (:mod:`.diagnostics`)
     def totals(self) -> dict:
-        """Mass, momentum, energies and CR number in the domain (per unit A)."""
-        V = self.grid.volume
-        t = self.solver.totals(self.state.gas)
-        t["cr_energy"] = float(np.sum(energy_per_cell(self.g, self.pgrid.energy, self.pgrid.dy, V)))
-        t["field_energy"] = float(np.sum(magnetic_pressure(self.state.dB) * V))
-        t["cr_number"] = self.transport.number(self.g)
-        return t
+        """See :func:`.diagnostics.totals`."""
+        return diagnostics.totals(self)
 
     def budgets(self) -> dict:
-        """Residuals of the four budgets, the energy sources by name, and the corrections.
-
-        ``*_residual``: (change of the total − sum of its sources in the ledger) over a
-        scale (the initial mass; the sum of the absolute momentum sources; the CR energy
-        supplied plus the absolute gas energy fluxes; the particles that entered).
-        ``corrections``: what floors added and what could not be paid, relative to the
-        CR energy supplied (the run requires < 1e-6).
-        """
-        now, ini, L = self.totals(), self.initial, self.ledger
-        out = {}
-        out["mass_residual"] = (now["mass"] - ini["mass"] - L.sources("mass")) / ini["mass"]
-        mom = L.entries["momentum"]
-        scale = sum(abs(v) for v in mom.values()) or 1.0
-        out["momentum_residual"] = (
-            now["momentum"] - ini["momentum"] - L.sources("momentum")
-        ) / scale
-        etot = lambda d: d["energy"] + d["cr_energy"] + d["field_energy"]  # noqa: E731
-        en = L.entries["energy"]
-        supply = self.cr_supplied()
-        scale = (
-            supply
-            + abs(en.get("gas_in", 0.0))
-            + abs(en.get("gas_out", 0.0))
-            + ini["cr_energy"]
-            + ini["field_energy"]
-        ) or 1.0
-        out["energy_residual"] = (
-            (etot(now) - etot(ini) - L.sources("energy")) / scale
-            if not self.config.isothermal
-            else float("nan")
-        )
-        num = L.entries["number"]
-        nscale = sum(abs(v) for v in num.values()) or max(ini["cr_number"], 1e-300)
-        out["cr_number_residual"] = (
-            now["cr_number"] - ini["cr_number"] - L.sources("number")
-        ) / nscale
-        corr = L.corrections("energy")
-        out["corrections"] = float(sum(abs(v) for v in corr.values())) / (supply or scale)
-        return out
+        """See :func:`.diagnostics.budgets`."""
+        return diagnostics.budgets(self)
 
     def face_fluxes(self) -> dict:
-        """Total fluxes through the faces over the last step (per unit A of the geometry).
-
-        ``mass`` = ρu; ``momentum`` = ρu² + P + (A P_CR + A δB²/8π)/A on the faces (the
-        face values of the pressure forces); ``energy`` = the gas energy flux + the CR energy
-        flux (the transport's Σ E F Δy plus the CR pressure work flux Φ/(AΔt)) + the
-        Poynting flux 2uW. ``energy_sink`` is the energy of the CRs that left the momentum
-        grid in the last step (per unit time and A, cumulated from the inner face).
-
-        The gas fluxes are those of the last step (stage averages); the CR flux is
-        evaluated from the state at the end of the step, not from the sub-steps of the
-        transport, so the energy flux is a diagnostic: in a steady state ``mass`` and
-        ``momentum`` are constant along the domain, ``energy`` + ``energy_sink`` only to
-        the accuracy of that evaluation (~10% near the boundary on coarse grids).
-        """
-        A = self.grid.area
-        F = self.solver.face_flux
-        E, dy = self.pgrid.energy, self.pgrid.dy
-        dt = float(self.state.aux.get("last_dt", 0.0)) or 1.0
-        self.set_transport(self.state)
-        if isinstance(self.inner, PrescribedFlux):
-            self.inner.flux = self.phi.copy()
-            self.transport._bv_cache = None
-        Fcr = self.transport.flux(self.g, self.t) @ (E * dy)
-        W = magnetic_pressure(self.state.dB)
-        W_in = magnetic_pressure(self.seed_dB)
-        uf = self.u_faces
-        Wup = np.where(uf > 0, np.concatenate([[W_in], W]), np.concatenate([W, [W_in]]))
-        mom = F[1] + (self.cr_force.AP + self.field_force.AP) / np.where(A > 0, A, 1.0)
-        en = F[2] + Fcr + self.cr_face_work(dt) / (np.where(A > 0, A, 1.0) * dt) + 2 * uf * Wup
-        edge = getattr(self, "last_edge_energy", np.zeros(self.grid.n))
-        sink = np.concatenate([[0.0], np.cumsum(-edge)]) / (np.where(A > 0, A, 1.0) * dt)
-        return {"mass": F[0], "momentum": mom, "energy": en, "energy_sink": sink}
+        """See :func:`.diagnostics.face_fluxes`."""
+        return diagnostics.face_fluxes(self)
 
     def cr_supplied(self) -> float:
-        """CR energy supplied through the halo boundary, injected + pressure work there."""
-        en = self.ledger.entries["energy"]
-        return en.get("cr_injected", 0.0) + en.get("cr_pressure_work_inner", 0.0)
+        """See :func:`.diagnostics.cr_supplied`."""
+        return diagnostics.cr_supplied(self)
 
     def energy_sources(self) -> dict:
-        """Where the energy came from and went (ledger entries, relative to the CR energy supplied)."""
-        s = self.cr_supplied() or 1.0
-        return {k: v / s for k, v in self.ledger.entries["energy"].items()}
+        """See :func:`.diagnostics.energy_sources`."""
+        return diagnostics.energy_sources(self)
 
     def status_history(self) -> dict:
-        """Per-step history of the field status (see :data:`.operators.STATUS`)."""
-        names = self.status_names
-        h = np.array(self.history, dtype=float).reshape(-1, 3 + len(names))
-        tot = self.status_time @ self.grid.volume
-        return {
-            "t": h[:, 0],
-            "dt": h[:, 1],
-            "inner": h[:, 2].astype(int),
-            "cells": h[:, 3:].astype(int),
-            "names": names,
-            "time_fraction": tot / (tot.sum() or 1.0),
-        }
+        """See :func:`.diagnostics.status_history`."""
+        return diagnostics.status_history(self)
 
     # ------------------------------------------------------------------ checkpoints
     def fingerprint(self) -> dict:
