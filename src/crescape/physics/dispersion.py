@@ -685,7 +685,7 @@ def small_x_complement(x1, slope):
 
 
 #: points per decade of the grid in x = k r_L(p_min) on which ζ_c is bracketed
-_CRIT_PER_DECADE = 200
+_CRIT_PER_DECADE = 50
 #: grid points (rows x columns) evaluated at once by :func:`_critical_rows`
 _CRIT_BLOCK = 20000
 
@@ -721,25 +721,24 @@ def _critical_rows(slope: float | None, t_max: np.ndarray) -> tuple[np.ndarray, 
     step = np.log(10.0) / _CRIT_PER_DECADE
     n = np.ceil((lx_hi - lx_lo) / step).astype(int) + 1
     n_max = int(n.max())
-    z_out, x_out = np.empty(tl.shape), np.empty(tl.shape)
+    lo, hi = np.empty(tl.shape), np.empty(tl.shape)
 
     def ratio(lx, tt):
         x = np.exp(lx)
         re = _complement(x, slope, tt).real
         return np.where(re > 0, x / np.where(re > 0, re, 1.0), np.inf)
 
+    # the bracketing grid in blocks (its memory), the refinement for every row at once
     block = max(1, _CRIT_BLOCK // n_max)
     for b0 in range(0, tl.size, block):
         sl = slice(b0, b0 + block)
-        tt = tl[sl]
         lx = np.minimum(lx_lo[sl, None] + step * np.arange(n_max), lx_hi)
-        i = np.argmin(ratio(lx, tt[:, None]), axis=1)
-        rows = np.arange(tt.size)
-        lo = lx[rows, np.maximum(i - 1, 0)]
-        hi = lx[rows, np.minimum(i + 1, n[sl] - 1)]
-        lxm, val = _golden_max(lambda v, tt=tt: -ratio(v, tt), lo, hi, n_iter=80)
-        z_out[sl], x_out[sl] = -val, np.exp(lxm)
-    zc[live], xc[live] = z_out, x_out
+        i = np.argmin(ratio(lx, tl[sl, None]), axis=1)
+        rows = np.arange(lx.shape[0])
+        lo[sl] = lx[rows, np.maximum(i - 1, 0)]
+        hi[sl] = lx[rows, np.minimum(i + 1, n[sl] - 1)]
+    lxm, val = _golden_max(lambda v: -ratio(v, tl), lo, hi, n_iter=80)
+    zc[live], xc[live] = -val, np.exp(lxm)
     return zc, xc
 
 
