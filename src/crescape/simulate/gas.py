@@ -187,7 +187,7 @@ def hydrostatic_factor(dphi, theta):
     """exp(−ΔΦ/θ): the isothermal hydrostatic ratio ρ(x)/ρ(x₀) = P(x)/P(x₀) over ΔΦ = Φ(x) − Φ(x₀).
 
     θ = P/ρ [cm² s^-2] of the cell whose local equilibrium it describes (Käppeli &
-    Mishra 2014, J. Comput. Phys. 259, 199, §3, isothermal equilibria: dP/dx = −ρ dΦ/dx
+    Mishra 2014, J. Comput. Phys. 259, 199, isothermal equilibria: dP/dx = −ρ dΦ/dx
     with P/ρ constant).
     """
     return np.exp(-dphi / theta)
@@ -225,7 +225,7 @@ def _faces_wb_np(rho, u, p, faces, phig, phif, isothermal, cs2, limiter, bc_in, 
 
     Each cell's density and pressure are written as its local isothermal equilibrium
     q_i e^{−(Φ(x) − Φ_i)/θ_i} plus a perturbation, whose slope is limited
-    (Käppeli & Mishra 2014, §3–4): an atmosphere in equilibrium reconstructs
+    (Käppeli & Mishra 2014): an atmosphere in equilibrium reconstructs
     to the same state on both sides of every face.
     """
     n = rho.size

@@ -3,13 +3,13 @@
 The potential is static, Φ(z) along the line of the run (for the Galaxy,
 :meth:`crescape.physics.potential.GalaxyPotential.phi_axis`). The force is
 written, as in the well-balanced scheme of Käppeli & Mishra (2014, J. Comput.
-Phys. 259, 199, §4), as the pressure differences of each cell's local
-isothermal equilibrium across the cell,
+Phys. 259, 199), as the pressure differences of each cell's local isothermal
+equilibrium across the cell,
 
     S_i = P_i [A_{i+1/2}(e^{−(Φ_{i+1/2} − Φ_i)/θ_i} − 1) − A_{i−1/2}(e^{−(Φ_{i−1/2} − Φ_i)/θ_i} − 1)] / V_i,
 
-θ_i = P_i/ρ_i (the factors are :func:`crescape.simulate.gas.hydrostatic_factor`), which tends to ρ_i g_i (g = −dΦ/dz) as the cells shrink and
-cancels exactly the flux difference and the geometric term of an isothermal
+θ_i = P_i/ρ_i (the factors are :func:`crescape.simulate.gas.hydrostatic_factor`),
+which tends to ρ_i g_i (g = −dΦ/dz) as the cells shrink and cancels exactly the flux difference and the geometric term of an isothermal
 atmosphere in equilibrium reconstructed by the solver's hydrostatic
 reconstruction (:meth:`crescape.simulate.gas.EulerSolver.set_potential`).
 The energy source is written from the mass fluxes F of the stage through the
@@ -32,7 +32,7 @@ import numpy as np
 
 from .sources import GasSource
 
-__all__ = ["Gravity"]
+__all__ = ["Gravity", "hydrostatic_halo"]
 
 
 class Gravity(GasSource):
@@ -58,7 +58,7 @@ class Gravity(GasSource):
         self.dphi_lo = self.phi_f[:-1] - self.phi_c
 
     def force(self, rho, P):
-        """S_i [dyn cm^-3] (module docstring; Käppeli & Mishra 2014, §4)."""
+        """S_i [dyn cm^-3] (module docstring; Käppeli & Mishra 2014)."""
         A, V = self.grid.area, self.grid.volume
         theta = P / rho
         # hydrostatic_factor − 1, without the cancellation

@@ -5,8 +5,12 @@ A source term is one small class with a ``name`` and
 solver evaluates it on each Runge–Kutta stage and reports what it delivered per
 cell. A term whose energy comes from another component (the CR or field
 pressure force) is paid for by that component's operator, from the delivered
-amount (:mod:`crescape.simulate.coupled.operators`). Gravity, cooling or
-heating are further classes of the same shape.
+amount (:mod:`crescape.simulate.coupled.operators`). Gravity
+(:mod:`crescape.simulate.coupled.gravity`) is a further class of the same shape; a
+term that sets ``uses_face_flux = True`` is called as ``rates(rho, u, P, t, flux=F)``
+with the stage's face fluxes F (3, n + 1), as gravity's work is written from the
+mass fluxes. Radiative cooling, integrated exactly, is an operator of its own
+(:mod:`crescape.simulate.coupled.cooling`).
 
 Both forces are held fixed over a step (evaluated from the state when the gas
 step starts) and written as differences of face values, so that the momentum
@@ -27,6 +31,7 @@ class GasSource:
     """Protocol of a gas source term (see the module docstring)."""
 
     name = "source"
+    uses_face_flux = False
 
     def rates(self, rho, u, P, t):  # pragma: no cover - protocol
         raise NotImplementedError
