@@ -21,6 +21,12 @@ Dynamics*, 3rd ed.):
 * the pressure part of the momentum flux in curvilinear geometry written as
   A⁻¹∂_z(A P) − P A⁻¹∂_z A, the geometric source P_i (A_{i+1/2} − A_{i−1/2})/V_i,
   so that a uniform pressure stays in equilibrium exactly in every geometry;
+* in a static potential Φ (``potential=``), a hydrostatic reconstruction:
+  density and pressure are each cell's local isothermal equilibrium plus a
+  limited perturbation, ghosts and reservoirs in equilibrium (Käppeli & Mishra
+  2014, J. Comput. Phys. 259, 199), so that with the balanced gravity source
+  (:class:`crescape.simulate.coupled.gravity.Gravity`) an isothermal atmosphere
+  stays at rest to round-off;
 * second-order strong-stability-preserving Runge-Kutta (Heun) in time
   (Shu & Osher 1988), the force f held fixed over the step: the momentum
   given to the gas is exactly Σ f_i V_i Δt, and the work Σ f_i ū_i V_i Δt
