@@ -15,7 +15,9 @@ seen from inside), only the calling conventions change.
     a ``gammapy.modeling.models.SpectralModel`` subclass (gammapy is optional:
     ``pip install crescape[gammapy]``) with one free parameter, ``norm``, that
     multiplies crescape's differential flux; it can be put in a ``SkyModel`` and
-    fitted like any gammapy spectral model.
+    fitted like any gammapy spectral model. It holds a Python object, so it is not
+    written to gammapy's YAML model files (tabulate it with gammapy's
+    ``TemplateSpectralModel`` for that).
 
 Examples
 --------
