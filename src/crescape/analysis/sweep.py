@@ -86,6 +86,7 @@ __all__ = [
     "make_product",
     "open_sweep",
     "sweep_status",
+    "parameter_attrs",
     "read_spec",
     "SweepSpecError",
     "SweepFailureWarning",
