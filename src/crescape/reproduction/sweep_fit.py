@@ -45,7 +45,9 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     x, y = ds["delta_G"].values, ds["L_CR"].values
     im = axes[0].pcolormesh(x, y, np.log10(f.values.T), shading="nearest", cmap="viridis")
     cs = axes[0].contour(x, y, f.values.T, levels=[1e-8, 3e-8, 1e-7], colors="w", linewidths=0.8)
-    axes[0].clabel(cs, fmt=lambda v: f"{v:.0e}", fontsize=7)
+    # labels beside the lines (an inline label cuts a long gap into these straight contours)
+    for t in axes[0].clabel(cs, fmt=lambda v: f"{v:.0e}", fontsize=7, inline=False):
+        t.set_bbox(dict(boxstyle="round,pad=0.1", fc="black", ec="none", alpha=0.35))
     fig.colorbar(im, ax=axes[0], label=r"$\log_{10} E_\nu^2F_\nu$ [" + f.attrs["units"] + "]")
     axes[0].set(
         xscale="log",
