@@ -122,3 +122,21 @@ def test_atmosphere_without_crs_stays_at_rest_in_the_coupled_run(geometry):
     now, ini = sim.totals(), sim.initial
     etot = lambda d: d["energy"] + d["cr_energy"] + d["field_energy"]  # noqa: E731
     assert abs(etot(now) - etot(ini) - sim.ledger.sources("energy")) < 1e-12 * tot
+
+
+def test_bernoulli_parameter_of_the_atmosphere_and_a_free_stream():
+    """At rest: Be = γθ/(γ−1) + Φ, negative (bound) for the 1e6 K halo; a stream faster than the
+    escape speed with negligible enthalpy has Be > 0."""
+    from crescape.simulate.coupled.gravity import bernoulli
+
+    z = np.array([10.0, 50.0]) * KPC
+    phi = POT.phi_axis(z)
+    be = bernoulli(RHO_B, 0.0, RHO_B * THETA, phi, 5.0 / 3.0)
+    np.testing.assert_allclose(be, 2.5 * THETA + phi, rtol=1e-14, atol=0)
+    assert np.all(be < 0)
+    v_esc = np.sqrt(-2 * phi)
+    assert np.all(bernoulli(RHO_B, 1.01 * v_esc, 1e-6 * RHO_B * THETA, phi, 5.0 / 3.0) > 0)
+    assert np.all(bernoulli(RHO_B, 0.99 * v_esc, 1e-6 * RHO_B * THETA, phi, 5.0 / 3.0) < 0)
+    # CRs add their enthalpy 4 P_c/ρ
+    b2 = bernoulli(RHO_B, 0.0, RHO_B * THETA, phi, 5.0 / 3.0, P_cr=RHO_B * THETA)
+    np.testing.assert_allclose(b2 - be, 4 * THETA, rtol=1e-12, atol=0)

@@ -32,7 +32,7 @@ import numpy as np
 
 from .sources import GasSource
 
-__all__ = ["Gravity", "hydrostatic_halo"]
+__all__ = ["Gravity", "hydrostatic_halo", "bernoulli"]
 
 
 class Gravity(GasSource):
@@ -123,3 +123,17 @@ def hydrostatic_halo(sim, potential, rho_base=None, P_base=None) -> Gravity:
     sim.gravity = gravity
     sim.reset_initial()
     return gravity
+
+
+def bernoulli(rho, u, P, phi, gamma, P_cr=None, gamma_cr=4.0 / 3.0):
+    """Bernoulli parameter Be = u²/2 + γ/(γ−1) P/ρ + γ_c/(γ_c−1) P_c/ρ + Φ [cm² s^-2].
+
+    Constant along a steady, adiabatic flow in the potential Φ (with the CR enthalpy for
+    CRs advected with the gas; e.g. Ipavich 1975, ApJ 196, 107); Be > 0 where the gas can
+    reach infinity (Φ → 0), Be < 0 where it is bound. Arrays per cell.
+    """
+    rho = np.asarray(rho, dtype=float)
+    be = 0.5 * np.asarray(u, dtype=float) ** 2 + gamma / (gamma - 1.0) * np.asarray(P) / rho
+    if P_cr is not None:
+        be = be + gamma_cr / (gamma_cr - 1.0) * np.asarray(P_cr, dtype=float) / rho
+    return be + np.asarray(phi, dtype=float)
