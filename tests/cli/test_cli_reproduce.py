@@ -103,3 +103,21 @@ def test_help_lists_the_steps(capsys):
     for name in step_names():
         assert name in text
     assert {"chain", "figure1", "spectra"} <= set(step_names())
+
+
+def test_reproduce_writes_a_checked_html_summary_last(tmp_path, fake_steps, capsys):
+    """summary.html beside summary.md: every link and image resolves; a killed run leaves the
+    in-progress page, not an old report."""
+    from crescape.reproduction import check_html
+
+    fake_steps(fake_step("alpha", 0), fake_step("beta", 1))
+    out = tmp_path / "o"
+    assert main(["reproduce", "--out", str(out)]) == 0
+    html = out / "summary.html"
+    assert html.is_file() and check_html(html) == []
+    text = html.read_text()
+    assert "alpha.txt" in text and "beta.txt" in text
+    fake_steps(fake_step("alpha", 0, kill=True))
+    main(["reproduce", "--out", str(out)])
+    capsys.readouterr()
+    assert "in progress" in html.read_text() and "beta.txt" not in html.read_text()

@@ -23,7 +23,7 @@ from .. import __version__
 from ..io import atomic_write_text
 from ..model import EscapeModel
 from ..paper import audit, audit_table_markdown
-from ..reproduction import step_names, steps
+from ..reproduction import step_names, steps, write_in_progress_html, write_summary_html
 from ._common import CLIError, add_param_args, check_output_dir, params_from_args
 
 #: the marker of an unfinished reproduction in its output folder
@@ -87,6 +87,7 @@ def _start(out: Path, argv_text: str) -> None:
     old = out / "summary.json"
     if old.exists():
         old.unlink()
+    write_in_progress_html(out, started)
     atomic_write_text(
         out / "summary.md",
         "# crescape reproduction in progress\n\n"
@@ -171,7 +172,8 @@ def run(args: argparse.Namespace) -> int:
         md.append("")
     if failed:
         md += ["## Failed steps", ""] + [f"- `{f['step']}`: {f['error']}" for f in failed] + [""]
+    write_summary_html(out, summary)
     atomic_write_text(out / "summary.md", "\n".join(md))
     (out / MARKER).unlink(missing_ok=True)
-    print(f"[reproduce] wrote {out / 'summary.md'} and {out / 'summary.json'}")
+    print(f"[reproduce] wrote {out / 'summary.md'}, {out / 'summary.html'} and {out / 'summary.json'}")
     return 1 if failed else 0
