@@ -47,6 +47,10 @@ def test_reproduction_step_small(tmp_path, monkeypatch):
     assert all((tmp_path / a.path).stat().st_size > 1000 for a in arts)
     assert arts[0].values["max_rel_dev_n0_vs_eq10_after_1Myr"] < 0.02
     assert 2.0e-8 < arts[0].values["dB_G"] < 2.5e-8  # Eq. (8) for the paper's parameters
+    import xarray as xr
+
+    with xr.open_dataset(tmp_path / "transport_eq10.nc", engine="h5netcdf") as ds:
+        assert ds.attrs["param.L_CR"] == 1e41 and ds.attrs["param.R_d.units"] == "kpc"
 
 
 def test_checkpoint_cadence_in_steps_and_seconds(tmp_path, monkeypatch):

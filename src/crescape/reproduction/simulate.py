@@ -16,14 +16,13 @@ saturation criterion binds, step by step.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 
 from .. import constants as C
 from ..params import Parameters
-from ._base import Artifact, atomic_write_bytes, save_figure
+from ._base import Artifact, save_figure
 
 ORDER = 50
 TITLE = (
@@ -121,10 +120,8 @@ def binding_cases(params: Parameters, options: dict | None = None) -> list[dict]
     return out
 
 
-def _save(fig, path):
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    atomic_write_bytes(path, buf.getvalue())
+def _save(fig, path, params=None):
+    save_figure(fig, path, params, formats=("png",))
 
 
 def _figure_fields(ds, zk, E, i1, B_sat, vA_paper, D_bohm_1GeV):
@@ -276,7 +273,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     n_eq15 = transport.n_advective(phi, vA_paper)
     i1 = int(np.argmin(np.abs(np.log(E / C.GeV))))
     J, N, FE = sim.currents()
-    B_L = saturation_field(np.abs(J), sim.E_J, float(c.slope), E[-1] / sim.E_J)
+    B_L = saturation_field(np.abs(J), sim.E_J, float(c.slope), float(E[-1]))
     vA_local = alfven_speed(np.sqrt(sim.B0**2 + dB**2), rho)
 
     # transition: a short resolved run
@@ -348,7 +345,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         fontsize=7,
     )
     fig.tight_layout(rect=(0, 0.02, 1, 1))
-    _save(fig, out_dir / "simulate_vs_paper.png")
+    _save(fig, out_dir / "simulate_vs_paper.png", params)
 
     # ---------------------------------------------------------------- figure 3: binding criterion
     fig = Figure(figsize=(11, 4.2))
@@ -384,7 +381,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     ax1.legend(fontsize=6)
     ax2.legend(fontsize=6)
     fig.tight_layout()
-    _save(fig, out_dir / "simulate_binding.png")
+    _save(fig, out_dir / "simulate_binding.png", params)
 
     # ---------------------------------------------------------------- figure 4: neutrinos
     fig = Figure(figsize=(6, 4.2))
@@ -399,7 +396,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     )
     ax.legend(fontsize=7)
     fig.tight_layout()
-    _save(fig, out_dir / "simulate_neutrino.png")
+    _save(fig, out_dir / "simulate_neutrino.png", params)
 
     j10 = int(np.argmin(np.abs(np.log(E_NU_GEV / 1e3))))
     b = sim.budgets()

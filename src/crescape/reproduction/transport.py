@@ -9,7 +9,6 @@ the solver must follow it, energy by energy, with the flux limiter on.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +33,7 @@ from ..simulate import (
 )
 from ..simulate.boundaries import escape_flux_per_lnp
 from ..simulate.observers import write_netcdf
-from ._base import Artifact, atomic_write_bytes
+from ._base import Artifact, parameter_attrs, save_figure
 
 ORDER = 40
 TITLE = "Time-dependent transport: Eq. (10) with Bohm diffusion (Eqs. 3, 8, 9)"
@@ -56,13 +55,7 @@ def simulate(params: Parameters):
     G = SpatialGrid.uniform(0.0, Z_MAX, N_Z)
     op = TransportOperator(G, P, D=D[None, :], inner=PrescribedFlux(phi), outer=FreeEscape())
     st = Stepper(op, State(np.zeros(op.shape)), theta=0.5)
-    attrs = {
-        "title": TITLE,
-        "dB_G": dB,
-        "L_CR_erg_s": float(c.L_CR),
-        "R_d_cm": float(c.R_d),
-        "slope": float(c.slope),
-    }
+    attrs = {"title": TITLE, "dB_G": dB, **parameter_attrs(params)}
     ds = run_transport(st, np.linspace(0.0, T_END, N_OUT + 1), progress=False, attrs=attrs)
     ds["D"] = ("p", D, {"units": "cm2 s-1", "long_name": "Bohm diffusion coefficient, Eq. (9)"})
     ds["phi"] = ("p", phi, {"units": "cm-2 s-1", "long_name": "escaping flux per ln p, Eq. (3)"})
@@ -141,9 +134,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         fontsize=7,
     )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120)
-    atomic_write_bytes(out_dir / "transport_eq10.png", buf.getvalue())
+    save_figure(fig, out_dir / "transport_eq10.png", params, formats=("png",))
 
     values = {
         "max_rel_dev_n0_vs_eq10_after_1Myr": float(dev.max()),
