@@ -9,7 +9,7 @@ OUT    ?= reproduce-output
 # what `make lint` reads
 LINT_PATHS := src tests benchmarks examples docs
 # ruff also formats the code blocks of Markdown files: the topic notes keep their aligned comments
-FORMAT_PATHS := src tests benchmarks examples docs/conf.py docs/notebooks
+FORMAT_PATHS := src tests benchmarks examples docs/conf.py docs/_ext docs/notebooks
 # files not yet in ruff's format, checked by `ruff check` but left out of `ruff format --check`
 # until they are reformatted (see CHANGELOG.md)
 FORMAT_PENDING := src/crescape/cli/simulate.py,src/crescape/cli/transport.py,tests/cli/test_cli_simulate.py,tests/simulate/test_coupled_steady_wind.py

@@ -10,7 +10,6 @@ The build needs no network: there is no intersphinx.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import types
 import warnings
@@ -25,6 +24,7 @@ for _name in ("crescape.__main__", "crescape.cli.__main__"):
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE / "_ext"))
 
 # the notebooks' kernels draw with the inline backend of IPython (a non-interactive
 # MPLBACKEND such as Agg would leave them without figures); sphinx-gallery selects Agg
@@ -44,6 +44,7 @@ extensions = [
     "numpydoc",
     "myst_nb",
     "sphinx_gallery.gen_gallery",
+    "docstring_fallback",  # _ext/docstring_fallback.py
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
@@ -111,93 +112,3 @@ nitpicky = False
 suppress_warnings = ["ref.python"]
 
 warnings.filterwarnings("ignore", message="Matplotlib is currently using agg")
-
-
-# -- Docstrings written as plain text -----------------------------------------------------
-# Many docstrings write formulas in plain text, where |x| is an absolute value; in
-# reStructuredText |x| is a substitution. Bars outside inline literals are escaped.
-_LITERAL = re.compile(r"(``.*?``)")
-
-
-def _escape_bars(line: str) -> str:
-    parts = _LITERAL.split(line)
-    return "".join(p if p.startswith("``") else p.replace("|", "\\|") for p in parts)
-
-
-# A docstring whose layout is not valid reStructuredText (an indented formula after a
-# sentence, a short title underline) is shown as preformatted text below its first line,
-# so that one such docstring does not fail the whole build. Each one is named in
-# docs/_build/preformatted-docstrings.txt; CRESCAPE_DOCS_STRICT=1 turns the fallback off
-# (the build then fails on them).
-STRICT = os.environ.get("CRESCAPE_DOCS_STRICT", "") not in ("", "0")
-# messages about Sphinx's own roles and directives, unknown to plain docutils
-_SPHINX_ONLY = ("Unknown interpreted text role", "Unknown directive type", "No role entry")
-_raw: dict[str, list[str]] = {}
-preformatted: dict[str, list[str]] = {}
-
-
-def _rst_problems(lines: list[str], env=None) -> list[str]:
-    """The warnings and errors of docutils on ``lines``, except those about Sphinx markup.
-
-    ``env``: the Sphinx environment, which Sphinx's roles and directives need while a
-    build reads its sources (without a build: None, and they are unknown to docutils).
-    """
-    import io
-
-    from docutils import nodes
-    from docutils.core import publish_doctree
-
-    doctree = publish_doctree(
-        "\n".join(lines),
-        settings_overrides={
-            "report_level": 5,
-            "halt_level": 5,
-            "warning_stream": io.StringIO(),
-            "file_insertion_enabled": False,
-            "raw_enabled": False,
-            **({"env": env} if env is not None else {}),
-        },
-    )
-    problems = []
-    for msg in doctree.findall(nodes.system_message):
-        text = msg.children[0].astext() if msg.children else msg.astext()
-        if msg["level"] >= 2 and not any(k in text for k in _SPHINX_ONLY):
-            problems.append(f"line {msg.get('line', '?')}: {text}")
-    return problems
-
-
-def _preformat(lines: list[str]) -> list[str]:
-    body = lines[1:]
-    while body and not body[0].strip():
-        body.pop(0)
-    return [lines[0], "", "::", ""] + ["    " + b for b in body] + [""]
-
-
-def _escape_docstring(app, what, name, obj, options, lines):
-    lines[:] = [_escape_bars(line) for line in lines]
-    _raw[name] = list(lines)
-
-
-def _check_docstring(app, what, name, obj, options, lines):
-    """After numpydoc: fall back to preformatted text where the result is not valid."""
-    if STRICT or not lines:
-        return
-    problems = _rst_problems(lines, app.env)
-    if problems and name in _raw:
-        preformatted[name] = problems
-        lines[:] = _preformat(_raw[name])
-
-
-def _write_preformatted(app, exception):
-    if exception is None and app.builder.outdir:
-        out = Path(app.builder.outdir).parent / "preformatted-docstrings.txt"
-        text = "".join(f"{k}: {'; '.join(v)}\n" for k, v in sorted(preformatted.items()))
-        out.write_text(text)
-        if preformatted:
-            print(f"{len(preformatted)} docstrings shown preformatted: see {out}")
-
-
-def setup(app):
-    app.connect("autodoc-process-docstring", _escape_docstring, priority=100)
-    app.connect("autodoc-process-docstring", _check_docstring, priority=900)
-    app.connect("build-finished", _write_preformatted)
