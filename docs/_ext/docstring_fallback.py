@@ -4,6 +4,8 @@ Two fixes, applied to every docstring the API reference reads:
 
 * Many docstrings write formulas in plain text, where ``|x|`` is an absolute value; in
   reStructuredText ``|x|`` is a substitution. Bars outside inline literals are escaped.
+* The one-line summaries of the API tables do not stop at "Eq." or "Fig.": the
+  docstrings cite "KAB06 Eq. 58", "Bell (2004), Eq. 11".
 * A docstring whose layout is not valid reStructuredText (an indented formula after a
   sentence, a short title underline) is shown as preformatted text below its first
   line, so that one such docstring does not fail the whole build (``-W``). Each one is
@@ -97,7 +99,15 @@ def _write_report(app, exception):
             print(f"{len(preformatted)} docstrings shown preformatted: see {out}")
 
 
+# abbreviations after which autosummary's first sentence goes on
+ABBREVIATIONS = ("Eq.", "Eqs.", "Fig.", "Figs.", "Sec.", "Secs.", "Ref.", "ref.", "refs.", "cf.")
+
+
 def setup(app):
+    from sphinx.ext import autosummary
+
+    known = tuple(autosummary.WELL_KNOWN_ABBREVIATIONS)
+    autosummary.WELL_KNOWN_ABBREVIATIONS = known + tuple(a for a in ABBREVIATIONS if a not in known)
     app.connect("autodoc-process-docstring", _escape_docstring, priority=100)
     app.connect("autodoc-process-docstring", _check_docstring, priority=900)
     app.connect("build-finished", _write_report)
