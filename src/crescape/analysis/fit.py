@@ -67,6 +67,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,10 @@ __all__ = [
     "CGMModel",
     "Likelihood",
     "FitResult",
+    "FitQualityWarning",
+    "ConvergenceWarning",
+    "P_BAD",
+    "goodness_of_fit",
     "fit",
     "load_icecube",
     "load_igrb",
@@ -99,6 +104,29 @@ __all__ = [
 E2_UNIT = u.GeV / (u.cm**2 * u.s * u.sr)
 #: Δχ² of the 68% and 90% two-sided intervals (one parameter)
 D68, D90, D95 = 1.0, 2.705543, 3.841459
+#: a fit whose χ² p-value is below this is reported as a bad fit (warning; ``--strict`` fails)
+P_BAD = 1e-3
+#: the MCMC is converged when the chain after burn-in is at least this many autocorrelation times
+N_TAU = 50
+
+
+class FitQualityWarning(UserWarning):
+    """The best fit is a bad fit: the p-value of χ²_min is below :data:`P_BAD`."""
+
+
+class ConvergenceWarning(UserWarning):
+    """The MCMC stopped at its step cap before the chain was :data:`N_TAU` autocorrelation times."""
+
+
+def goodness_of_fit(chi2: float, ndof: int) -> dict[str, Any]:
+    """χ², degrees of freedom and the p-value P(χ²_ndof >= chi2); ``bad`` when p < :data:`P_BAD`.
+
+    The p-value is NaN (and ``bad`` False) when ``ndof <= 0``.
+    """
+    from scipy import stats
+
+    p = float(stats.chi2.sf(chi2, ndof)) if ndof > 0 else math.nan
+    return {"chi2": float(chi2), "ndof": int(ndof), "p_value": p, "bad": bool(p < P_BAD)}
 
 
 @dataclass(frozen=True)
@@ -200,6 +228,29 @@ class Dataset:
     @property
     def E_c(self):
         return np.sqrt(self.E_min * self.E_max)
+
+    def select(self, E_lo: float = 0.0, E_hi: float = math.inf) -> Dataset:
+        """The bins that lie entirely within [E_lo, E_hi] GeV.
+
+        Raises
+        ------
+        ParameterError
+            If no bin lies in that range.
+        """
+        keep = (self.E_min >= E_lo * (1 - 1e-9)) & (self.E_max <= E_hi * (1 + 1e-9))
+        if not keep.any():
+            raise ParameterError(
+                f"energy_range = ({E_lo:g}, {E_hi:g}) GeV is not allowed: it holds no bin of "
+                f"{self.label or 'the data'} (bins span {self.E_min.min():g} .. {self.E_max.max():g} GeV)"
+            )
+        label = self.label
+        if keep.sum() < keep.size:
+            label += f", bins in {self.E_min[keep].min():.3g} .. {self.E_max[keep].max():.3g} GeV"
+        return Dataset(
+            *(getattr(self, c)[keep] for c in ("E_min", "E_max", "value", "lo", "hi", "hi90")),
+            self.is_ul[keep],
+            label,
+        )
 
     def chi2_terms(self, mu: np.ndarray) -> np.ndarray:
         """χ² of each bin for model bin values ``mu`` (..., n_bins)."""
@@ -310,6 +361,24 @@ def synthetic_icecube(
 # ----------------------------------------------------------------------------- the model
 
 
+def _check_bounds_define_the_model(f: FreeParameter) -> None:
+    """The prior box must lie inside the parameter's allowed range (else the model is undefined there)."""
+    spec = SPECS[f.name]
+    var = "log10 " if f.log else ""
+    for end, x in (("lower", f.lo), ("upper", f.hi)):
+        v = float(f.to_value(x))
+        low_ok = v > spec.low if spec.low_open else v >= spec.low
+        high_ok = v < spec.high if spec.high_open else v <= spec.high
+        if not (math.isfinite(v) and low_ok and high_ok):
+            lo_s = f"> {spec.low:g}" if spec.low_open else f">= {spec.low:g}"
+            hi_s = f"< {spec.high:g}" if spec.high_open else f"<= {spec.high:g}"
+            raise ParameterError(
+                f"bounds of {f.name!r} = ({f.lo:g}, {f.hi:g}) ({var}fit variable) are not allowed: "
+                f"the {end} bound gives {f.name} = {v:g}, where the model is undefined; "
+                f"{f.name} must be {lo_s} and {hi_s}"
+            )
+
+
 class CGMModel:
     """The CGM ν and γ intensity for a vector of free parameters.
 
@@ -353,6 +422,8 @@ class CGMModel:
             self.free[i] = FreeParameter(
                 name, self.free[i].log, float(lo), float(hi), self.free[i].label, self.free[i].unit
             )
+        for f in self.free:
+            _check_bounds_define_the_model(f)
         base = base or Parameters()
         if "E_max" in free and base.galaxy.cutoff == "sharp":
             base = base.replace(cutoff="exponential")
@@ -512,6 +583,15 @@ class FitResult:
     profile: dict[str, Any] = field(default_factory=dict)
     statement: dict[str, Any] = field(default_factory=dict)
     posterior: dict[str, Any] = field(default_factory=dict)
+    #: goodness of fit: ``chi2``, ``ndof``, ``p_value``, ``bad`` (p < :data:`P_BAD`), the rule for
+    #: ``ndof`` and the same for IceCube alone (``icecube_only``)
+    gof: dict[str, Any] = field(default_factory=dict)
+    #: the reported 68% intervals, per parameter: ``lo``, ``hi`` (values), ``kind`` ("two-sided",
+    #: "lower limit", "upper limit", "unconstrained"), ``at_bound``, ``lo_at_bound``,
+    #: ``hi_at_bound``, ``confidence``, ``method`` ("minos" or "profile"), ``minos_valid``, ``text``
+    intervals: dict[str, Any] = field(default_factory=dict)
+    #: the one-line warnings this fit issued (bad fit, MCMC not converged)
+    warnings: list[str] = field(default_factory=list)
     #: the parameters held fixed, as every crescape file records them
     #: (:meth:`~crescape.params.Parameters.as_attrs`; the free ones named in ``param.varied``)
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -526,18 +606,33 @@ class FitResult:
 
     def summary(self) -> str:
         s = self.statement
+        g = self.gof
         lines = [
             f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
-            f"chi2_min = {self.chi2_min:.2f} (IceCube {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}), ndof = {self.ndof}",
+            f"chi2_min = {self.chi2_min:.2f} (IceCube {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}), "
+            f"ndof = {self.ndof}, p = {g.get('p_value', math.nan):.3g}",
         ]
         for k in self.free:
-            lo, hi = self.minos[k]
-            lines.append(f"  {k} = {self.best[k]:.4g}  (68% profile interval {lo:.4g} .. {hi:.4g})")
+            iv = self.intervals.get(k)
+            if iv:
+                lines.append(f"  {k} = {self.best[k]:.4g}  ({iv['text']})")
+            else:
+                lo, hi = self.minos[k]
+                lines.append(
+                    f"  {k} = {self.best[k]:.4g}  (68% profile interval {lo:.4g} .. {hi:.4g})"
+                )
         if s:
             lines.append(s["text"])
         if self.posterior:
-            for k, q in self.posterior["quantiles"].items():
+            p = self.posterior
+            for k, q in p["quantiles"].items():
                 lines.append(f"  posterior {k}: median {q[1]:.4g}, 68% {q[0]:.4g} .. {q[2]:.4g}")
+            if "convergence" in p:
+                lines.append("  " + p["convergence"])
+            if "prior_sensitivity" in p:
+                lines.append("  " + p["prior_sensitivity"]["text"])
+        for w in self.warnings:
+            lines.append(f"WARNING: {w}")
         return "\n".join(lines)
 
     def file_attrs(self) -> dict[str, Any]:
@@ -556,6 +651,7 @@ class FitResult:
             "fit.igrb": str(self.data["igrb"]),
             "fit.chi2_min": float(self.chi2_min),
             "fit.ndof": int(self.ndof),
+            "fit.p_value": float(self.gof.get("p_value", math.nan)),
         }
 
     def save(self, out_dir: str | Path, plots: bool = True) -> list[Path]:
@@ -781,24 +877,156 @@ def _start(lik: Likelihood, n: int = 64, seed: int = 0) -> np.ndarray:
     return pts[int(np.argmin(c))]
 
 
-def _interval(x: np.ndarray, dchi2: np.ndarray, level: float) -> tuple[float, float]:
-    """Interval where the profile Δχ² <= level (linear interpolation in log x; bounds of the scan if open)."""
-    ok = dchi2 <= level
-    if not ok.any():
-        return (math.nan, math.nan)
-    i0, i1 = np.flatnonzero(ok)[[0, -1]]
-    lx = np.log10(x)
+def _one_sided_level(cl: float) -> float:
+    """Δχ² of a one-sided limit at confidence ``cl`` (one parameter): (Φ⁻¹(cl))²."""
+    from scipy import stats
 
-    def cross(i, j):
+    return float(stats.norm.ppf(cl) ** 2)
+
+
+def _two_sided_level(cl: float) -> float:
+    """Δχ² of a two-sided interval at confidence ``cl`` (one parameter)."""
+    from scipy import stats
+
+    return float(stats.chi2.ppf(cl, 1))
+
+
+class _Profile:
+    """The profile χ²(x) of fit variable ``j``: the other free parameters minimised (warm-started).
+
+    ``values(x)`` is the minimising fit vector (used for the IGRB χ² along the IceCube profile).
+    """
+
+    def __init__(self, lik: Likelihood, best: np.ndarray, j: int):
+        self.lik, self.best, self.j = lik, np.array(best, dtype=float), j
+        self.k = len(lik.model.free)
+        self._cache: dict[float, tuple[float, np.ndarray]] = {}
+
+    def _eval(self, x: float) -> tuple[float, np.ndarray]:
+        x = float(x)
+        if x not in self._cache:
+            s = self.best.copy()
+            s[self.j] = x
+            if self.k == 1:
+                self._cache[x] = (self.lik(*s), s)
+            else:
+                m = _minimize(self.lik, s, fixed={self.j: x})
+                self._cache[x] = (float(m.fval), np.array(m.values))
+        return self._cache[x]
+
+    def __call__(self, x: float) -> float:
+        return self._eval(x)[0]
+
+    def values(self, x: float) -> np.ndarray:
+        return self._eval(x)[1]
+
+
+def _crossing(g, x0: float, x1: float) -> tuple[float, bool]:
+    """The root of g between x0 (g < 0) and the bound x1, by Brent's method; (x1, True) if g(x1) <= 0."""
+    from scipy.optimize import brentq
+
+    if x0 == x1 or g(x1) <= 0:
+        return float(x1), True
+    return float(brentq(g, x0, x1, xtol=1e-6, rtol=1e-10)), False
+
+
+def _profile_interval(prof: _Profile, x_best: float, chi2_min: float, f: FreeParameter, cl: float):
+    """Interval of a profile at confidence ``cl`` by root-finding on Δχ², and at-bound flags.
+
+    Returns (lo, hi, lo_at_bound, hi_at_bound, kind) in fit variables. Where one end reaches the
+    prior bound, the other end is recomputed as the one-sided limit at ``cl``
+    (Δχ² = (Φ⁻¹(cl))²); where both do, the parameter is unconstrained within the prior.
+    """
+    fmin = min(chi2_min, prof(x_best))
+    lvl2 = _two_sided_level(cl)
+    lo, lo_b = _crossing(lambda x: prof(x) - fmin - lvl2, x_best, f.lo)
+    hi, hi_b = _crossing(lambda x: prof(x) - fmin - lvl2, x_best, f.hi)
+    if lo_b and hi_b:
+        return f.lo, f.hi, True, True, "unconstrained"
+    if lo_b or hi_b:
+        lvl1 = _one_sided_level(cl)
+        if lo_b:
+            hi, _ = _crossing(lambda x: prof(x) - fmin - lvl1, x_best, f.hi)
+            return f.lo, hi, True, False, "upper limit"
+        lo, _ = _crossing(lambda x: prof(x) - fmin - lvl1, x_best, f.lo)
+        return lo, f.hi, False, True, "lower limit"
+    return lo, hi, False, False, "two-sided"
+
+
+def _interval_text(name: str, f: FreeParameter, lo: float, hi: float, kind: str, cl: float) -> str:
+    """The interval in words, in the parameter's values: a limit where an end is a prior bound."""
+    pct = f"{100 * cl:.0f}%"
+    vlo, vhi = f.to_value(lo), f.to_value(hi)
+    blo, bhi = f.to_value(f.lo), f.to_value(f.hi)
+    if kind == "unconstrained":
         return (
-            10 ** np.interp(level, [dchi2[i], dchi2[j]], [lx[i], lx[j]])
-            if dchi2[i] != dchi2[j]
-            else x[i]
+            f"{name} not constrained at {pct} within the prior {blo:.3g} .. {bhi:.3g} "
+            "(both ends of the interval are prior bounds)"
         )
+    if kind == "upper limit":
+        return (
+            f"{name} <= {vhi:.3g} (one-sided {pct} upper limit; the interval reaches the "
+            f"prior bound {blo:.3g})"
+        )
+    if kind == "lower limit":
+        return (
+            f"{name} >= {vlo:.3g} (one-sided {pct} lower limit; the interval reaches the "
+            f"prior bound {bhi:.3g})"
+        )
+    return f"{pct} interval {vlo:.4g} .. {vhi:.4g}"
 
-    lo = x[0] if i0 == 0 else float(cross(i0, i0 - 1))
-    hi = x[-1] if i1 == len(x) - 1 else float(cross(i1, i1 + 1))
-    return float(lo), float(hi)
+
+def _interval_record(name, f, lo, hi, lo_b, hi_b, kind, cl, method, minos_valid):
+    return {
+        "lo": float(f.to_value(lo)),
+        "hi": float(f.to_value(hi)),
+        "kind": kind,
+        "at_bound": bool(lo_b or hi_b),
+        "lo_at_bound": bool(lo_b),
+        "hi_at_bound": bool(hi_b),
+        "prior_bounds": [float(f.to_value(f.lo)), float(f.to_value(f.hi))],
+        "confidence": cl,
+        "method": method,
+        "minos_valid": minos_valid,
+        "text": _interval_text(name, f, lo, hi, kind, cl),
+    }
+
+
+def _parameter_intervals(lik: Likelihood, m, cl: float = 0.68) -> tuple[dict, dict]:
+    """(minos, intervals): MINOS as iminuit gives it, and the reported interval of each parameter.
+
+    MINOS is used where it is valid and stays inside the prior; otherwise (invalid, at a limit)
+    the interval comes from the profile by root-finding, and it is flagged.
+    """
+    minos, out = {}, {}
+    best = np.array(m.values)
+    tiny = 1e-6
+    for j, f in enumerate(lik.model.free):
+        try:
+            me = m.merrors[f.name]
+            lo_v, hi_v = best[j] + me.lower, best[j] + me.upper
+            valid = bool(me.is_valid and not (me.at_lower_limit or me.at_upper_limit))
+        except (KeyError, RuntimeError):
+            lo_v = hi_v = math.nan
+            valid = False
+        minos[f.name] = (float(f.to_value(lo_v)), float(f.to_value(hi_v)))
+        span = f.hi - f.lo
+        near = (
+            not valid
+            or lo_v <= f.lo + tiny * span
+            or hi_v >= f.hi - tiny * span
+            or not (math.isfinite(lo_v) and math.isfinite(hi_v))
+        )
+        if not near and abs(cl - 0.68) < 1e-9:
+            rec = _interval_record(
+                f.name, f, lo_v, hi_v, False, False, "two-sided", cl, "minos", valid
+            )
+        else:
+            prof = _Profile(lik, best, j)
+            lo, hi, lo_b, hi_b, kind = _profile_interval(prof, best[j], float(m.fval), f, cl)
+            rec = _interval_record(f.name, f, lo, hi, lo_b, hi_b, kind, cl, "profile", valid)
+        out[f.name] = rec
+    return minos, out
 
 
 def fit(
@@ -810,10 +1038,12 @@ def fit(
     igrb: bool = True,
     igrb_model: str = "A",
     bounds: Mapping[str, tuple[float, float]] | None = None,
+    energy_range: tuple[float, float] | None = None,
     profile_points: int = 31,
     mcmc: bool = True,
     n_walkers: int | None = None,
     n_steps: int = 1500,
+    max_steps: int = 20000,
     seed: int = 0,
     progress: bool = False,
 ) -> FitResult:
@@ -833,19 +1063,42 @@ def fit(
     igrb : bool
         Include the Fermi IGRB upper limit (the best fit, MINOS and MCMC use it;
         the IceCube-only fit is always done too).
+    bounds : mapping, optional
+        Prior bounds ``{name: (lo, hi)}`` of the fit variables (log10 for δ_G, L_CR, E_max);
+        they must lie inside the parameter's allowed range.
+    energy_range : (float, float), optional
+        Fit only the IceCube bins lying entirely within (E_lo, E_hi) GeV.
     profile_points : int
-        Points of the δ_G profile scan (0: no scan; needs δ_G free).
+        Points of the δ_G profile scan drawn in the profile plot (0: no scan and no
+        δ_G statement; needs δ_G free). The intervals are found by root-finding on Δχ².
     mcmc : bool
         Run emcee (flat priors on the fit variables within the bounds).
-    n_walkers, n_steps : int
-        emcee walkers (default max(16, 4k)) and steps; the first quarter is burn-in.
+    n_walkers : int
+        emcee walkers (default max(16, 4k)).
+    n_steps, max_steps : int
+        emcee runs ``n_steps`` steps, then continues until the chain after burn-in is
+        :data:`N_TAU` autocorrelation times long, or stops at ``max_steps`` and reports
+        that it did not converge (:class:`ConvergenceWarning`).
 
     Returns
     -------
     FitResult
+        With :attr:`FitResult.gof`: a :class:`FitQualityWarning` is issued when its p-value is
+        below :data:`P_BAD`.
     """
     ice = dataset if isinstance(dataset, Dataset) else load_icecube(dataset)
+    if energy_range is not None:
+        e_lo, e_hi = (float(x) for x in energy_range)
+        if not (0 <= e_lo < e_hi):
+            raise ParameterError(
+                f"energy_range = ({e_lo:g}, {e_hi:g}) GeV is not allowed: need 0 <= E_lo < E_hi"
+            )
+        ice = ice.select(e_lo, e_hi)
     cm = CGMModel(free, params, model, bounds)
+    if max_steps < n_steps:
+        raise ParameterError(
+            f"max_steps = {max_steps} is not allowed: must be >= n_steps ({n_steps})"
+        )
     lim = load_igrb(igrb_model) if igrb else None
     lik_ic = Likelihood(cm, ice, None)
     lik = Likelihood(cm, ice, lim)
@@ -855,14 +1108,26 @@ def fit(
     m = _minimize(lik, np.array(m_ic.values), minos=True)
     best_v = {k: float(m.values[k]) for k in cm.names}
     ic2, ig2 = lik.chi2_parts(np.array(m.values)[None, :])
-    minos = {}
-    for f in cm.free:
-        try:
-            me = m.merrors[f.name]
-            lo_v, hi_v = best_v[f.name] + me.lower, best_v[f.name] + me.upper
-        except (KeyError, RuntimeError):
-            lo_v = hi_v = math.nan
-        minos[f.name] = (float(f.to_value(lo_v)), float(f.to_value(hi_v)))
+    minos, intervals = _parameter_intervals(lik, m)
+    ndof = int(ice.value.size - len(cm.free))
+    gof = goodness_of_fit(float(m.fval), ndof)
+    gof["n_bins"] = int(ice.value.size)
+    gof["n_upper_limit_bins"] = int(ice.is_ul.sum())
+    gof["ndof_rule"] = (
+        "ndof = IceCube bins (upper-limit bins included) - free parameters; the IGRB bands are "
+        "one-sided limits and add no degree of freedom; the p-value is P(chi2_ndof >= chi2_min)"
+    )
+    gof["icecube_only"] = goodness_of_fit(float(m_ic.fval), ndof)
+    warns = []
+    if gof["bad"]:
+        msg = (
+            f"bad fit: chi2 = {gof['chi2']:.1f} for {ndof} dof, p = {gof['p_value']:.2g} "
+            f"< {P_BAD:g}: the model ({', '.join(cm.names)} free) is rejected by {ice.label}"
+            + (" with the IGRB limit" if lim else "")
+            + "; its intervals describe a model the data exclude"
+        )
+        warns.append(msg)
+        warnings.warn(msg, FitQualityWarning, stacklevel=2)
     res = FitResult(
         free=cm.names,
         log10={f.name: f.log for f in cm.free},
@@ -872,7 +1137,7 @@ def fit(
         chi2_min=float(m.fval),
         chi2_icecube=float(ic2[0]),
         chi2_igrb=float(ig2[0]),
-        ndof=int(ice.value.size - len(cm.free)),
+        ndof=ndof,
         model=cm.describe(),
         parameters=cm.base.as_attrs(varied=cm.names),
         data={
@@ -880,72 +1145,108 @@ def fit(
             "igrb": lim.label if lim else "not used",
             "likelihood": "Barlow (2004) linear-variance Gaussian for measured bins; chi2 = a mu + b mu^2 "
             "through the 68%/90% bounds for upper-limit bins; one-sided Gaussian for the IGRB bands",
+            "energy_range_GeV": [float(ice.E_min.min()), float(ice.E_max.max())],
         },
         icecube_only={
             "best": {f.name: float(f.to_value(m_ic.values[f.name])) for f in cm.free},
             "chi2_min": float(m_ic.fval),
+            "p_value": gof["icecube_only"]["p_value"],
         },
+        gof=gof,
+        intervals=intervals,
+        warnings=warns,
         _lik=lik,
     )
     if profile_points and "delta_G" in cm.names:
         res.profile, res.statement = _profile_delta_G(lik_ic, lik, m_ic, m, profile_points, igrb)
     if mcmc:
         res.chain, res.posterior = _run_mcmc(
-            lik, np.array(m.values), n_walkers, n_steps, seed, progress
+            lik, np.array(m.values), n_walkers, n_steps, max_steps, seed, progress
         )
+        if not res.posterior["converged"]:
+            res.warnings.append(res.posterior["convergence"])
+            warnings.warn(res.posterior["convergence"], ConvergenceWarning, stacklevel=2)
     return res
+
+
+def _range_words(rec: dict) -> str:
+    """'lo .. hi' for a two-sided interval, else the limit in words (for the δ_G statement)."""
+    if rec["kind"] == "two-sided":
+        return f"{rec['lo']:.3g} .. {rec['hi']:.3g}"
+    if rec["kind"] == "upper limit":
+        return f"<= {rec['hi']:.3g} (upper limit: the prior bound {rec['prior_bounds'][0]:.3g} is reached)"
+    if rec["kind"] == "lower limit":
+        return f">= {rec['lo']:.3g} (lower limit: the prior bound {rec['prior_bounds'][1]:.3g} is reached)"
+    return f"unconstrained within the prior {rec['prior_bounds'][0]:.3g} .. {rec['prior_bounds'][1]:.3g}"
 
 
 def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
     cm = lik.model
     j = cm.names.index("delta_G")
     f = cm.free[j]
+    prof_ic = _Profile(lik_ic, np.array(m_ic.values), j)
+    prof_c = _Profile(lik, np.array(m.values), j) if igrb else prof_ic
+    # the grid: for the plot only
     grid = np.linspace(f.lo, f.hi, n)
-    chi_ic, chi_comb, chi_ig_on_ic = [], [], []
-    s_ic, s_c = np.array(m_ic.values), np.array(m.values)
-    for x in grid:
-        s_ic[j] = x
-        s_c[j] = x
-        if len(cm.free) > 1:
-            mi = _minimize(lik_ic, s_ic, fixed={j: x})
-            mc = _minimize(lik, s_c, fixed={j: x}) if igrb else mi
-            s_ic, s_c = np.array(mi.values), np.array(mc.values)
-            chi_ic.append(mi.fval)
-            chi_comb.append(mc.fval)
-        else:
-            chi_ic.append(lik_ic(x))
-            chi_comb.append(lik(x) if igrb else lik_ic(x))
-        chi_ig_on_ic.append(float(lik.chi2_parts(s_ic[None, :])[1][0]) if igrb else 0.0)
+    ci = np.array([prof_ic(x) for x in grid])
+    cc = np.array([prof_c(x) for x in grid])
+    ig = (
+        np.array([float(lik.chi2_parts(prof_ic.values(x)[None, :])[1][0]) for x in grid])
+        if igrb
+        else np.zeros(n)
+    )
     x = 10**grid
-    ci, cc = np.array(chi_ic), np.array(chi_comb)
     d_ic = ci - min(ci.min(), m_ic.fval)
     d_c = cc - min(cc.min(), m.fval)
-    ig = np.array(chi_ig_on_ic)
-    i68, i95 = _interval(x, d_ic, D68), _interval(x, d_ic, D95)
-    c68, c95 = _interval(x, d_c, D68), _interval(x, d_c, D95)
-    # IGRB limit: the δ_G above which the IceCube-preferred model (the IceCube profile)
-    # violates the IGRB at 95% one-sided (χ²_IGRB > 2.71)
-    over = np.flatnonzero(ig > D90)
-    if over.size:
-        k = over[0]
-        ul = (
-            float(10 ** np.interp(D90, [ig[k - 1], ig[k]], grid[k - 1 : k + 1]))
-            if k > 0
-            else float(x[0])
-        )
-    else:
-        ul = math.inf
-    excludes = bool(igrb and math.isfinite(ul) and ul < i95[1])
-    text = f"IceCube prefers delta_G in {i68[0]:.3g} .. {i68[1]:.3g} (68%), {i95[0]:.3g} .. {i95[1]:.3g} (95%, profile likelihood)"
-    if igrb:
-        text += (
-            f"; the Fermi IGRB limit allows delta_G <= {ul:.3g} (95% one-sided, along the IceCube profile), "
-            + (
-                "so it EXCLUDES part of the IceCube range"
-                if excludes
-                else "so it does not exclude any of the IceCube range"
+    # the intervals: root-finding on Δχ² of the profiles
+    recs = {}
+    for key, prof, mm in (("icecube", prof_ic, m_ic), ("combined", prof_c, m)):
+        for cl in (0.68, 0.95):
+            lo, hi, lo_b, hi_b, kind = _profile_interval(
+                prof, float(mm.values[j]), float(mm.fval), f, cl
             )
-            + f"; combined: {c68[0]:.3g} .. {c68[1]:.3g} (68%), {c95[0]:.3g} .. {c95[1]:.3g} (95%)"
+            recs[f"{key}_{int(cl * 100)}"] = _interval_record(
+                "delta_G", f, lo, hi, lo_b, hi_b, kind, cl, "profile", None
+            )
+    i68, i95 = recs["icecube_68"], recs["icecube_95"]
+    c68, c95 = recs["combined_68"], recs["combined_95"]
+    # IGRB limit: the δ_G above which the IceCube-preferred model (the IceCube profile)
+    # violates the IGRB at 95% one-sided (χ²_IGRB > 2.71), by root-finding along the profile
+    ul, ul_at_bound = math.inf, False
+    verdict = "none"
+    if igrb:
+
+        def h(xv):
+            return float(lik.chi2_parts(prof_ic.values(xv)[None, :])[1][0]) - D90
+
+        if h(f.lo) >= 0:
+            ul, ul_at_bound = float(f.to_value(f.lo)), True
+        elif h(f.hi) > 0:
+            from scipy.optimize import brentq
+
+            ul = float(f.to_value(brentq(h, f.lo, f.hi, xtol=1e-6)))
+        if ul <= i95["lo"] * (1 + 1e-9):
+            verdict = "all"
+        elif ul < i95["hi"]:
+            verdict = "part"
+    text = (
+        f"IceCube prefers delta_G {_range_words(i68)} (68%), {_range_words(i95)} "
+        "(95%, profile likelihood)"
+    )
+    if igrb:
+        ul_words = (
+            f"no delta_G in the prior (it is violated already at the lower bound {ul:.3g})"
+            if ul_at_bound
+            else f"delta_G <= {ul:.3g}"
+        )
+        text += (
+            f"; the Fermi IGRB limit allows {ul_words} (95% one-sided, along the IceCube profile), "
+            + {
+                "all": "so it EXCLUDES ALL of the IceCube range",
+                "part": "so it EXCLUDES PART of the IceCube range",
+                "none": "so it does not exclude any of the IceCube range",
+            }[verdict]
+            + f"; combined: {_range_words(c68)} (68%), {_range_words(c95)} (95%)"
         )
     profile = {
         "delta_G": x.tolist(),
@@ -954,18 +1255,29 @@ def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
         "chi2_igrb_on_icecube_profile": ig.tolist(),
     }
     statement = {
-        "delta_G_68_icecube": list(i68),
-        "delta_G_95_icecube": list(i95),
-        "delta_G_68_combined": list(c68),
-        "delta_G_95_combined": list(c95),
+        "delta_G_68_icecube": [i68["lo"], i68["hi"]],
+        "delta_G_95_icecube": [i95["lo"], i95["hi"]],
+        "delta_G_68_combined": [c68["lo"], c68["hi"]],
+        "delta_G_95_combined": [c95["lo"], c95["hi"]],
+        "intervals": recs,
         "delta_G_igrb_upper_limit": ul,
-        "igrb_excludes_part": excludes,
+        "igrb_upper_limit_at_bound": ul_at_bound,
+        "igrb_excludes": verdict,
+        "igrb_excludes_part": verdict == "part",
+        "igrb_excludes_all": verdict == "all",
         "text": text,
     }
     return profile, statement
 
 
-def _run_mcmc(lik, best, n_walkers, n_steps, seed, progress):
+def _weighted_quantiles(x: np.ndarray, w: np.ndarray, q) -> np.ndarray:
+    i = np.argsort(x)
+    c = np.cumsum(w[i])
+    c = (c - 0.5 * w[i]) / c[-1]
+    return np.interp(np.asarray(q) / 100.0, c, x[i])
+
+
+def _run_mcmc(lik, best, n_walkers, n_steps, max_steps, seed, progress):
     import emcee
 
     k = best.size
@@ -984,42 +1296,117 @@ def _run_mcmc(lik, best, n_walkers, n_steps, seed, progress):
     fn = lik.log_prob if vec else (lambda t: float(lik.log_prob(t[None, :])[0]))
     sampler = emcee.EnsembleSampler(nw, k, fn, vectorize=vec)
     sampler.random_state = np.random.RandomState(seed).get_state()
-    sampler.run_mcmc(p0, n_steps, progress=progress)
-    burn = n_steps // 4
-    chain = sampler.get_chain(discard=burn, flat=True)
+    state = sampler.run_mcmc(p0, n_steps, progress=progress)
+
+    def status():
+        N = sampler.iteration
+        tau = np.asarray(sampler.get_autocorr_time(tol=0, quiet=True), dtype=float)
+        tmax = float(np.nanmax(tau)) if np.isfinite(tau).any() else math.inf
+        burn = max(N // 4, int(math.ceil(2 * tmax)) if math.isfinite(tmax) else N)
+        burn = min(burn, N - 1)
+        return N, tau, tmax, burn, (N - burn) >= N_TAU * tmax
+
+    N, tau, tmax, burn, ok = status()
+    while not ok and N < max_steps:
+        # the steps that 50 τ + burn-in at the present τ would need, at least 500 and within the cap
+        need = int(math.ceil((N_TAU + 2) * tmax * 1.1)) - N if math.isfinite(tmax) else N
+        state = sampler.run_mcmc(state, int(min(max(need, 500), max_steps - N)), progress=progress)
+        N, tau, tmax, burn, ok = status()
+    # τ from the chain after burn-in
     try:
-        tau = sampler.get_autocorr_time(discard=burn, quiet=True).tolist()
+        tau = np.asarray(sampler.get_autocorr_time(discard=burn, tol=0, quiet=True), dtype=float)
     except Exception:  # pragma: no cover - too short a chain
-        tau = [math.nan] * k
+        tau = np.full(k, math.nan)
+    tmax = float(np.nanmax(tau)) if np.isfinite(tau).any() else math.inf
+    kept = N - burn
+    ok = bool(kept >= N_TAU * tmax)
+    chain = sampler.get_chain(discard=burn, flat=True)
+    n_indep = float(nw * kept / tmax) if math.isfinite(tmax) and tmax > 0 else 0.0
     q = {}
     for i, f in enumerate(lik.model.free):
         q[f.name] = [float(f.to_value(v)) for v in np.percentile(chain[:, i], [16, 50, 84])]
+    acc = sampler.acceptance_fraction
+    conv = (
+        f"MCMC converged: {kept} steps after burn-in = {kept / tmax:.0f} autocorrelation times "
+        f"(>= {N_TAU}); {n_indep:.0f} independent samples, acceptance {np.mean(acc):.2f}"
+        if ok
+        else f"MCMC NOT converged: stopped at the cap of {max_steps} steps with {kept} steps after "
+        f"burn-in = {kept / tmax:.1f} autocorrelation times (< {N_TAU} needed); "
+        f"~{n_indep:.0f} independent samples; the posterior quantiles are not reliable"
+    )
     post = {
         "quantiles": q,
         "n_walkers": nw,
-        "n_steps": n_steps,
-        "burn_in": burn,
-        "acceptance": float(np.mean(sampler.acceptance_fraction)),
-        "autocorr_time": tau,
+        "n_steps": int(N),
+        "n_steps_initial": int(n_steps),
+        "max_steps": int(max_steps),
+        "burn_in": int(burn),
+        "acceptance": float(np.mean(acc)),
+        "acceptance_range": [float(acc.min()), float(acc.max())],
+        "autocorr_time": {f.name: float(t) for f, t in zip(lik.model.free, tau, strict=True)},
+        "steps_over_tau": float(kept / tmax) if tmax > 0 else math.inf,
+        "n_tau_required": N_TAU,
+        "converged": ok,
+        "n_independent": n_indep,
         "samples": int(chain.shape[0]),
+        "convergence": conv,
     }
+    names = lik.model.names
+    if "delta_G" in names and lik.model.free[names.index("delta_G")].log:
+        j = names.index("delta_G")
+        w = 10.0 ** (chain[:, j] - chain[:, j].max())  # flat in δ_G / flat in log δ_G ∝ δ_G
+        ql = 10 ** np.percentile(chain[:, j], [16, 50, 84])
+        qf = 10 ** _weighted_quantiles(chain[:, j], w, [16, 50, 84])
+        ess = float(w.sum() ** 2 / (w**2).sum())
+        post["prior_sensitivity"] = {
+            "flat_in_log10_delta_G": [float(v) for v in ql],
+            "flat_in_delta_G": [float(v) for v in qf],
+            "flat_in_delta_G_effective_samples": ess,
+            "text": (
+                f"prior sensitivity: delta_G median {ql[1]:.3g} (68% {ql[0]:.3g} .. {ql[2]:.3g}) "
+                f"with a prior flat in log10 delta_G; {qf[1]:.3g} ({qf[0]:.3g} .. {qf[2]:.3g}) flat "
+                f"in delta_G (the chain reweighted by delta_G, {ess:.0f} effective samples)"
+            ),
+        }
     return chain, post
 
 
 def table_of(result: FitResult) -> Table:
-    """The best fit as a table: parameter, best, MINOS 68% interval, posterior median and 68%,
-    in the parameter's documented unit (column ``unit``)."""
+    """The best fit as a table: parameter, best, the reported 68% interval (its kind and whether
+    it reaches a prior bound), MINOS as iminuit gave it, posterior median and 68%, in the
+    parameter's documented unit (column ``unit``)."""
     rows = []
     for k in result.free:
         q = result.posterior.get("quantiles", {}).get(k, [math.nan] * 3)
         unit = SPECS[k].unit.to_string()
-        rows.append((k, unit, result.best[k], *result.minos[k], q[1], q[0], q[2]))
+        iv = result.intervals.get(k, {})
+        rows.append(
+            (
+                k,
+                unit,
+                result.best[k],
+                iv.get("lo", math.nan),
+                iv.get("hi", math.nan),
+                iv.get("kind", ""),
+                bool(iv.get("at_bound", False)),
+                *result.minos[k],
+                bool(iv.get("minos_valid", False)),
+                q[1],
+                q[0],
+                q[2],
+            )
+        )
     names = (
         "parameter",
         "unit",
         "best",
+        "lo_68",
+        "hi_68",
+        "interval_kind",
+        "at_bound",
         "minos_lo",
         "minos_hi",
+        "minos_valid",
         "post_median",
         "post_16",
         "post_84",
