@@ -95,7 +95,9 @@ def test_mcmc_posterior_contains_truth():
     q = r.posterior["quantiles"]
     assert q["delta_G"][0] < 300 < q["delta_G"][2]
     assert q["slope"][0] < 2.2 < q["slope"][2]
-    assert r.chain.shape == (16 * 225, 2)
+    p = r.posterior
+    assert r.chain.shape == (16 * (p["n_steps"] - p["burn_in"]), 2)
+    assert p["converged"] is (p["steps_over_tau"] >= 50)
 
 
 def test_igrb_is_an_upper_limit_only():
@@ -116,7 +118,9 @@ def test_icecube_fit_states_delta_G_range_and_igrb_verdict(tmp_path):
     assert s["delta_G_95_icecube"][0] < lo and s["delta_G_95_icecube"][1] > hi
     assert "IceCube prefers delta_G" in s["text"]
     assert isinstance(s["igrb_excludes_part"], bool)
-    assert s["igrb_excludes_part"] == (s["delta_G_igrb_upper_limit"] < s["delta_G_95_icecube"][1])
+    ul, (lo95, hi95) = s["delta_G_igrb_upper_limit"], s["delta_G_95_icecube"]
+    assert s["igrb_excludes"] == ("all" if ul <= lo95 else "part" if ul < hi95 else "none")
+    assert s["igrb_excludes_part"] == (s["igrb_excludes"] == "part")
     paths = r.save(tmp_path)
     names = {p.name for p in paths}
     assert {"fit_results.json", "fit_spectrum.png", "fit_profile_delta_G.png"} <= names
@@ -137,7 +141,7 @@ def test_fit_outputs_record_the_parameters_as_every_file(tmp_path):
     from crescape.params import Parameters
 
     base = Parameters.from_flat({"R_d": 12, "T": 1e5})
-    r = F.fit(free=("delta_G", "slope"), params=base, n_steps=40, profile_points=0)
+    r = F.fit(free=("delta_G", "slope"), params=base, n_steps=40, max_steps=40, profile_points=0)
     want = base.as_attrs(varied=["delta_G", "slope"])
     assert r.parameters == want
     paths = {p.name: p for p in r.save(tmp_path, plots=False)}

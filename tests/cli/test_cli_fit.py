@@ -42,6 +42,8 @@ def test_fit_with_mcmc_text_output(tmp_path, capsys):
             "delta_G,slope",
             "--steps",
             "60",
+            "--max-steps",
+            "60",
             "--profile-points",
             "0",
             "--set",
@@ -53,6 +55,7 @@ def test_fit_with_mcmc_text_output(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "posterior delta_G" in text and "fit_corner.png" in text
+    assert "MCMC NOT converged: stopped at the cap of 60 steps" in text
     assert (tmp_path / "fit_chain.nc").exists() and not (tmp_path / "fit_chain.npz").exists()
 
 
@@ -63,9 +66,34 @@ def test_fit_with_mcmc_text_output(tmp_path, capsys):
         (["--dataset", "icecube_1999"], "dataset = 'icecube_1999'"),
         (["--steps", "5"], "--steps 5"),
         (["--set", "delta_G=-3"], "delta_G"),
+        (["--emin", "1e9"], "energy_range = (1e+09, inf) GeV is not allowed"),
+        (["--emin", "1e5", "--emax", "1e4"], "--emin 100000 --emax 10000 is not allowed"),
+        (["--steps", "100", "--max-steps", "50"], "--max-steps 50 is not allowed"),
     ],
 )
 def test_bad_input_exit_2(capsys, args, match):
     assert main(["fit", "--no-mcmc", "--profile-points", "0", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and match in err
+
+
+def test_strict_exits_3_on_a_bad_fit_with_a_one_line_warning(capsys):
+    """The flat E^-2 spectrum (Eq. 17) against the 2025 combined-fit bins >= 10 TeV: p < 1e-3."""
+    args = ["fit", "--dataset", "icecube_2025_combined", "--free", "delta_G", "--emin", "1e4"]
+    args += ["--no-mcmc", "--no-igrb", "--profile-points", "0", "--json"]
+    assert main(args) == 0
+    cap = capsys.readouterr()
+    out = json.loads(cap.out)
+    assert out["gof"]["p_value"] < 1e-3 and out["gof"]["ndof"] == 9
+    assert out["warnings"] and out["warnings"][0].startswith("bad fit: chi2 = ")
+    err = cap.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("crescape fit: warning: bad fit: chi2 = ")
+    assert main([*args, "--strict"]) == 3
+
+
+def test_strict_exits_0_on_a_good_fit(capsys):
+    args = ["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", "--strict"]
+    # the 2015 bins from 60 TeV to 3 PeV: a flat spectrum is acceptable there
+    assert main([*args, "--emin", "6e4", "--emax", "3e6", "--no-igrb", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["gof"]["p_value"] > 1e-3 and out["warnings"] == []

@@ -927,7 +927,7 @@ def _crossing(g, x0: float, x1: float) -> tuple[float, bool]:
 
     if x0 == x1 or g(x1) <= 0:
         return float(x1), True
-    return float(brentq(g, x0, x1, xtol=1e-6, rtol=1e-10)), False
+    return float(brentq(g, x0, x1, xtol=1e-8, rtol=1e-12)), False
 
 
 def _profile_interval(prof: _Profile, x_best: float, chi2_min: float, f: FreeParameter, cl: float):
@@ -1170,14 +1170,16 @@ def fit(
 
 
 def _range_words(rec: dict) -> str:
-    """'lo .. hi' for a two-sided interval, else the limit in words (for the δ_G statement)."""
+    """'lo .. hi (68%)' for a two-sided interval, else the limit in words (for the δ_G statement)."""
+    pct = f"{100 * rec['confidence']:.0f}%"
+    lo_b, hi_b = rec["prior_bounds"]
     if rec["kind"] == "two-sided":
-        return f"{rec['lo']:.3g} .. {rec['hi']:.3g}"
+        return f"{rec['lo']:.3g} .. {rec['hi']:.3g} ({pct})"
     if rec["kind"] == "upper limit":
-        return f"<= {rec['hi']:.3g} (upper limit: the prior bound {rec['prior_bounds'][0]:.3g} is reached)"
+        return f"<= {rec['hi']:.3g} ({pct} upper limit: the interval reaches the prior bound {lo_b:.3g})"
     if rec["kind"] == "lower limit":
-        return f">= {rec['lo']:.3g} (lower limit: the prior bound {rec['prior_bounds'][1]:.3g} is reached)"
-    return f"unconstrained within the prior {rec['prior_bounds'][0]:.3g} .. {rec['prior_bounds'][1]:.3g}"
+        return f">= {rec['lo']:.3g} ({pct} lower limit: the interval reaches the prior bound {hi_b:.3g})"
+    return f"unconstrained at {pct} within the prior {lo_b:.3g} .. {hi_b:.3g}"
 
 
 def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
@@ -1229,10 +1231,7 @@ def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
             verdict = "all"
         elif ul < i95["hi"]:
             verdict = "part"
-    text = (
-        f"IceCube prefers delta_G {_range_words(i68)} (68%), {_range_words(i95)} "
-        "(95%, profile likelihood)"
-    )
+    text = f"IceCube prefers delta_G {_range_words(i68)}, {_range_words(i95)} (profile likelihood)"
     if igrb:
         ul_words = (
             f"no delta_G in the prior (it is violated already at the lower bound {ul:.3g})"
@@ -1246,7 +1245,7 @@ def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
                 "part": "so it EXCLUDES PART of the IceCube range",
                 "none": "so it does not exclude any of the IceCube range",
             }[verdict]
-            + f"; combined: {_range_words(c68)} (68%), {_range_words(c95)} (95%)"
+            + f"; combined: {_range_words(c68)}, {_range_words(c95)}"
         )
     profile = {
         "delta_G": x.tolist(),

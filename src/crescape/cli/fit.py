@@ -1,8 +1,12 @@
 """``crescape fit``: fit the CGM neutrino model to IceCube, with the Fermi IGRB as an upper limit.
 
-A thin shell over :func:`crescape.analysis.fit.fit`: best fit with MINOS
-(profile-likelihood) intervals, the δ_G profile with and without the IGRB, an
-emcee posterior, and (with ``--out``) results.json, the chain and the plots.
+A thin shell over :func:`crescape.analysis.fit.fit`: best fit with its goodness of
+fit (χ², dof, p-value), profile-likelihood intervals (limits where they reach a
+prior bound), the δ_G profile with and without the IGRB, an emcee posterior run
+to convergence, and (with ``--out``) results.json, the chain and the plots.
+
+Exit codes: 0; 2 on bad input; with ``--strict``, 3 when the fit is bad
+(p < 1e-3) or the MCMC did not converge (the results are still printed and written).
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ import argparse
 
 from ._common import CLIError, add_param_args, check_output_dir, params_from_args, print_json
 
-__all__ = ["register"]
+__all__ = ["register", "EXIT_STRICT"]
+
+#: exit code of ``--strict`` when the fit is bad or the MCMC did not converge
+EXIT_STRICT = 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,7 +53,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("A", "B", "C"),
         help="foreground model of the Fermi-LAT IGRB (Ackermann et al. 2015): A (default), B or C",
     )
-    p.add_argument("--steps", type=int, default=1500, help="emcee steps, >= 20 (default 1500)")
+    p.add_argument(
+        "--emin",
+        type=float,
+        default=0.0,
+        metavar="GEV",
+        help="fit only bins above this energy [GeV]",
+    )
+    p.add_argument(
+        "--emax",
+        type=float,
+        default=float("inf"),
+        metavar="GEV",
+        help="fit only bins below this energy [GeV]",
+    )
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=1500,
+        help="emcee steps before the first convergence check, >= 20 (default 1500)",
+    )
+    p.add_argument(
+        "--max-steps",
+        type=int,
+        default=20000,
+        help="emcee step cap: the chain runs until 50 autocorrelation times or this (default 20000)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with code 3 if the fit is bad (p < 1e-3) or the MCMC did not converge",
+    )
     p.add_argument("--walkers", type=int, help="emcee walkers (default max(16, 4 x free))")
     p.add_argument("--no-mcmc", action="store_true", help="best fit and profiles only")
     p.add_argument(
@@ -72,6 +109,14 @@ def _run(args: argparse.Namespace) -> int:
     free = tuple(s.strip() for s in args.free.split(",") if s.strip())
     if args.steps < 20:
         raise CLIError(f"--steps {args.steps} is not allowed: must be >= 20")
+    if args.max_steps < args.steps:
+        raise CLIError(
+            f"--max-steps {args.max_steps} is not allowed: must be >= --steps ({args.steps})"
+        )
+    if not (0 <= args.emin < args.emax):
+        raise CLIError(
+            f"--emin {args.emin:g} --emax {args.emax:g} is not allowed: need 0 <= emin < emax [GeV]"
+        )
     if args.profile_points < 0:
         raise CLIError(f"--profile-points {args.profile_points} is not allowed: must be >= 0")
     r = fit(
@@ -85,6 +130,10 @@ def _run(args: argparse.Namespace) -> int:
         mcmc=not args.no_mcmc,
         n_walkers=args.walkers,
         n_steps=args.steps,
+        max_steps=args.max_steps,
+        energy_range=None
+        if (args.emin, args.emax) == (0.0, float("inf"))
+        else (args.emin, args.emax),
         seed=args.seed,
     )
     paths = r.save(out) if out is not None else []
@@ -94,4 +143,6 @@ def _run(args: argparse.Namespace) -> int:
         print(r.summary())
         for path in paths:
             print(f"wrote {path}")
+    if args.strict and r.warnings:
+        return EXIT_STRICT
     return 0
