@@ -45,3 +45,5 @@ ax.set(
 )
 ax.legend()
 fig.tight_layout()
+
+plt.show()

@@ -52,3 +52,5 @@ ax.legend(fontsize=8)
 # ----------------------------------------------------------------------
 print("protons   n(10 GeV) =", model.proton_density(10 * u.GeV))
 print("electrons n(10 GeV) =", model.electron_density(10 * u.GeV))
+
+plt.show()

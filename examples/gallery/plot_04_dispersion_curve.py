@@ -41,3 +41,5 @@ for zeta in (1e4, 1e2, 10.0, 3.0):
         f"zeta = {zeta:6g}: fastest growth at k/k_c = {float(q_max):.3f}, gamma/(k_c v_A) = {float(g_max):.3f}"
     )
 print(f"critical zeta for s = 2: {critical_kc_rL(2.0):.3f}")
+
+plt.show()

@@ -67,3 +67,5 @@ print(
     "largest deviation from Eq. (10) after 1 Myr:",
     np.max(np.abs(n0[t > C.Myr] / eq10[t > C.Myr] - 1)),
 )
+
+plt.show()

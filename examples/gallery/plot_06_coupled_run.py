@@ -49,3 +49,5 @@ axes[0, 0].legend(fontsize=8)
 # ledger closes mass, momentum, energy and the number of cosmic rays to round-off.
 for key, value in sim.budgets().items():
     print(f"{key:22s} {value: .2e}")
+
+plt.show()

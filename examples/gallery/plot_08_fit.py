@@ -33,3 +33,5 @@ ax.set(
     title="Profile of the Eq. (17) model's overdensity",
 )
 ax.legend(fontsize=8)
+
+plt.show()
