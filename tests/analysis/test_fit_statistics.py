@@ -74,10 +74,10 @@ def test_interval_at_a_prior_bound_is_a_one_sided_limit():
     assert iv["kind"] == "upper limit" and iv["method"] == "profile"
     assert iv["lo"] == pytest.approx(10**2.6, rel=1e-12, abs=0)
     assert "one-sided 68% upper limit" in iv["text"] and "prior bound 398" in iv["text"]
-    # the limit is the root of Δχ² = (Φ⁻¹(0.68))² = 0.2187, not the grid
+    # the limit is the root of Δχ² = (Φ⁻¹(0.6827))² = 0.2258, not the grid
     lik = r._lik
     d = lik(math.log10(iv["hi"])) - r.chi2_min
-    assert d == pytest.approx(stats.norm.ppf(0.68) ** 2, abs=1e-5)
+    assert d == pytest.approx(stats.norm.ppf(F.CL68) ** 2, abs=1e-5)
     assert r.to_dict()["intervals"]["delta_G"]["at_bound"] is True
 
 
@@ -152,3 +152,37 @@ def test_mcmc_runs_to_fifty_autocorrelation_times():
     # flat in δ_G weights high δ_G more: its median is not below the log-prior one
     assert ps["flat_in_delta_G"][1] >= ps["flat_in_log10_delta_G"][1]
     assert "prior sensitivity" in r.summary()
+
+
+class _FakeMError:
+    def __init__(self, lower, upper, valid):
+        self.lower, self.upper, self.is_valid = lower, upper, valid
+        self.at_lower_limit = self.at_upper_limit = False
+
+
+class _FakeMinuit:
+    """What _parameter_intervals reads of an iminuit result, with a MINOS error marked invalid."""
+
+    def __init__(self, values, fval, merrors):
+        self.values, self.fval, self.merrors = values, fval, merrors
+
+
+def test_invalid_minos_is_flagged_and_replaced_by_the_profile():
+    cm = F.CGMModel(("delta_G",))
+    data = F.synthetic_icecube(cm, {"delta_G": 300.0}, rel_err=0.3)
+    lik = F.Likelihood(cm, data, None)
+    x0 = math.log10(300.0)
+    bogus = _FakeMinuit([x0], lik(x0), {"delta_G": _FakeMError(-0.5, 1.2, valid=False)})
+    minos, iv = F._parameter_intervals(lik, bogus)
+    rec = iv["delta_G"]
+    assert rec["method"] == "profile" and rec["minos_valid"] is False
+    assert minos["delta_G"] == pytest.approx((10 ** (x0 - 0.5), 10 ** (x0 + 1.2)), rel=1e-12)
+    # the reported ends are the Δχ² = 1 crossings, not MINOS's numbers
+    for end in ("lo", "hi"):
+        d = lik(math.log10(rec[end])) - lik(x0)
+        assert d == pytest.approx(1.0, abs=1e-6)
+    assert rec["lo"] > 10 ** (x0 - 0.5) and rec["hi"] < 10 ** (x0 + 1.2)
+    # the same MINOS numbers marked valid are used as they are
+    ok = _FakeMinuit([x0], lik(x0), {"delta_G": _FakeMError(-0.1, 0.1, valid=True)})
+    rec2 = F._parameter_intervals(lik, ok)[1]["delta_G"]
+    assert rec2["method"] == "minos" and rec2["lo"] == pytest.approx(10 ** (x0 - 0.1), rel=1e-12)

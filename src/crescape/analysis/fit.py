@@ -104,6 +104,8 @@ __all__ = [
 E2_UNIT = u.GeV / (u.cm**2 * u.s * u.sr)
 #: Δχ² of the 68% and 90% two-sided intervals (one parameter)
 D68, D90, D95 = 1.0, 2.705543, 3.841459
+#: the confidence of a "68%" (1σ) interval: Δχ² = 1 for one parameter, as MINOS
+CL68 = 0.6826894921370859
 #: a fit whose χ² p-value is below this is reported as a bad fit (warning; ``--strict`` fails)
 P_BAD = 1e-3
 #: the MCMC is converged when the chain after burn-in is at least this many autocorrelation times
@@ -548,8 +550,15 @@ class Likelihood:
         ic, ig = self.chi2_parts(theta)
         return ic + ig
 
+    #: the cost returned where the model gives no finite χ² (the minimiser steps away from it)
+    BAD_CHI2 = 1e30
+
     def __call__(self, *theta: float) -> float:  # iminuit cost function
-        return float(self.chi2(np.array(theta, dtype=float)[None, :])[0])
+        t = np.array(theta, dtype=float)
+        if not np.all(np.isfinite(t)):
+            return self.BAD_CHI2
+        c = float(self.chi2(t[None, :])[0])
+        return c if math.isfinite(c) else self.BAD_CHI2
 
     def log_prob(self, theta: np.ndarray) -> np.ndarray:
         """Log posterior (flat priors on the fit variables) for emcee, vectorised over walkers."""
@@ -863,18 +872,34 @@ def _minimize(
     return m
 
 
-def _start(lik: Likelihood, n: int = 64, seed: int = 0) -> np.ndarray:
-    """Best of a Latin-hypercube-like scan of the prior box (vectorised) as the MIGRAD start."""
+def _starts(lik: Likelihood, n: int = 64, seed: int = 0, keep: int = 4) -> np.ndarray:
+    """The ``keep`` best points of a random scan of the prior box (vectorised): MIGRAD starts."""
     rng = np.random.default_rng(seed)
     lo = np.array([f.lo for f in lik.model.free])
     hi = np.array([f.hi for f in lik.model.free])
     pts = lo + (hi - lo) * rng.random((n, lo.size))
     if lik.model.model == "full":
         c = np.array([lik.chi2(p[None])[0] for p in pts[: max(8, n // 8)]])
-        pts = pts[: c.size]
+        pts, keep = pts[: c.size], 1
     else:
         c = lik.chi2(pts)
-    return pts[int(np.argmin(c))]
+    c = np.where(np.isfinite(c), c, np.inf)
+    return pts[np.argsort(c)[: max(1, keep)]]
+
+
+def _start(lik: Likelihood, n: int = 64, seed: int = 0) -> np.ndarray:
+    """Best of a random scan of the prior box (vectorised) as the MIGRAD start."""
+    return _starts(lik, n, seed, keep=1)[0]
+
+
+def _global_minimum(lik: Likelihood, starts, minos: bool = False):
+    """MIGRAD from each start; the lowest minimum (then MINOS on it if asked)."""
+    best = None
+    for s0 in starts:
+        m = _minimize(lik, np.asarray(s0, dtype=float))
+        if best is None or m.fval < best.fval - 1e-9:
+            best = m
+    return _minimize(lik, np.array(best.values), minos=True) if minos else best
 
 
 def _one_sided_level(cl: float) -> float:
@@ -992,7 +1017,7 @@ def _interval_record(name, f, lo, hi, lo_b, hi_b, kind, cl, method, minos_valid)
     }
 
 
-def _parameter_intervals(lik: Likelihood, m, cl: float = 0.68) -> tuple[dict, dict]:
+def _parameter_intervals(lik: Likelihood, m, cl: float = CL68) -> tuple[dict, dict]:
     """(minos, intervals): MINOS as iminuit gives it, and the reported interval of each parameter.
 
     MINOS is used where it is valid and stays inside the prior; otherwise (invalid, at a limit)
@@ -1017,7 +1042,7 @@ def _parameter_intervals(lik: Likelihood, m, cl: float = 0.68) -> tuple[dict, di
             or hi_v >= f.hi - tiny * span
             or not (math.isfinite(lo_v) and math.isfinite(hi_v))
         )
-        if not near and abs(cl - 0.68) < 1e-9:
+        if not near and abs(cl - CL68) < 1e-9:
             rec = _interval_record(
                 f.name, f, lo_v, hi_v, False, False, "two-sided", cl, "minos", valid
             )
@@ -1103,9 +1128,12 @@ def fit(
     lik_ic = Likelihood(cm, ice, None)
     lik = Likelihood(cm, ice, lim)
     # IceCube alone
-    m_ic = _minimize(lik_ic, _start(lik_ic, seed=seed))
+    # (MIGRAD from the best points of a scan of the prior box: one start can stop at a local
+    # minimum, e.g. at the lower bound of E_max)
+    m_ic = _global_minimum(lik_ic, _starts(lik_ic, seed=seed))
     # with the IGRB limit (the reported best fit)
-    m = _minimize(lik, np.array(m_ic.values), minos=True)
+    starts = [np.array(m_ic.values)] + (list(_starts(lik, seed=seed)) if igrb else [])
+    m = _global_minimum(lik, starts, minos=True)
     best_v = {k: float(m.values[k]) for k in cm.names}
     ic2, ig2 = lik.chi2_parts(np.array(m.values)[None, :])
     minos, intervals = _parameter_intervals(lik, m)
@@ -1203,11 +1231,11 @@ def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
     # the intervals: root-finding on Δχ² of the profiles
     recs = {}
     for key, prof, mm in (("icecube", prof_ic, m_ic), ("combined", prof_c, m)):
-        for cl in (0.68, 0.95):
+        for cl in (CL68, 0.95):
             lo, hi, lo_b, hi_b, kind = _profile_interval(
                 prof, float(mm.values[j]), float(mm.fval), f, cl
             )
-            recs[f"{key}_{int(cl * 100)}"] = _interval_record(
+            recs[f"{key}_{round(cl * 100)}"] = _interval_record(
                 "delta_G", f, lo, hi, lo_b, hi_b, kind, cl, "profile", None
             )
     i68, i95 = recs["icecube_68"], recs["icecube_95"]
