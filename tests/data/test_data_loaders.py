@@ -246,3 +246,33 @@ def test_shipped_files_are_what_the_build_makes(tmp_path, monkeypatch):
                 new[c].dtype.kind == "f"
                 and np.allclose(new[c], old[c], equal_nan=True, rtol=0, atol=0)
             )
+
+
+def test_glashow_point_is_stored_as_published():
+    """IceCube, Nature 591, 220 (2021): 5.43-7.37 PeV, 68% interval 0.8e-9 .. 1.13e-8
+    GeV cm^-2 s^-1 sr^-1 (E^2 Phi per flavour); the compilation's error columns are these bounds
+    (stored as errors they made the interval 1.1e-9 .. 1.32e-8 over 5.64-7.20 PeV)."""
+    km = data.load("icecube_segmented_km3net")
+    g = km[km["sample"] == "glashow"]
+    assert len(g) == 1 and g["corrected"][0] and not g["is_upper_limit"][0]
+    g = g[0]
+    assert g["E_min"] == 5.43e6 and g["E_max"] == 7.37e6
+    assert g["E2Phi_lo"] == 0.8e-9 and g["E2Phi_hi"] == 1.13e-8
+    assert g["E2Phi_lo"] < g["E2Phi"] < g["E2Phi_hi"]
+    assert km.meta["flux_convention"]["flavour"] == "per flavour"
+    assert any("Nature 591, 220" in c for c in km.meta["corrections"])
+    # every other row is as the compilation gives it
+    assert not km["corrected"][km["sample"] != "glashow"].any()
+
+
+@needs_shared
+def test_glashow_bounds_are_the_compilation_error_columns():
+    (row,) = [
+        r
+        for r in _rows("icecube_segmented_fits_km3net_compilation.csv")
+        if r["sample"] == "glashow"
+    ]
+    g = data.load("icecube_segmented_km3net")
+    g = g[g["sample"] == "glashow"][0]
+    assert g["E2Phi_lo"] == float(row["err_minus"]) and g["E2Phi_hi"] == float(row["err_plus"])
+    assert g["E2Phi"] == float(row["E2Phi_perflavor"])
