@@ -120,6 +120,9 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
             {
                 "best_delta_G": r1.best["delta_G"],
                 "minos_68": list(r1.minos["delta_G"]),
+                "interval_68": r1.intervals["delta_G"],
+                "gof": {k: v for k, v in r1.gof.items() if k != "ndof_rule"},
+                "warnings": r1.warnings,
                 **{k: v for k, v in s1.items() if k != "text"},
             },
         ),
@@ -134,7 +137,13 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
             {
                 "best": r2.best,
                 "minos_68": {k: list(v) for k, v in r2.minos.items()},
+                "interval_68": r2.intervals,
+                "gof": {k: v for k, v in r2.gof.items() if k != "ndof_rule"},
+                "warnings": r2.warnings,
                 "posterior": r2.posterior.get("quantiles", {}),
+                "mcmc_converged": r2.posterior.get("converged"),
+                "autocorr_time": r2.posterior.get("autocorr_time"),
+                "n_independent": r2.posterior.get("n_independent"),
                 **{k: v for k, v in s2.items() if k != "text"},
             },
         ),
