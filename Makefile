@@ -10,11 +10,6 @@ OUT    ?= reproduce-output
 LINT_PATHS := src tests benchmarks examples docs
 # ruff also formats the code blocks of Markdown files: the topic notes keep their aligned comments
 FORMAT_PATHS := src tests benchmarks examples docs/conf.py docs/_ext docs/notebooks
-# known findings, left out by name until those files are fixed:
-# files not yet in ruff's format (checked by `ruff check`, left out of `ruff format --check`)
-FORMAT_PENDING := src/crescape/cli/reproduce.py,src/crescape/cli/simulate.py,src/crescape/cli/transport.py,tests/cli/test_cli_simulate.py,tests/simulate/test_coupled_steady_wind.py
-# and single rules of `ruff check`, as FILE:CODE
-CHECK_PENDING := tests/cli/test_cli_transport.py:F401
 
 .PHONY: venv reproduce test bench lint docs docs-clean clean
 
@@ -38,8 +33,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check --extend-per-file-ignores "$(CHECK_PENDING)" $(LINT_PATHS)
-	$(VENV)/bin/ruff format --check --extend-exclude "$(FORMAT_PENDING)" $(FORMAT_PATHS)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(FORMAT_PATHS)
 	$(VENV)/bin/codespell $(LINT_PATHS) README.md CHANGELOG.md CITATION.cff Makefile pyproject.toml
 
 # the docs extra is installed for `make docs` only, so that `make test` stays quick to set up

@@ -82,7 +82,6 @@ def test_transport_writes_netcdf_with_units_and_parameters(tmp_path, geometry, z
 
 def test_attributes_hold_the_full_configuration_with_units(tmp_path):
     """Every key of every table, defaults filled in, quantities in cgs with their unit."""
-    from crescape import constants as C
     from crescape.params import SPECS
     from crescape.simulate.config import SCHEMA
 

@@ -84,4 +84,7 @@ def _print_devs(steady_wind):  # pragma: no cover - a helper for the docs' numbe
     _, ds, H = steady_wind
     f = profile_fluxes(ds)
     sec = (f["z_face"] > H + 2.0) & (f["z_face"] < H + 8.0)
-    return {k: float(np.max(np.abs(f[k].mean(0)[sec] / f[k].mean(0)[sec].mean() - 1))) for k in ("mass", "momentum", "energy")}
+    return {
+        k: float(np.max(np.abs(f[k].mean(0)[sec] / f[k].mean(0)[sec].mean() - 1)))
+        for k in ("mass", "momentum", "energy")
+    }

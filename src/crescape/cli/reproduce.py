@@ -175,5 +175,7 @@ def run(args: argparse.Namespace) -> int:
     write_summary_html(out, summary)
     atomic_write_text(out / "summary.md", "\n".join(md))
     (out / MARKER).unlink(missing_ok=True)
-    print(f"[reproduce] wrote {out / 'summary.md'}, {out / 'summary.html'} and {out / 'summary.json'}")
+    print(
+        f"[reproduce] wrote {out / 'summary.md'}, {out / 'summary.html'} and {out / 'summary.json'}"
+    )
     return 1 if failed else 0

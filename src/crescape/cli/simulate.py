@@ -27,7 +27,12 @@ def register(subparsers) -> None:
         "Bohm diffusion, CR and magnetic pressure forces on the gas; writes netCDF. "
         "Exit code 1 if the run fails its energy check (floors not negligible).",
     )
-    p.add_argument("config", nargs="?", metavar="CONFIG.toml", help="TOML file ([galaxy], [cgm], [micro], [simulation] tables)")
+    p.add_argument(
+        "config",
+        nargs="?",
+        metavar="CONFIG.toml",
+        help="TOML file ([galaxy], [cgm], [micro], [simulation] tables)",
+    )
     p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
     p.add_argument("--out", required=True, help="output netCDF file")
     p.add_argument(

@@ -28,7 +28,9 @@ def register(subparsers) -> None:
         description="Time-dependent CR transport (diffusion with a flux limiter, advection, "
         "adiabatic changes) in planar, spherical or flux-tube geometry; writes netCDF.",
     )
-    p.add_argument("config", nargs="?", metavar="CONFIG.toml", help="run configuration (see docs/transport.md)")
+    p.add_argument(
+        "config", nargs="?", metavar="CONFIG.toml", help="run configuration (see docs/transport.md)"
+    )
     p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
     p.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
     p.add_argument(
