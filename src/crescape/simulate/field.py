@@ -1,4 +1,5 @@
-"""Growth, saturation, advection and compression of the CR-driven field δB.
+"""Growth and saturation of the CR-driven field δB (its transport is
+:class:`crescape.simulate.coupled.field_ops.FieldTransportOp`).
 
 The turbulent field is one amplitude per cell, δB(z, t) [G], transverse to z
 (Bell's nonresonant modes have k ∥ J ∥ z and δB ⊥ z). The total field seen by
@@ -26,7 +27,7 @@ Growth rate (``rate`` option)
     Eq. (7), γ = k_max v_A (:func:`crescape.physics.instability.gamma_max_paper`), same threshold.
 
 Saturation criteria (``criteria``: any subset; the smallest cap binds)
----------------------------------------------------------------------
+----------------------------------------------------------------------
 ``"larmor"``
     Eq. (8) computed by the dispersion relation: the nonresonant branch
     disappears when ζ(B) drops to ζ_c, B_L = √(4πJE_J/(c e ζ_c))
