@@ -1,0 +1,204 @@
+"""Galaxy catalogue, L_CR from the SFR, band and region integrals, and M31's gamma-ray halo."""
+
+import math
+
+import astropy.units as u
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from crescape import galaxies as gx
+from crescape.params import ParameterError
+
+# ------------------------------------------------------------------ catalogue spot values
+
+# (galaxy, column, value in the column's unit, text of the cited abstract that gives it)
+SPOT_VALUES = [
+    ("Milky Way", "sfr", 1.65, "1.65 +- 0.19 Msun/yr"),  # Licquia & Newman 2015, abstract
+    ("Milky Way", "R_d", 10.0, "R_d = 10 kpc"),  # Blasi & Amato 2019, R_10 = 1
+    ("Milky Way", "M_halo", 0.9e12, "0.9 +- 0.3 x 10^12"),  # Watkins, Evans & An 2010
+    ("M31", "distance", 784.0, "784 +- 13 (stat) +- 17 (syst) kpc"),  # Stanek & Garnavich 1998
+    ("M31", "sfr", 0.35, "0.35 +- 0.04"),  # Rahmani, Lianou & Barmby 2016
+    ("M31", "R_d", 5.3, "R_d = 5.3 +- 0.5 kpc"),  # Courteau et al. 2011
+    ("M31", "M_halo", 2.85e12, "2.85 (+1.47, -0.77) x 10^12"),  # Patel & Mandel 2023
+    ("M31", "ra", 10.6847083, "RA = 10.6847083 deg"),  # SIMBAD
+    ("M31", "dec", 41.26875, "Dec = 41.26875 deg"),
+    ("M33", "distance", 847.0, "D = 847 +- 60 kpc"),  # Galleti, Bellazzini & Ferraro 2004
+    ("LMC", "distance", 49.59, "49.59 +- 0.09 (stat) +- 0.54 (syst) kpc"),  # Pietrzynski 2019
+    ("LMC", "M_halo", 1.38e11, "1.38 (+0.27, -0.24) x 10^11"),  # Erkal et al. 2019
+    ("SMC", "distance", 62.44, "62.44 +- 0.47 (stat) +- 0.81 (syst) kpc"),  # Graczyk et al. 2020
+    ("M82", "distance", 3900.0, "3.9 +- 0.3 (random) +- 0.3 (syst) Mpc"),  # Sakai & Madore 1999
+    ("Arp 220", "distance", 77000.0, "at 77 Mpc"),  # Griffin, Dai & Thompson 2016
+]
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return gx.catalogue()
+
+
+def _row(cat, name):
+    return cat[list(cat["name"]).index(name)]
+
+
+@pytest.mark.parametrize("name, col, value, quote", SPOT_VALUES)
+def test_catalogue_spot_values_against_their_citations(cat, name, col, value, quote):
+    row = _row(cat, name)
+    assert float(row[col]) == pytest.approx(value, rel=1e-12, abs=0)
+    ref_col = "position_ref" if col in ("ra", "dec") else f"{col}_ref"
+    assert quote in cat.meta["references"][str(row[ref_col])]
+
+
+def test_catalogue_units_and_names(cat):
+    assert gx.names() == [
+        "Milky Way", "M31", "M33", "LMC", "SMC", "M82", "NGC 253", "NGC 4945", "NGC 1068", "Arp 220",
+    ]  # fmt: skip
+    assert cat["distance"].unit == u.kpc and cat["R_d"].unit == u.kpc
+    assert cat["sfr"].unit == u.Msun / u.yr and cat["M_halo"].unit == u.Msun
+
+
+def test_every_shipped_value_has_a_source_and_missing_ones_are_nan(cat):
+    refs = cat.meta["references"]
+    for col in ("distance", "sfr", "R_d", "M_halo"):
+        for row in cat:
+            if math.isnan(float(row[col])):
+                assert str(row[f"{col}_ref"]) in ("", "--")  # empty (masked)
+            else:
+                assert str(row[f"{col}_ref"]) in refs, (row["name"], col)
+    # not found: no value invented
+    assert math.isnan(float(_row(cat, "NGC 253")["distance"]))
+    assert "NGC 253" in cat.meta["missing"]
+
+
+def test_catalogue_is_a_fresh_copy(cat):
+    t = gx.catalogue()
+    t["distance"][1] = -1
+    assert float(gx.catalogue()["distance"][1]) == 784.0
+
+
+# ------------------------------------------------------------------ L_CR from SFR
+
+
+def test_supernovae_per_mass_against_quadrature():
+    def xi(m):  # Kroupa (2001) Eq. 2, continuous at 0.5 Msun
+        return m**-1.3 if m < 0.5 else 0.5 * m**-2.3
+
+    n = quad(xi, 8, 100, epsabs=0, epsrel=1e-12)[0]
+    mass = quad(lambda m: m * xi(m), 0.1, 100, points=[0.5], epsabs=0, epsrel=1e-12)[0]
+    assert gx.supernovae_per_mass() == pytest.approx(n / mass, rel=1e-10, abs=0)
+    assert gx.supernovae_per_mass() == pytest.approx(0.011132, rel=1e-4, abs=0)
+
+
+def test_milky_way_L_CR_from_its_sfr_is_in_the_papers_range():
+    mw = gx.galaxy("Milky Way")
+    L = mw.cr_luminosity.to_value(u.erg / u.s)
+    expected = 0.1 * 1e51 * 1.65 * gx.supernovae_per_mass() / u.yr.to(u.s)
+    assert L == pytest.approx(expected, rel=1e-12, abs=0)
+    assert 3e40 < L < 3e41  # the paper's L_41 ~ 1
+    assert math.log10(L) == pytest.approx(40.765, abs=1e-3)
+
+
+def test_L_CR_is_linear_in_sfr_and_xi_and_can_be_given():
+    a = gx.cr_luminosity_from_sfr(2.0, xi=0.05).value
+    b = gx.cr_luminosity_from_sfr(1.0, xi=0.1).value
+    assert a == pytest.approx(b, rel=1e-14, abs=0)
+    g = gx.galaxy("M31", L_CR=3e40)
+    assert g.cr_luminosity.to_value("erg/s") == 3e40
+    assert float(g.parameters().cgs.L_CR) == pytest.approx(3e40, rel=1e-14, abs=0)
+    assert float(g.parameters().cgs.R_d) == pytest.approx(5.3 * u.kpc.to(u.cm), rel=1e-14, abs=0)
+
+
+# ------------------------------------------------------------------ band and region integrals
+
+
+@pytest.mark.parametrize("index", [1.0, 1.5, 2.0, 2.7, 4.0])
+def test_band_integral_of_a_power_law_against_the_closed_form(index):
+    E1, E2, K = 0.3, 100.0, 2.5e-9
+    got = gx.band_integral(lambda E: K * E**-index, E1, E2)
+    if index == 1.0:
+        exact = K * math.log(E2 / E1)
+    else:
+        exact = K * (E1 ** (1 - index) - E2 ** (1 - index)) / (index - 1)
+    assert got == pytest.approx(exact, rel=1e-12, abs=0)
+
+
+def test_region_flux_beyond_the_halo_is_the_band_integral_of_the_flux():
+    ext = gx.galaxy("M31").external(delta_G=100)
+    big = 2 * ext.angular_radius.to_value(u.rad)
+    whole = gx.region_photon_flux(ext, 0.3, 100, big).to_value("1 / (cm2 s)")
+    direct = gx.band_integral(
+        lambda E: ext.flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)"), 0.3, 100
+    )
+    assert whole == pytest.approx(direct, rel=1e-6, abs=0)
+    inner = gx.region_photon_flux(ext, 0.3, 100, 0.9 * u.deg).to_value("1 / (cm2 s)")
+    assert 0 < inner < whole
+
+
+# ------------------------------------------------------------------ M31 halo
+
+
+def test_m31_halo_measurements_as_published():
+    t = gx.m31_halo_measurements()
+    r = t[list(t["measurement"]).index("pshirkov2015_uniform_circle")]
+    assert float(r["radius"]) == 0.9 and float(r["photon_flux"]) == pytest.approx(
+        3.2e-9, rel=1e-12, abs=0
+    )
+    assert (float(r["E_min"]), float(r["E_max"])) == (0.3, 100.0)
+    assert "arXiv:1501.03460" in t.meta["references"][str(r["ref"])]
+    b = t[list(t["measurement"]).index("pshirkov2016_bubbles")]
+    assert float(b["photon_flux"]) == pytest.approx(2.6e-9, rel=1e-12, abs=0)
+    assert "MNRAS 459, L76" in t.meta["references"][str(b["ref"])]
+
+
+def test_m31_comparison_is_monotonic_in_delta_G():
+    dg = [1.0, 3.0, 10.0, 100.0, 1000.0]
+    t = gx.m31_halo_comparison(dg)
+    pred = np.asarray(t["predicted"])
+    assert np.all(np.diff(pred) > 0)
+    # n_target ∝ δ_G and n_CR ∝ 1/ṽ_A ∝ δ_G^(1/2): F ∝ δ_G^(3/2)
+    slope = np.diff(np.log(pred)) / np.diff(np.log(dg))
+    np.testing.assert_allclose(slope, 1.5, rtol=1e-6, atol=0)
+    assert t.meta["band_GeV"] == (0.3, 100.0) and t.meta["radius_deg"] == 0.9
+
+
+def test_m31_delta_G_limit_matches_the_measured_flux():
+    lim = gx.m31_delta_G_limit()
+    t = gx.m31_halo_comparison([lim])
+    assert float(t["ratio"][0]) == pytest.approx(1.0, rel=1e-5, abs=0)
+    assert gx.m31_delta_G_limit(n_sigma=2) > lim
+    # a larger CR luminosity needs less gas for the same flux
+    assert gx.m31_delta_G_limit(L_CR=1e41) < lim
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: gx.galaxy("M99"), "galaxy = 'M99' is not allowed"),
+        (lambda: gx.NearbyGalaxy("x", distance=-1), "distance = -1 is not allowed"),
+        (lambda: gx.NearbyGalaxy("x", sfr=-2), "sfr = -2 is not allowed"),
+        (lambda: gx.NearbyGalaxy("x", xi=0), "xi = 0 is not allowed"),
+        (lambda: gx.NearbyGalaxy("x", dec=95), "dec = 95 is not allowed"),
+        (lambda: gx.NearbyGalaxy("x").cr_luminosity, "neither L_CR nor sfr"),
+        (lambda: gx.NearbyGalaxy("x", sfr=1).external(), "has no distance"),
+        (lambda: gx.cr_luminosity_from_sfr(1, xi=1.5), "xi = 1.5 is not allowed"),
+        (lambda: gx.supernovae_per_mass(m_sn=200), "must be 0.08 <= m_low < m_sn < m_up"),
+        (lambda: gx.band_integral(np.exp, 10, 1), "E_min, E_max = 10, 1 are not allowed"),
+        (lambda: gx.m31_halo_comparison([-1]), "delta_G = \\[-1\\] is not allowed"),
+        (lambda: gx.m31_halo_comparison([1], "ackermann2017_disk"), "no circular radius"),
+        (lambda: gx.m31_halo_comparison([1], "nope"), "measurement = 'nope' is not allowed"),
+        (lambda: gx.m31_delta_G_limit(bracket=(1, 2)), "does not cross"),
+    ],
+)
+def test_bad_input_raises_one_line(call, match):
+    with pytest.raises(ParameterError, match=match) as e:
+        call()
+    assert "\n" not in str(e.value)
+
+
+def test_region_flux_rejects_a_zero_radius():
+    ext = gx.galaxy("M31").external(delta_G=10)
+    with pytest.raises(ParameterError, match="theta_max = 0 is not allowed"):
+        gx.region_photon_flux(ext, 0.3, 100, 0)
