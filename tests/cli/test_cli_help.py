@@ -31,3 +31,29 @@ def test_sweep_help_shows_the_spec_format_and_timeout(capsys):
 
 def test_top_level_help_points_to_params(capsys):
     assert "crescape params" in help_text(capsys)
+
+
+def test_no_doubled_percent_signs_in_any_help(capsys):
+    """argparse %-formats help strings but not descriptions: '68%%' in a description shows as is."""
+    import crescape.cli as cli
+
+    names = [
+        "summary",
+        "spectrum",
+        "figure1",
+        "dispersion",
+        "match-icecube",
+        "fit",
+        "sweep",
+        "reproduce",
+        "simulate",
+        "transport",
+        "params",
+    ]
+    for name in names:
+        try:
+            cli.main([name, "--help"])
+        except SystemExit:
+            pass
+        out = capsys.readouterr().out
+        assert "%%" not in out, name

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "match-icecube",
         help="delta_G at which the paper's Eq. (17) flux equals IceCube's at 100 TeV",
         description="Solve the paper's Eq. (17) (E^2 F ∝ delta_G^1.5) for the overdensity at which "
-        "it equals a measured IceCube flux, with the measurement's 68%% interval propagated. "
+        "it equals a measured IceCube flux, with the measurement's 68% interval propagated. "
         "Datasets: " + ", ".join(MATCH_DATASETS) + " (or 'all').",
     )
     p.add_argument(
