@@ -46,11 +46,16 @@ Likelihood (the approximation, stated)
       in quadrature.
 
 Results
-    :func:`fit` returns a :class:`FitResult`: the best fit and MINOS
-    (profile-likelihood) 68% intervals from iminuit, the profile of δ_G with
-    and without the IGRB, the δ_G range IceCube prefers, the IGRB upper limit on
-    δ_G and whether it excludes part of that range, and (``mcmc=True``) an emcee
-    posterior; :meth:`FitResult.save` writes JSON, the best fit as ECSV, the chain as
+    :func:`fit` returns a :class:`FitResult`: the best fit; its goodness of fit
+    (χ², ndof, p-value; a :class:`FitQualityWarning` when p < :data:`P_BAD`); the
+    68% interval of every parameter (MINOS where valid, else the profile by
+    root-finding on Δχ², and a one-sided limit flagged ``at_bound`` where it
+    reaches a prior bound); the profile of δ_G with and without the IGRB, the δ_G
+    range IceCube prefers, the IGRB upper limit on δ_G and whether it excludes
+    none, part or all of that range; and (``mcmc=True``) an emcee posterior run to
+    :data:`N_TAU` autocorrelation times or a step cap (:class:`ConvergenceWarning`),
+    with τ, acceptance, independent samples and a prior-sensitivity line.
+    :meth:`FitResult.save` writes JSON, the best fit as ECSV, the chain as
     netCDF (both with the parameters of :meth:`~crescape.params.Parameters.as_attrs`),
     a corner plot and the posterior band over the data.
 
