@@ -739,7 +739,11 @@ class FitResult:
                 show_titles=True,
                 truths=[self.best_fit_variables[k] for k in self.free],
             )
-            fig.suptitle("CGM model posterior: IceCube 2015 + Fermi IGRB limit", fontsize=10)
+            fig.suptitle(
+                f"CGM model posterior: {self.data['icecube']}"
+                + (" + Fermi IGRB limit" if self.data["igrb"] != "not used" else ""),
+                fontsize=8,
+            )
             p = out / "fit_corner.png"
             atomic_savefig(fig, p, dpi=90)
             plt.close(fig)
@@ -798,7 +802,12 @@ class FitResult:
             ylim=(1e-9, 1e-6),
         )
         ax1.legend(fontsize=7)
-        ax1.set_title("CGM neutrinos vs IceCube", fontsize=10)
+        g = self.gof
+        ax1.set_title(
+            f"CGM neutrinos vs IceCube: $\\chi^2$ = {self.chi2_min:.1f} for {self.ndof} dof, "
+            f"p = {g.get('p_value', math.nan):.2g}" + (" (bad fit)" if g.get("bad") else ""),
+            fontsize=9,
+        )
         if lik.igrb is not None:
             g = lik.igrb
             Eg = np.geomspace(0.1, 1000, 60)
