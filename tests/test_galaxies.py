@@ -135,6 +135,15 @@ def test_region_flux_beyond_the_halo_is_the_band_integral_of_the_flux():
     assert whole == pytest.approx(direct, rel=1e-6, abs=0)
     inner = gx.region_photon_flux(ext, 0.3, 100, 0.9 * u.deg).to_value("1 / (cm2 s)")
     assert 0 < inner < whole
+    energy = gx.region_energy_flux(ext, 0.1, 100, big).to_value("erg / (cm2 s)")
+    direct_e = gx.band_integral(
+        lambda E: (
+            (E * u.GeV).to_value(u.erg) * ext.flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)")
+        ),
+        0.1,
+        100,
+    )
+    assert energy == pytest.approx(direct_e, rel=1e-6, abs=0)
 
 
 # ------------------------------------------------------------------ M31 halo
@@ -148,29 +157,41 @@ def test_m31_halo_measurements_as_published():
     )
     assert (float(r["E_min"]), float(r["E_max"])) == (0.3, 100.0)
     assert "arXiv:1501.03460" in t.meta["references"][str(r["ref"])]
+    a = t[list(t["measurement"]).index("ackermann2017_disk")]
+    assert float(a["radius"]) == 0.4 and float(a["photon_index"]) == 2.4
+    assert float(a["energy_flux"]) == pytest.approx(5.6e-12, rel=1e-12, abs=0)
+    assert (float(a["E_min"]), float(a["E_max"])) == (0.1, 100.0)
+    assert "(5.6 +- 0.6 (stat+syst)) x 10^-12" in t.meta["references"][str(a["ref"])]
     b = t[list(t["measurement"]).index("pshirkov2016_bubbles")]
     assert float(b["photon_flux"]) == pytest.approx(2.6e-9, rel=1e-12, abs=0)
     assert "MNRAS 459, L76" in t.meta["references"][str(b["ref"])]
 
 
-def test_m31_comparison_is_monotonic_in_delta_G():
+@pytest.mark.parametrize("measurement", ["pshirkov2015_uniform_circle", "ackermann2017_disk"])
+def test_m31_comparison_is_monotonic_in_delta_G(measurement):
     dg = [1.0, 3.0, 10.0, 100.0, 1000.0]
-    t = gx.m31_halo_comparison(dg)
+    t = gx.m31_halo_comparison(dg, measurement)
     pred = np.asarray(t["predicted"])
     assert np.all(np.diff(pred) > 0)
     # n_target ∝ δ_G and n_CR ∝ 1/ṽ_A ∝ δ_G^(1/2): F ∝ δ_G^(3/2)
     slope = np.diff(np.log(pred)) / np.diff(np.log(dg))
     np.testing.assert_allclose(slope, 1.5, rtol=1e-6, atol=0)
-    assert t.meta["band_GeV"] == (0.3, 100.0) and t.meta["radius_deg"] == 0.9
+    if measurement == "ackermann2017_disk":
+        assert t.meta["quantity"] == "energy flux" and t["predicted"].unit == u.Unit(
+            "erg / (cm2 s)"
+        )
+    else:
+        assert t.meta["band_GeV"] == (0.3, 100.0) and t.meta["radius_deg"] == 0.9
 
 
-def test_m31_delta_G_limit_matches_the_measured_flux():
-    lim = gx.m31_delta_G_limit()
-    t = gx.m31_halo_comparison([lim])
+@pytest.mark.parametrize("measurement", ["pshirkov2015_uniform_circle", "ackermann2017_disk"])
+def test_m31_delta_G_limit_matches_the_measured_flux(measurement):
+    lim = gx.m31_delta_G_limit(measurement)
+    t = gx.m31_halo_comparison([lim], measurement)
     assert float(t["ratio"][0]) == pytest.approx(1.0, rel=1e-5, abs=0)
-    assert gx.m31_delta_G_limit(n_sigma=2) > lim
+    assert gx.m31_delta_G_limit(measurement, n_sigma=2) > lim
     # a larger CR luminosity needs less gas for the same flux
-    assert gx.m31_delta_G_limit(L_CR=1e41) < lim
+    assert gx.m31_delta_G_limit(measurement, L_CR=1e41) < lim
 
 
 # ------------------------------------------------------------------ bad input
@@ -190,7 +211,7 @@ def test_m31_delta_G_limit_matches_the_measured_flux():
         (lambda: gx.supernovae_per_mass(m_sn=200), "must be 0.08 <= m_low < m_sn < m_up"),
         (lambda: gx.band_integral(np.exp, 10, 1), "E_min, E_max = 10, 1 are not allowed"),
         (lambda: gx.m31_halo_comparison([-1]), "delta_G = \\[-1\\] is not allowed"),
-        (lambda: gx.m31_halo_comparison([1], "ackermann2017_disk"), "no circular radius"),
+        (lambda: gx.m31_halo_comparison([1], "pshirkov2016_bubbles"), "no circular radius"),
         (lambda: gx.m31_halo_comparison([1], "nope"), "measurement = 'nope' is not allowed"),
         (lambda: gx.m31_delta_G_limit(bracket=(1, 2)), "does not cross"),
     ],

@@ -75,6 +75,7 @@ __all__ = [
     "galaxy",
     "band_integral",
     "region_photon_flux",
+    "region_energy_flux",
     "m31_halo_measurements",
     "m31_halo_comparison",
     "m31_delta_G_limit",
@@ -388,9 +389,12 @@ def band_integral(func, E_min: float, E_max: float, n: int = 48) -> float:
 
 
 def _region_flux_cgs(
-    ext: ExternalGalaxy, E_min, E_max, theta_max, species="gamma", n_E=48, n_th=64
+    ext: ExternalGalaxy, E_min, E_max, theta_max, species="gamma", n_E=48, n_th=64, moment=0
 ):
-    """Photon flux [cm⁻² s⁻¹] of the halo within θ <= theta_max [rad] between E_min and E_max [erg]."""
+    """∫ E^moment dN/dE dE dΩ of the halo within θ <= theta_max [rad], E_min to E_max [erg].
+
+    moment = 0: photon flux [cm⁻² s⁻¹]; moment = 1: energy flux [erg cm⁻² s⁻¹].
+    """
     g = ext.emission.geometry
     d = ext.distance.to_value(u.cm)
     th_d, th_out = g.R_d / d, g.R_out / d
@@ -409,9 +413,20 @@ def _region_flux_cgs(
 
     def per_energy(Ev):
         I = ext.surface_brightness(Ev * u.erg, th * u.rad, species).to_value("1 / (erg cm2 s sr)")
-        return np.sum(wt[:, None] * I, axis=0)
+        return np.sum(wt[:, None] * I, axis=0) * Ev**moment
 
     return band_integral(per_energy, E_min, E_max, n_E)
+
+
+def _band_region(E_min, E_max, theta_max):
+    e1 = float(parse_quantity(E_min, u.GeV, "E_min").to_value(u.erg))
+    e2 = float(parse_quantity(E_max, u.GeV, "E_max").to_value(u.erg))
+    th = float(parse_quantity(theta_max, u.rad, "theta_max").to_value(u.rad))
+    if not (math.isfinite(th) and th > 0):
+        raise ParameterError(
+            f"theta_max = {theta_max} is not allowed: must be a finite value > 0 (plain numbers in rad)"
+        )
+    return e1, e2, th
 
 
 def region_photon_flux(
@@ -431,14 +446,20 @@ def region_photon_flux(
     theta_max : Quantity [angle] or float in rad
         Radius of the region around the galaxy's centre.
     """
-    e1 = float(parse_quantity(E_min, u.GeV, "E_min").to_value(u.erg))
-    e2 = float(parse_quantity(E_max, u.GeV, "E_max").to_value(u.erg))
-    th = float(parse_quantity(theta_max, u.rad, "theta_max").to_value(u.rad))
-    if not (math.isfinite(th) and th > 0):
-        raise ParameterError(
-            f"theta_max = {theta_max} is not allowed: must be a finite value > 0 (plain numbers in rad)"
-        )
-    return u.Quantity(_region_flux_cgs(ext, e1, e2, th, species), "1 / (cm2 s)")
+    return u.Quantity(
+        _region_flux_cgs(ext, *_band_region(E_min, E_max, theta_max), species), "1 / (cm2 s)"
+    )
+
+
+def region_energy_flux(
+    ext: ExternalGalaxy, E_min: Any, E_max: Any, theta_max: Any, species: str = "gamma"
+) -> u.Quantity:
+    """∫_{E_min}^{E_max} E dE ∫_{θ<θ_max} I(E, θ) dΩ, the energy flux in a band and region [erg cm⁻² s⁻¹].
+
+    As :func:`region_photon_flux` with the integrand weighted by E.
+    """
+    e1, e2, th = _band_region(E_min, E_max, theta_max)
+    return u.Quantity(_region_flux_cgs(ext, e1, e2, th, species, moment=1), "erg / (cm2 s)")
 
 
 # --------------------------------------------------------------------------- M31
@@ -450,7 +471,7 @@ def m31_halo_measurements() -> Table:
     Rows: Pshirkov, Vasiliev & Postnov (2015, arXiv:1501.03460) uniform circle of 0.9°,
     (3.2 ± 1.0)e-9 cm⁻² s⁻¹ in 0.3-100 GeV; Pshirkov et al. (2016, MNRAS 459, L76) bubbles,
     (2.6 ± 0.6)e-9 cm⁻² s⁻¹ above 0.3 GeV; Ackermann et al. (2017, ApJ 836, 208) uniform
-    disk of 0.4° in 0.1-100 GeV (flux not shipped).
+    disk of 0.4°, energy flux (5.6 ± 0.6)e-12 erg cm⁻² s⁻¹ in 0.1-100 GeV, photon index 2.4.
     """
     return _fresh(_M31_HALO)
 
@@ -463,14 +484,19 @@ def _measurement(key):
             f"measurement = {key!r} is not allowed: must be one of {', '.join(keys)}"
         )
     row = t[keys.index(key)]
-    radius = float(row["radius"])
-    flux = float(row["photon_flux"])
-    if math.isnan(radius) or math.isnan(flux):
+    if math.isnan(float(row["radius"])):
         raise ParameterError(
-            f"measurement = {key!r} is not allowed here: it has no circular radius and photon flux "
-            "(use 'pshirkov2015_uniform_circle')"
+            f"measurement = {key!r} is not allowed here: it has no circular radius "
+            "(use 'pshirkov2015_uniform_circle' or 'ackermann2017_disk')"
         )
     return row
+
+
+def _measured(row):
+    """(value, error, moment, unit) of a measurement row: a photon flux, else an energy flux."""
+    if not math.isnan(float(row["photon_flux"])):
+        return float(row["photon_flux"]), float(row["photon_flux_err"]), 0, "1 / (cm2 s)"
+    return float(row["energy_flux"]), float(row["energy_flux_err"]), 1, "erg / (cm2 s)"
 
 
 def _m31_flux(delta_G, row, R_d, L_CR, R_out):
@@ -486,6 +512,7 @@ def _m31_flux(delta_G, row, R_d, L_CR, R_out):
         float(row["E_min"]) * u.GeV.to(u.erg),
         float(row["E_max"]) * u.GeV.to(u.erg),
         float(row["radius"]) * u.deg.to(u.rad),
+        moment=_measured(row)[2],
     )
 
 
@@ -509,7 +536,11 @@ def m31_halo_comparison(
     L_CR: Any = None,
     R_out: Any = None,
 ) -> Table:
-    """crescape's CGM photon flux of M31 in the band and region of a measurement, per δ_G.
+    """crescape's CGM flux of M31 in the band and region of a measurement, per δ_G.
+
+    The photon flux for a measurement that gives one (Pshirkov et al. 2015), else the
+    energy flux (Ackermann et al. 2017: (5.6 ± 0.6)e-12 erg cm⁻² s⁻¹ in 0.1-100 GeV
+    within 0.4°).
 
     The galaxy is :func:`galaxy` ``("M31")`` (distance 784 kpc, L_CR from its SFR, R_d from
     the catalogue) unless ``R_d`` or ``L_CR`` are given; the halo is
@@ -520,22 +551,24 @@ def m31_halo_comparison(
     Returns
     -------
     Table
-        ``delta_G``, ``predicted`` and ``measured`` [cm⁻² s⁻¹], ``measured_err``, ``ratio``
-        (predicted/measured); ``meta`` names the measurement, band, radius and galaxy values.
+        ``delta_G``, ``predicted`` and ``measured`` [cm⁻² s⁻¹, or erg cm⁻² s⁻¹ for an energy
+        flux], ``measured_err``, ``ratio`` (predicted/measured); ``meta`` names the
+        measurement, the quantity, band, radius and galaxy values.
     """
     dg = _check_delta_G(delta_G)
     row = _measurement(measurement)
     pred = np.array([_m31_flux(x, row, R_d, L_CR, R_out) for x in dg])
-    F = float(row["photon_flux"])
+    F, dF, moment, unit = _measured(row)
     gal = galaxy("M31", **({"R_d": R_d} if R_d is not None else {}))
     out = Table()
     out["delta_G"] = dg
-    out["predicted"] = pred * u.Unit("1 / (cm2 s)")
-    out["measured"] = np.full(dg.shape, F) * u.Unit("1 / (cm2 s)")
-    out["measured_err"] = np.full(dg.shape, float(row["photon_flux_err"])) * u.Unit("1 / (cm2 s)")
+    out["predicted"] = pred * u.Unit(unit)
+    out["measured"] = np.full(dg.shape, F) * u.Unit(unit)
+    out["measured_err"] = np.full(dg.shape, dF) * u.Unit(unit)
     out["ratio"] = pred / F
     out.meta = {
         "measurement": measurement,
+        "quantity": "photon flux" if moment == 0 else "energy flux",
         "citation": _read(_M31_HALO).meta["references"][str(row["ref"])],
         "band_GeV": (float(row["E_min"]), float(row["E_max"])),
         "radius_deg": float(row["radius"]),
@@ -572,7 +605,8 @@ def m31_delta_G_limit(
         If the flux is not crossed inside ``bracket``.
     """
     row = _measurement(measurement)
-    target = float(row["photon_flux"]) + float(n_sigma) * float(row["photon_flux_err"])
+    F, dF, _, unit = _measured(row)
+    target = F + float(n_sigma) * dF
     if not (target > 0 and math.isfinite(target)):
         raise ParameterError(f"n_sigma = {n_sigma} is not allowed: the target flux must be > 0")
     lo, hi = (float(b) for b in bracket)
@@ -585,6 +619,6 @@ def m31_delta_G_limit(
     if flo * fhi > 0:
         raise ParameterError(
             f"bracket = {bracket} is not allowed: the predicted flux does not cross "
-            f"{target:.3g} cm^-2 s^-1 inside it"
+            f"{target:.3g} {unit} inside it"
         )
     return float(math.exp(brentq(f, math.log(lo), math.log(hi), xtol=1e-6)))
