@@ -145,6 +145,8 @@ def test_mcmc_runs_to_fifty_autocorrelation_times():
     assert (p["n_steps"] - p["burn_in"]) >= 50 * tau and p["steps_over_tau"] >= 50
     assert p["n_independent"] == pytest.approx(p["n_walkers"] * p["steps_over_tau"], rel=1e-9)
     assert 0.2 < p["acceptance"] < 0.9
+    # the four groups of walkers agree
+    assert 1.0 - 1e-3 < p["r_hat_walker_groups"]["delta_G"] < 1.02
     q = p["quantiles"]["delta_G"]
     assert q[0] < 300 < q[2]
     ps = p["prior_sensitivity"]
@@ -186,3 +188,12 @@ def test_invalid_minos_is_flagged_and_replaced_by_the_profile():
     ok = _FakeMinuit([x0], lik(x0), {"delta_G": _FakeMError(-0.1, 0.1, valid=True)})
     rec2 = F._parameter_intervals(lik, ok)[1]["delta_G"]
     assert rec2["method"] == "minos" and rec2["lo"] == pytest.approx(10 ** (x0 - 0.1), rel=1e-12)
+
+
+def test_r_hat_separates_groups_of_walkers_that_disagree():
+    rng = np.random.default_rng(0)
+    same = rng.standard_normal((2000, 16, 1))
+    assert F._r_hat_walker_groups(same)[0] == pytest.approx(1.0, abs=0.01)
+    apart = same.copy()
+    apart[:, :4, 0] += 3.0  # one group of walkers in another mode
+    assert F._r_hat_walker_groups(apart)[0] > 1.2

@@ -1318,6 +1318,27 @@ def _weighted_quantiles(x: np.ndarray, w: np.ndarray, q) -> np.ndarray:
     return np.interp(np.asarray(q) / 100.0, c, x[i])
 
 
+def _r_hat_walker_groups(chain: np.ndarray, groups: int = 4) -> list[float]:
+    """Gelman-Rubin R-hat of each parameter between ``groups`` groups of walkers.
+
+    ``chain`` is (steps, walkers, k) after burn-in; the walkers are split into groups
+    (started independently, near the best fit) whose pooled samples are compared:
+    R-hat close to 1 means that the groups agree.
+    """
+    n_steps, nw, k = chain.shape
+    g = min(groups, nw // 2)
+    parts = np.array_split(np.arange(nw), g)
+    out = []
+    for i in range(k):
+        x = [chain[:, idx, i].ravel() for idx in parts]
+        n = min(len(v) for v in x)
+        means = np.array([v.mean() for v in x])
+        W = float(np.mean([v.var(ddof=1) for v in x]))
+        B_n = float(means.var(ddof=1))
+        out.append(math.sqrt(((n - 1) / n * W + B_n) / W) if W > 0 else math.nan)
+    return out
+
+
 def _run_mcmc(lik, best, n_walkers, n_steps, max_steps, seed, progress):
     import emcee
 
@@ -1362,6 +1383,7 @@ def _run_mcmc(lik, best, n_walkers, n_steps, max_steps, seed, progress):
     kept = N - burn
     ok = bool(kept >= N_TAU * tmax)
     chain = sampler.get_chain(discard=burn, flat=True)
+    r_hat = _r_hat_walker_groups(sampler.get_chain(discard=burn))
     n_indep = float(nw * kept / tmax) if math.isfinite(tmax) and tmax > 0 else 0.0
     q = {}
     for i, f in enumerate(lik.model.free):
@@ -1369,7 +1391,8 @@ def _run_mcmc(lik, best, n_walkers, n_steps, max_steps, seed, progress):
     acc = sampler.acceptance_fraction
     conv = (
         f"MCMC converged: {kept} steps after burn-in = {kept / tmax:.0f} autocorrelation times "
-        f"(>= {N_TAU}); {n_indep:.0f} independent samples, acceptance {np.mean(acc):.2f}"
+        f"(>= {N_TAU}); {n_indep:.0f} independent samples, acceptance {np.mean(acc):.2f}, "
+        f"R-hat across 4 walker groups <= {max(r_hat):.3f}"
         if ok
         else f"MCMC NOT converged: stopped at the cap of {max_steps} steps with {kept} steps after "
         f"burn-in = {kept / tmax:.1f} autocorrelation times (< {N_TAU} needed); "
@@ -1389,6 +1412,9 @@ def _run_mcmc(lik, best, n_walkers, n_steps, max_steps, seed, progress):
         "n_tau_required": N_TAU,
         "converged": ok,
         "n_independent": n_indep,
+        "r_hat_walker_groups": {
+            f.name: float(v) for f, v in zip(lik.model.free, r_hat, strict=True)
+        },
         "samples": int(chain.shape[0]),
         "convergence": conv,
     }
