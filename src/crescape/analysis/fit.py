@@ -1361,27 +1361,31 @@ def _run_mcmc(lik, best, n_walkers, n_steps, max_steps, seed, progress):
     state = sampler.run_mcmc(p0, n_steps, progress=progress)
 
     def status():
+        """(steps, τ after burn-in, τ_max, burn-in, converged): burn-in max(N/4, 2τ) from the
+        whole chain's τ, then τ of the chain after burn-in, which decides convergence."""
         N = sampler.iteration
         tau = np.asarray(sampler.get_autocorr_time(tol=0, quiet=True), dtype=float)
         tmax = float(np.nanmax(tau)) if np.isfinite(tau).any() else math.inf
         burn = max(N // 4, int(math.ceil(2 * tmax)) if math.isfinite(tmax) else N)
         burn = min(burn, N - 1)
-        return N, tau, tmax, burn, (N - burn) >= N_TAU * tmax
+        try:
+            tau = np.asarray(
+                sampler.get_autocorr_time(discard=burn, tol=0, quiet=True), dtype=float
+            )
+        except Exception:  # pragma: no cover - too short a chain
+            tau = np.full(k, math.nan)
+        tmax = float(np.nanmax(tau)) if np.isfinite(tau).any() else math.inf
+        return N, tau, tmax, burn, bool((N - burn) >= N_TAU * tmax)
 
     N, tau, tmax, burn, ok = status()
     while not ok and N < max_steps:
-        # the steps that 50 τ + burn-in at the present τ would need, at least 500 and within the cap
-        need = int(math.ceil((N_TAU + 2) * tmax * 1.1)) - N if math.isfinite(tmax) else N
+        # the steps that 50 τ after a burn-in of max(N/4, 2τ) need at the present τ (+10%),
+        # at least 500 and within the cap
+        total = max(N_TAU * tmax * 4 / 3, (N_TAU + 2) * tmax) * 1.1
+        need = int(math.ceil(total)) - N if math.isfinite(tmax) else N
         state = sampler.run_mcmc(state, int(min(max(need, 500), max_steps - N)), progress=progress)
         N, tau, tmax, burn, ok = status()
-    # τ from the chain after burn-in
-    try:
-        tau = np.asarray(sampler.get_autocorr_time(discard=burn, tol=0, quiet=True), dtype=float)
-    except Exception:  # pragma: no cover - too short a chain
-        tau = np.full(k, math.nan)
-    tmax = float(np.nanmax(tau)) if np.isfinite(tau).any() else math.inf
     kept = N - burn
-    ok = bool(kept >= N_TAU * tmax)
     chain = sampler.get_chain(discard=burn, flat=True)
     r_hat = _r_hat_walker_groups(sampler.get_chain(discard=burn))
     n_indep = float(nw * kept / tmax) if math.isfinite(tmax) and tmax > 0 else 0.0
