@@ -97,3 +97,13 @@ def test_strict_exits_0_on_a_good_fit(capsys):
     assert main([*args, "--emin", "6e4", "--emax", "3e6", "--no-igrb", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["gof"]["p_value"] > 1e-3 and out["warnings"] == []
+
+
+def test_strict_exits_3_when_the_mcmc_stops_at_its_cap(capsys):
+    args = ["fit", "--free", "delta_G", "--emin", "6e4", "--emax", "3e6", "--no-igrb"]
+    args += ["--steps", "40", "--max-steps", "40", "--profile-points", "0", "--strict"]
+    assert main(args) == 3
+    cap = capsys.readouterr()
+    assert "MCMC NOT converged: stopped at the cap of 40 steps" in cap.out
+    assert "bad fit" not in cap.out
+    assert cap.err.strip().startswith("crescape fit: warning: MCMC NOT converged")
