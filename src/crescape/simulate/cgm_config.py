@@ -19,6 +19,7 @@ import astropy.units as u
 
 from .. import constants as C
 from ..params import ParameterError, Parameters, parse_value
+from ..physics.cooling import METALLICITIES
 from .field import BRANCHES, CLOSURES, CRITERIA, RATES
 from .options import load, option, read_table
 
@@ -166,6 +167,44 @@ SCHEMA = {
             low_open=True,
             doc="outer scale ℓ of the decaying turbulence (default: r_L of the top energy)",
         ),
+        # --- the Milky Way halo: gravity and radiative cooling (docs/halo.md) -------------
+        option(
+            _S,
+            "potential",
+            "none",
+            choices=("none", "mw2014", "mw2014_halo"),
+            doc="gravitational potential: MWPotential2014 (Bovy 2015) or its NFW halo alone",
+        ),
+        option(
+            _S,
+            "halo_scale",
+            1.0,
+            low=0.0,
+            high=100.0,
+            low_open=True,
+            doc="factor on the density of the potential's NFW halo",
+        ),
+        option(
+            _S,
+            "cooling",
+            "none",
+            choices=("none", "sd93"),
+            doc="radiative cooling: CIE of Sutherland & Dopita (1993), exact isochoric step",
+        ),
+        option(
+            _S,
+            "cooling_feh",
+            "0.0",
+            choices=tuple(METALLICITIES),
+            doc="[Fe/H] of the cooling function",
+        ),
+        option(
+            _S,
+            "cooling_courant",
+            0.2,
+            low=0.0,
+            doc="step limit in cooling times (0: none; the step is exact for any Δt)",
+        ),
     ]
 }
 
@@ -256,6 +295,20 @@ class SimulationConfig:
         c_d of the decay rate c_d δv/ℓ.
     damping_length : float [kpc] or None
         Outer scale ℓ; None: r_L of the highest grid energy in the local field.
+    potential : {"none", "mw2014", "mw2014_halo"}
+        Gravity of MWPotential2014 (Bovy 2015) along the rotation axis, or of its NFW halo
+        alone (:mod:`crescape.physics.potential`); the gas then starts as the isothermal
+        atmosphere at rest through the CGM's ρ0, P0 at the halo boundary (δ_G is the
+        overdensity there), with hydrostatic reservoirs (:mod:`.coupled.gravity`).
+    halo_scale : float
+        Factor on the density of the potential's NFW halo.
+    cooling : {"none", "sd93"}
+        Radiative cooling with the CIE function of Sutherland & Dopita (1993), integrated
+        exactly after the gas step (:mod:`.coupled.cooling`).
+    cooling_feh : str
+        [Fe/H] of the cooling function (:data:`crescape.physics.cooling.METALLICITIES`).
+    cooling_courant : float
+        Step limit in units of the shortest cooling time (0: none).
     """
 
     n_cells: int = SCHEMA["n_cells"].default
@@ -291,6 +344,11 @@ class SimulationConfig:
     damping: str = SCHEMA["damping"].default
     damping_efficiency: float = SCHEMA["damping_efficiency"].default
     damping_length: float | None = SCHEMA["damping_length"].default
+    potential: str = SCHEMA["potential"].default
+    halo_scale: float = SCHEMA["halo_scale"].default
+    cooling: str = SCHEMA["cooling"].default
+    cooling_feh: str = SCHEMA["cooling_feh"].default
+    cooling_courant: float = SCHEMA["cooling_courant"].default
     _cgs: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
