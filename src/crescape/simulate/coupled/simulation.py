@@ -178,7 +178,23 @@ class CGMSimulation:
         self.edge_mark = np.zeros(G.n + 1)  # [t, edge_loss...] at the last snapshot
         self.edge_rate = np.zeros(G.n)
         self._D_cache = None
+        self._halo(cfg)
         self.reset_initial()
+
+    def _halo(self, cfg):
+        """Gravity (:mod:`.gravity`) and radiative cooling (:mod:`.cooling`) if the options ask."""
+        self.gravity = self.cooling = self.potential = None
+        if cfg.potential != "none":
+            from ...physics.potential import mw2014
+            from .gravity import hydrostatic_halo
+
+            full = cfg.potential == "mw2014"
+            self.potential = mw2014(halo_scale=cfg.halo_scale, disk=full, bulge=full)
+            hydrostatic_halo(self, self.potential.phi_axis)
+        if cfg.cooling != "none":
+            from .cooling import add_cooling
+
+            add_cooling(self, cfg.cooling_feh, cfg.cooling_courant)
 
     # ------------------------------------------------------------------ state access
     @property
