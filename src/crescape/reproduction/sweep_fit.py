@@ -77,7 +77,14 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     fit_dir = out_dir / "fit"
     r1 = fit(free=("delta_G",), params=params, mcmc=False, profile_points=161)
     p1 = r1.save(fit_dir / "delta_G_only")
-    r2 = fit(free=("delta_G", "slope"), params=params, mcmc=True, n_steps=2000, profile_points=25)
+    r2 = fit(
+        free=("delta_G", "slope"),
+        params=params,
+        mcmc=True,
+        n_steps=2000,
+        max_steps=40000,
+        profile_points=25,
+    )
     p2 = r2.save(fit_dir / "delta_G_slope")
     s1, s2 = r1.statement, r2.statement
     text = [
