@@ -95,3 +95,22 @@ def test_gravity_run_in_the_fiducial_configuration_closes_its_budgets():
     en = sim.ledger.entries["energy"]
     assert en["gravity_work"] < 0 and en["radiative_cooling"] < 0
     assert np.max(sim.state.gas.u) > 1 * C.km_s
+
+
+def test_fiducial_configuration_holds_the_atmosphere_for_a_gyr():
+    """The default grid (1000 cells, 4-200 kpc, planar then spherical), potential = mw2014, no CRs
+    and a negligible field, for the default 1 Gyr: at rest (|u| < 1 km/s) and on its profile to
+    1e-4; in fact to round-off."""
+    p = Parameters.from_flat({"delta_G": 1000, "B0": 1e-14})
+    cfg = SimulationConfig.from_dict(
+        {"potential": "mw2014", "cr_inner": "reflecting", "n_momenta": 8, "n_output": 2}
+    )
+    sim = CGMSimulation(p, cfg)
+    rho0 = sim.state.gas.rho.copy()
+    assert sim.grid.n == 1000 and rho0[0] / rho0[-1] > 5e3
+    sim.run()
+    assert sim.t == pytest.approx(C.Gyr, rel=1e-3)
+    u = np.abs(sim.state.gas.u)
+    assert np.max(u) < 1 * C.km_s and np.max(u) < 1e-3
+    assert np.max(np.abs(sim.state.gas.rho / rho0 - 1)) < 1e-4
+    assert np.max(np.abs(sim.state.gas.rho / rho0 - 1)) < 1e-11
