@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import ArrayLike, Cutoff, FloatArray
+
 __all__ = [
     "energy_norm",
     "spectral_shape",
@@ -49,7 +51,9 @@ def _powerlaw_integral(q, a, b):
     return a**q * lr * ratio
 
 
-def spectral_shape(E, slope, E_min, E_max, cutoff="sharp"):
+def spectral_shape(
+    E: ArrayLike, slope: ArrayLike, E_min: ArrayLike, E_max: ArrayLike, cutoff: Cutoff = "sharp"
+) -> FloatArray:
     """The unnormalised spectrum E^-s × cutoff, zero below E_min.
 
     Parameters
@@ -71,7 +75,9 @@ def spectral_shape(E, slope, E_min, E_max, cutoff="sharp"):
     return np.where(E <= E_max, shape, 0.0)
 
 
-def energy_norm(slope, E_min, E_max, cutoff="sharp"):
+def energy_norm(
+    slope: ArrayLike, E_min: ArrayLike, E_max: ArrayLike, cutoff: Cutoff = "sharp"
+) -> FloatArray:
     """The energy integral Λ_s = ∫ E · shape(E) dE of the source spectrum.
 
     For the paper's s = 2 with a sharp cutoff this is Λ = ln(E_max/E_min) (Eq. 3).
@@ -98,7 +104,9 @@ def energy_norm(slope, E_min, E_max, cutoff="sharp"):
     return _log_quadrature(lambda E: E ** (1.0 - s[..., None]) * np.exp(-E / b[..., None]), a, top)
 
 
-def integral_shape(E, slope, E_min, E_max, cutoff="sharp"):
+def integral_shape(
+    E: ArrayLike, slope: ArrayLike, E_min: ArrayLike, E_max: ArrayLike, cutoff: Cutoff = "sharp"
+) -> FloatArray:
     """The number integral ∫_E^∞ shape(E') dE' (particles above E, unnormalised).
 
     Used for the CR current J(>E) = e ∫_E φ dE'. For a sharp cutoff it is

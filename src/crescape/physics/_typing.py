@@ -1,0 +1,23 @@
+"""Type aliases of the physics layer: cgs float64 numbers and numpy arrays.
+
+``ArrayLike`` is what the functions accept (a float, a sequence or an array, broadcast
+with numpy's rules); ``FloatArray`` is what they return (a float or a float64 array).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["ArrayLike", "FloatArray", "BoolArray", "Cutoff"]
+
+#: an input: a float, a sequence of floats or a numpy array
+ArrayLike: TypeAlias = npt.ArrayLike
+#: a float result, or an array of them
+FloatArray: TypeAlias = float | np.ndarray
+#: a boolean result, or an array of them
+BoolArray: TypeAlias = bool | np.ndarray
+#: the cutoff of the source spectrum
+Cutoff: TypeAlias = Literal["sharp", "exponential"]
