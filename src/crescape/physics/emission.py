@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, FloatArray
 
 __all__ = ["geometric_factor_paper", "neutrino_E2_flux_eq16", "neutrino_E2_flux_eq17"]
 
 
-def geometric_factor_paper(R_d):
+def geometric_factor_paper(R_d: ArrayLike) -> FloatArray:
     """The line-of-sight factor of Eq. (16), R_d/(2π) [cm sr^-1].
 
     The intensity is the emissivity times this length per steradian.
@@ -23,7 +24,15 @@ def geometric_factor_paper(R_d):
     return R_d / (2.0 * np.pi)
 
 
-def neutrino_E2_flux_eq16(E2phi_parent, v_A, n_gas, R_d, eta, sigma_pp, nu_yield=1.0):
+def neutrino_E2_flux_eq16(
+    E2phi_parent: ArrayLike,
+    v_A: ArrayLike,
+    n_gas: ArrayLike,
+    R_d: ArrayLike,
+    eta: ArrayLike,
+    sigma_pp: ArrayLike,
+    nu_yield: ArrayLike = 1.0,
+) -> FloatArray:
     """Eq. (16): E_ν² F_ν(E_ν) [erg cm^-2 s^-1 sr^-1] in the δ-function approximation.
 
     Parameters
@@ -46,7 +55,14 @@ def neutrino_E2_flux_eq16(E2phi_parent, v_A, n_gas, R_d, eta, sigma_pp, nu_yield
     )
 
 
-def neutrino_E2_flux_eq17(L_CR, Lambda, rho, eta, sigma_pp, nu_yield=1.0):
+def neutrino_E2_flux_eq17(
+    L_CR: ArrayLike,
+    Lambda: ArrayLike,
+    rho: ArrayLike,
+    eta: ArrayLike,
+    sigma_pp: ArrayLike,
+    nu_yield: ArrayLike = 1.0,
+) -> FloatArray:
     """Eq. (17): E_ν² F_ν ≈ (L/Λ)^{1/2} (c ρ/2π)^{3/2} η σ_pp/m_p [erg cm^-2 s^-1 sr^-1].
 
     Eq. (16) with ṽ_A in the saturated field of Eq. (8), for s = 2 (flat in E_ν);

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, Cutoff, FloatArray
 from .spectrum import energy_norm, integral_shape, spectral_shape
 
 __all__ = [
@@ -24,7 +25,14 @@ __all__ = [
 ]
 
 
-def injection_rate(E, L_CR, slope, E_min, E_max, cutoff="sharp"):
+def injection_rate(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """Q_CR(E) = L_CR E^-s / Λ_s: particles injected per unit energy and time [erg^-1 s^-1].
 
     Notes
@@ -39,12 +47,24 @@ def injection_rate(E, L_CR, slope, E_min, E_max, cutoff="sharp"):
     )
 
 
-def galactic_diffusion(E, D_gal, D_gal_slope, E_D):
+def galactic_diffusion(
+    E: ArrayLike, D_gal: ArrayLike, D_gal_slope: ArrayLike, E_D: ArrayLike
+) -> FloatArray:
     """D(E) = D_gal (E/E_D)^δ, the diffusion coefficient inside the halo [cm^2 s^-1] (Eq. 1)."""
     return D_gal * (np.asarray(E, dtype=float) / E_D) ** D_gal_slope
 
 
-def n_gal(E, L_CR, R_d, H, D, slope, E_min, E_max, cutoff="sharp"):
+def n_gal(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    H: ArrayLike,
+    D: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """Eq. (1): CR density in the disk, n_gal = Q_CR/(2π R_d²) · H/D [cm^-3 erg^-1].
 
     Parameters
@@ -55,13 +75,32 @@ def n_gal(E, L_CR, R_d, H, D, slope, E_min, E_max, cutoff="sharp"):
     return Q / (2.0 * np.pi * R_d**2) * H / D
 
 
-def n_halo(z, E, L_CR, R_d, H, D, slope, E_min, E_max, cutoff="sharp"):
+def n_halo(
+    z: ArrayLike,
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    H: ArrayLike,
+    D: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """Eq. (2): n_CR(z, E) = n_gal(E)(1 - |z|/H) for |z| <= H, zero beyond [cm^-3 erg^-1]."""
     profile = np.clip(1.0 - np.abs(np.asarray(z, dtype=float)) / H, 0.0, None)
     return n_gal(E, L_CR, R_d, H, D, slope, E_min, E_max, cutoff) * profile
 
 
-def escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
+def escape_flux(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """Eq. (3): φ_CR(E) = L_CR E^-s / (2π R_d² Λ_s) [cm^-2 s^-1 erg^-1].
 
     The flux through the halo boundary per unit energy. It equals D n_gal/H
@@ -70,7 +109,15 @@ def escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
     return injection_rate(E, L_CR, slope, E_min, E_max, cutoff) / (2.0 * np.pi * R_d**2)
 
 
-def escape_energy_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
+def escape_energy_flux(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """E² φ_CR(E), the energy flux per logarithmic energy interval [erg cm^-2 s^-1] (Eqs. 3, 4).
 
     For s = 2 it is L_CR/(2π R_d² Λ), independent of E.
@@ -79,7 +126,15 @@ def escape_energy_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
     return E**2 * escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff)
 
 
-def current_above(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
+def current_above(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """J(>E) = e ∫_E φ_CR(E') dE', the electric current of CRs above E [statA cm^-2].
 
     Notes
@@ -92,7 +147,15 @@ def current_above(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
     return C.e * norm * integral_shape(E, slope, E_min, E_max, cutoff)
 
 
-def current_paper(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
+def current_paper(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """The paper's current J_CR = e E φ_CR(E) [statA cm^-2] (text before Eq. 4).
 
     Exact for s = 2 when E ≪ E_max; for s ≠ 2 the exact current is
@@ -102,7 +165,7 @@ def current_paper(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
     return C.e * E * escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff)
 
 
-def n_ballistic(phi):
+def n_ballistic(phi: ArrayLike) -> FloatArray:
     """Density of CRs streaming ballistically out of the halo, n = 3φ/c [cm^-3 erg^-1].
 
     Notes

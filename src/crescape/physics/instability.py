@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, BoolArray, FloatArray
 
 __all__ = [
     "gas_density",
@@ -28,27 +29,27 @@ __all__ = [
 ]
 
 
-def gas_density(delta_G, Omega_b_h2, rho_cr_h2):
+def gas_density(delta_G: ArrayLike, Omega_b_h2: ArrayLike, rho_cr_h2: ArrayLike) -> FloatArray:
     """ρ = δ_G Ω_b ρ_cr [g cm^-3] (text after Eq. 5); h cancels between Ω_b h² and ρ_cr/h²."""
     return delta_G * Omega_b_h2 * rho_cr_h2
 
 
-def mean_molecular_weight(X_H):
+def mean_molecular_weight(X_H: ArrayLike) -> FloatArray:
     """μ of a fully ionised H + He plasma of hydrogen mass fraction X: 1/μ = 2X + 3(1-X)/4."""
     return 1.0 / (2.0 * X_H + 0.75 * (1.0 - X_H))
 
 
-def alfven_speed(B, rho):
+def alfven_speed(B: ArrayLike, rho: ArrayLike) -> FloatArray:
     """v_A = B/√(4πρ) [cm s^-1] (after Eq. 5; with δB for ṽ_A, before Eq. 10)."""
     return B / np.sqrt(4.0 * np.pi * rho)
 
 
-def instability_condition(E2phi, B0):
+def instability_condition(E2phi: ArrayLike, B0: ArrayLike) -> BoolArray:
     """Eq. (4): the nonresonant instability is driven when E²φ/c > B0²/4π (returns bool)."""
     return E2phi / C.c > B0**2 / (4.0 * np.pi)
 
 
-def B0_max(E2phi):
+def B0_max(E2phi: ArrayLike) -> FloatArray:
     """Eq. (6): the largest seed field for which Eq. (4) holds, B0 = √(4π E²φ/c) [G].
 
     For s = 2 this is √(2 L_CR/(c R_d² Λ)) ≈ 2.2e-8 L_41^1/2 R_10^-1 G, the same
@@ -57,7 +58,7 @@ def B0_max(E2phi):
     return np.sqrt(4.0 * np.pi * E2phi / C.c)
 
 
-def k_max_paper(J, B0):
+def k_max_paper(J: ArrayLike, B0: ArrayLike) -> FloatArray:
     """Eq. (5): k_max = 4π J/(c B0) [cm^-1].
 
     Notes
@@ -69,7 +70,7 @@ def k_max_paper(J, B0):
     return 4.0 * np.pi * J / (C.c * B0)
 
 
-def k_fastest_cold(J, B0):
+def k_fastest_cold(J: ArrayLike, B0: ArrayLike) -> FloatArray:
     """The fastest-growing wavenumber of Bell's (2004) cold relation, k_c/2 = 2πJ/(cB0) [cm^-1].
 
     Notes
@@ -80,7 +81,7 @@ def k_fastest_cold(J, B0):
     return 0.5 * k_max_paper(J, B0)
 
 
-def gamma_max_paper(J, rho):
+def gamma_max_paper(J: ArrayLike, rho: ArrayLike) -> FloatArray:
     """Eq. (7): γ_max = k_max v_A = 4πJ/(c √(4πρ)) [s^-1], independent of B0.
 
     ≈ 2 yr^-1 δ_G^-1/2 E_GeV^-1 L_41 R_10^-2 at the paper's parameters.
@@ -88,12 +89,12 @@ def gamma_max_paper(J, rho):
     return 4.0 * np.pi * J / (C.c * np.sqrt(4.0 * np.pi * rho))
 
 
-def gamma_max_cold(J, rho):
+def gamma_max_cold(J: ArrayLike, rho: ArrayLike) -> FloatArray:
     """The maximum growth rate of Bell's (2004) cold relation, k_c v_A/2 = γ_max(paper)/2 [s^-1]."""
     return 0.5 * gamma_max_paper(J, rho)
 
 
-def B_thermal_paper(rho, T):
+def B_thermal_paper(rho: ArrayLike, T: ArrayLike) -> FloatArray:
     """The paper's equipartition field B_th = √(4π (ρ/m_p) k_B T) [G] (text after Eq. 6).
 
     Notes
@@ -104,7 +105,7 @@ def B_thermal_paper(rho, T):
     return np.sqrt(4.0 * np.pi * rho / C.m_p * C.k_B * T)
 
 
-def B_thermal(rho, T, X_H=0.76):
+def B_thermal(rho: ArrayLike, T: ArrayLike, X_H: ArrayLike = 0.76) -> FloatArray:
     """Equipartition of B²/8π with the thermal energy density (3/2) n_tot k_B T [G].
 
     n_tot = ρ/(μ m_p) counts electrons and ions of a fully ionised H/He plasma.
@@ -113,7 +114,7 @@ def B_thermal(rho, T, X_H=0.76):
     return np.sqrt(8.0 * np.pi * 1.5 * n_tot * C.k_B * T)
 
 
-def B_star_paper(J, rho, T):
+def B_star_paper(J: ArrayLike, rho: ArrayLike, T: ArrayLike) -> FloatArray:
     """The thermal threshold B_* of refs [13, 14] in the paper's normalisation [G].
 
     Below B_* finite ion temperature reduces the growth rate (text after Eq. 7):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, Cutoff, FloatArray
 from .escape import escape_energy_flux
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 
-def B_sat(E2phi):
+def B_sat(E2phi: ArrayLike) -> FloatArray:
     """Eq. (8): δB ≈ √(4π E²φ/c) [G], the field at which the plasma displacement reaches r_L.
 
     Notes
@@ -35,17 +36,25 @@ def B_sat(E2phi):
     return np.sqrt(4.0 * np.pi * E2phi / C.c)
 
 
-def B_sat_current(E, J):
+def B_sat_current(E: ArrayLike, J: ArrayLike) -> FloatArray:
     """Eq. (8) with the exact current J(>E) in place of eEφ: δB = √(4π E J/(e c)) [G]."""
     return np.sqrt(4.0 * np.pi * E * J / (C.e * C.c))
 
 
-def B_sat_luminosity(L_CR, R_d, Lambda):
+def B_sat_luminosity(L_CR: ArrayLike, R_d: ArrayLike, Lambda: ArrayLike) -> FloatArray:
     """Eq. (8) as printed for s = 2: δB = √(2 L_CR/(c R_d² Λ)) [G]."""
     return np.sqrt(2.0 * L_CR / (C.c * R_d**2 * Lambda))
 
 
-def B_sat_escape(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
+def B_sat_escape(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff = "sharp",
+) -> FloatArray:
     """Eq. (8) for the escaping spectrum of Eq. (3) at energy E: δB = √(4π E²φ_CR(E)/c) [G].
 
     For any slope s; for s = 2 it equals :func:`B_sat_luminosity` with Λ = ln(E_max/E_min)
@@ -54,12 +63,12 @@ def B_sat_escape(E, L_CR, R_d, slope, E_min, E_max, cutoff="sharp"):
     return B_sat(escape_energy_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff))
 
 
-def larmor_radius(E, B):
+def larmor_radius(E: ArrayLike, B: ArrayLike) -> FloatArray:
     """r_L = E/(eB) [cm] for a relativistic unit-charge particle of energy E in field B."""
     return E / (C.e * B)
 
 
-def bohm_diffusion(E, dB):
+def bohm_diffusion(E: ArrayLike, dB: ArrayLike) -> FloatArray:
     """Eq. (9): Bohm diffusion D = (1/3) E c/(e δB) = r_L c/3 [cm² s^-1].
 
     ≈ 1.5e24 E_GeV L_41^1/2 R_10 cm² s^-1 at the paper's δB.
@@ -67,7 +76,7 @@ def bohm_diffusion(E, dB):
     return larmor_radius(E, dB) * C.c / 3.0
 
 
-def B_alfven_balance(E2phi, rho):
+def B_alfven_balance(E2phi: ArrayLike, rho: ArrayLike) -> FloatArray:
     """Eq. (14): the field at which v_D ≈ v_bg ≈ ṽ_A [G].
 
     Notes
@@ -80,7 +89,9 @@ def B_alfven_balance(E2phi, rho):
     return np.cbrt(np.pi * (4.0 * np.pi) ** 1.5 * np.sqrt(rho) * E2phi / 4.0)
 
 
-def cascade_damping_rate(W, rho, ell, efficiency=1.0):
+def cascade_damping_rate(
+    W: ArrayLike, rho: ArrayLike, ell: ArrayLike, efficiency: ArrayLike = 1.0
+) -> FloatArray:
     """Decay rate of undriven strong MHD turbulence, Γ = c_d δv/ℓ [s^-1], with δv = √(2W/ρ).
 
     The energy of freely decaying strong MHD turbulence is lost in about one crossing time
@@ -91,7 +102,9 @@ def cascade_damping_rate(W, rho, ell, efficiency=1.0):
     return efficiency * np.sqrt(2.0 * np.asarray(W) / rho) / ell
 
 
-def cascade_decay(W, rho, ell, dt, efficiency=1.0):
+def cascade_decay(
+    W: ArrayLike, rho: ArrayLike, ell: ArrayLike, dt: ArrayLike, efficiency: ArrayLike = 1.0
+) -> FloatArray:
     """W(t + dt) of dW/dt = −Γ(W) W with Γ of :func:`cascade_damping_rate` (ρ and ℓ fixed).
 
     dW/dt = −a W^{3/2}, a = c_d √(2/ρ)/ℓ, has the exact solution

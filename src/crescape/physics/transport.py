@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, FloatArray
 
 __all__ = [
     "n_diffusive",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-def n_diffusive(phi, D, t):
+def n_diffusive(phi: ArrayLike, D: ArrayLike, t: ArrayLike) -> FloatArray:
     """Eq. (10): n_CR(0, t) = 2φ √(t/(πD)) for a constant flux φ into a half-space [cm^-3 erg^-1].
 
     The exact surface value of the half-space diffusion problem with a constant
@@ -35,17 +36,17 @@ def n_diffusive(phi, D, t):
     return 2.0 * phi * np.sqrt(t / (np.pi * D))
 
 
-def diffusive_front(D, t):
+def diffusive_front(D: ArrayLike, t: ArrayLike) -> FloatArray:
     """The reach of diffusion after time t, z = √(4Dt) [cm] (condition of Eq. 10)."""
     return np.sqrt(4.0 * D * t)
 
 
-def drift_speed(D, t):
+def drift_speed(D: ArrayLike, t: ArrayLike) -> FloatArray:
     """Eq. (11): v_D = φ/n_CR = √(πD/(4t)) [cm s^-1]."""
     return np.sqrt(np.pi * D / (4.0 * t))
 
 
-def pressure_gradient(E2phi, D):
+def pressure_gradient(E2phi: ArrayLike, D: ArrayLike) -> FloatArray:
     """Eq. (12) as printed: |∇P_CR| = E²φ/D [erg cm^-4] per logarithmic energy interval.
 
     See :func:`pressure_gradient_isotropic` for the pressure of an isotropic distribution.
@@ -53,7 +54,7 @@ def pressure_gradient(E2phi, D):
     return E2phi / D
 
 
-def pressure_gradient_isotropic(E2phi, D):
+def pressure_gradient_isotropic(E2phi: ArrayLike, D: ArrayLike) -> FloatArray:
     """|∂P_CR/∂z| = E²φ/(3D) [erg cm^-4] per logarithmic energy interval (Eq. 12 with P = (1/3)∫E n dE).
 
     Notes
@@ -66,12 +67,12 @@ def pressure_gradient_isotropic(E2phi, D):
     return E2phi / (3.0 * D)
 
 
-def gas_speed(E2phi, D, rho, t):
+def gas_speed(E2phi: ArrayLike, D: ArrayLike, rho: ArrayLike, t: ArrayLike) -> FloatArray:
     """Eq. (13): v_bg ≈ E²φ t/(Dρ) [cm s^-1], the gas speed after time t."""
     return E2phi * t / (D * rho)
 
 
-def advection_time(E2phi, D, rho):
+def advection_time(E2phi: ArrayLike, D: ArrayLike, rho: ArrayLike) -> FloatArray:
     """The time at which v_bg (Eq. 13) overtakes v_D (Eq. 11) [s].
 
     Notes
@@ -82,27 +83,34 @@ def advection_time(E2phi, D, rho):
     return (np.pi / 4.0) ** (1.0 / 3.0) * D * rho ** (2.0 / 3.0) * E2phi ** (-2.0 / 3.0)
 
 
-def n_advective(phi, v_A):
+def n_advective(phi: ArrayLike, v_A: ArrayLike) -> FloatArray:
     """Eq. (15): n_CR = φ/ṽ_A [cm^-3 erg^-1], CRs advected at the amplified Alfvén speed."""
     return phi / v_A
 
 
-def fill_time(R_d, v_A):
+def fill_time(R_d: ArrayLike, v_A: ArrayLike) -> FloatArray:
     """The time to fill the 1D region, R_d/ṽ_A [s] (after Eq. 15; 1e8-1e9 yr in the paper)."""
     return R_d / v_A
 
 
-def overdensity_paper(v_A):
+def overdensity_paper(v_A: ArrayLike) -> FloatArray:
     """The paper's CR overdensity over ballistic escape, c/ṽ_A (after Eq. 15)."""
     return C.c / v_A
 
 
-def overdensity(v_A):
+def overdensity(v_A: ArrayLike) -> FloatArray:
     """n_CR(Eq. 15)/n_CR,ballistic with the paper's own ballistic density 3φ/c: c/(3ṽ_A)."""
     return C.c / (3.0 * v_A)
 
 
-def diffusion_in_field(pc, v, B_tot, dB, coherence=None, D_max=np.inf):
+def diffusion_in_field(
+    pc: ArrayLike,
+    v: ArrayLike,
+    B_tot: ArrayLike,
+    dB: ArrayLike,
+    coherence: ArrayLike | None = None,
+    D_max: float = np.inf,
+) -> np.ndarray:
     """D(z, p) in a turbulent field δB on top of B0 [cm² s^-1], shape (n_z, n_p).
 
     Parameters
