@@ -6,12 +6,13 @@ with numpy's rules); ``FloatArray`` is what they return (a float or a float64 ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ArrayLike", "FloatArray", "BoolArray", "Cutoff"]
+__all__ = ["ArrayLike", "FloatArray", "BoolArray", "ArrayFunction", "Cutoff"]
 
 #: an input: a float, a sequence of floats or a numpy array
 ArrayLike: TypeAlias = npt.ArrayLike
@@ -19,5 +20,7 @@ ArrayLike: TypeAlias = npt.ArrayLike
 FloatArray: TypeAlias = float | np.ndarray
 #: a boolean result, or an array of them
 BoolArray: TypeAlias = bool | np.ndarray
+#: a vectorised function of an array, e.g. a spectrum N(E) or Q(E)
+ArrayFunction: TypeAlias = Callable[[np.ndarray], ArrayLike]
 #: the cutoff of the source spectrum
 Cutoff: TypeAlias = Literal["sharp", "exponential"]

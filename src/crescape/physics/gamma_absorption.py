@@ -23,11 +23,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, FloatArray
 
 __all__ = ["sigma_gg", "absorption_coefficient", "optical_depth", "attenuation"]
 
 
-def sigma_gg(s_tilde):
+def sigma_gg(s_tilde: ArrayLike) -> FloatArray:
     """The Breit-Wheeler cross section σ_γγ(s̃) [cm²], s̃ = s/(4m_e²c⁴) (Gould & Schréder 1967, Eq. 4)."""
     s = np.asarray(s_tilde, dtype=float)
     ok = s > 1.0
@@ -60,7 +61,7 @@ def _psi(y):
     return np.where(y > 1.0, out, 0.0)
 
 
-def absorption_coefficient(E, T=C.T_cmb):
+def absorption_coefficient(E: ArrayLike, T: float = C.T_cmb) -> FloatArray:
     """κ(E) = 1/λ(E) [cm^-1]: the γγ absorption coefficient in a blackbody of temperature T.
 
     Parameters
@@ -87,11 +88,11 @@ def absorption_coefficient(E, T=C.T_cmb):
     return pref * np.sum(integrand * w * half, axis=-1)
 
 
-def optical_depth(E, L, T=C.T_cmb):
+def optical_depth(E: ArrayLike, L: ArrayLike, T: float = C.T_cmb) -> FloatArray:
     """τ = κ(E) L for a path length L [cm] in a uniform blackbody field."""
     return absorption_coefficient(E, T) * np.asarray(L, dtype=float)
 
 
-def attenuation(E, L, T=C.T_cmb):
+def attenuation(E: ArrayLike, L: ArrayLike, T: float = C.T_cmb) -> FloatArray:
     """exp(-τ): the surviving fraction of γ rays of energy E [erg] after a path L [cm]."""
     return np.exp(-optical_depth(E, L, T))

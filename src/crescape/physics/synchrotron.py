@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayFunction, ArrayLike, FloatArray
 
 __all__ = [
     "energy_loss_rate",
@@ -38,18 +39,20 @@ __all__ = [
 _GL = np.polynomial.legendre.leggauss(64)
 
 
-def energy_loss_rate(E, B, u_rad=C.u_cmb):
+def energy_loss_rate(E: ArrayLike, B: ArrayLike, u_rad: ArrayLike = C.u_cmb) -> FloatArray:
     """b(E) = (4/3) σ_T c γ² (B²/8π + u_rad) [erg/s] (Thomson regime; Blumenthal & Gould 1970)."""
     gamma = np.asarray(E, dtype=float) / C.m_e_c2
     return 4.0 / 3.0 * C.sigma_T * C.c * gamma**2 * (np.asarray(B) ** 2 / (8.0 * np.pi) + u_rad)
 
 
-def loss_time(E, B, u_rad=C.u_cmb):
+def loss_time(E: ArrayLike, B: ArrayLike, u_rad: ArrayLike = C.u_cmb) -> FloatArray:
     """E/b(E) [s]."""
     return np.asarray(E, dtype=float) / energy_loss_rate(E, B, u_rad)
 
 
-def steady_state(E, Q, B, E_top, u_rad=C.u_cmb):
+def steady_state(
+    E: ArrayLike, Q: ArrayFunction, B: ArrayLike, E_top: ArrayLike, u_rad: ArrayLike = C.u_cmb
+) -> FloatArray:
     """N(E) = (1/b(E)) ∫_E^{E_top} Q(E') dE' [cm^-3 erg^-1].
 
     Parameters
@@ -70,7 +73,7 @@ def steady_state(E, Q, B, E_top, u_rad=C.u_cmb):
     return integral / energy_loss_rate(E, B, u_rad)
 
 
-def G_isotropic(x):
+def G_isotropic(x: ArrayLike) -> FloatArray:
     """The pitch-angle averaged synchrotron kernel G(x) (Aharonian, Kelner & Prosekin 2010, Eq. D7)."""
     x = np.asarray(x, dtype=float)
     x13 = np.cbrt(x)
@@ -85,13 +88,13 @@ def G_isotropic(x):
     )
 
 
-def critical_frequency(E, B):
+def critical_frequency(E: ArrayLike, B: ArrayLike) -> FloatArray:
     """ν_c = 3 e B γ²/(4π m_e c) [Hz] (for pitch angle 90°)."""
     gamma = np.asarray(E, dtype=float) / C.m_e_c2
     return 3.0 * C.e * B * gamma**2 / (4.0 * np.pi * C.m_e * C.c)
 
 
-def synchrotron_power(nu, E, B):
+def synchrotron_power(nu: ArrayLike, E: ArrayLike, B: ArrayLike) -> FloatArray:
     """P(ν, E) = √3 e³ B/(m_e c²) G(ν/ν_c) [erg s^-1 Hz^-1], isotropic pitch angles."""
     return (
         np.sqrt(3.0)
@@ -102,7 +105,9 @@ def synchrotron_power(nu, E, B):
     )
 
 
-def emissivity(nu, N, B, E_lo, E_hi, n=128):
+def emissivity(
+    nu: ArrayLike, N: ArrayFunction, B: float, E_lo: float, E_hi: float, n: int = 128
+) -> FloatArray:
     """j_ν = (1/4π) ∫ N(E) P(ν, E) dE [erg s^-1 cm^-3 Hz^-1 sr^-1].
 
     Parameters
