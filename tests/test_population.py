@@ -1,0 +1,253 @@
+"""Tests of crescape.population: the cosmic SFH, EBL/CMB absorption and the background integral."""
+
+import math
+import time
+
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.cosmology import FlatLambdaCDM, Planck18
+from scipy.integrate import quad
+
+from crescape import constants as C
+from crescape import population as P
+from crescape.params import ParameterError
+from crescape.physics import gamma_absorption
+
+# ---------------------------------------------------------------- Madau & Dickinson (2014)
+
+
+def test_psi_at_zero_is_0015():
+    # Madau & Dickinson (2014), Eq. 15 at z = 0: 0.015 / (1 + 2.9^-5.6)
+    psi0 = P.star_formation_rate_density(0).to_value("Msun / (yr Mpc3)")
+    assert psi0 == pytest.approx(0.015 / (1.0 + 2.9**-5.6), rel=1e-12)
+    assert psi0 == pytest.approx(0.015, rel=3e-3)
+
+
+def test_psi_peaks_near_z_1_9():
+    # Madau & Dickinson (2014), abstract: the SFR density peaked at z ≈ 1.9
+    z = np.linspace(0, 6, 6001)
+    psi = P.star_formation_rate_density(z).value
+    assert 1.8 < z[np.argmax(psi)] < 2.0
+
+
+def test_psi_values_and_norm():
+    # Eq. 15 at z = 1: 0.015 * 2^2.7 / (1 + (2/2.9)^5.6)
+    assert P.star_formation_rate_density(1.0).value == pytest.approx(
+        0.015 * 2**2.7 / (1 + (2 / 2.9) ** 5.6), rel=1e-12
+    )
+    assert P.star_formation_rate_density(1.0, norm=0.03).value == pytest.approx(
+        2 * P.star_formation_rate_density(1.0).value, rel=1e-12
+    )
+
+
+def test_salpeter_supernovae_per_mass():
+    # Salpeter (1955) m^-2.35 over 0.1-100 Msun, every star above 8 Msun explodes
+    n = (8**-1.35 - 100**-1.35) / 1.35
+    m = (0.1**-0.35 - 100**-0.35) / 0.35
+    assert P.salpeter_supernovae_per_mass() == pytest.approx(n / m, rel=1e-12)
+    assert P.salpeter_supernovae_per_mass() == pytest.approx(0.00742, rel=1e-3)
+
+
+def test_cr_luminosity_density_at_zero():
+    # ξ E_SN ψ(0) N_SN/M_*(Salpeter): the supernova rate density of ψ, per second
+    psi0 = 0.015 / (1.0 + 2.9**-5.6)
+    expect = 0.1 * 1e51 * psi0 * P.salpeter_supernovae_per_mass() / u.yr.to(u.s)
+    got = P.cr_luminosity_density(0).to_value("erg / (s Mpc3)")
+    assert got == pytest.approx(expect, rel=1e-10)
+    assert got == pytest.approx(3.52e38, rel=1e-2)
+
+
+# ---------------------------------------------------------------- EBL: Domínguez et al. (2011)
+
+# (E [TeV], z, τ) copied from the file tau_dominguez11.out of Domínguez et al. (2011)
+DOMINGUEZ_NODES = [
+    (0.03, 0.01, 7.8804e-06),
+    (0.03, 2.0, 0.164034),
+    (0.106694, 1.0, 0.823273),
+    (0.106694, 2.0, 2.2548),
+    (0.0345419, 0.01, 2.45385e-05),
+    (0.0397713, 0.3, 6.04318e-03),
+]
+
+
+@pytest.mark.parametrize(("E_TeV", "z", "tau"), DOMINGUEZ_NODES)
+def test_ebl_optical_depth_at_table_nodes(E_TeV, z, tau):
+    assert float(P.ebl_optical_depth(E_TeV * u.TeV, z)) == pytest.approx(tau, rel=1e-9, abs=0)
+
+
+def test_ebl_table_meta_and_shape():
+    t = P.ebl_table()
+    assert len(t) == 50 * 39
+    assert t.meta["doi"] == "10.1111/j.1365-2966.2010.17631.x"
+    assert "Dominguez" in t.meta["citation"]
+    assert t["E"].unit == u.TeV
+
+
+def test_ebl_interpolation_between_nodes_and_extensions():
+    # between two redshift nodes, τ lies between their values
+    lo = float(P.ebl_optical_depth(0.106694 * u.TeV, 1.0))
+    hi = float(P.ebl_optical_depth(0.106694 * u.TeV, 1.2))
+    mid = float(P.ebl_optical_depth(0.106694 * u.TeV, 1.1))
+    assert lo < mid < hi
+    # z > 2 holds the z = 2 value; z < 0.01 scales as z; z = 0 gives 0
+    assert float(P.ebl_optical_depth(0.106694 * u.TeV, 3.0)) == pytest.approx(
+        2.2548, rel=1e-9, abs=0
+    )
+    assert float(P.ebl_optical_depth(0.03 * u.TeV, 0.005)) == pytest.approx(
+        7.8804e-06 / 2, rel=1e-9, abs=0
+    )
+    assert float(P.ebl_optical_depth(0.03 * u.TeV, 0.0)) == 0.0
+
+
+# ---------------------------------------------------------------- CMB along the path
+
+
+def test_cmb_kappa_scales_with_temperature():
+    # κ(E, T0(1+z)) = (1+z)^3 κ_0(E(1+z)): the blackbody scaling used for τ_CMB
+    E = np.geomspace(1e5, 1e8, 7) * C.GeV
+    zp = 1.7
+    direct = gamma_absorption.absorption_coefficient(E, C.T_cmb * zp)
+    scaled = zp**3 * gamma_absorption.absorption_coefficient(E * zp)
+    np.testing.assert_allclose(direct, scaled, rtol=1e-6)
+
+
+def test_cmb_kappa_table_against_direct():
+    E = np.geomspace(3e4, 1e10, 400) * C.GeV
+    a = gamma_absorption.absorption_coefficient(E)
+    np.testing.assert_allclose(P._kappa_cmb0(E), a, rtol=2e-4)
+
+
+def test_cmb_optical_depth_small_z_is_kappa_times_distance():
+    z = 1e-4
+    E = 2e6  # GeV, near the minimum mean free path
+    d = C.c * z / Planck18.H0.to_value(1 / u.s)
+    kappa = gamma_absorption.absorption_coefficient(np.array([E * C.GeV]))[0]
+    tau = P.cmb_optical_depth(E, z)[0, 0]
+    assert tau == pytest.approx(kappa * d, rel=1e-3)
+
+
+def test_cmb_optical_depth_against_direct_path_integral():
+    # τ = ∫ c dz / ((1+z) H) κ(E(1+z), T_0(1+z)), κ evaluated directly at each temperature
+    E, z = 3e5, 0.05  # GeV
+    H0 = Planck18.H0.to_value(1 / u.s)
+
+    def integrand(zp):
+        k = gamma_absorption.absorption_coefficient(
+            np.array([E * C.GeV * (1 + zp)]), C.T_cmb * (1 + zp)
+        )
+        return C.c / ((1 + zp) * H0 * Planck18.efunc(zp)) * k[0]
+
+    ref, _ = quad(integrand, 0, z, epsabs=0, epsrel=1e-8)
+    assert P.cmb_optical_depth(E, z)[0, 0] == pytest.approx(ref, rel=1e-3)
+
+
+# ---------------------------------------------------------------- the background integral
+
+
+def test_redshift_factor_matter_only_closed_form():
+    eds = FlatLambdaCDM(H0=70, Om0=1.0, Tcmb0=0)
+    for slope in (2.0, 2.5):
+        closed = (1 - 7.0 ** (-(slope + 0.5))) / (slope + 0.5)
+        assert P.redshift_factor(slope, 6.0, eds) == pytest.approx(closed, rel=1e-10)
+
+
+def test_redshift_factor_planck18_against_quad():
+    ref, _ = quad(lambda z: (1 + z) ** -2 / Planck18.efunc(z), 0, 6, epsabs=0, epsrel=1e-12)
+    assert P.redshift_factor(2.0, 6.0, Planck18) == pytest.approx(ref, rel=1e-9)
+
+
+@pytest.mark.parametrize("cosmo", [FlatLambdaCDM(H0=70, Om0=1.0, Tcmb0=0), Planck18])
+def test_background_of_non_evolving_E2_population(cosmo):
+    # q_c = K E^-2 at every z: I(E) = (c / 4π H0) K E^-2 ξ, ξ = ∫ dz (1+z)^-2 / E(z)
+    K = 1e-40
+    E = np.geomspace(1, 1e6, 5) * C.GeV
+    I = P.background_intensity(E, lambda Ee, z: K * Ee**-2, z_max=6.0, cosmology=cosmo)
+    xi, _ = quad(lambda z: (1 + z) ** -2 / cosmo.efunc(z), 0, 6, epsabs=0, epsrel=1e-12)
+    expect = C.c / (4 * np.pi * cosmo.H0.to_value(1 / u.s)) * K * E**-2 * xi
+    np.testing.assert_allclose(I, expect, rtol=1e-9)
+
+
+def test_background_with_uniform_absorption():
+    # τ independent of E and z: the intensity is reduced by e^-τ
+    E = np.array([1.0]) * C.GeV
+    kw = dict(z_max=3.0, cosmology=Planck18)
+    a = P.background_intensity(E, lambda Ee, z: Ee**-2, **kw)
+    b = P.background_intensity(E, lambda Ee, z: Ee**-2, optical_depth=lambda E, z: 0.5, **kw)
+    assert b[0] / a[0] == pytest.approx(math.exp(-0.5), rel=1e-12)
+
+
+# ---------------------------------------------------------------- the population
+
+
+@pytest.fixture(scope="module")
+def pop():
+    return P.CosmicPopulation(delta_G=10)
+
+
+def test_population_flavours_sum(pop):
+    E = [1e4, 1e5, 1e6] * u.GeV
+    tot = pop.intensity(E, "nu_all")
+    s = sum(pop.intensity(E, f) for f in ("nu_e", "nu_mu", "nu_tau"))
+    np.testing.assert_allclose(s.value, tot.value, rtol=1e-10)
+
+
+def test_population_scales_with_sfr_norm_and_delta_G(pop):
+    E = [1e5] * u.GeV
+    base = pop.intensity(E, "nu_mu").value[0]
+    double = P.CosmicPopulation(10, sfr_norm=0.03).intensity(E, "nu_mu").value[0]
+    assert double / base == pytest.approx(2.0, rel=1e-10)
+    # the CGM emission grows as δ_G^{3/2} (docs/population.md, M31 section)
+    hundred = P.CosmicPopulation(100).intensity(E, "nu_mu").value[0]
+    assert hundred / base == pytest.approx(10**1.5, rel=1e-6)
+
+
+def test_population_emissivity_is_number_density_times_template(pop):
+    # n(0) = ρ_LCR(0) / L_CR,MW
+    n0 = pop._number_density(np.array([0.0]))[0]
+    rho = P.cr_luminosity_density(0).to_value("erg / (s cm3)")
+    assert n0 == pytest.approx(rho / pop.L_CR, rel=1e-10)
+
+
+def test_population_gamma_absorption(pop):
+    E = [1e2, 1e4] * u.GeV
+    bare = P.CosmicPopulation(10, ebl=False, cmb=False).intensity(E, "gamma").value
+    ebl = pop.intensity(E, "gamma").value
+    assert np.all(ebl < bare)
+    # at 10 TeV the EBL removes nearly everything beyond z ~ 0.1
+    assert ebl[1] / bare[1] < 0.05
+    assert 0.2 < ebl[0] / bare[0] < 0.95
+
+
+def test_population_speed(pop):
+    E = np.geomspace(10, 1e7, 100) * u.GeV
+    pop.intensity(E[:2], "gamma")  # tables loaded once
+    t0 = time.perf_counter()
+    pop.intensity(E, "gamma")
+    assert time.perf_counter() - t0 < 2.0
+
+
+def test_comparison_table():
+    t = P.comparison((1.0, 100.0))
+    assert len(t) == 2
+    r = t["nu_pop_100TeV"][1] / t["nu_pop_100TeV"][0]
+    assert float(r) == pytest.approx(100**1.5, rel=1e-6)
+    ratio = t["nu_pop_100TeV"][0] / t.meta["icecube2015_per_flavour_100TeV"]
+    assert float(ratio) == pytest.approx(t["nu_pop_over_icecube2015"][0], rel=1e-12)
+
+
+BAD = [
+    (lambda: P.star_formation_rate_density(-1), "z = -1"),
+    (lambda: P.star_formation_rate_density(0, norm=0), "norm = 0"),
+    (lambda: P.CosmicPopulation(sfr_norm=-1), "sfr_norm = -1"),
+    (lambda: P.CosmicPopulation(z_max=11), "z_max = 11"),
+    (lambda: P.CosmicPopulation(n_z=4), "n_z = 4"),
+    (lambda: P.CosmicPopulation().intensity(1, "e"), "species = 'e'"),
+    (lambda: P.ebl_optical_depth(-1, 0.1), "E = -1"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), BAD)
+def test_raises(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
