@@ -46,6 +46,7 @@ from astropy.table import Table
 
 __all__ = [
     "DATASETS",
+    "UHE_LIMITS",
     "available",
     "load",
     "path",
@@ -67,7 +68,18 @@ DATASETS: dict[str, str] = {
     "icecube_segmented_km3net": "IceCube HESE 7.5 yr / northern tracks 9.5 yr segmented fits, per flavour",
     "icecube_2025_combinedfit": "IceCube 2025 segmented flux, tracks + cascades combined fit, per flavour",
     "icecube_2025_mese": "IceCube 2025 segmented flux, MESE, per flavour",
+    "icecube_ehe_limit_2018": "IceCube EHE 9 yr differential upper limit (PRD 98, 062003), "
+    "5.6e6-7.6e10 GeV, per flavour",
+    "auger_limit_icrc2023": "Pierre Auger differential upper limit (ICRC2023), 5.8e7-1.0e11 GeV, "
+    "per flavour",
+    "antares_limit_2024": "ANTARES differential upper limit (JCAP 08 (2024) 038), 1e3-1e7 GeV, "
+    "per flavour",
+    "km3net_km3_230213a": "KM3-230213A E^-2 flux (Nature 638, 376) and the joint-fit flux "
+    "(arXiv:2502.08173), per flavour",
 }
+
+#: The upper-limit curves among :data:`DATASETS` (columns ``E``, ``E2Phi_UL``).
+UHE_LIMITS = ("icecube_ehe_limit_2018", "auger_limit_icrc2023", "antares_limit_2024")
 
 _ALL = "all"
 _PER = "per flavour"
