@@ -12,12 +12,14 @@ from typing import Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ArrayLike", "FloatArray", "BoolArray", "ArrayFunction", "Cutoff"]
+__all__ = ["ArrayLike", "FloatArray", "ComplexArray", "BoolArray", "ArrayFunction", "Cutoff"]
 
 #: an input: a float, a sequence of floats or a numpy array
 ArrayLike: TypeAlias = npt.ArrayLike
 #: a float result, or an array of them
 FloatArray: TypeAlias = float | np.ndarray
+#: a complex result (a frequency ω, a response σ), or an array of them
+ComplexArray: TypeAlias = complex | np.ndarray
 #: a boolean result, or an array of them
 BoolArray: TypeAlias = bool | np.ndarray
 #: a vectorised function of an array, e.g. a spectrum N(E) or Q(E)

@@ -39,13 +39,14 @@ modification is in :mod:`crescape.physics.thermal`.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from scipy.special import xlogy
 
 from .. import constants as C
 from ..errors import ParameterError
+from ._typing import ArrayLike, ComplexArray, FloatArray
 
 __all__ = [
     "sigma_mono",
@@ -117,7 +118,7 @@ def _one_minus_K(x: Any) -> np.ndarray:
     return re - 1j * im
 
 
-def sigma_mono(x):
+def sigma_mono(x: ArrayLike) -> ComplexArray:
     """Bell's response σ(k r_L) of CRs of a single momentum (complex).
 
     Parameters
@@ -230,7 +231,9 @@ def _im_sigma(x1, s, t_max):
     return 0.75 * np.pi * (s - 1.0) / (1.0 - a) * val
 
 
-def sigma_complement(x1, slope=2.0, t_max=np.inf):
+def sigma_complement(
+    x1: ArrayLike, slope: ArrayLike = 2.0, t_max: ArrayLike = np.inf
+) -> ComplexArray:
     """1 - σ for a power-law CR current dJ/dp ∝ p^-s between p_min and t_max p_min (complex).
 
     This is the factor that multiplies the destabilising term in Bell's
@@ -277,7 +280,9 @@ def sigma_complement(x1, slope=2.0, t_max=np.inf):
     return _complement_quadrature(x1, slope, t_max)
 
 
-def sigma_powerlaw(x1, slope=2.0, t_max=np.inf):
+def sigma_powerlaw(
+    x1: ArrayLike, slope: ArrayLike = 2.0, t_max: ArrayLike = np.inf
+) -> ComplexArray:
     """σ(k r_L(p_min)) for a power-law CR current, dJ/dp ∝ p^-s above p_min (complex).
 
     See :func:`sigma_complement` (this is 1 minus it). For s = 2 σ is computed
@@ -306,7 +311,7 @@ def _H(y):
     return np.where(big, re_big + 1j * im_big, rest)
 
 
-def drifting_p4_complement(x1, t_max=np.inf):
+def drifting_p4_complement(x1: ArrayLike, t_max: ArrayLike = np.inf) -> ComplexArray:
     """1 - σ for an isotropic f ∝ p^-4 distribution that drifts through the plasma (complex).
 
     The set-up of the kinetic treatment of Amato & Blasi (2009, MNRAS 392, 1591):
@@ -424,8 +429,17 @@ def _solve_modes(k, kc, vA2, oms, Omega=None, hall=False, thermal2=0.0):
 
 
 def dispersion_modes(
-    k, J, B0, rho, E, slope=2.0, E_max=np.inf, cr_response=True, hall=False, T=0.0
-):
+    k: ArrayLike,
+    J: ArrayLike,
+    B0: ArrayLike,
+    rho: ArrayLike,
+    E: ArrayLike,
+    slope: ArrayLike | None = 2.0,
+    E_max: ArrayLike | None = np.inf,
+    cr_response: bool = True,
+    hall: bool = False,
+    T: ArrayLike = 0.0,
+) -> dict[str, np.ndarray]:
     """Complex ω(k) [s^-1] of both circular polarisations (cgs lite form).
 
     Parameters
@@ -500,7 +514,13 @@ def dispersion_modes(
 # --- dimensionless growth curve, its maximum, the band and the threshold ---------------------
 
 
-def growth_curve(q, zeta, slope=2.0, t_max=np.inf, mode="right"):
+def growth_curve(
+    q: ArrayLike,
+    zeta: ArrayLike,
+    slope: ArrayLike | None = 2.0,
+    t_max: float = np.inf,
+    mode: Literal["right", "left", "max"] = "right",
+) -> FloatArray:
     """γ(k)/(k_c v_A) against q = k/k_c, for k_c r_L = zeta (Hall and temperature off).
 
     Parameters
@@ -557,7 +577,9 @@ def _golden_max(f, lo, hi, n_iter=60):
     return x, f(x)
 
 
-def fastest_mode(zeta, slope=2.0, t_max=np.inf, n_grid=256):
+def fastest_mode(
+    zeta: ArrayLike, slope: ArrayLike | None = 2.0, t_max: float = np.inf, n_grid: int = 256
+) -> tuple[FloatArray, FloatArray]:
     """The fastest-growing mode of the right-hand polarisation for k_c r_L = zeta.
 
     Parameters
@@ -595,7 +617,13 @@ def _re_omega2(q, zeta, slope, t_max):
     return q**2 - q * _complement(q * zeta, slope, t_max).real
 
 
-def unstable_band(zeta, slope=2.0, t_max=np.inf, n_grid=512, n_bisect=50):
+def unstable_band(
+    zeta: ArrayLike,
+    slope: ArrayLike | None = 2.0,
+    t_max: float = np.inf,
+    n_grid: int = 512,
+    n_bisect: int = 50,
+) -> tuple[FloatArray, FloatArray]:
     """The nonresonant band, where Re ω² < 0 for the right-hand mode, in units of k_c.
 
     Returns
@@ -645,7 +673,7 @@ def unstable_band(zeta, slope=2.0, t_max=np.inf, n_grid=512, n_bisect=50):
     return np.where(has, q_lo, np.nan), np.where(has, q_hi, np.nan)
 
 
-def small_x_complement(x1, slope):
+def small_x_complement(x1: ArrayLike, slope: float) -> FloatArray:
     """Leading term of Re[1 - σ(x1)] for x1 → 0, power law with p_max = ∞ and 1 < s < 3.
 
     Re[1 - σ] = (s - 1) x1^(s-1) ∫_{x1}^∞ y^-s Re[1 - K(y)] dy (y = x1 t), and the
@@ -748,7 +776,9 @@ def _critical_cached(slope: float | None, t_max: float) -> tuple[float, float]:
     return float(z[0]), float(x[0])
 
 
-def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
+def critical_kc_rL(
+    slope: float | None = 2.0, t_max: ArrayLike = np.inf, return_x: bool = False
+) -> FloatArray | tuple[FloatArray, FloatArray]:
     """The threshold ζ_c of k_c r_L(p_min) below which the nonresonant branch disappears.
 
     Parameters
@@ -800,7 +830,14 @@ def critical_kc_rL(slope=2.0, t_max=np.inf, return_x=False):
 # --- physical wrappers -----------------------------------------------------------------------
 
 
-def fastest_growth(J, B0, rho, E, slope=2.0, E_max=np.inf):
+def fastest_growth(
+    J: ArrayLike,
+    B0: ArrayLike,
+    rho: ArrayLike,
+    E: ArrayLike,
+    slope: ArrayLike | None = 2.0,
+    E_max: ArrayLike = np.inf,
+) -> dict[str, np.ndarray]:
     """Fastest growth, its wavenumber and the nonresonant band for physical parameters (cgs).
 
     Parameters
@@ -853,7 +890,9 @@ def fastest_growth(J, B0, rho, E, slope=2.0, E_max=np.inf):
     }
 
 
-def saturation_field(J, E, slope=2.0, E_max=np.inf):
+def saturation_field(
+    J: ArrayLike, E: ArrayLike, slope: ArrayLike | None = 2.0, E_max: ArrayLike = np.inf
+) -> FloatArray:
     """The field at which the nonresonant branch disappears, B = √(4πJE/(c e ζ_c)) [G].
 
     Parameters

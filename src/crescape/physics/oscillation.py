@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import ArrayLike
+
 __all__ = ["NUFIT52_NO", "pmns_matrix", "transition_matrix", "flavour_ratio_at_earth", "FLAVOURS"]
 
 FLAVOURS = ("e", "mu", "tau")
@@ -26,11 +28,11 @@ NUFIT52_NO = {"theta12": 33.41, "theta23": 42.2, "theta13": 8.58, "delta_cp": 23
 
 
 def pmns_matrix(
-    theta12=NUFIT52_NO["theta12"],
-    theta23=NUFIT52_NO["theta23"],
-    theta13=NUFIT52_NO["theta13"],
-    delta_cp=NUFIT52_NO["delta_cp"],
-):
+    theta12: float = NUFIT52_NO["theta12"],
+    theta23: float = NUFIT52_NO["theta23"],
+    theta13: float = NUFIT52_NO["theta13"],
+    delta_cp: float = NUFIT52_NO["delta_cp"],
+) -> np.ndarray:
     """The PMNS matrix U_αi (rows e, μ, τ; columns 1, 2, 3), standard parametrisation (PDG).
 
     Angles in degrees.
@@ -54,13 +56,15 @@ def pmns_matrix(
     )
 
 
-def transition_matrix(**angles):
+def transition_matrix(**angles: float) -> np.ndarray:
     """P_αβ = Σ_i |U_αi|²|U_βi|², the oscillation-averaged probability ν_α → ν_β (symmetric, rows sum to 1)."""
     U2 = np.abs(pmns_matrix(**angles)) ** 2
     return U2 @ U2.T
 
 
-def flavour_ratio_at_earth(source=(1.0, 2.0, 0.0), normalise=True, **angles):
+def flavour_ratio_at_earth(
+    source: ArrayLike = (1.0, 2.0, 0.0), normalise: bool = True, **angles: float
+) -> np.ndarray:
     """Flavour composition (e, μ, τ) at Earth for a source composition ``source``.
 
     Parameters

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, FloatArray
 from .dispersion import _golden_max, check_positive, dispersion_modes
 from .instability import B_star_paper, k_max_paper
 
@@ -43,22 +44,22 @@ __all__ = [
 ]
 
 
-def ion_cyclotron_frequency(B0):
+def ion_cyclotron_frequency(B0: ArrayLike) -> FloatArray:
     """Ω_i = eB0/(m_p c) [rad s^-1], the proton gyrofrequency."""
     return C.e * np.asarray(B0, dtype=float) / (C.m_p * C.c)
 
 
-def ion_thermal_speed(T):
+def ion_thermal_speed(T: ArrayLike) -> FloatArray:
     """v_th = √(2 k_B T/m_p) [cm s^-1] (the paper's convention for B_*)."""
     return np.sqrt(2.0 * C.k_B * np.asarray(T, dtype=float) / C.m_p)
 
 
-def ion_larmor_radius(T, B0):
+def ion_larmor_radius(T: ArrayLike, B0: ArrayLike) -> FloatArray:
     """Thermal proton Larmor radius r_i = v_th/Ω_i [cm], v_th = √(2k_BT/m_p) (the paper's B_*, after Eq. 7)."""
     return ion_thermal_speed(T) / ion_cyclotron_frequency(B0)
 
 
-def thermal_parameter(J, B0, rho, T):
+def thermal_parameter(J: ArrayLike, B0: ArrayLike, rho: ArrayLike, T: ArrayLike) -> FloatArray:
     """τ = k_c (k_BT/m_p)/(Ω_i v_A): the strength of the ion finite-Larmor-radius term.
 
     Notes
@@ -77,7 +78,7 @@ def thermal_parameter(J, B0, rho, T):
     return kc * C.k_B * T / (C.m_p * ion_cyclotron_frequency(B0) * vA)
 
 
-def thermal_ratio_paper(J, B0, rho, T):
+def thermal_ratio_paper(J: ArrayLike, B0: ArrayLike, rho: ArrayLike, T: ArrayLike) -> FloatArray:
     """The paper's thermal condition k_max² v_th²/(Ω_i γ_max) with Eqs. (5), (7), v_th² = 2k_BT/m_p.
 
     Equal to 2τ (:func:`thermal_parameter`); it is 1 at B0 = B_* of the paper
@@ -86,7 +87,7 @@ def thermal_ratio_paper(J, B0, rho, T):
     return 2.0 * thermal_parameter(J, B0, rho, T)
 
 
-def B_star(J, rho, T, tau=1.0):
+def B_star(J: ArrayLike, rho: ArrayLike, T: ArrayLike, tau: ArrayLike = 1.0) -> FloatArray:
     """The field below which ion temperature changes the fastest growth: τ(B_*) = tau [G].
 
     Parameters
@@ -114,7 +115,7 @@ def B_star(J, rho, T, tau=1.0):
     return B_star_paper(J, rho, T) * (2.0 * np.asarray(tau, dtype=float)) ** (-1.0 / 3.0)
 
 
-def warm_growth_max(tau):
+def warm_growth_max(tau: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Fastest growth of the warm right-hand mode without CR response, in units of k_c.
 
     Parameters
@@ -143,7 +144,18 @@ def warm_growth_max(tau):
     return q, np.sqrt(np.maximum(g2, 0.0))
 
 
-def warm_modes(k, J, B0, rho, E, T, slope=2.0, E_max=np.inf, cr_response=True, hall=True):
+def warm_modes(
+    k: ArrayLike,
+    J: ArrayLike,
+    B0: ArrayLike,
+    rho: ArrayLike,
+    E: ArrayLike,
+    T: ArrayLike,
+    slope: float | None = 2.0,
+    E_max: ArrayLike | None = np.inf,
+    cr_response: bool = True,
+    hall: bool = True,
+) -> dict[str, np.ndarray]:
     """ω(k) [s^-1] of both polarisations with ion temperature and the Hall term (cgs lite form).
 
     Parameters
@@ -185,8 +197,17 @@ def warm_modes(k, J, B0, rho, E, T, slope=2.0, E_max=np.inf, cr_response=True, h
 
 
 def warm_fastest_growth(
-    J, B0, rho, E, T, slope=2.0, E_max=np.inf, hall=True, cr_response=True, n_grid=400
-):
+    J: ArrayLike,
+    B0: ArrayLike,
+    rho: ArrayLike,
+    E: ArrayLike,
+    T: ArrayLike,
+    slope: float | None = 2.0,
+    E_max: ArrayLike = np.inf,
+    hall: bool = True,
+    cr_response: bool = True,
+    n_grid: int = 400,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fastest growth of the full relation (CR response, Hall term, ion temperature), right-hand mode.
 
     Parameters
