@@ -634,7 +634,7 @@ def build_uhe_limit(name: str, release: Path = KM3NET_RELEASE) -> Table:
             citation=citation,
             doi=doi,
             origin=f"{KM3NET_REPO}, data/external/flux_constraints/{fname} (commit "
-            f"{KM3NET_COMMIT}), compiled by the KM3NeT Collaboration for Fig. 3 of "
+            f"{KM3NET_COMMIT}), compiled by the KM3NeT Collaboration for the flux comparison of "
             f"{KM3NET_NATURE_CITATION}; numbers verbatim",
             source_url=d.get("Source", ""),
             units="E in GeV; E^2 Phi in GeV cm^-2 s^-1 sr^-1",
