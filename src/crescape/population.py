@@ -28,6 +28,7 @@ Units follow docs/units.md: plain numbers for energies are GeV.
 
 Examples
 --------
+>>> import astropy.units as u
 >>> from crescape import population
 >>> round(float(population.star_formation_rate_density(0).value), 4)
 0.015
@@ -129,7 +130,7 @@ def star_formation_rate_density(z: Any, norm: float = MD14_PARAMETERS["a"]) -> u
     Examples
     --------
     >>> star_formation_rate_density([0, 1.9]).round(4)
-    <Quantity [0.015 , 0.1329] solMass / (Mpc3 yr)>
+    <Quantity [0.015 , 0.1329] solMass / (yr Mpc3)>
     """
     a = _finite_positive(norm, "norm")
     return u.Quantity(_psi(_redshift(z), a), _SFR_UNIT)
