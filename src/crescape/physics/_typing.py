@@ -12,7 +12,16 @@ from typing import Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ArrayLike", "FloatArray", "ComplexArray", "BoolArray", "ArrayFunction", "Cutoff"]
+__all__ = [
+    "ArrayLike",
+    "FloatArray",
+    "ComplexArray",
+    "BoolArray",
+    "ArrayFunction",
+    "Cutoff",
+    "Species",
+    "SigmaModel",
+]
 
 #: an input: a float, a sequence of floats or a numpy array
 ArrayLike: TypeAlias = npt.ArrayLike
@@ -26,3 +35,7 @@ BoolArray: TypeAlias = bool | np.ndarray
 ArrayFunction: TypeAlias = Callable[[np.ndarray], ArrayLike]
 #: the cutoff of the source spectrum
 Cutoff: TypeAlias = Literal["sharp", "exponential"]
+#: a pp secondary of :data:`crescape.physics.pp.SPECIES`
+Species: TypeAlias = Literal["gamma", "e", "nu_mu", "nu_e", "nu_mu1", "nu_mu2"]
+#: an inelastic pp cross section of :func:`crescape.physics.pp.sigma_inel`
+SigmaModel: TypeAlias = Literal["KAB06", "KAB06-kinematic", "Kafexhiu14"]

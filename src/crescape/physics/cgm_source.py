@@ -23,11 +23,13 @@ cgs floats throughout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from .. import constants as C
 from ..errors import ParameterError
+from ._typing import ArrayLike, Cutoff, FloatArray, SigmaModel
 from .escape import escape_flux
 from .instability import alfven_speed, gas_density
 from .saturation import B_sat
@@ -68,7 +70,7 @@ class HaloGeometry:
     R_out: float | None = None
     R_sun: float = R_SUN
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.R_out is None:
             object.__setattr__(self, "R_out", 10.0 * self.R_d)
         for name in ("R_d", "R_out", "R_sun"):
@@ -86,14 +88,23 @@ class HaloGeometry:
                 f"R_sun = {self.R_sun / C.kpc:g} kpc is not allowed: must be < R_out = {self.R_out / C.kpc:g} kpc"
             )
 
-    def profile(self, r):
+    def profile(self, r: ArrayLike) -> np.ndarray:
         """f(r): CR density relative to the inner region (1 inside R_d, (R_d/r)² out to R_out)."""
         r = np.asarray(r, dtype=float)
         out = np.where(r <= self.R_d, 1.0, (self.R_d / np.maximum(r, 1e-300)) ** 2)
         return np.where(r <= self.R_out, out, 0.0)
 
 
-def advection_speed(L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref=C.GeV):
+def advection_speed(
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff,
+    rho: ArrayLike,
+    E_ref: ArrayLike = C.GeV,
+) -> FloatArray:
     """ṽ_A = δB/√(4πρ) with δB = B_sat of Eq. (8) at the energy E_ref [cm/s].
 
     For s = 2, E²φ and hence δB are the same at every energy (Eq. 8) and E_ref
@@ -104,13 +115,29 @@ def advection_speed(L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref=C.GeV):
     return alfven_speed(B_sat(E2phi), rho)
 
 
-def cr_density(E, L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref=C.GeV):
+def cr_density(
+    E: ArrayLike,
+    L_CR: ArrayLike,
+    R_d: ArrayLike,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff,
+    rho: ArrayLike,
+    E_ref: ArrayLike = C.GeV,
+) -> FloatArray:
     """Eq. (15): n_CR(E) = φ(E)/ṽ_A in the inner region [cm^-3 erg^-1]."""
     v = advection_speed(L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref)
     return escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff) / v
 
 
-def target_density(delta_G, Omega_b_h2, rho_cr_h2, X_H=0.76, convention="paper"):
+def target_density(
+    delta_G: ArrayLike,
+    Omega_b_h2: ArrayLike,
+    rho_cr_h2: ArrayLike,
+    X_H: ArrayLike = 0.76,
+    convention: Literal["paper", "hydrogen"] = "paper",
+) -> FloatArray:
     """The pp target density [cm^-3].
 
     ``convention='paper'``: n = ρ/m_p (Eq. 16, every nucleon counted as a proton);
@@ -125,7 +152,9 @@ def target_density(delta_G, Omega_b_h2, rho_cr_h2, X_H=0.76, convention="paper")
     raise ParameterError(f"target = {convention!r} is not allowed: must be 'paper' or 'hydrogen'")
 
 
-def los_nodes(geom: HaloGeometry, n_dir=48, rule=_GL):
+def los_nodes(
+    geom: HaloGeometry, n_dir: int = 48, rule: tuple[np.ndarray, np.ndarray] = _GL
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quadrature nodes of the all-sky line-of-sight integral ∫dΩ ∫ds g(r, s).
 
     The sky is axisymmetric about the Sun-centre axis: μ = cos ψ (ψ from the centre
@@ -165,7 +194,7 @@ def los_nodes(geom: HaloGeometry, n_dir=48, rule=_GL):
     return s, r, ws * (2.0 * np.pi * wmu)[:, None]
 
 
-def effective_path_length(geom: HaloGeometry, n_dir=48):
+def effective_path_length(geom: HaloGeometry, n_dir: int = 48) -> float:
     """L_eff = (1/4π) ∫dΩ ∫ ds f(r): the sky-averaged path through the source [cm].
 
     The sky-averaged intensity is I = q₀ L_eff/(4π) for an emissivity q₀ f(r). The
@@ -175,7 +204,9 @@ def effective_path_length(geom: HaloGeometry, n_dir=48):
     return np.sum(w * geom.profile(r)) / (4.0 * np.pi)
 
 
-def sky_averaged_intensity(q0, geom: HaloGeometry, kappa=None, n_dir=48):
+def sky_averaged_intensity(
+    q0: ArrayLike, geom: HaloGeometry, kappa: ArrayLike | None = None, n_dir: int = 48
+) -> FloatArray:
     """Sky-averaged intensity (1/4π)·(1/4π)∫dΩ ∫ds q₀ f(r) e^{-κ s} [per sr].
 
     Parameters
@@ -216,8 +247,16 @@ def _loglog_density(E_grid, n):
 
 
 def column_neutrino_sed(
-    z, E, n_CR, n_target, E_nu, R_d, R_sun=None, R_out=None, sigma_model="KAB06"
-):
+    z: ArrayLike,
+    E: ArrayLike,
+    n_CR: ArrayLike,
+    n_target: ArrayLike,
+    E_nu: ArrayLike,
+    R_d: float,
+    R_sun: float | None = None,
+    R_out: float | None = None,
+    sigma_model: SigmaModel = "KAB06",
+) -> np.ndarray:
     """Sky-averaged all-flavour ν + ν̄ SED E² I(E_ν) [erg cm^-2 s^-1 sr^-1] from simulated profiles.
 
     Parameters

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayFunction, ArrayLike, Cutoff, FloatArray, SigmaModel, Species
 
 __all__ = [
     "SPECIES",
@@ -99,7 +100,7 @@ def _gl_nodes(a, b, rule=_GL64):
 # ---------------------------------------------------------------------------------------------
 # inelastic cross sections
 # ---------------------------------------------------------------------------------------------
-def sigma_inel_kab06(E_p, E_th=E_TH_KAB06):
+def sigma_inel_kab06(E_p: ArrayLike, E_th: float = E_TH_KAB06) -> FloatArray:
     """Inelastic pp cross section of KAB06 Eq. 79 [cm²].
 
     σ_inel = (34.3 + 1.88 L + 0.25 L²) [1 - (E_th/E_p)^4]² mb, L = ln(E_p/1 TeV),
@@ -120,7 +121,7 @@ def sigma_inel_kab06(E_p, E_th=E_TH_KAB06):
     return np.where(E_p > E_th, (34.3 + 1.88 * L + 0.25 * L**2) * thr**2, 0.0) * C.mb
 
 
-def sigma_inel_kafexhiu14(E_p):
+def sigma_inel_kafexhiu14(E_p: ArrayLike) -> FloatArray:
     """Inelastic pp cross section of Kafexhiu et al. (2014), PRD 90, 123014, Eq. 1 [cm²].
 
     σ_inel = [30.7 - 0.96 ln(T_p/T_th) + 0.18 ln²(T_p/T_th)] [1 - (T_p/T_th)^{-1.9}]³ mb,
@@ -146,7 +147,7 @@ _SIGMA = {
 }
 
 
-def sigma_inel(E_p, model="KAB06"):
+def sigma_inel(E_p: ArrayLike, model: SigmaModel = "KAB06") -> FloatArray:
     """The inelastic pp cross section [cm²].
 
     ``model`` is 'KAB06' (KAB06 Eq. 79 with the published E_th = 1.22 GeV),
@@ -181,7 +182,7 @@ def _F_gamma_like(y, B, beta, k):
     return B * ln_y / y * ((1.0 - yb) / den) ** 4 * bracket
 
 
-def F_gamma(x, E_p):
+def F_gamma(x: ArrayLike, E_p: ArrayLike) -> FloatArray:
     """KAB06 Eq. 58: photons per ln... per unit x = E_γ/E_p per collision, dN/dx.
 
     F_γ(x, E_p) = B_γ (ln x / x) [(1 - x^β)/(1 + k x^β(1 - x^β))]^4
@@ -204,7 +205,7 @@ def F_gamma(x, E_p):
     return np.where(ok, _F_gamma_like(xs, B, beta, k), 0.0)
 
 
-def F_electron(x, E_p):
+def F_electron(x: ArrayLike, E_p: ArrayLike) -> FloatArray:
     """KAB06 Eq. 62: e⁺ + e⁻ per unit x = E_e/E_p per collision.
 
     F_e = B_e (1 + k_e ln²x)³ / (x (1 + 0.3/x^β_e)) (-ln x)^5, with
@@ -224,7 +225,7 @@ def F_electron(x, E_p):
     return np.where(ok, val, 0.0)
 
 
-def F_numu1(x, E_p):
+def F_numu1(x: ArrayLike, E_p: ArrayLike) -> FloatArray:
     """KAB06 Eq. 66: ν_μ + ν̄_μ from the direct decay π → μν_μ, per unit x = E_ν/E_p.
 
     The shape of Eq. 58 in y = x/0.427 (zero for x > 0.427), with
@@ -244,7 +245,7 @@ def F_numu1(x, E_p):
     return np.where(ok, _F_gamma_like(ys, B, beta, k), 0.0)
 
 
-def F_secondary(x, E_p, species):
+def F_secondary(x: ArrayLike, E_p: ArrayLike, species: Species) -> FloatArray:
     """dN/dx per collision for ``species`` in :data:`SPECIES` (KAB06 Eqs. 58, 62, 66)."""
     if species == "gamma":
         return F_gamma(x, E_p)
@@ -257,7 +258,7 @@ def F_secondary(x, E_p, species):
     raise ValueError(f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES)}")
 
 
-def energy_fraction(E_p, species, n=400):
+def energy_fraction(E_p: ArrayLike, species: Species, n: int = 400) -> FloatArray:
     """∫ x F(x, E_p) dx: the fraction of E_p given to ``species`` per inelastic collision.
 
     Notes
@@ -279,7 +280,9 @@ def energy_fraction(E_p, species, n=400):
 # ---------------------------------------------------------------------------------------------
 # pion -> lepton decay distributions for the δ-approximation (KAB06 Eqs. 36-39)
 # ---------------------------------------------------------------------------------------------
-def pion_decay_lepton_distribution(x, species, r=R_MU_PI):
+def pion_decay_lepton_distribution(
+    x: ArrayLike, species: Species, r: float = R_MU_PI
+) -> FloatArray:
     """Distribution dN/dx of a lepton of energy x E_π from one ultrarelativistic π± decay chain.
 
     KAB06 Eqs. 36-39 (decay π → μν_μ, μ → eν_eν_μ with the muon polarisation):
@@ -358,7 +361,14 @@ def _check_species(species):
         )
 
 
-def emissivity_full(E, J, n_H, species, E_p_max=np.inf, sigma_model="KAB06"):
+def emissivity_full(
+    E: ArrayLike,
+    J: ArrayFunction,
+    n_H: float,
+    species: Species,
+    E_p_max: float = np.inf,
+    sigma_model: SigmaModel = "KAB06",
+) -> FloatArray:
     """KAB06 Eqs. 71-72: the production rate per volume above the transition [cm^-3 s^-1 erg^-1].
 
     Φ(E) = c n_H ∫_0^1 σ_inel(E/x) J(E/x) F(x, E/x) dx/x,
@@ -403,7 +413,15 @@ def _pion_rate(E_pi, J, n_H, sigma_model):
     return C.c * n_H / K_PI * sigma_inel(Ep, sigma_model) * J(Ep)
 
 
-def emissivity_delta(E, J, n_H, species, E_p_max=np.inf, sigma_model="KAB06", n_tilde=1.0):
+def emissivity_delta(
+    E: ArrayLike,
+    J: ArrayFunction,
+    n_H: float,
+    species: Species,
+    E_p_max: float = np.inf,
+    sigma_model: SigmaModel = "KAB06",
+    n_tilde: ArrayLike = 1.0,
+) -> FloatArray:
     """The δ-function approximation of KAB06 Eqs. 77-78 [cm^-3 s^-1 erg^-1].
 
     γ rays (KAB06 Eq. 78):
@@ -459,16 +477,16 @@ def _single(species):
 
 
 def emissivity(
-    E,
-    J,
-    n_H,
-    species,
-    E_p_max=np.inf,
-    sigma_model="KAB06",
-    E_transition=E_TRANSITION,
-    enhancement=1.0,
-    return_n_tilde=False,
-):
+    E: ArrayLike,
+    J: ArrayFunction,
+    n_H: float,
+    species: Species,
+    E_p_max: float = np.inf,
+    sigma_model: SigmaModel = "KAB06",
+    E_transition: float = E_TRANSITION,
+    enhancement: ArrayLike = 1.0,
+    return_n_tilde: bool = False,
+) -> FloatArray | tuple[FloatArray, dict[str, float]]:
     """Production rate of ``species`` per volume, time and energy [cm^-3 s^-1 erg^-1].
 
     The full KAB06 spectrum (Eqs. 71-72) at E >= ``E_transition`` and the δ-function
@@ -517,7 +535,7 @@ def emissivity(
     return out
 
 
-def nuclear_enhancement(he_gas=0.0, he_cr=0.0, A_exponent=0.75):
+def nuclear_enhancement(he_gas: float = 0.0, he_cr: float = 0.0, A_exponent: float = 0.75) -> float:
     """Nuclear enhancement factor for helium in the target gas and in the CRs.
 
     ε = Σ_ij y_i^CR y_j^gas (A_i A_j)^a, with y_p = y_H = 1, A_He = 4 and a = 3/4:
@@ -549,7 +567,13 @@ def nuclear_enhancement(he_gas=0.0, he_cr=0.0, A_exponent=0.75):
     return 1.0 + q * (he_gas + he_cr) + q * q * he_gas * he_cr
 
 
-def power_law_protons(norm, slope, E_max=np.inf, cutoff="sharp", E_min=0.0):
+def power_law_protons(
+    norm: ArrayLike,
+    slope: ArrayLike,
+    E_max: float = np.inf,
+    cutoff: Cutoff = "sharp",
+    E_min: float = 0.0,
+) -> tuple[ArrayFunction, float]:
     """A proton density J(E) = norm (E/1 TeV)^-slope × cutoff as a callable, and its E_p_max.
 
     Convenience for tests and benchmarks. Returns ``(J, E_p_max)``.

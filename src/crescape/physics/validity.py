@@ -22,11 +22,14 @@ T = 0 selects the cold relation (the Hall term only). cgs floats or arrays in an
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import constants as C
 from ..errors import ParameterError
 from . import escape, saturation
+from ._typing import ArrayLike
 from .dispersion import check_positive, critical_kc_rL, fastest_growth, saturation_field
 from .instability import B_star_paper, gamma_max_paper, gas_density, k_max_paper
 from .thermal import (
@@ -66,7 +69,16 @@ def _t_max(E_max, E) -> float:
     return t
 
 
-def regimes(J, B0, rho, T, E, slope=2.0, E_max=np.inf, n_grid=200):
+def regimes(
+    J: ArrayLike,
+    B0: ArrayLike,
+    rho: ArrayLike,
+    T: ArrayLike,
+    E: ArrayLike,
+    slope: float = 2.0,
+    E_max: ArrayLike = np.inf,
+    n_grid: int = 200,
+) -> dict[str, np.ndarray]:
     """Validity conditions of the cold MHD treatment and the regime that applies.
 
     Parameters
@@ -152,7 +164,9 @@ def regimes(J, B0, rho, T, E, slope=2.0, E_max=np.inf, n_grid=200):
     }
 
 
-def linear_summary(params, E, T=None):
+def linear_summary(
+    params: Any, E: float, T: float | None = None
+) -> dict[str, tuple[float, str, str]]:
     """The linear theory at one parameter set and CR energy: every number ``crescape dispersion`` prints.
 
     Parameters
