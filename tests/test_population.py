@@ -219,6 +219,15 @@ def test_population_gamma_absorption(pop):
     assert 0.2 < ebl[0] / bare[0] < 0.95
 
 
+def test_population_cgm_model_is_a_parameter(pop):
+    # the hydrogen target density X_H rho/m_p instead of the paper's rho/m_p
+    E = [1e5] * u.GeV
+    h = P.CosmicPopulation(10, target="hydrogen")
+    ratio = h.intensity(E, "nu_mu").value[0] / pop.intensity(E, "nu_mu").value[0]
+    assert ratio == pytest.approx(h.template.cgs.X_H, rel=1e-10)
+    assert "cascades" in pop.assumptions
+
+
 def test_population_speed(pop):
     E = np.geomspace(10, 1e7, 100) * u.GeV
     pop.intensity(E[:2], "gamma")  # tables loaded once

@@ -431,6 +431,27 @@ class CosmicPopulation:
         self.delta_G = float(self.template.cgs.delta_G)
         self.L_CR = float(self.template.cgs.L_CR)  # erg/s
 
+    @property
+    def assumptions(self) -> dict:
+        """The stated assumptions and limits of this background, in words."""
+        return {
+            "scaling": "every galaxy's CGM emits like the Milky Way's (same delta_G, CGM model "
+            "and CR spectrum); n(z) = rho_LCR(z) / L_CR,MW",
+            "sfh": f"Madau & Dickinson (2014) Eq. 15, Salpeter IMF, norm = {self.sfr_norm:g}",
+            "L_CR,MW": f"{self.L_CR:.4g} erg/s",
+            "delta_G": self.delta_G,
+            "z_max": self.z_max,
+            "cosmology": getattr(self.cosmology, "name", None) or repr(self.cosmology),
+            "ebl": (
+                "Dominguez et al. (2011) table; E clamped to 0.03-30 TeV, tau(E, z > 2) = "
+                "tau(E, 2) (an underestimate), tau proportional to z below z = 0.01"
+                if self.ebl
+                else "not applied"
+            ),
+            "cmb": "gamma-gamma on the CMB along the path" if self.cmb else "not applied",
+            "cascades": "not included: the absorbed energy re-emitted at GeV energies is missing",
+        }
+
     def _number_density(self, z):
         """n(z) = ρ_LCR(z)/L_CR,MW [1/cm³], comoving."""
         rho = _psi(z, self.sfr_norm) * _kroupa_equivalent_factor()
