@@ -335,9 +335,9 @@ def background_intensity(
     Photons (or neutrinos) emitted at z into E'..E'+dE' = (1+z)(E..E+dE) keep their
     comoving number; integrating over cosmic time dt = dz/((1+z)H) gives
     n(E) = ∫ dz (1+z) q_c(E(1+z), z)/((1+z)H(z)) and I = c n/4π. For the energy
-    emissivity j(E') = E' q_c(E') this is the form of Peacock (1999, Cosmological Physics,
-    Eq. 3.94), E I(E) = (c/4π) ∫ dz j(E(1+z), z)/((1+z) H(z)); Loeb & Waxman (2006,
-    JCAP 05, 003) and Tamborra, Ando & Murase (2014, JCAP 09, 043, Eq. 2) use the same.
+    emissivity j(E') = E' q_c(E') this is the background integral of Peacock (1999,
+    Cosmological Physics, CUP), E I(E) = (c/4π) ∫ dz j(E(1+z), z)/((1+z) H(z)); Loeb &
+    Waxman (2006, JCAP 05, 003) and Tamborra, Ando & Murase (2014, JCAP 09, 043) use the same.
 
     cgs floats: ``E`` [erg], shape (nE,); ``emissivity(E_emit, z)`` takes E_emit of shape
     (nE, nz) and z of shape (nz,) and returns q_c [1/(erg s cm³)]; ``optical_depth(E, z)``
@@ -357,7 +357,7 @@ def redshift_factor(slope: float, z_max: float = 6.0, cosmology=Planck18, n_z: i
 
     For a non-evolving population of comoving emissivity q_c = K E^-Γ,
     :func:`background_intensity` is I(E) = (c/4π H_0) K E^-Γ ξ. For Γ = 2 this is the
-    ξ_z of Waxman & Bahcall (1999, PRD 59, 023002, Eq. 3) without evolution. In a flat
+    ξ_z of Waxman & Bahcall (1999, PRD 59, 023002) without evolution. In a flat
     matter-only universe E(z) = (1+z)^{3/2} and ξ = (1 - (1+z_max)^{-(Γ+1/2)})/(Γ + 1/2).
     """
     z, wz = _z_nodes(_finite_positive(z_max, "z_max", upper=20.0), n_z)
@@ -373,7 +373,7 @@ class CosmicPopulation:
     Parameters
     ----------
     delta_G : float
-        Overdensity of the CGM gas δ_G of every halo (1 <= δ_G <= the range of
+        Overdensity of the CGM gas δ_G of every halo, 0 < δ_G <= 1e6 (the range of
         :class:`crescape.params.Parameters`), default 1.
     sfr_norm : float
         Normalisation of Madau & Dickinson's Eq. 15 [M_⊙ yr⁻¹ Mpc⁻³] (default 0.015).
