@@ -137,3 +137,67 @@ def test_km3_joint_fit_and_the_tension_with_the_limits():
         lim = data.load(name)
         ul = 10 ** np.interp(np.log10(k["E_c"]), np.log10(lim["E"]), np.log10(lim["E2Phi_UL"]))
         assert j["E2Phi"] < ul < k["E2Phi"]
+
+
+# ----------------------------------------------------------------------- (phi, gamma) contours
+
+
+def _inside(x, y, px, py):
+    """Ray casting: is (x, y) inside the polygon (px, py) (closed by joining last to first)?"""
+    inside = False
+    n = len(px)
+    for i in range(n):
+        x1, y1, x2, y2 = px[i], py[i], px[(i + 1) % n], py[(i + 1) % n]
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def test_spl_contours_spot_values_and_best_fits():
+    """HESE 7.5 yr (PRD 104, 022002): phi_100 = 2.12e-18 per flavour, gamma = 2.87; northern
+    tracks 9.5 yr (ApJ 928, 50): 1.44e-18, 2.37; the release's contour files, first points:
+    HESE (3.0594, 2.887e-18), NST 27 points."""
+    t = data.load("icecube_spl_contours_km3net")
+    hese, nst = t[t["sample"] == "hese"], t[t["sample"] == "nst"]
+    assert len(hese) == 19 and len(nst) == 27
+    assert hese["gamma"][0] == 3.0594 and hese["phi_100"][0] == pytest.approx(
+        2.887e-18, rel=1e-12, abs=0
+    )
+    assert t["phi_100"].unit == u.Unit("1 / (GeV cm2 s sr)")
+    bf = t.meta["best_fits"]
+    assert bf["hese"]["phi_100"] == pytest.approx(2.12e-18, rel=1e-12, abs=0)
+    assert bf["hese"]["gamma"] == 2.87 and bf["nst"]["gamma"] == 2.37
+    assert bf["nst"]["phi_100"] == pytest.approx(1.44e-18, rel=1e-12, abs=0)
+    assert t.meta["flux_convention"]["flavour"] == "per flavour"
+    # the same best fits as the project's single-power-law table (per flavour too)
+    spl = data.load("icecube_diffuse_bestfits")
+    for key, row in (("hese", "HESE_7.5yr"), ("nst", "NST_9.5yr")):
+        r = spl[spl["analysis"] == row][0]
+        assert r["phi_100"] == pytest.approx(bf[key]["phi_100"], rel=1e-12, abs=0)
+        assert r["gamma"] == bf[key]["gamma"]
+
+
+@pytest.mark.parametrize("sample", ["hese", "nst"])
+def test_spl_contour_encloses_its_best_fit_and_the_1d_intervals(sample):
+    """The 68% contour encloses the best fit and reaches beyond the one-parameter 68% range of
+    gamma (HESE 2.87 +0.20 -0.19; NST 2.37 +- 0.09), as a two-parameter region must."""
+    t = data.load("icecube_spl_contours_km3net")
+    c = t[t["sample"] == sample]
+    g, p = np.asarray(c["gamma"]), np.log10(np.asarray(c["phi_100"]))
+    bf = t.meta["best_fits"][sample]
+    assert _inside(bf["gamma"], np.log10(bf["phi_100"]), g, p)
+    assert not _inside(bf["gamma"] + 1.0, np.log10(bf["phi_100"]), g, p)
+    r = data.load("icecube_diffuse_bestfits")
+    r = r[r["analysis"] == {"hese": "HESE_7.5yr", "nst": "NST_9.5yr"}[sample]][0]
+    assert g.min() <= r["gamma"] - r["gamma_err_lo"] and g.max() >= r["gamma"] + r["gamma_err_hi"]
+
+
+def test_spl_contours_are_the_release_numbers_verbatim():
+    t = data.load("icecube_spl_contours_km3net")
+    for sample, (fname, _, _) in _build.SPL_CONTOURS.items():
+        cols = _json_columns(fname)
+        c = t[t["sample"] == sample]
+        assert np.array_equal(np.asarray(c["gamma"]), np.array(cols["SpectralIndex"], dtype=float))
+        assert np.array_equal(
+            np.asarray(c["phi_100"]), np.array(cols["FluxNorm [GeV.cm^-2.s.sr]"], dtype=float)
+        )

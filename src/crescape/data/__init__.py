@@ -76,6 +76,8 @@ DATASETS: dict[str, str] = {
     "per flavour",
     "km3net_km3_230213a": "KM3-230213A E^-2 flux (Nature 638, 376) and the joint-fit flux "
     "(arXiv:2502.08173), per flavour",
+    "icecube_spl_contours_km3net": "IceCube HESE 7.5 yr / northern tracks 9.5 yr power-law fits: "
+    "68% (phi_100, gamma) contours, per flavour",
 }
 
 #: The upper-limit curves among :data:`DATASETS` (columns ``E``, ``E2Phi_UL``).
