@@ -228,6 +228,14 @@ def test_population_cgm_model_is_a_parameter(pop):
     assert "cascades" in pop.assumptions
 
 
+def test_absorbed_energy_intensity(pop):
+    w = pop.absorbed_energy_intensity().value
+    assert w > 0
+    assert P.CosmicPopulation(10, ebl=False, cmb=False).absorbed_energy_intensity().value == 0.0
+    # with the EBL alone less is removed than with the EBL and the CMB
+    assert P.CosmicPopulation(10, cmb=False).absorbed_energy_intensity().value < w
+
+
 def test_population_speed(pop):
     E = np.geomspace(10, 1e7, 100) * u.GeV
     pop.intensity(E[:2], "gamma")  # tables loaded once
