@@ -39,6 +39,7 @@ Unit("1 / (GeV s sr cm2)")
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from importlib import resources
@@ -201,7 +202,7 @@ def ebl_table() -> Table:
     """
     t = _ebl_read()
     out = t.copy(copy_data=True)
-    out.meta = dict(t.meta)
+    out.meta = copy.deepcopy(dict(t.meta))
     return out
 
 
