@@ -122,7 +122,9 @@ def _primitive_np(U, Bx, gamma, iso, cs2):
         P = cs2 * rho
     else:
         P = (gamma - 1.0) * (
-            U[6] - 0.5 * rho * (ux * ux + uy * uy + uz * uz) - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+            U[6]
+            - 0.5 * rho * (ux * ux + uy * uy + uz * uz)
+            - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
         )
     return np.array([rho, ux, uy, uz, By, Bz, P])
 
@@ -240,7 +242,9 @@ def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src):
             W[6, i] = cs2 * rho
         else:
             W[6, i] = (gamma - 1.0) * (
-                U[6, i] - 0.5 * rho * (ux * ux + uy * uy + uz * uz) - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+                U[6, i]
+                - 0.5 * rho * (ux * ux + uy * uy + uz * uz)
+                - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
             )
     dW = np.empty((7, n))
     for i in range(n):
@@ -396,10 +400,14 @@ class BellMHD:
         self.gamma = g
         self.isothermal = bool(isothermal)
         if limiter not in LIMITERS:
-            raise ParameterError(f"limiter = {limiter!r} is not allowed: must be one of {sorted(LIMITERS)}")
+            raise ParameterError(
+                f"limiter = {limiter!r} is not allowed: must be one of {sorted(LIMITERS)}"
+            )
         self.limiter = limiter
         if backend not in ("numba", "numpy"):
-            raise ParameterError(f"backend = {backend!r} is not allowed: must be 'numba' or 'numpy'")
+            raise ParameterError(
+                f"backend = {backend!r} is not allowed: must be 'numba' or 'numpy'"
+            )
         self.backend = backend
         c = float(cfl)
         if not (0.0 < c <= 0.8):
@@ -441,7 +449,9 @@ class BellMHD:
         W[6] = self.rho0 * self.cs2 / (1.0 if self.isothermal else self.gamma)
         return MHDState(_conserved_np(W, self.B0, self.gamma, self.isothermal))
 
-    def seed_mode(self, state: MHDState, m: int, amplitude: float, polarisation: str = "right") -> MHDState:
+    def seed_mode(
+        self, state: MHDState, m: int, amplitude: float, polarisation: str = "right"
+    ) -> MHDState:
         """Add one circularly polarised eigenmode of the cold relation, δB/B0 = amplitude.
 
         ``"right"``: B_y + iB_z = a B0 e^{ikx}, k = 2πm/L > 0 (unstable for k < k_c);
@@ -453,19 +463,23 @@ class BellMHD:
         from ..physics.dispersion import dispersion_modes
 
         if polarisation not in ("right", "left"):
-            raise ParameterError(f"polarisation = {polarisation!r} is not allowed: must be 'right' or 'left'")
+            raise ParameterError(
+                f"polarisation = {polarisation!r} is not allowed: must be 'right' or 'left'"
+            )
         if not (isinstance(m, (int, np.integer)) and 1 <= m < self.n // 2):
-            raise ParameterError(f"m = {m!r} is not allowed: must be an integer in [1, {self.n // 2 - 1}]")
+            raise ParameterError(
+                f"m = {m!r} is not allowed: must be an integer in [1, {self.n // 2 - 1}]"
+            )
         a = float(amplitude)
         if not (np.isfinite(a) and a > 0):
-            raise ParameterError(f"amplitude = {amplitude!r} is not allowed: must be finite and > 0")
+            raise ParameterError(
+                f"amplitude = {amplitude!r} is not allowed: must be finite and > 0"
+            )
         k = self.wavenumber(m)
         sign = 1.0 if polarisation == "right" else -1.0
         rho = float(np.mean(state.U[0]))
         J = max(self.J, 1e-300)
-        om = complex(
-            dispersion_modes(k, J, self.B0, rho, 1.0, cr_response=False)[polarisation]
-        )
+        om = complex(dispersion_modes(k, J, self.B0, rho, 1.0, cr_response=False)[polarisation])
         if self.J == 0.0:
             om = complex(k * self.B0 / np.sqrt(_FOURPI * rho))
         b = a * self.B0 * np.exp(1j * sign * k * self.x)
@@ -487,6 +501,11 @@ class BellMHD:
     def max_dt(self, state: MHDState) -> float:
         """cfl dx / max(|u_x| + c_f), and cfl/(k_c v_A,max) for the CR force [s]."""
         W = self.primitive(state)
+        if not (np.all(W[0] > 0) and np.all(W[6] > 0) and np.all(np.isfinite(W))):
+            raise FloatingPointError(
+                f"non-positive density or pressure at t = {state.t:g} s (step {state.steps}): "
+                "reduce cfl or the perturbation"
+            )
         cf = _fast_speed_np(W, self.B0, self.gamma, self.isothermal, self.cs2)
         dt = self.cfl * self.dx / float(np.max(np.abs(W[1]) + cf))
         if self.J > 0:
@@ -502,8 +521,16 @@ class BellMHD:
             )
         out, src = np.empty_like(U), np.empty_like(U)
         _rhs_fast(
-            U, self.dx, self.B0, self.Jc, self.gamma, self.isothermal, self.cs2,
-            LIMITERS[self.limiter], out, src,
+            U,
+            self.dx,
+            self.B0,
+            self.Jc,
+            self.gamma,
+            self.isothermal,
+            self.cs2,
+            LIMITERS[self.limiter],
+            out,
+            src,
         )
         return out, src
 
@@ -570,7 +597,9 @@ def fit_growth_rate(t, amp, t_min=None, t_max=None) -> float:
     if t_max is not None:
         sel &= t <= t_max
     if sel.sum() < 3:
-        raise ParameterError(f"fit window [{t_min}, {t_max}] s holds {sel.sum()} samples: need >= 3")
+        raise ParameterError(
+            f"fit window [{t_min}, {t_max}] s holds {sel.sum()} samples: need >= 3"
+        )
     return float(np.polyfit(t[sel], y[sel], 1)[0])
 
 

@@ -1,0 +1,206 @@
+"""1.5D MHD with a fixed CR current (crescape.simulate.mhd): Bell's instability against the linear relation."""
+
+from __future__ import annotations
+
+import astropy.units as u
+import numpy as np
+import pytest
+
+from crescape import constants as C
+from crescape.errors import ParameterError
+from crescape.physics.dispersion import dispersion_modes
+from crescape.simulate.mhd import (
+    BellMHD,
+    fit_growth_rate,
+    linear_growth_run,
+    mode_amplitude,
+    rhs_reference,
+)
+
+J_KC1 = C.c / (4.0 * np.pi)  # J giving k_c = 1 cm^-1 for B0 = 1 G
+VA = 1.0 / np.sqrt(4.0 * np.pi)  # v_A for B0 = 1 G, rho = 1 g cm^-3
+
+
+def _random_state(sim, seed=1, amp=0.5, mean_perp=(0.0, 0.0)):
+    """A strongly perturbed (nonlinear) periodic state: smooth random ρ, u, B_⊥, P (plus a mean B_⊥)."""
+    rng = np.random.default_rng(seed)
+    x = sim.x * 2.0 * np.pi / sim.L
+    W = sim.primitive(sim.uniform_state())
+    for v, scale in ((0, 0.3), (1, 0.3 * VA), (2, VA), (3, VA), (4, 1.0), (5, 1.0), (6, 0.3)):
+        for m in (1, 2, 3):
+            a, ph = rng.normal() * amp * scale / m, rng.uniform(0, 2 * np.pi)
+            W[v] += a * np.cos(m * x + ph) * (W[v] if v in (0, 6) else 1.0)
+    W[4] += mean_perp[0]
+    W[5] += mean_perp[1]
+    from crescape.simulate.mhd import _conserved_np
+
+    s = sim.uniform_state()
+    s.U = _conserved_np(W, sim.B0, sim.gamma, sim.isothermal)
+    return s
+
+
+# --- the force: sign and form (Bell 2004: F = -(1/c) J_CR x B) ---------------------------
+
+
+def test_cr_force_sign_on_uniform_transverse_field():
+    """A uniform B_⊥ has no flux divergence: dU/dt is the CR force alone, F_y = J B_z/c, F_z = -J B_y/c."""
+    sim = BellMHD(16, 1.0, 1.0, 1.0, J=3.0 * J_KC1, sound_speed=VA, backend="numpy")
+    s = sim.uniform_state()
+    W = sim.primitive(s)
+    W[2], W[4], W[5] = 0.2, 0.3, -0.7  # u_y, B_y, B_z
+    from crescape.simulate.mhd import _conserved_np
+
+    U = _conserved_np(W, 1.0, sim.gamma, False)
+    dU, S = rhs_reference(U, sim.dx, 1.0, sim.Jc, sim.gamma, False, sim.cs2, "mc")
+    Jc = 3.0 * J_KC1 / C.c
+    np.testing.assert_allclose(dU[2], Jc * (-0.7), rtol=1e-13)
+    np.testing.assert_allclose(dU[3], -Jc * 0.3, rtol=1e-13)
+    np.testing.assert_allclose(dU[6], 0.2 * Jc * (-0.7), rtol=1e-13)  # u·F
+    assert np.all(dU[[0, 1, 4, 5]] == 0.0)
+    np.testing.assert_array_equal(S[2:4], dU[2:4])
+
+
+# --- linear growth against physics.dispersion (cold, sigma = 0) ---------------------------
+
+
+@pytest.mark.parametrize("q", [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9])
+def test_growth_rate_matches_cold_relation(q):
+    """Seeded right-hand mode, 64 cells per wavelength: γ within 2% of Im ω of dispersion_modes."""
+    r = linear_growth_run(q, n_cells=64)
+    expected = dispersion_modes(q, J_KC1, 1.0, 1.0, 1.0, cr_response=False)["right"].imag / VA
+    assert r["expected"] == pytest.approx(expected, rel=1e-12)
+    assert r["expected"] == pytest.approx(np.sqrt(q * (1 - q)), rel=1e-12)  # Bell (2004), cold
+    assert abs(r["measured"] / r["expected"] - 1.0) < 0.02
+    assert r["final_amplitude"] > 1e-6 * np.exp(0.9 * 4 * 2 * np.sqrt(q * (1 - q)))
+
+
+def test_growth_rate_isothermal():
+    r = linear_growth_run(0.3, n_cells=64, isothermal=True)
+    assert abs(r["measured"] / r["expected"] - 1.0) < 0.02
+
+
+def test_fastest_mode_at_half_kc():
+    """γ_max = k_c v_A/2 at k = k_c/2 (Bell 2004; Caprioli & Spitkovsky 2014 Eq. 9, secondary)."""
+    g = {q: linear_growth_run(q, n_cells=64)["measured"] for q in (0.4, 0.5, 0.6)}
+    assert abs(g[0.5] - 0.5) < 0.005
+    assert g[0.5] > g[0.4] and g[0.5] > g[0.6]
+
+
+@pytest.mark.parametrize("q", [0.2, 0.5, 0.9])
+def test_left_polarisation_is_a_stable_wave(q):
+    """Opposite helicity: no growth, oscillation at Re ω = v_A √(k² + k k_c) (dispersion 'left')."""
+    r = linear_growth_run(q, n_cells=64, polarisation="left")
+    assert r["expected"] == 0.0
+    assert abs(r["measured"]) < 2e-3  # numerical damping only, in units of k_c v_A
+    assert r["frequency"] == pytest.approx(r["expected_frequency"], rel=0.01)
+    assert r["expected_frequency"] == pytest.approx(np.sqrt(q * q + q), rel=1e-12)
+
+
+def test_growth_error_converges_at_second_order():
+    """At k = 0.9 k_c (the slowest-resolved end of the band) the error falls as N^-p, p >= 1.8."""
+    err = [
+        abs(linear_growth_run(0.9, n_cells=n)["measured"] / np.sqrt(0.09) - 1) for n in (16, 32, 64)
+    ]
+    orders = np.log2(np.array(err[:-1]) / np.array(err[1:]))
+    assert np.all(orders > 1.8), (err, orders)
+
+
+def test_zero_current_gives_alfven_waves():
+    sim = BellMHD(64, 2 * np.pi, 1.0, 1.0, J=0.0, sound_speed=VA)
+    s = sim.seed_mode(sim.uniform_state(), 1, 1e-6, "right")
+    ts, a = [], []
+    sim.run(s, 2.0 / VA, observe=lambda st: (ts.append(st.t), a.append(mode_amplitude(st, 1))))
+    phase = np.unwrap(np.angle(a))
+    assert -np.polyfit(ts, phase, 1)[0] == pytest.approx(VA, rel=0.01)
+    assert abs(fit_growth_rate(ts, a)) < 1e-3 * VA
+
+
+# --- the two kernels ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("isothermal", [False, True])
+@pytest.mark.parametrize("limiter", ["mc", "minmod"])
+def test_numba_kernel_matches_reference(isothermal, limiter):
+    kw = dict(sound_speed=VA, isothermal=isothermal, limiter=limiter)
+    fast = BellMHD(48, 7.0, 1.0, 1.0, J=2.0 * J_KC1, backend="numba", **kw)
+    ref = BellMHD(48, 7.0, 1.0, 1.0, J=2.0 * J_KC1, backend="numpy", **kw)
+    s = _random_state(ref)
+    (a, sa), (b, sb) = fast.rhs(s.U), ref.rhs(s.U)
+    scale = np.max(np.abs(b), axis=1, keepdims=True) + 1e-300
+    assert np.max(np.abs(a - b) / scale) < 1e-12
+    np.testing.assert_allclose(sa, sb, rtol=1e-14, atol=0)
+    s1, s2 = fast.run(s, 2.0), ref.run(s, 2.0)
+    assert s1.steps == s2.steps > 5
+    sc = np.max(np.abs(s2.U), axis=1, keepdims=True) + 1e-300
+    assert np.max(np.abs(s1.U - s2.U) / sc) < 1e-11
+
+
+# --- conservation in the periodic box ----------------------------------------------------
+
+
+def test_conservation_with_cr_impulse_and_work():
+    """Mass, momentum and energy (gas + field) change by exactly the CR impulse and work."""
+    sim = BellMHD(128, 12.0, 1.0, 1.0, J=2.0 * J_KC1, sound_speed=VA)
+    s0 = _random_state(sim, seed=3, mean_perp=(0.3, -0.2))
+    s = sim.run(s0, 6.0)
+    T0, T = sim.totals(s0), sim.totals(s)
+    b = s.budget
+    p_scale = T0["mass"] * (abs(T0["momentum_y"]) / T0["mass"] + VA)
+    assert abs(T["mass"] - T0["mass"]) <= 1e-13 * T0["mass"]
+    assert b["impulse_x"] == 0.0
+    assert abs(T["momentum_x"] - T0["momentum_x"]) <= 1e-12 * p_scale
+    for c in ("y", "z"):
+        change = T[f"momentum_{c}"] - T0[f"momentum_{c}"]
+        assert abs(b[f"impulse_{c}"]) > 1e-2 * p_scale  # the force did give momentum
+        assert abs(change - b[f"impulse_{c}"]) <= 1e-10 * p_scale
+    dE = T["energy"] - T0["energy"]
+    assert abs(b["work"]) > 1e-3 * T0["energy"]  # the force did work
+    assert abs(dE - b["work"]) <= 1e-10 * T0["energy"]
+    assert abs(dE - b["work"]) <= 1e-8 * abs(b["work"])
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n_cells=4), "n_cells = 4"),
+        (dict(n_cells=64.0), "n_cells = 64.0"),
+        (dict(length=-1.0), "length = -1"),
+        (dict(B0=0.0), "B0 = 0"),
+        (dict(rho=-2.0), "rho = -2"),
+        (dict(J=-1.0), "J = -1"),
+        (dict(sound_speed=0.0), "sound_speed = 0"),
+        (dict(gamma=1.0), r"gamma = 1.0 .*\(1, 3\]"),
+        (dict(limiter="superbee"), "limiter = 'superbee'"),
+        (dict(backend="cuda"), "backend = 'cuda'"),
+        (dict(cfl=1.5), "cfl = 1.5"),
+        (dict(B0=1.0 * u.km), "B0"),
+    ],
+)
+def test_bad_input(kwargs, match):
+    args = dict(n_cells=32, length=1.0, B0=1.0, rho=1.0, J=1.0, sound_speed=1.0)
+    args.update(kwargs)
+    with pytest.raises(ParameterError, match=match):
+        BellMHD(**args)
+
+
+def test_bad_seed():
+    sim = BellMHD(32, 1.0, 1.0, 1.0, J=1.0, sound_speed=1.0)
+    s = sim.uniform_state()
+    with pytest.raises(ParameterError, match="m = 16"):
+        sim.seed_mode(s, 16, 1e-3)
+    with pytest.raises(ParameterError, match="polarisation = 'up'"):
+        sim.seed_mode(s, 1, 1e-3, "up")
+    with pytest.raises(ParameterError, match="amplitude = -1"):
+        sim.seed_mode(s, 1, -1)
+
+
+def test_quantities_at_the_edge():
+    sim = BellMHD(
+        32, 1e-2 * u.m, 1e-4 * u.T, 1e-3 * u.kg / u.m**3, J=1.0, sound_speed=1 * u.cm / u.s
+    )
+    assert sim.L == pytest.approx(1.0, rel=1e-14)
+    assert sim.B0 == pytest.approx(1.0, rel=1e-14)
+    assert sim.rho0 == pytest.approx(1e-6, rel=1e-14)
