@@ -449,41 +449,24 @@ class BellMHD:
         W[6] = self.rho0 * self.cs2 / (1.0 if self.isothermal else self.gamma)
         return MHDState(_conserved_np(W, self.B0, self.gamma, self.isothermal))
 
-    def seed_mode(
-        self, state: MHDState, m: int, amplitude: float, polarisation: str = "right"
-    ) -> MHDState:
-        """Add one circularly polarised eigenmode of the cold relation, δB/B0 = amplitude.
-
-        ``"right"``: B_y + iB_z = a B0 e^{ikx}, k = 2πm/L > 0 (unstable for k < k_c);
-        ``"left"``: B_y + iB_z = a B0 e^{−ikx}. The velocity is the eigenvector
-        u_y + iu_z = −(κ − k_c) B0 b/(4πρω), κ = ±k, with ω from
-        :func:`crescape.physics.dispersion.dispersion_modes` (σ = 0, Bell 2004).
-        The energy is raised by the perturbation's kinetic and magnetic energy (P unchanged).
-        """
+    def _eigenmode(self, m, a, polarisation, phase, rho):
+        """(u_y + iu_z, B_y + iB_z) of one cold eigenmode (see :meth:`seed_mode`)."""
         from ..physics.dispersion import dispersion_modes
 
-        if polarisation not in ("right", "left"):
-            raise ParameterError(
-                f"polarisation = {polarisation!r} is not allowed: must be 'right' or 'left'"
-            )
-        if not (isinstance(m, (int, np.integer)) and 1 <= m < self.n // 2):
-            raise ParameterError(
-                f"m = {m!r} is not allowed: must be an integer in [1, {self.n // 2 - 1}]"
-            )
-        a = float(amplitude)
-        if not (np.isfinite(a) and a > 0):
-            raise ParameterError(
-                f"amplitude = {amplitude!r} is not allowed: must be finite and > 0"
-            )
         k = self.wavenumber(m)
         sign = 1.0 if polarisation == "right" else -1.0
-        rho = float(np.mean(state.U[0]))
-        J = max(self.J, 1e-300)
-        om = complex(dispersion_modes(k, J, self.B0, rho, 1.0, cr_response=False)[polarisation])
         if self.J == 0.0:
             om = complex(k * self.B0 / np.sqrt(_FOURPI * rho))
-        b = a * self.B0 * np.exp(1j * sign * k * self.x)
-        du = -(sign * k - self.k_c) * self.B0 * b / (_FOURPI * rho * om)
+        else:
+            om = complex(
+                dispersion_modes(k, self.J, self.B0, rho, 1.0, cr_response=False)[polarisation]
+            )
+        b = a * self.B0 * np.exp(1j * (sign * k * self.x + phase))
+        if om == 0:  # k = k_c: the marginal mode, B alone is a steady state
+            return np.zeros_like(b), b
+        return -(sign * k - self.k_c) * self.B0 * b / (_FOURPI * rho * om), b
+
+    def _add_perturbation(self, state, du, b):
         W = _primitive_np(state.U, self.B0, self.gamma, self.isothermal, self.cs2)
         W[2] += du.real
         W[3] += du.imag
@@ -492,6 +475,68 @@ class BellMHD:
         out = state.copy()
         out.U = _conserved_np(W, self.B0, self.gamma, self.isothermal)
         return out
+
+    def _check_polarisation(self, polarisation):
+        if polarisation not in ("right", "left"):
+            raise ParameterError(
+                f"polarisation = {polarisation!r} is not allowed: must be 'right' or 'left'"
+            )
+
+    def _check_m(self, name, m):
+        if not (isinstance(m, (int, np.integer)) and 1 <= m < self.n // 2):
+            raise ParameterError(
+                f"{name} = {m!r} is not allowed: must be an integer in [1, {self.n // 2 - 1}]"
+            )
+
+    def seed_mode(
+        self, state: MHDState, m: int, amplitude: float, polarisation: str = "right", phase=0.0
+    ) -> MHDState:
+        """Add one circularly polarised eigenmode of the cold relation, δB/B0 = amplitude.
+
+        ``"right"``: B_y + iB_z = a B0 e^{i(kx + phase)}, k = 2πm/L > 0 (unstable for k < k_c);
+        ``"left"``: B_y + iB_z = a B0 e^{i(−kx + phase)}. The velocity is the eigenvector
+        u_y + iu_z = −(κ − k_c) B0 b/(4πρω), κ = ±k, with ω from
+        :func:`crescape.physics.dispersion.dispersion_modes` (σ = 0, Bell 2004).
+        The energy is raised by the perturbation's kinetic and magnetic energy (P unchanged).
+        """
+        self._check_polarisation(polarisation)
+        self._check_m("m", m)
+        a = float(amplitude)
+        if not (np.isfinite(a) and a > 0):
+            raise ParameterError(
+                f"amplitude = {amplitude!r} is not allowed: must be finite and > 0"
+            )
+        rho = float(np.mean(state.U[0]))
+        du, b = self._eigenmode(m, a, polarisation, float(phase), rho)
+        return self._add_perturbation(state, du, b)
+
+    def seed_noise(
+        self, state: MHDState, amplitude: float, m_max: int, seed=0, polarisations=("right", "left")
+    ) -> MHDState:
+        """Add the eigenmodes m = 1 … m_max of each polarisation with random phases.
+
+        Each mode has δB/B0 = amplitude/√(number of modes), so that the rms
+        δB/B0 is ``amplitude``; the velocity of each is its eigenvector (:meth:`seed_mode`).
+        """
+        self._check_m("m_max", m_max)
+        for p in polarisations:
+            self._check_polarisation(p)
+        a = float(amplitude)
+        if not (np.isfinite(a) and a > 0):
+            raise ParameterError(
+                f"amplitude = {amplitude!r} is not allowed: must be finite and > 0"
+            )
+        rng = np.random.default_rng(seed)
+        rho = float(np.mean(state.U[0]))
+        am = a / np.sqrt(m_max * len(polarisations))
+        du = np.zeros(self.n, complex)
+        b = np.zeros(self.n, complex)
+        for p in polarisations:
+            for m in range(1, m_max + 1):
+                dui, bi = self._eigenmode(m, am, p, rng.uniform(0, 2 * np.pi), rho)
+                du += dui
+                b += bi
+        return self._add_perturbation(state, du, b)
 
     # stepping ----------------------------------------------------------------
     def primitive(self, state: MHDState) -> np.ndarray:
