@@ -11,6 +11,8 @@ from crescape.errors import ParameterError
 from crescape.physics.dispersion import dispersion_modes
 from crescape.simulate.mhd import (
     BellMHD,
+    _flux_np,
+    _hlld_flux,
     fit_growth_rate,
     linear_growth_run,
     mode_amplitude,
@@ -163,10 +165,10 @@ def test_zero_current_gives_alfven_waves():
 # --- the two kernels ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("isothermal", [False, True])
+@pytest.mark.parametrize("isothermal, riemann", [(False, "hll"), (True, "hll"), (False, "hlld")])
 @pytest.mark.parametrize("limiter", ["mc", "minmod"])
-def test_numba_kernel_matches_reference(isothermal, limiter):
-    kw = dict(sound_speed=VA, isothermal=isothermal, limiter=limiter)
+def test_numba_kernel_matches_reference(isothermal, riemann, limiter):
+    kw = dict(sound_speed=VA, isothermal=isothermal, limiter=limiter, riemann=riemann)
     fast = BellMHD(48, 7.0, 1.0, 1.0, J=2.0 * J_KC1, backend="numba", **kw)
     ref = BellMHD(48, 7.0, 1.0, 1.0, J=2.0 * J_KC1, backend="numpy", **kw)
     s = _random_state(ref)
@@ -183,9 +185,10 @@ def test_numba_kernel_matches_reference(isothermal, limiter):
 # --- conservation in the periodic box ----------------------------------------------------
 
 
-def test_conservation_with_cr_impulse_and_work():
+@pytest.mark.parametrize("riemann", ["hll", "hlld"])
+def test_conservation_with_cr_impulse_and_work(riemann):
     """Mass, momentum and energy (gas + field) change by exactly the CR impulse and work."""
-    sim = BellMHD(128, 12.0, 1.0, 1.0, J=2.0 * J_KC1, sound_speed=VA)
+    sim = BellMHD(128, 12.0, 1.0, 1.0, J=2.0 * J_KC1, sound_speed=VA, riemann=riemann)
     s0 = _random_state(sim, seed=3, mean_perp=(0.3, -0.2))
     s = sim.run(s0, 6.0)
     T0, T = sim.totals(s0), sim.totals(s)
@@ -202,6 +205,69 @@ def test_conservation_with_cr_impulse_and_work():
     assert abs(b["work"]) > 1e-3 * T0["energy"]  # the force did work
     assert abs(dE - b["work"]) <= 1e-10 * T0["energy"]
     assert abs(dE - b["work"]) <= 1e-8 * abs(b["work"])
+
+
+# --- HLLD (Miyoshi & Kusano 2005) ------------------------------------------------------------
+
+
+def test_hlld_flux_is_consistent():
+    """F_HLLD(w, w) = F(w) for any state (several velocities, signs of B_x)."""
+    rng = np.random.default_rng(5)
+    for Bx in (1.0, -0.7, 2.5):
+        for _ in range(5):
+            w = np.array(
+                [1.3, rng.normal(), rng.normal(), rng.normal(), rng.normal(), rng.normal(), 0.4]
+            )
+            w[1] *= 5.0 * VA
+            F = np.empty(7)
+            _hlld_flux(w, w, Bx, 5.0 / 3.0, F)
+            from crescape.simulate.mhd import _conserved_np
+
+            Fx = _flux_np(w[:, None], _conserved_np(w[:, None], Bx, 5.0 / 3.0, False), Bx, False)[
+                :, 0
+            ]
+            np.testing.assert_allclose(F, Fx, rtol=1e-12, atol=1e-13 * np.max(np.abs(Fx)))
+
+
+@pytest.mark.parametrize("Bx", [1.0, -1.0])
+def test_hlld_is_exact_for_a_rotational_discontinuity(Bx):
+    """Equal ρ, P, |B_⊥| and u_x = 0 on both sides: S_M = 0, and the HLLD state between the
+    Alfvén waves is the exact one, B_⊥** = (B_L + B_R)/2 + sgn(B_x)√(4πρ)(u_R − u_L)/2,
+    u_⊥** = (u_L + u_R)/2 + sgn(B_x)(B_R − B_L)/(2√(4πρ)) (Miyoshi & Kusano 2005, Eqs. 59-62)."""
+    rho = 1.7
+    wl = np.array([rho, 0.0, 0.3, -0.1, 0.6, 0.8, 0.5])
+    wr = np.array([rho, 0.0, -0.2, 0.25, 0.8, -0.6, 0.5])
+    F = np.empty(7)
+    _hlld_flux(wl, wr, Bx, 5.0 / 3.0, F)
+    sg, z = np.sign(Bx), np.sqrt(4 * np.pi * rho)
+    b = 0.5 * (wl[4:6] + wr[4:6]) + sg * z * 0.5 * (wr[2:4] - wl[2:4])
+    v = 0.5 * (wl[2:4] + wr[2:4]) + sg * 0.5 * (wr[4:6] - wl[4:6]) / z
+    np.testing.assert_allclose(F[2:4], -Bx * b / (4 * np.pi), rtol=1e-12)
+    np.testing.assert_allclose(F[4:6], -v * Bx, rtol=1e-12)
+    assert abs(F[0]) < 1e-15
+
+
+def test_hlld_resolves_the_alfven_fan_when_sound_is_fast():
+    """c_s = 3 v_A: HLL's signal speeds ±c_f damp the Alfvénic mode more; HLLD does not."""
+    e = {
+        r: abs(
+            linear_growth_run(0.5, n_cells=32, riemann=r, sound_speed=3 * VA)["measured"] / 0.5 - 1
+        )
+        for r in ("hll", "hlld")
+    }
+    assert e["hlld"] < 0.5 * e["hll"]
+    assert e["hlld"] < 2e-3
+
+
+def test_hlld_and_hll_converge_to_the_same_nonlinear_flow():
+    diffs = []
+    for n in (64, 256):
+        a = BellMHD(n, 7.0, 1.0, 1.0, J=0.5 * J_KC1, sound_speed=VA, riemann="hlld")
+        b = BellMHD(n, 7.0, 1.0, 1.0, J=0.5 * J_KC1, sound_speed=VA)
+        s = _random_state(a, amp=0.2)
+        sa, sb = a.run(s, 3.0), b.run(s, 3.0)
+        diffs.append(np.max(np.abs(sa.U - sb.U) / np.max(np.abs(sb.U), axis=1, keepdims=True)))
+    assert diffs[1] < 3e-4 and diffs[1] < 0.2 * diffs[0]
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -221,6 +287,8 @@ def test_conservation_with_cr_impulse_and_work():
         (dict(limiter="superbee"), "limiter = 'superbee'"),
         (dict(backend="cuda"), "backend = 'cuda'"),
         (dict(cfl=1.5), "cfl = 1.5"),
+        (dict(riemann="roe"), "riemann = 'roe'"),
+        (dict(riemann="hlld", isothermal=True), "riemann = 'hlld'"),
         (dict(B0=1.0 * u.km), "B0"),
     ],
 )

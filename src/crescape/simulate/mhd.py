@@ -178,7 +178,9 @@ def _cr_source_np(U, Jc, iso):
     return S
 
 
-def rhs_reference(U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, limiter="mc"):
+def rhs_reference(
+    U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, limiter="mc", riemann="hll"
+):
     """dU/dt of the semi-discrete scheme (numpy reference) and the CR source part of it.
 
     Parameters
@@ -194,12 +196,15 @@ def rhs_reference(U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, lim
     gamma, isothermal, cs2, limiter
         Adiabatic index, isothermal switch, isothermal sound speed squared
         [cm² s^-2], slope limiter (``"minmod"`` or ``"mc"``).
+    riemann : {"hll", "hlld"}
+        HLL (Toro 2009, §10.3) or HLLD (Miyoshi & Kusano 2005; adiabatic only). The
+        reference HLLD runs the kernel's scalar function uncompiled, face by face.
 
     Returns
     -------
     dUdt, S : arrays (7, N)
         The full right-hand side and the CR force/work part of it (periodic
-        boundaries; HLL fluxes, Toro 2009, §10.3, Eq. 10.21).
+        boundaries).
     """
     code = LIMITERS[limiter]
     W = _primitive_np(U, Bx, gamma, isothermal, cs2)
@@ -213,6 +218,11 @@ def rhs_reference(U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, lim
     SL = np.minimum(np.minimum(WL[1] - cL, WR[1] - cR), 0.0)
     SR = np.maximum(np.maximum(WL[1] + cL, WR[1] + cR), 0.0)
     F = (SR * FL - SL * FR + SL * SR * (UR - UL)) / (SR - SL)
+    if riemann == "hlld":
+        f = np.empty(7)
+        for i in range(U.shape[1]):
+            _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f)
+            F[:, i] = f
     S = _cr_source_np(U, Jc, isothermal)
     return -(F - np.roll(F, 1, axis=1)) / dx + S, S
 
@@ -221,7 +231,7 @@ def rhs_reference(U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, lim
 
 
 @njit(cache=True)
-def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src):
+def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
     """The scheme of :func:`rhs_reference`, one pass over cells and faces; writes out and src."""
     n = U.shape[1]
     W = np.empty((7, n))
@@ -264,6 +274,11 @@ def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src):
         for v in range(7):
             wl[v] = W[v, i] + 0.5 * dW[v, i]
             wr[v] = W[v, ip] - 0.5 * dW[v, ip]
+        if riemann == 1:
+            _hlld_flux(wl, wr, Bx, gamma, fl)
+            for v in range(7):
+                F[v, i] = fl[v]
+            continue
         cl = _state_flux(wl, Bx, gamma, iso, cs2, ul, fl)
         cr = _state_flux(wr, Bx, gamma, iso, cs2, ur, fr)
         sl = min(wl[1] - cl, wr[1] - cr, 0.0)
@@ -318,6 +333,130 @@ def _state_flux(w, Bx, gamma, iso, cs2, u, f):
     return np.sqrt(0.5 * (s + np.sqrt(max(s * s - 4.0 * a2 * bx2, 0.0))))
 
 
+@njit(cache=True)
+def _hlld_flux(wl, wr, Bx, gamma, F):
+    """HLLD flux of Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, Eqs. 38-63 (adiabatic).
+
+    wl, wr: primitive states (ρ, u_x, u_y, u_z, B_y, B_z, P) in Gaussian units; F: the
+    flux (7), Gaussian. Internally b = B/√(4π), so that the magnetic pressure is b²/2 as
+    in the paper. Signal speeds S_L, S_R of their Eq. 67.
+    """
+    sq = np.sqrt(_FOURPI)
+    bx = Bx / sq
+    rl, ul, vl, zl, byl, bzl, pl = wl[0], wl[1], wl[2], wl[3], wl[4] / sq, wl[5] / sq, wl[6]
+    rr, ur, vr, zr, byr, bzr, pr = wr[0], wr[1], wr[2], wr[3], wr[4] / sq, wr[5] / sq, wr[6]
+    pml = 0.5 * (bx * bx + byl * byl + bzl * bzl)
+    pmr = 0.5 * (bx * bx + byr * byr + bzr * bzr)
+    ptl, ptr = pl + pml, pr + pmr
+    el = pl / (gamma - 1.0) + 0.5 * rl * (ul * ul + vl * vl + zl * zl) + pml
+    er = pr / (gamma - 1.0) + 0.5 * rr * (ur * ur + vr * vr + zr * zr) + pmr
+    # fast speeds (Eq. 3)
+    a2l, a2r = gamma * pl / rl, gamma * pr / rr
+    sl_ = a2l + 2.0 * pml / rl
+    sr_ = a2r + 2.0 * pmr / rr
+    cfl = np.sqrt(0.5 * (sl_ + np.sqrt(max(sl_ * sl_ - 4.0 * a2l * bx * bx / rl, 0.0))))
+    cfr = np.sqrt(0.5 * (sr_ + np.sqrt(max(sr_ * sr_ - 4.0 * a2r * bx * bx / rr, 0.0))))
+    cmax = max(cfl, cfr)
+    SL = min(ul, ur) - cmax
+    SR = max(ul, ur) + cmax
+    # physical fluxes (b units)
+    fl = np.empty(7)
+    fr = np.empty(7)
+    Ul = np.array([rl, rl * ul, rl * vl, rl * zl, byl, bzl, el])
+    Ur = np.array([rr, rr * ur, rr * vr, rr * zr, byr, bzr, er])
+    for f, r, u, v, z, by, bz, pt, e in (
+        (fl, rl, ul, vl, zl, byl, bzl, ptl, el),
+        (fr, rr, ur, vr, zr, byr, bzr, ptr, er),
+    ):
+        f[0] = r * u
+        f[1] = r * u * u + pt - bx * bx
+        f[2] = r * u * v - bx * by
+        f[3] = r * u * z - bx * bz
+        f[4] = u * by - v * bx
+        f[5] = u * bz - z * bx
+        f[6] = (e + pt) * u - bx * (u * bx + v * by + z * bz)
+    if SL >= 0.0:
+        for k in range(7):
+            F[k] = fl[k]
+    elif SR <= 0.0:
+        for k in range(7):
+            F[k] = fr[k]
+    else:
+        dl, dr = SL - ul, SR - ur
+        den = dr * rr - dl * rl
+        SM = (dr * rr * ur - dl * rl * ul - ptr + ptl) / den  # Eq. 38
+        pts = (dr * rr * ptl - dl * rl * ptr + rl * rr * dr * dl * (ur - ul)) / den  # Eq. 41
+        # single-star states (Eqs. 43-48)
+        Us = np.empty((2, 7))
+        sqr = np.empty(2)
+        vs = np.empty((2, 4))  # v*, w*, By*, Bz*
+        for j in range(2):
+            if j == 0:
+                r, u, v, z, by, bz, e, S, pt = rl, ul, vl, zl, byl, bzl, el, SL, ptl
+            else:
+                r, u, v, z, by, bz, e, S, pt = rr, ur, vr, zr, byr, bzr, er, SR, ptr
+            rs = r * (S - u) / (S - SM)
+            d = r * (S - u) * (S - SM) - bx * bx
+            if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
+                vsj, zsj, bysj, bzsj = v, z, by, bz  # degenerate: S = SM ± c_A
+            else:
+                vsj = v - bx * by * (SM - u) / d  # Eq. 44
+                zsj = z - bx * bz * (SM - u) / d
+                fac = (r * (S - u) * (S - u) - bx * bx) / d  # Eq. 45
+                bysj = by * fac
+                bzsj = bz * fac
+            es = (
+                (S - u) * e
+                - pt * u
+                + pts * SM
+                + bx * (u * bx + v * by + z * bz - (SM * bx + vsj * bysj + zsj * bzsj))
+            ) / (S - SM)  # Eq. 48
+            Us[j, 0] = rs
+            Us[j, 1] = rs * SM
+            Us[j, 2] = rs * vsj
+            Us[j, 3] = rs * zsj
+            Us[j, 4] = bysj
+            Us[j, 5] = bzsj
+            Us[j, 6] = es
+            sqr[j] = np.sqrt(rs)
+            vs[j, 0], vs[j, 1], vs[j, 2], vs[j, 3] = vsj, zsj, bysj, bzsj
+        SLs = SM - abs(bx) / sqr[0]  # Eq. 51
+        SRs = SM + abs(bx) / sqr[1]
+        if SLs >= 0.0:  # F*L
+            for k in range(7):
+                F[k] = fl[k] + SL * (Us[0, k] - Ul[k])
+        elif SRs <= 0.0:  # F*R
+            for k in range(7):
+                F[k] = fr[k] + SR * (Us[1, k] - Ur[k])
+        else:
+            sgn = 1.0 if bx > 0 else (-1.0 if bx < 0 else 0.0)
+            s0, s1 = sqr[0], sqr[1]
+            inv = 1.0 / (s0 + s1)
+            vss = (s0 * vs[0, 0] + s1 * vs[1, 0] + (vs[1, 2] - vs[0, 2]) * sgn) * inv  # Eq. 59
+            zss = (s0 * vs[0, 1] + s1 * vs[1, 1] + (vs[1, 3] - vs[0, 3]) * sgn) * inv  # Eq. 60
+            byss = (s0 * vs[1, 2] + s1 * vs[0, 2] + s0 * s1 * (vs[1, 0] - vs[0, 0]) * sgn) * inv
+            bzss = (s0 * vs[1, 3] + s1 * vs[0, 3] + s0 * s1 * (vs[1, 1] - vs[0, 1]) * sgn) * inv
+            vbss = SM * bx + vss * byss + zss * bzss
+            if SM >= 0.0:
+                j, S, Ss, f, U = 0, SL, SLs, fl, Ul
+                ess = (
+                    Us[0, 6]
+                    - s0 * (SM * bx + vs[0, 0] * vs[0, 2] + vs[0, 1] * vs[0, 3] - vbss) * sgn
+                )
+            else:
+                j, S, Ss, f, U = 1, SR, SRs, fr, Ur
+                ess = (
+                    Us[1, 6]
+                    + s1 * (SM * bx + vs[1, 0] * vs[1, 2] + vs[1, 1] * vs[1, 3] - vbss) * sgn
+                )
+            rs = Us[j, 0]
+            Uss = np.array([rs, rs * SM, rs * vss, rs * zss, byss, bzss, ess])  # Eq. 62-63
+            for k in range(7):
+                F[k] = f[k] + Ss * Uss[k] - (Ss - S) * Us[j, k] - S * U[k]
+    F[4] *= sq
+    F[5] *= sq
+
+
 # --------------------------------------------------------------------------- solver
 
 
@@ -355,6 +494,8 @@ class BellMHD:
         Slope limiter of the reconstruction.
     backend : {"numba", "numpy"}
         Fast kernel or the readable reference (:func:`rhs_reference`).
+    riemann : {"hll", "hlld"}
+        Face fluxes: HLL (default) or HLLD (Miyoshi & Kusano 2005; adiabatic only).
     cfl : float
         Courant number (0 < cfl <= 0.8) of the fast-wave step; the step is also
         kept below ``cfl``/(k_c v_A,max), the CR-force time.
@@ -385,6 +526,7 @@ class BellMHD:
         limiter="mc",
         backend="numba",
         cfl=0.4,
+        riemann="hll",
     ):
         if isinstance(n_cells, bool) or not isinstance(n_cells, (int, np.integer)) or n_cells < 8:
             raise ParameterError(f"n_cells = {n_cells!r} is not allowed: must be an integer >= 8")
@@ -404,6 +546,11 @@ class BellMHD:
                 f"limiter = {limiter!r} is not allowed: must be one of {sorted(LIMITERS)}"
             )
         self.limiter = limiter
+        if riemann not in ("hll", "hlld") or (riemann == "hlld" and self.isothermal):
+            raise ParameterError(
+                f"riemann = {riemann!r} is not allowed: must be 'hll', or 'hlld' for an adiabatic gas"
+            )
+        self.riemann = riemann
         if backend not in ("numba", "numpy"):
             raise ParameterError(
                 f"backend = {backend!r} is not allowed: must be 'numba' or 'numpy'"
@@ -562,7 +709,15 @@ class BellMHD:
         """(dU/dt, CR source) with the chosen backend."""
         if self.backend == "numpy":
             return rhs_reference(
-                U, self.dx, self.B0, self.Jc, self.gamma, self.isothermal, self.cs2, self.limiter
+                U,
+                self.dx,
+                self.B0,
+                self.Jc,
+                self.gamma,
+                self.isothermal,
+                self.cs2,
+                self.limiter,
+                self.riemann,
             )
         out, src = np.empty_like(U), np.empty_like(U)
         _rhs_fast(
@@ -576,6 +731,7 @@ class BellMHD:
             LIMITERS[self.limiter],
             out,
             src,
+            1 if self.riemann == "hlld" else 0,
         )
         return out, src
 
