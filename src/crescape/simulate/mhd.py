@@ -39,7 +39,9 @@ reconstruction of the primitive variables (ρ, u_x, u_y, u_z, B_y, B_z, P) with 
 minmod or monotonised-central limiter (the gas solver's, :mod:`crescape.simulate.gas`);
 HLL fluxes (Harten, Lax & van Leer 1983; Toro 2009, §10.3) with the fast
 magnetosonic signal speeds of Davis (1988) (Toro 2009, Eq. 10.48, with the fast
-speed in place of the sound speed); the CR force and its work evaluated on the
+speed in place of the sound speed), or for the adiabatic gas the HLLD fluxes of
+Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, which resolve the Alfvén and
+contact waves (``riemann="hlld"``); the CR force and its work evaluated on the
 cell averages at each stage; second-order strong-stability-preserving
 Runge–Kutta in time (Heun; Shu & Osher 1988). The momentum and energy given by
 the CR force are accumulated with the same Runge–Kutta weights as the state, so
