@@ -220,7 +220,7 @@ def test_hlld_flux_is_consistent():
             )
             w[1] *= 5.0 * VA
             F = np.empty(7)
-            _hlld_flux(w, w, Bx, 5.0 / 3.0, F)
+            _hlld_flux(w, w, Bx, 5.0 / 3.0, F, np.empty((10, 7)))
             from crescape.simulate.mhd import _conserved_np
 
             Fx = _flux_np(w[:, None], _conserved_np(w[:, None], Bx, 5.0 / 3.0, False), Bx, False)[
@@ -238,7 +238,7 @@ def test_hlld_is_exact_for_a_rotational_discontinuity(Bx):
     wl = np.array([rho, 0.0, 0.3, -0.1, 0.6, 0.8, 0.5])
     wr = np.array([rho, 0.0, -0.2, 0.25, 0.8, -0.6, 0.5])
     F = np.empty(7)
-    _hlld_flux(wl, wr, Bx, 5.0 / 3.0, F)
+    _hlld_flux(wl, wr, Bx, 5.0 / 3.0, F, np.empty((10, 7)))
     sg, z = np.sign(Bx), np.sqrt(4 * np.pi * rho)
     b = 0.5 * (wl[4:6] + wr[4:6]) + sg * z * 0.5 * (wr[2:4] - wl[2:4])
     v = 0.5 * (wl[2:4] + wr[2:4]) + sg * 0.5 * (wr[4:6] - wl[4:6]) / z

@@ -221,9 +221,9 @@ def rhs_reference(
     SR = np.maximum(np.maximum(WL[1] + cL, WR[1] + cR), 0.0)
     F = (SR * FL - SL * FR + SL * SR * (UR - UL)) / (SR - SL)
     if riemann == "hlld":
-        f = np.empty(7)
+        f, work = np.empty(7), np.empty((10, 7))
         for i in range(U.shape[1]):
-            _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f)
+            _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f, work)
             F[:, i] = f
     S = _cr_source_np(U, Jc, isothermal)
     return -(F - np.roll(F, 1, axis=1)) / dx + S, S
@@ -271,13 +271,14 @@ def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
     ur = np.empty(7)
     fl = np.empty(7)
     fr = np.empty(7)
+    work = np.empty((10, 7))
     for i in range(n):
         ip = i + 1 if i < n - 1 else 0
         for v in range(7):
             wl[v] = W[v, i] + 0.5 * dW[v, i]
             wr[v] = W[v, ip] - 0.5 * dW[v, ip]
         if riemann == 1:
-            _hlld_flux(wl, wr, Bx, gamma, fl)
+            _hlld_flux(wl, wr, Bx, gamma, fl, work)
             for v in range(7):
                 F[v, i] = fl[v]
             continue
@@ -336,11 +337,11 @@ def _state_flux(w, Bx, gamma, iso, cs2, u, f):
 
 
 @njit(cache=True)
-def _hlld_flux(wl, wr, Bx, gamma, F):
+def _hlld_flux(wl, wr, Bx, gamma, F, work):
     """HLLD flux of Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, Eqs. 38-63 (adiabatic).
 
     wl, wr: primitive states (ρ, u_x, u_y, u_z, B_y, B_z, P) in Gaussian units; F: the
-    flux (7), Gaussian. Internally b = B/√(4π), so that the magnetic pressure is b²/2 as
+    flux (7), Gaussian; work: scratch space (10, 7). Internally b = B/√(4π), so that the magnetic pressure is b²/2 as
     in the paper. Signal speeds S_L, S_R of their Eq. 67.
     """
     sq = np.sqrt(_FOURPI)
@@ -362,10 +363,18 @@ def _hlld_flux(wl, wr, Bx, gamma, F):
     SL = min(ul, ur) - cmax
     SR = max(ul, ur) + cmax
     # physical fluxes (b units)
-    fl = np.empty(7)
-    fr = np.empty(7)
-    Ul = np.array([rl, rl * ul, rl * vl, rl * zl, byl, bzl, el])
-    Ur = np.array([rr, rr * ur, rr * vr, rr * zr, byr, bzr, er])
+    fl, fr, Ul, Ur, Us, Uss, vs, sqr = (
+        work[0],
+        work[1],
+        work[2],
+        work[3],
+        work[4:6],
+        work[6],
+        work[7:9],
+        work[9],
+    )
+    Ul[0], Ul[1], Ul[2], Ul[3], Ul[4], Ul[5], Ul[6] = rl, rl * ul, rl * vl, rl * zl, byl, bzl, el
+    Ur[0], Ur[1], Ur[2], Ur[3], Ur[4], Ur[5], Ur[6] = rr, rr * ur, rr * vr, rr * zr, byr, bzr, er
     for f, r, u, v, z, by, bz, pt, e in (
         (fl, rl, ul, vl, zl, byl, bzl, ptl, el),
         (fr, rr, ur, vr, zr, byr, bzr, ptr, er),
@@ -389,9 +398,7 @@ def _hlld_flux(wl, wr, Bx, gamma, F):
         SM = (dr * rr * ur - dl * rl * ul - ptr + ptl) / den  # Eq. 38
         pts = (dr * rr * ptl - dl * rl * ptr + rl * rr * dr * dl * (ur - ul)) / den  # Eq. 41
         # single-star states (Eqs. 43-48)
-        Us = np.empty((2, 7))
-        sqr = np.empty(2)
-        vs = np.empty((2, 4))  # v*, w*, By*, Bz*
+        # Us: the two single-star states; vs: their v*, w*, By*, Bz*; sqr: √ρ*
         for j in range(2):
             if j == 0:
                 r, u, v, z, by, bz, e, S, pt = rl, ul, vl, zl, byl, bzl, el, SL, ptl
@@ -452,7 +459,8 @@ def _hlld_flux(wl, wr, Bx, gamma, F):
                     + s1 * (SM * bx + vs[1, 0] * vs[1, 2] + vs[1, 1] * vs[1, 3] - vbss) * sgn
                 )
             rs = Us[j, 0]
-            Uss = np.array([rs, rs * SM, rs * vss, rs * zss, byss, bzss, ess])  # Eq. 62-63
+            Uss[0], Uss[1], Uss[2], Uss[3] = rs, rs * SM, rs * vss, rs * zss  # Eq. 62
+            Uss[4], Uss[5], Uss[6] = byss, bzss, ess  # Eqs. 61, 63
             for k in range(7):
                 F[k] = f[k] + Ss * Uss[k] - (Ss - S) * Us[j, k] - S * U[k]
     F[4] *= sq
