@@ -85,7 +85,17 @@ def _check_docstring(app, what, name, obj, options, lines):
     """After numpydoc: fall back to preformatted text where the result is not valid."""
     if strict() or not lines:
         return
-    problems = rst_problems(lines, app.env)
+    # numpydoc's member tables (``.. autosummary::`` of a class's methods, e.g. ``__call__``)
+    # are resolved by Sphinx in the page's context, not in this stand-alone parse: leave them out
+    checked, skip = [], False
+    for line in lines:
+        if line.strip().startswith(".. autosummary::"):
+            skip = True
+        elif skip and line.strip() and not line.startswith((" ", "\t")):
+            skip = False
+        if not skip:
+            checked.append(line)
+    problems = rst_problems(checked, app.env)
     if problems and name in _raw:
         preformatted[name] = problems
         lines[:] = preformat(_raw[name])
