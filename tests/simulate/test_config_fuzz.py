@@ -21,7 +21,7 @@ from crescape.params import SPECS, ParameterError, parse_value
 from crescape.simulate import cgm_config, config
 
 FAST = settings(
-    max_examples=60,
+    max_examples=int(__import__("os").environ.get("CRESCAPE_FUZZ_EXAMPLES", 60)),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -114,3 +114,11 @@ def test_a_document_of_accepted_values_loads():
             parse_value(s, v)
     text = "[simulation]\n" + "\n".join(lines["simulation"])
     assert _load(cgm_config.load_config, text)
+
+
+def test_a_list_for_a_number_is_one_parameter_error():
+    """Found by the fuzz: D_max = [1, 2] ended in a TypeError."""
+    import pytest
+
+    with pytest.raises(ParameterError, match="simulation.D_max = .* must be one value"):
+        cgm_config.load_config(None, {"D_max": "[1, 2]"})

@@ -88,6 +88,11 @@ def read_value(table: str, spec: Spec, value: Any) -> Any:
             f"{table}.{spec.name} = {value!r} is not allowed: must be {spec.allowed()}"
         ) from None
     if isinstance(v, u.Quantity):
+        if v.ndim != 0:  # an option is one value (a parameter study is a sweep)
+            raise ParameterError(
+                f"{table}.{spec.name} = {value!r} is not allowed: must be one value, "
+                f"{spec.allowed()}"
+            )
         return float(v.to_value(spec.cgs))
     return v
 
