@@ -36,3 +36,29 @@ def test_neutrino_spectra():
     np.testing.assert_allclose(out["eq17"].value, 4.87e-9, rtol=2e-3)
     # the full spectra carry more energy than the δ estimate below the cutoff (η·yield 0.21 vs 0.05)
     assert nu_all[0] > 3 * out["eq17"].value[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in (Path(__file__).resolve().parents[1] / "examples").glob("*.toml")),
+)
+def test_every_example_configuration_loads(name):
+    """Each examples/*.toml is valid for its command (the strict readers of simulate, transport
+    and sweep refuse unknown tables and keys)."""
+    import tomllib
+
+    path = Path(__file__).resolve().parents[1] / "examples" / name
+    doc = tomllib.loads(path.read_text())
+    if "simulation" in doc:
+        from crescape.simulate.cgm_config import load_config
+
+        params, cfg = load_config(path)
+        assert cfg.n_cells >= 3 and params.cgs.L_CR > 0
+    elif {"grid", "transport"} & set(doc):
+        from crescape.simulate.config import load_config
+
+        assert load_config(path).n_z >= 3
+    else:
+        from crescape.analysis.sweep import read_spec
+
+        assert read_spec(path)
