@@ -32,7 +32,7 @@ from ..errors import ParameterError
 from ._typing import ArrayLike, Cutoff, FloatArray, SigmaModel
 from .escape import escape_flux
 from .instability import alfven_speed, gas_density
-from .saturation import B_sat
+from .saturation import B_sat_escape
 
 __all__ = [
     "R_SUN",
@@ -111,8 +111,7 @@ def advection_speed(
     does not matter. For s ≠ 2 the field is taken at E_ref (default 1 GeV,
     where the CR energy flux peaks for s > 2).
     """
-    E2phi = E_ref**2 * escape_flux(E_ref, L_CR, R_d, slope, E_min, E_max, cutoff)
-    return alfven_speed(B_sat(E2phi), rho)
+    return alfven_speed(B_sat_escape(E_ref, L_CR, R_d, slope, E_min, E_max, cutoff), rho)
 
 
 def cr_density(
