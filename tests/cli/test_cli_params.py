@@ -11,7 +11,7 @@ from crescape.params import SPECS
 def test_json_lists_every_registered_parameter(capsys):
     assert main(["params", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["parameters"]
-    by_name = {r["name"]: r for r in rows}
+    by_name = {r["name"]: r for r in rows if r["group"] in {s.group for s in SPECS.values()}}
     assert set(SPECS) <= set(by_name)
     for name, spec in SPECS.items():
         r = by_name[name]
@@ -38,10 +38,17 @@ def test_group_filter(group, capsys):
     assert {r["name"] for r in rows} == {n for n, s in SPECS.items() if s.group == group}
 
 
-def test_fallback_to_the_registry_without_describe(monkeypatch, capsys):
-    import crescape.params as params
-    from crescape.cli import params as cmd
+def test_the_option_tables_of_simulate_and_transport_are_listed(capsys):
+    """Every key of the [simulation] table and of the transport tables, by its table."""
+    from crescape.simulate import cgm_config, config
 
-    monkeypatch.delattr(params, "describe", raising=False)
-    rows = cmd.rows()
-    assert [r["name"] for r in rows] == list(SPECS)
+    assert main(["params", "--json"]) == 0
+    text = capsys.readouterr().out
+    rows = json.loads(text)["parameters"]
+    keys = {(r["group"], r["name"]) for r in rows}
+    assert {("simulation", k) for k in cgm_config.SCHEMA} <= keys
+    assert {(t, k) for t, tab in config.SCHEMA.items() for k in tab} <= keys
+    assert "Infinity" not in text and "NaN" not in text  # strict JSON
+    by_key = {(r["group"], r["name"]): r for r in rows}
+    assert by_key[("simulation", "z_max")]["unit"] == "kpc"
+    assert by_key[("time", "dt_max")]["default"] == "inf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from ._common import CLIError, print_json
@@ -25,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="GROUP",
-        help="only this group (repeatable): galaxy, cgm, micro or evaluation",
+        help="only this group (repeatable): galaxy, cgm, micro, evaluation, or an option table "
+        "(simulation; grid, momentum, transport, time, checkpoint)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
@@ -34,29 +36,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 def rows(groups: list[str] | None = None) -> list[dict[str, Any]]:
     """The parameter table as dicts with the keys of :data:`COLUMNS`.
 
-    From :func:`crescape.params.describe` where it exists, else from the
-    registry :data:`crescape.params.SPECS` itself.
+    The model parameters and evaluation options (:func:`crescape.params.describe`), then the
+    options of the coupled run (group ``simulation``) and of the transport runs (groups
+    ``grid``, ``momentum``, ``transport``, ``time``, ``checkpoint``), each group being the
+    TOML table it is written in.
     """
     from .. import params
+    from ..simulate import cgm_config, config
+    from ..simulate.options import describe_options
 
-    describe = getattr(params, "describe", None)
-    if describe is not None:
-        return [{c: getattr(r, c) for c in COLUMNS} for r in describe(groups if groups else None)]
+    table = list(params.describe())
+    table += describe_options({"simulation": cgm_config.SCHEMA, **config.SCHEMA})
     out = []
-    for sp in params.SPECS.values():
-        if groups and sp.group not in groups:
+    for r in table:
+        if groups and r.group not in groups:
             continue
-        unit = "" if sp.unit is None else sp.unit.to_string()
-        out.append(
-            {
-                "name": sp.name,
-                "group": sp.group,
-                "unit": unit,
-                "default": sp.default,
-                "range": sp.allowed(),
-                "doc": sp.doc,
-            }
-        )
+        row = {c: getattr(r, c) for c in COLUMNS}
+        d = row["default"]
+        if d is None:  # an option whose value is chosen by the run (see its meaning)
+            row["default"] = "automatic"
+        elif isinstance(d, float) and not math.isfinite(d):
+            row["default"] = str(d)  # "inf": no limit (valid JSON)
+        out.append(row)
     return out
 
 

@@ -221,13 +221,15 @@ def load(
     return Parameters.from_flat(phys), tables
 
 
-def describe_options(schemas: Mapping[str, Mapping[str, Spec]]) -> list[tuple]:
-    """(table.key, unit, default, allowed, doc) for every option, for listings and docs."""
+def describe_options(schemas: Mapping[str, Mapping[str, Spec]]) -> list:
+    """One :class:`crescape.params.ParamRow` per option (group = its table), for listings."""
+    from ..params import ParamRow
+
     rows = []
     for t, schema in schemas.items():
         for k, s in schema.items():
-            unit = "" if s.unit in (None, _dimless) else s.unit.to_string()
-            rows.append((f"{t}.{k}", unit, s.default, s.allowed(), s.doc))
+            unit = "" if s.unit in (None, _dimless) or s.choices else s.unit.to_string()
+            rows.append(ParamRow(k, t, unit, s.default, s.allowed(), s.doc))
     return rows
 
 
