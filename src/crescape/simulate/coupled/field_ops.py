@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import constants as C
-from ...physics.saturation import cascade_decay
+from ...physics.saturation import cascade_decay, larmor_radius
 from ..field import magnetic_pressure
 from .base import Operator
 from .exchange import energy_per_cell, shift_energy
@@ -131,8 +131,8 @@ class FieldDampingOp(Operator):
     def outer_scale(self, state):
         if self.length is not None:
             return np.full(self.sim.grid.n, float(self.length))
-        P = self.sim.pgrid
-        return P.p[-1] * C.c / (C.e * self.sim.B_tot())
+        # r_L = pc/(eB) of the highest grid momentum (larmor_radius takes the momentum energy pc)
+        return larmor_radius(self.sim.pgrid.p[-1] * C.c, self.sim.B_tot())
 
     def advance(self, state, dt, ledger):
         sim = self.sim
