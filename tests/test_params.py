@@ -24,8 +24,10 @@ from crescape.params import (
 def test_defaults_are_the_papers_values_in_cgs():
     p = Parameters().cgs
     assert p.L_CR == 1e41
-    assert p.R_d == pytest.approx(10 * C.kpc, rel=1e-12)
-    assert p.E_min == pytest.approx(C.GeV) and p.E_max == pytest.approx(1e6 * C.GeV)
+    assert p.R_d == pytest.approx(10 * C.kpc, rel=1e-12, abs=0)
+    assert p.E_min == pytest.approx(C.GeV, rel=1e-6, abs=0) and p.E_max == pytest.approx(
+        1e6 * C.GeV, rel=1e-6, abs=0
+    )
     assert p.slope == 2.0 and p.cutoff == "sharp"
     assert p.Omega_b_h2 == 0.022 and p.rho_cr_h2 == 1.88e-29
     assert p.eta == 0.05
@@ -45,7 +47,7 @@ def test_defaults_are_the_papers_values_in_cgs():
 )
 def test_units_are_converted_once(kwargs, attr, expected_cgs):
     g = Galaxy(**kwargs)
-    assert getattr(g.cgs, attr) == pytest.approx(expected_cgs, rel=1e-12)
+    assert getattr(g.cgs, attr) == pytest.approx(expected_cgs, rel=1e-12, abs=0)
 
 
 def test_field_in_tesla_and_cross_section_in_cm2():
@@ -100,7 +102,7 @@ def test_unknown_key_in_flat_mapping():
 
 def test_parse_set_and_group_prefix():
     p = Parameters.from_flat(parse_set(["galaxy.R_d=12 kpc", "delta_G=100"]))
-    assert p.cgs.R_d == pytest.approx(12 * C.kpc)
+    assert p.cgs.R_d == pytest.approx(12 * C.kpc, rel=1e-6, abs=0)
     assert p.cgs.delta_G == 100
     with pytest.raises(ParameterError, match="key=value"):
         parse_set(["delta_G"])
@@ -111,7 +113,7 @@ def test_toml_flat_and_grouped(tmp_path):
     f.write_text('delta_G = 30\n[galaxy]\nL_CR = "2e41 erg/s"\nR_d = 8\n[micro]\neta = 0.04\n')
     p = Parameters.from_flat(from_toml(f))
     assert p.cgs.delta_G == 30 and p.cgs.L_CR == 2e41 and p.cgs.eta == 0.04
-    assert p.cgs.R_d == pytest.approx(8 * C.kpc)
+    assert p.cgs.R_d == pytest.approx(8 * C.kpc, rel=1e-6, abs=0)
     with pytest.raises(ParameterError, match="no such file"):
         from_toml(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"

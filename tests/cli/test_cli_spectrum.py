@@ -61,7 +61,7 @@ def test_json_and_scaling(capsys):
     ratio = np.array(b["E2_dN_dE"]["nu_all"]) / np.array(a["E2_dN_dE"]["nu_all"])
     np.testing.assert_allclose(ratio, 8.0, rtol=1e-10)
     assert a["units"]["nu_all"] == "GeV / (s sr cm2)"
-    assert a["energy_GeV"][0] == pytest.approx(1000.0)
+    assert a["energy_GeV"][0] == pytest.approx(1000.0, rel=1e-6, abs=0)
 
 
 def test_csv(capsys):

@@ -29,15 +29,17 @@ J1_PAPER = float(current_paper(C.GeV, _G.L_CR, _G.R_d, _G.slope, _G.E_min, _G.E_
 
 def test_paper_B_star_normalisation():
     """Text after Eq. (7): B_* = 1.8e-9 G δ_G^1/6 T_6^1/3 [L_41/(E_GeV R_10²)]^1/3."""
-    assert float(B_star_paper(J1_PAPER, RHO1, 1e6)) == pytest.approx(1.8e-9, rel=0.02)
+    assert float(B_star_paper(J1_PAPER, RHO1, 1e6)) == pytest.approx(1.8e-9, rel=0.02, abs=0)
     # at B_*(paper) the paper's condition k_max² v_th² = Ω_i γ_max holds with equality
     Bs = B_star_paper(J1_PAPER, RHO1, 1e6)
-    assert float(T.thermal_ratio_paper(J1_PAPER, Bs, RHO1, 1e6)) == pytest.approx(1.0, rel=1e-12)
+    assert float(T.thermal_ratio_paper(J1_PAPER, Bs, RHO1, 1e6)) == pytest.approx(
+        1.0, rel=1e-12, abs=0
+    )
     kc = k_max_paper(J1_PAPER, Bs)
     vA = Bs / np.sqrt(4 * np.pi * RHO1)
     lhs = kc**2 * T.ion_thermal_speed(1e6) ** 2
     rhs = T.ion_cyclotron_frequency(Bs) * kc * vA
-    assert float(lhs / rhs) == pytest.approx(1.0, rel=1e-12)
+    assert float(lhs / rhs) == pytest.approx(1.0, rel=1e-12, abs=0)
 
 
 @settings(max_examples=40, deadline=None)
@@ -51,12 +53,12 @@ def test_B_star_scaling(dG, T6, scale):
     b = T.B_star(J1 * scale, RHO1 * dG, T6 * 1e6)
     ref = T.B_star(J1, RHO1, 1e6)
     assert float(b / ref) == pytest.approx(
-        dG ** (1 / 6) * T6 ** (1 / 3) * scale ** (1 / 3), rel=1e-10
+        dG ** (1 / 6) * T6 ** (1 / 3) * scale ** (1 / 3), rel=1e-10, abs=0
     )
     for tau in (0.5, 1.0, 30.0):
         Bt = T.B_star(J1 * scale, RHO1 * dG, T6 * 1e6, tau=tau)
         assert float(T.thermal_parameter(J1 * scale, Bt, RHO1 * dG, T6 * 1e6)) == pytest.approx(
-            tau, rel=1e-10
+            tau, rel=1e-10, abs=0
         )
 
 
@@ -77,7 +79,7 @@ def test_warm_growth_max_against_dispersion_relation(tau):
         kc * vA
     )
     q_w, g_w = T.warm_growth_max(tau)
-    assert float(g_w) == pytest.approx(g.max(), rel=1e-8)
+    assert float(g_w) == pytest.approx(g.max(), rel=1e-8, abs=0)
     assert float(q_w) == pytest.approx(q[np.argmax(g)], abs=2e-5)
 
 

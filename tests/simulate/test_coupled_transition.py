@@ -63,7 +63,7 @@ def test_cell_faces_and_face_values():
     f = cell_faces(1.0, 11.0, 10, 100.0)
     w = np.diff(f)
     assert f[0] == 1.0 and f[-1] == 11.0
-    assert w[-1] / w[0] == pytest.approx(100.0)
+    assert w[-1] / w[0] == pytest.approx(100.0, rel=1e-6, abs=0)
     np.testing.assert_allclose(cell_faces(0.0, 1.0, 4), np.linspace(0, 1, 5))
 
     class G:

@@ -201,7 +201,7 @@ def test_limited_flux_is_below_v_times_density():
     assert np.all(np.abs(F[1:-1]) <= P.velocity[None, :] * gf * (1 + 1e-12))
     R = np.logspace(-4, 6, 50)
     assert np.all(R * levermore_pomraning(R) < 1)
-    assert levermore_pomraning(0.0) == pytest.approx(1 / 3)
+    assert levermore_pomraning(0.0) == pytest.approx(1 / 3, rel=1e-6, abs=0)
 
 
 def test_flux_tube_with_r2_area_equals_spherical():
@@ -247,7 +247,9 @@ def test_interface_update_coefficients_and_pressure_gradient():
     np.testing.assert_allclose(
         dPdz[:50], exact, rtol=1e-5
     )  # the limiter acts near the free-escape edge
-    assert abs(dPdz[0]) == pytest.approx(pressure_gradient_isotropic(E**2 * phi_E, 1e28), rel=1e-3)
+    assert abs(dPdz[0]) == pytest.approx(
+        pressure_gradient_isotropic(E**2 * phi_E, 1e28), rel=1e-3, abs=0
+    )
     assert pressure_gradient_isotropic(1.0, 1.0) == eq12_pressure_gradient(1.0, 1.0) / 3
 
 
@@ -371,7 +373,7 @@ def test_explicit_rate_fast_matches_reference(limiter):
             backend=backend,
         )
         rates.append(op.explicit_rate(g, D, 0.0))
-    assert rates[0] == pytest.approx(rates[1], rel=1e-12)
+    assert rates[0] == pytest.approx(rates[1], rel=1e-12, abs=0)
 
 
 def eq10_stepper(theta, n=200, t=1e13, D=1e28, L_factor=8.0, **kw):
@@ -446,7 +448,7 @@ def test_light_crossing_limit_is_local(backend):
     D, _, _ = op.coefficients(0.0)
     ballistic = 3 * D > P.velocity[None, :] * G.dz[:, None]
     expected = np.min(np.where(ballistic, G.dz[:, None] / P.velocity[None, :], np.inf))
-    assert lim["light_crossing"] == pytest.approx(expected, rel=1e-12)
+    assert lim["light_crossing"] == pytest.approx(expected, rel=1e-12, abs=0)
     assert lim["light_crossing"] > 3000 * G.dz.min() / P.velocity.max()
     t = 1.5 * C.kpc / C.c
     st.advance_to(t)
@@ -484,7 +486,8 @@ def test_tr_bdf2_stays_positive_at_large_steps(backend):
                 st.step(ratio * G.dz[0] ** 2 / D)
                 mins[scheme] = min(mins.get(scheme, 0.0), st.state.g.min() / st.state.g.max())
             if scheme == "tr-bdf2":
-                assert op.number(st.state.g) == pytest.approx(op.number(g0), rel=1e-12)
+                # round-off over the steps: 1.8e-12 relative with the reference kernels
+                assert op.number(st.state.g) == pytest.approx(op.number(g0), rel=1e-11, abs=0)
                 assert op.diffusion_fallbacks == (1 if ratio == 100.0 else 0)
         assert mins["tr-bdf2"] >= 0.0
         assert mins["theta"] < -0.2
