@@ -72,6 +72,25 @@ def test_work_given_to_the_gas_is_taken_from_the_crs(small_run):
     assert sim.budgets()["corrections"] < 1e-6
 
 
+def test_momentum_grid_below_the_injection_range_pays_the_boundary_work():
+    """A grid extending below E_min holds cooled CRs in bins with no inflow: the CR pressure
+    work at the halo boundary is taken from the injected bins only, so no inflow turns
+    negative and the run passes its energy check (it failed with 3e-4 unpaid before)."""
+    sim = CGMSimulation(
+        Parameters.from_flat({"E_min": 10.0}),
+        SimulationConfig.from_dict(dict(SMALL, n_momenta=12, E_grid_min="1 GeV")),
+    )
+    assert np.any(sim.phi == 0.0) and sim.pgrid.energy[0] < 10.0 * C.GeV
+    ds = sim.run()
+    assert ds.attrs["valid"] == 1
+    assert "unpaid_compton_getting" not in sim.ledger.corrections()
+    assert abs(sim.budgets()["energy_residual"]) < 1e-10
+    # the cooled particles below E_min are there, and the boundary work was paid
+    i_lo = sim.pgrid.energy < 10.0 * C.GeV
+    assert np.all(sim.g[:, i_lo].sum(axis=1) > 0)
+    assert sim.energy_sources()["cr_pressure_work_inner"] > 0
+
+
 def test_closed_box_total_energy_with_field_growth():
     """Walls everywhere, CRs with a gradient inside: total energy conserved to 1e-10 of the CR energy,
     and the field energy gained is drawn from the CRs."""

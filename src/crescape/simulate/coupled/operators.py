@@ -137,6 +137,11 @@ class CRTransportOp(Operator):
     entering the transport is φ_j − Φ₀ g_{0,j}/(A₀Δt e₀) (e₀ = Σ E g₀ Δy), which
     carries the energy flux F_E − Φ₀/(A₀Δt) exactly (for relativistic particles
     this is the Compton–Getting term −u g/3 of the lab-frame flux; Skilling 1975).
+    The sum runs over the bins with φ_j > 0 only (g₀ is set to zero elsewhere): a
+    momentum grid that extends below the Galaxy's E_min holds adiabatically cooled
+    particles in bins into which nothing is injected, and a reduction of their inflow
+    would be a negative inflow. On a grid that starts at E_min every bin is injected
+    and the form is unchanged.
     """
 
     name = "cr_transport"
@@ -164,9 +169,12 @@ class CRTransportOp(Operator):
         Phi0 = sim.cr_face_work(dt)[0]
         flux = self.phi.copy()
         if sim.config.cr_inner == "escape_flux" and Phi0 != 0.0:
-            e0 = float(g[0] @ (E * dy))
+            # the Compton–Getting shape g₀, restricted to the bins the Galaxy injects into:
+            # bins below E_min (filled by adiabatic cooling) have no inflow to reduce
+            g0 = np.where(self.phi > 0.0, g[0], 0.0)
+            e0 = float(g0 @ (E * dy))
             if e0 > 0:
-                flux = flux - Phi0 / (G.area[0] * dt) * g[0] / e0
+                flux = flux - Phi0 / (G.area[0] * dt) * g0 / e0
             clipped = np.minimum(flux, 0.0)
             if np.any(clipped < 0):  # a negative inflow is not allowed: the excess is reported
                 excess = -float(clipped @ (E * dy)) * G.area[0] * dt
