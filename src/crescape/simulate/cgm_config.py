@@ -205,6 +205,13 @@ SCHEMA = {
             low=0.0,
             doc="step limit in cooling times (0: none; the step is exact for any Δt)",
         ),
+        option(
+            _S,
+            "streaming",
+            "none",
+            choices=("none", "alfven_dB", "alfven_B0"),
+            doc="CR streaming at v_A down ∇P_CR, heating the gas: v_A in √(B0²+δB²) or in B0",
+        ),
     ]
 }
 
@@ -309,6 +316,10 @@ class SimulationConfig:
         [Fe/H] of the cooling function (:data:`crescape.physics.cooling.METALLICITIES`).
     cooling_courant : float
         Step limit in units of the shortest cooling time (0: none).
+    streaming : {"none", "alfven_dB", "alfven_B0"}
+        CR streaming down the CR pressure gradient at the Alfvén speed in the total field
+        √(B0² + δB²) or in B0, with its heating v_A|∇P_CR| of the gas paid by the CRs
+        (:mod:`.coupled.streaming`).
     """
 
     n_cells: int = SCHEMA["n_cells"].default
@@ -349,6 +360,7 @@ class SimulationConfig:
     cooling: str = SCHEMA["cooling"].default
     cooling_feh: str = SCHEMA["cooling_feh"].default
     cooling_courant: float = SCHEMA["cooling_courant"].default
+    streaming: str = SCHEMA["streaming"].default
     _cgs: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod

@@ -182,8 +182,9 @@ class CGMSimulation:
         self.reset_initial()
 
     def _halo(self, cfg):
-        """Gravity (:mod:`.gravity`) and radiative cooling (:mod:`.cooling`) if the options ask."""
-        self.gravity = self.cooling = self.potential = None
+        """Gravity (:mod:`.gravity`), radiative cooling (:mod:`.cooling`) and CR streaming
+        (:mod:`.streaming`) if the options ask."""
+        self.gravity = self.cooling = self.potential = self.streaming = None
         if cfg.potential != "none":
             from ...physics.potential import mw2014
             from .gravity import hydrostatic_halo
@@ -195,6 +196,10 @@ class CGMSimulation:
             from .cooling import add_cooling
 
             add_cooling(self, cfg.cooling_feh, cfg.cooling_courant)
+        if cfg.streaming != "none":
+            from .streaming import add_streaming
+
+            add_streaming(self, cfg.streaming)
 
     # ------------------------------------------------------------------ state access
     @property

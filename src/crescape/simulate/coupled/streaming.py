@@ -1,0 +1,178 @@
+"""CR streaming at the Alfvén speed and the heating of the gas by it, paid by the CRs.
+
+CRs that scatter on the waves they excite themselves stream down their pressure
+gradient at the Alfvén speed relative to the gas; the waves are damped and pass
+to the gas the energy the CRs lose doing work against them,
+
+    H = −v_st·∇P_CR = v_A |∇P_CR|     [erg cm^-3 s^-1],
+
+with v_st = −v_A ∇P_CR/|∇P_CR| (Skilling 1975, MNRAS 172, 557; Wiener, Oh & Guo 2013,
+MNRAS 434, 2209, Eqs 1–3; Quataert, Jiang & Thompson 2022, MNRAS 510, 920, Eqs 1–4).
+For the CR distribution the streaming is a further velocity: advection at v_st and the
+adiabatic term of ∇·v_st, whose energy moment is ∂E_c/∂t = −∇·(v_st (E_c + P_c)) + v_st·∇P_c
+(the v_st part of Skilling 1975, Eq. 16 in its energy form). :class:`CRStreamingOp` does
+both, one operator:
+
+* the advection of g at v_st on the faces, donor cell (number and energy per bin move
+  between cells, exactly conservative); v_st is zero on the inner face (the flux of
+  Eq. 3 through the halo boundary is the total flux, streaming included) and on a
+  reflecting outer face, and the CRs stream out through an open outer face;
+* a number-conserving drift in momentum (:func:`.exchange.shift_energy`, as the CR
+  work of :class:`.operators.CRWorkOp`) whose energy change in each cell is
+
+      ΔE_i = −H_i V_i Δt − (Φ_{i+1/2} − Φ_{i−1/2}),   Φ_f = (A P_CR)_f v_st,f Δt,
+
+  the discrete −P_c∇·v_st = −∇·(v_st P_c) + v_st·∇P_c with H_i = |f_i| v_A,i, f the CR
+  pressure force of the cell (:func:`.sources.face_force`, the geometry's area factor
+  included: f = −∇P_CR), so that Σ_i ΔE_i = −Σ H V Δt − Φ_out;
+* the gas receives H_i V_i Δt as internal energy (an isothermal gas has no energy
+  equation: the heating is then radiated, ledger ``streaming_heating_radiated``).
+
+The energy the CRs lose is what the gas gains, cell by cell; the budget entries are the
+exchange ``cr_streaming_heating``, the enthalpy flux through the outer face
+``cr_streaming_out`` (energy and number) and what a cell without CRs could not pay,
+``unpaid_streaming``. The streaming speed is v_A = B/√(4πρ) (the gas is fully ionised, the
+ions carry the density) in the total field √(B0² + δB²) (``"alfven_dB"``: the waves the
+CRs scatter on are the amplified field) or in B0 alone (``"alfven_B0"``: streaming along
+the ordered field at the Alfvén speed of the large-scale field, as in the fluid models of
+Wiener et al. 2013 and Quataert et al. 2022).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...physics.instability import alfven_speed
+from ..cgm_config import SCHEMA
+from .base import Operator
+from .exchange import shift_energy
+from .sources import face_force
+
+__all__ = ["CRStreamingOp", "STREAMING", "add_streaming"]
+
+#: the options of ``streaming`` (:data:`crescape.simulate.cgm_config.SCHEMA`)
+STREAMING = tuple(SCHEMA["streaming"].choices)
+
+
+class CRStreamingOp(Operator):
+    """CR streaming at v_A down the CR pressure gradient: advection, the adiabatic term and
+    the heating v_A|∇P_CR| of the gas, paid by the CRs (module docstring).
+
+    Parameters
+    ----------
+    sim : crescape.simulate.coupled.CGMSimulation
+    mode : {"alfven_dB", "alfven_B0"}
+        Streaming speed: the Alfvén speed in √(B0² + δB²) or in B0.
+    """
+
+    name = "cr_streaming"
+
+    def __init__(self, sim, mode="alfven_dB"):
+        if mode not in STREAMING[1:]:
+            raise ValueError(f"streaming = {mode!r} is not allowed: must be one of {STREAMING[1:]}")
+        self.sim = sim
+        self.mode = mode
+        self.heating = np.zeros(sim.grid.n)  # H of the last step [erg cm^-3 s^-1]
+        self.open_outer = sim.config.cr_outer != "reflecting"
+
+    def alfven_speed(self, state):
+        """v_A per cell [cm s^-1] in the field of ``mode`` (:func:`crescape.physics.instability.alfven_speed`)."""
+        B0 = self.sim.B0
+        B = (
+            np.sqrt(B0**2 + state.dB**2)
+            if self.mode == "alfven_dB"
+            else np.full(state.dB.shape, B0)
+        )
+        return alfven_speed(B, state.gas.rho)
+
+    def velocities(self, state):
+        """(P_CR, f, A P on the faces, v_A per cell, v_st on the faces) of the state."""
+        sim, G = self.sim, self.sim.grid
+        P = sim.transport.pressure(state.cr.g)
+        f, AP = face_force(P, G, geometric=True)
+        vA = self.alfven_speed(state)
+        vf = np.zeros(G.n + 1)
+        dP = np.diff(P)
+        vf[1:-1] = 0.5 * (vA[1:] + vA[:-1]) * -np.sign(dP)
+        if self.open_outer:  # streaming out only, where the pressure falls outwards
+            vf[-1] = vA[-1] if f[-1] > 0 else 0.0
+        return P, f, AP, vA, vf
+
+    def heating_rate(self, state):
+        """H = v_A|f| per cell [erg cm^-3 s^-1], f the CR pressure force (−∇P_CR) of the state."""
+        _, f, _, vA, _ = self.velocities(state)
+        return np.abs(f) * vA
+
+    def limits(self, state):
+        G, P = self.sim.grid, self.sim.pgrid
+        _, _, _, _, vf = self.velocities(state)
+        out_rate = (
+            G.area[1:] * np.maximum(vf[1:], 0.0) - G.area[:-1] * np.minimum(vf[:-1], 0.0)
+        ) / G.volume
+        yd = np.abs(G.divergence(vf)) / 3.0
+        cfl = self.sim.config.cfl
+        lim = {}
+        if out_rate.max() > 0:
+            lim["cr_streaming"] = float(cfl / out_rate.max())
+        if yd.max() > 0:
+            lim["cr_streaming_adiabatic"] = float(cfl * P.dy / yd.max())
+        return lim
+
+    def advance(self, state, dt, ledger):
+        sim = self.sim
+        Pg, G = sim.pgrid, sim.grid
+        E, dy, V, A = Pg.energy, Pg.dy, G.volume, G.area
+        g = state.cr.g
+        _, f, AP, vA, vf = self.velocities(state)
+        H = np.abs(f) * vA  # v_A |∇P_CR|, the geometry's area factor in f
+        # advection at v_st, donor cell: number per ln p through the faces (per unit A) in Δt
+        up = np.empty((G.n + 1, g.shape[1]))
+        up[1:-1] = np.where((vf[1:-1] > 0)[:, None], g[:-1], g[1:])
+        up[0] = 0.0
+        up[-1] = g[-1]
+        Fl = (A * vf * dt)[:, None] * up
+        g1 = g - np.diff(Fl, axis=0) / V[:, None]
+        n_out = float(Fl[-1].sum() * dy)
+        e_adv_out = float(Fl[-1] @ (E * dy))
+        # the adiabatic term of ∇·v_st, its energy −H V Δt − ΔΦ
+        Phi = AP * vf * dt
+        target = -H * V * dt - np.diff(Phi)
+        unpaid, n_edge, e_edge = shift_energy(
+            g1, E, dy, V, target, j_min=0, edges=sim.edge_energies, return_edges=True
+        )
+        state.cr.g = g1
+        heat = H * V * dt
+        if sim.config.isothermal:
+            ledger.add("energy", "streaming_heating_radiated", -float(np.sum(heat)))
+        else:
+            state.gas.ener = state.gas.ener + heat / V
+        self.heating = H
+        ledger.add("exchange", "cr_streaming_heating", float(np.sum(heat)))
+        ledger.add("energy", "cr_streaming_out", -(e_adv_out + float(Phi[-1])))
+        ledger.add("energy", "unpaid_streaming", -float(np.sum(unpaid)))
+        ledger.add("number", "cr_streaming_out", -n_out)
+        # particles drifted out through the momentum edges, as for the CR work
+        lo = float(np.sum(n_edge[target < 0]))
+        hi = float(np.sum(n_edge[target > 0]))
+        state.cr.budget["p_low_in"] -= lo
+        state.cr.budget["p_high_out"] += hi
+        ledger.add("number", "cr_p_low_in", -lo)
+        ledger.add("number", "cr_p_high_out", -hi)
+        ledger.add("energy", "cr_momentum_edges", -float(np.sum(e_edge)))
+        sim.last_edge_energy = getattr(sim, "last_edge_energy", np.zeros(G.n)) - e_edge
+        sim.edge_loss = sim.edge_loss + e_edge
+
+    def attrs(self):
+        return {"streaming_speed": self.mode}
+
+
+def add_streaming(sim, mode="alfven_dB") -> CRStreamingOp:
+    """Add the streaming step to a coupled run, right after its CR work; return the operator."""
+    op = CRStreamingOp(sim, mode)
+    ops = [o for o in sim.stepper.operators if o.name != op.name]
+    i = next(k for k, o in enumerate(ops) if o.name == "cr_work")
+    ops.insert(i + 1, op)
+    sim.stepper.operators = ops
+    sim.ops = ops
+    sim.streaming = op
+    return op
