@@ -30,10 +30,11 @@ QUANTITIES = ("u_0", "dB_0", "nCR1GeV_0") + tuple(
 )
 
 
-def values(n_cells: int, t_end: float, n_momenta: int = 16) -> dict:
-    cfg = SimulationConfig.from_dict(
-        {"n_cells": n_cells, "n_momenta": n_momenta, "z_max": 200.0, "t_end": t_end, "n_output": 2}
-    )
+def values(n_cells: int, t_end: float, n_momenta: int = 16, E_grid_min=None) -> dict:
+    opts = {"n_cells": n_cells, "n_momenta": n_momenta, "z_max": 200.0, "t_end": t_end}
+    if E_grid_min is not None:
+        opts["E_grid_min"] = f"{E_grid_min} GeV"
+    cfg = SimulationConfig.from_dict({**opts, "n_output": 2})
     sim = CGMSimulation(Parameters(), cfg)
     t0 = time.perf_counter()
     sim.run()
@@ -41,6 +42,7 @@ def values(n_cells: int, t_end: float, n_momenta: int = 16) -> dict:
     z = sim.grid.centres / C.kpc
     E = sim.pgrid.energy
     j1, j3 = (int(np.argmin(np.abs(np.log(E / (e * C.GeV))))) for e in (1.0, 1e3))
+    print(f"{n_cells} cells: n_CR(1 GeV) from bin {j1} of {E.size} (E = {E[j1] / C.GeV:.3f} GeV)")
     n = sim.g / sim.pgrid.dE_dlnp()[None, :] * C.GeV
 
     def at(q, zk):  # linear interpolation between cell centres at a fixed distance
@@ -67,9 +69,18 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--t-end", type=float, default=300.0, help="Myr")
     ap.add_argument("--cells", default="100,200,400,800")
+    ap.add_argument("--momenta", type=int, default=16)
+    ap.add_argument(
+        "--e-grid-min",
+        type=float,
+        default=None,
+        help="lowest grid energy [GeV] (default the Galaxy's E_min, where 1 GeV is the edge bin)",
+    )
     args = ap.parse_args(argv)
     cells = [int(x) for x in args.cells.split(",")]
-    rows = {n: values(n, args.t_end) for n in cells}
+    rows = {n: values(n, args.t_end, args.momenta, args.e_grid_min) for n in cells}
+    if args.e_grid_min is not None:
+        print(f"momentum grid from {args.e_grid_min} GeV, {args.momenta} momenta")
     print("| quantity | " + " | ".join(f"{n} cells" for n in cells) + " | observed order |")
     print("|---" * (len(cells) + 2) + "|")
     for q in QUANTITIES:
