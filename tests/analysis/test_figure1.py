@@ -21,7 +21,7 @@ E2 = u.Unit("GeV / (cm2 s sr)")
 
 @pytest.fixture(scope="module")
 def fig1():
-    fig, series = f1.figure1()
+    fig, series = f1.figure1(flavour="all")
     yield fig, fig.axes[0], {s.name: s for s in series}
     plt.close(fig)
 
@@ -146,11 +146,20 @@ def test_per_flavour_figure_divides_data_by_three():
     plt.close(fig)
 
 
+def test_default_reading_is_per_flavour_and_written_on_the_figure():
+    for make in (f1.figure1, f1.figure_newest):
+        fig, series = make(delta_G=[100])
+        assert {s.flavour for s in series if s.flavour != "not applicable"} == {"per flavour"}
+        note = next(t for t in fig.axes[0].texts if t.get_gid() == "convention_note").get_text()
+        assert "one flavour" in note and "per flavour (default)" in note
+        plt.close(fig)
+
+
 def test_unverified_2013_fit_only_on_request():
     fig, series = f1.figure1(delta_G=[100])
     assert "icecube_2013_fit" not in {s.name for s in series}
     plt.close(fig)
-    fig, series = f1.figure1(delta_G=[100], include_unverified=True)
+    fig, series = f1.figure1(delta_G=[100], include_unverified=True, flavour="all")
     s = {x.name: x for x in series}["icecube_2013_fit"]
     assert "NOT verified" in s.label and s.extra["confidence"] == "R"
     # HESE 2 yr: 1.2e-8 per flavour, E^-2 -> 3.6e-8 all flavours, flat
@@ -159,7 +168,7 @@ def test_unverified_2013_fit_only_on_request():
 
 
 def test_newest_figure_series():
-    fig, series = f1.figure_newest(delta_G=[100, 300])
+    fig, series = f1.figure_newest(delta_G=[100, 300], flavour="all")
     s = {x.name: x for x in series}
     cf = s["icecube_2025_combinedfit"]
     assert cf.flavour == "all"

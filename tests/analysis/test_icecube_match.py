@@ -31,7 +31,7 @@ def test_match_2015_fit_against_hand_calculation():
     f1 = eq17_by_hand(p)
     # sanity of the hand number: the paper's 5e-12 to within its one significant figure
     assert 4.5e-12 < f1 < 5.5e-12
-    m = im.delta_G_match("combined_2015")
+    m = im.delta_G_match("combined_2015", flavour="all")
     # ApJ 809, 98: all-flavour f = 6.7 (+1.1 -1.2) x 1e-18 GeV^-1 cm^-2 s^-1 sr^-1 at 100 TeV
     assert m.measured.to_value(E2) == pytest.approx(6.7e-8, rel=1e-3, abs=0)
     assert m.model_at_1.to_value(E2) == pytest.approx(f1, rel=1e-10, abs=0)
@@ -50,6 +50,21 @@ def test_per_flavour_reading_is_smaller_by_three_to_the_two_thirds():
     pf = im.delta_G_match("combined_2015", flavour="per flavour")
     assert a.delta_G / pf.delta_G == pytest.approx(3 ** (2 / 3), rel=1e-10, abs=0)
     assert pf.measured.to_value(E2) == pytest.approx(2.233e-8, rel=1e-3, abs=0)
+
+
+def test_per_flavour_reading_is_the_default_and_is_stated():
+    """The default reading of Eq. (17) is per flavour: the 2015 combined fit (6.7/3 x 1e-8 per
+    flavour at 100 TeV) is met at delta_G = 276 (574 in the all-flavour reading)."""
+    assert im.DEFAULT_FLAVOUR == "per flavour"
+    m = im.delta_G_match("combined_2015")
+    f1 = eq17_by_hand(Parameters().cgs)
+    assert m.flavour == "per flavour"
+    assert m.delta_G == pytest.approx((6.7e-8 / 3 / f1) ** (2 / 3), rel=1e-3, abs=0)
+    assert 270 < m.delta_G < 282
+    d = m.as_dict()
+    assert d["flavour"] == "per flavour" and "one flavour" in d["flavour_reading"]
+    assert "summed over the three flavours" in im.flavour_reading("all")
+    assert all(x.flavour == "per flavour" for x in im.match_all())
 
 
 def test_model_closes_at_the_delta_found():
@@ -88,11 +103,12 @@ def test_closure_check_runs_in_the_match(monkeypatch):
 
 
 def test_segmented_bin_selection_and_upper_limit():
-    m = im.delta_G_match("differential_2015")  # 100 TeV is the lower edge of bin f4
+    m = im.delta_G_match("differential_2015", flavour="all")  # 100 TeV: lower edge of bin f4
     assert m.measured.to_value(E2) == pytest.approx(3.2e-8, rel=1e-6, abs=0) and m.note.startswith(
         "bin 1e+05-"
     )
-    ul = im.delta_G_match("differential_2015", energy="700 TeV")  # bin f6: upper limit 1.5e-8 (68%)
+    # bin f6: upper limit 1.5e-8 (68%, all flavours)
+    ul = im.delta_G_match("differential_2015", energy="700 TeV", flavour="all")
     assert ul.is_upper_limit and np.isnan(ul.delta_G) and ul.delta_G_lo == 0
     assert ul.delta_G_hi == pytest.approx(
         (1.5e-8 / ul.model_at_1.to_value(E2)) ** (2 / 3), rel=1e-10, abs=0
@@ -103,7 +119,7 @@ def test_every_dataset_gives_an_ordered_interval():
     for m in im.match_all():
         if not m.is_upper_limit:
             assert m.delta_G_lo < m.delta_G < m.delta_G_hi
-            assert 100 < m.delta_G < 1000  # all of them far above the paper's ~100
+            assert 50 < m.delta_G < 1000  # (per flavour) all of them above the paper's ~100
         d = m.as_dict()
         assert d["energy"] == pytest.approx(1e5, rel=1e-6, abs=0) and isinstance(
             d["measured"], float

@@ -30,6 +30,7 @@ def test_figure1_json_and_newest(tmp_path, capsys):
     )
     res = json.loads(capsys.readouterr().out)
     assert res["flavour"] == "per flavour" and res["delta_G"] == [10, 30, 100, 300]
+    assert "one flavour" in res["flavour_reading"]
     assert sorted(p.rsplit("/", 1)[1] for p in res["written"]) == [
         "g.pdf",
         "g.png",
@@ -57,9 +58,11 @@ def test_bad_input_exits_2_with_one_line(argv, msg, capsys, tmp_path, monkeypatc
 
 
 def test_match_icecube_text_and_json(capsys):
-    assert main(["match-icecube"]) == 0
+    assert main(["match-icecube", "--flavour", "all"]) == 0
     out = capsys.readouterr().out
     assert "combined_2015" in out and "delta_G = 574" in out
+    assert main(["match-icecube"]) == 0  # the per-flavour reading is the default
+    assert "delta_G = 276" in capsys.readouterr().out
     assert main(["match-icecube", "--json", "--flavour", "per-flavour"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["flavour"] == "per flavour" and d["delta_G"] == pytest.approx(276, abs=1)
@@ -73,7 +76,7 @@ def test_match_icecube_all_and_set(capsys):
     assert "combinedfit_2025" in names and "mese_2025" in names
     c15 = next(m for m in d["matches"] if m["dataset"] == "combined_2015")
     # δ_G ∝ L_CR^-1/3: 8x the luminosity halves δ_G
-    assert c15["delta_G"] == pytest.approx(574.06 / 2, rel=1e-3, abs=0)
+    assert c15["delta_G"] == pytest.approx(275.98 / 2, rel=1e-3, abs=0)  # per flavour
 
 
 def test_reproduction_step(tmp_path):
@@ -95,6 +98,10 @@ def test_reproduction_step(tmp_path):
     assert names["figure1"].path == "figure1.png"
     v = names["delta_G_match"].values["combined_2015_all_flavour"]
     assert v[1] < v[0] < v[2] and v[0] == pytest.approx(574, abs=1)
+    v = names["delta_G_match"].values["combined_2015_per_flavour"]
+    assert v[1] < v[0] < v[2] and v[0] == pytest.approx(276, abs=1)
+    assert names["delta_G_match"].values["flavour"] == "per flavour"
     payload = json.loads((tmp_path / "delta_G_match.json").read_text())
     assert len(payload["all_flavour"]) == len(payload["per_flavour"]) >= 10
+    assert payload["flavour"] == "per flavour" and "one flavour" in payload["flavour_reading"]
     assert "δ_G ~ 100" in (tmp_path / "delta_G_match.md").read_text()

@@ -19,7 +19,7 @@ def test_energy_outside_the_fit_warns_on_stderr(capsys):
     lines = err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("crescape match-icecube: warning: energy = 1 GeV is outside")
-    assert "delta_G = 26645" in out
+    assert "delta_G = 12810" in out  # per flavour; 26645 in the all-flavour reading
 
 
 def test_json_carries_the_warnings(capsys):
@@ -56,4 +56,13 @@ def test_a_given_delta_G_is_reported_as_ignored(capsys):
     code, out, err = run(capsys, "--set", "delta_G=1e-30")
     assert code == 0
     assert "warning: delta_G = 1e-30 is ignored" in err
-    assert "delta_G = 574" in out
+    assert "delta_G = 276" in out and "one flavour" in out
+    code, out, err = run(capsys, "--flavour", "all")
+    assert code == 0 and "delta_G = 574" in out and "summed over the three flavours" in out
+
+
+def test_all_datasets_json_states_the_reading(capsys):
+    code, out, err = run(capsys, "--dataset", "all", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["flavour"] == "per flavour" and "one flavour" in d["flavour_reading"]
+    assert {m["flavour"] for m in d["matches"]} == {"per flavour"}

@@ -18,11 +18,13 @@ the series name as its ``gid``. Energies are in GeV and intensities in
 GeV cm^-2 s^-1 sr^-1.
 
 Neutrino convention. All neutrino curves of a figure share one convention,
-ν+ν̄ summed over the three flavours by default (``flavour="all"``); the
-paper's Eq. (17) is read as an all-flavour intensity (see
-:mod:`crescape.analysis.icecube_match` and docs/data.md). Per-flavour data
-are multiplied by 3 (flavour ratio 1:1:1) with :func:`crescape.data.per_flavour_to_all`.
-The convention is written on the figure.
+ν+ν̄ of one flavour by default (``flavour="per flavour"``): the paper's Eq. (17)
+is read as a per-flavour intensity, the reading the full KAB06 spectra support
+(see :mod:`crescape.analysis.icecube_match` and docs/data.md);
+``flavour="all"`` draws everything summed over the three flavours. Data are
+converted with :func:`crescape.data.per_flavour_to_all` or
+:func:`crescape.data.all_to_per_flavour` (flavour ratio 1:1:1). The reading is
+written on the figure.
 
 Model energy range. The source spectrum extends from E_min to E_max (1 GeV to
 1 PeV in the paper), so Eq. (16) has parent protons only for
@@ -43,6 +45,7 @@ import numpy as np
 from .. import data
 from ..model import neutrino_E2_flux
 from ..params import ParameterError, Parameters
+from .icecube_match import DEFAULT_FLAVOUR
 
 __all__ = [
     "Series",
@@ -71,8 +74,8 @@ FIGURE_DPI = 200
 MODEL_RANGE = (5e-2, 1e7)
 
 _FLAVOUR_TEXT = {
-    "all": "neutrinos: ν+ν̄, sum of 3 flavours (1:1:1); Eq. (17) read as all-flavour",
-    "per flavour": "neutrinos: ν+ν̄, one flavour (1:1:1); Eq. (17) read as per flavour",
+    "all": "neutrinos: ν+ν̄, sum of 3 flavours (1:1:1); Eq. (17) read as all-flavour (option)",
+    "per flavour": "neutrinos: ν+ν̄, one flavour (1:1:1); Eq. (17) read as per flavour (default)",
 }
 
 
@@ -213,7 +216,7 @@ def fermi_series(model: str = "A") -> list[Series]:
     ]
 
 
-def icecube_2015_series(flavour: str = "all", ul_cl: int = 90) -> list[Series]:
+def icecube_2015_series(flavour: str = DEFAULT_FLAVOUR, ul_cl: int = 90) -> list[Series]:
     """IceCube 2015 (ApJ 809, 98, Table 6): measured bins with 68% intervals, and upper limits.
 
     ``ul_cl`` (68 or 90) picks the confidence level of the upper limits.
@@ -343,7 +346,7 @@ def fit_band_series(
 def model_series(
     params: Parameters | None = None,
     delta_G=DEFAULT_DELTA_G,
-    flavour: str = "all",
+    flavour: str = DEFAULT_FLAVOUR,
     E_range=MODEL_RANGE,
     n: int = 200,
 ) -> list[Series]:
@@ -382,7 +385,7 @@ def model_series(
 def figure1_series(
     params: Parameters | None = None,
     delta_G=DEFAULT_DELTA_G,
-    flavour: str = "all",
+    flavour: str = DEFAULT_FLAVOUR,
     include_unverified: bool = False,
     ul_cl: int = 90,
 ) -> list[Series]:
@@ -418,7 +421,7 @@ def figure1_series(
 
 
 def newest_series(
-    params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flavour: str = "all"
+    params: Parameters | None = None, delta_G=DEFAULT_DELTA_G, flavour: str = DEFAULT_FLAVOUR
 ) -> list[Series]:
     """Series of the second figure: the newest IceCube segmented spectra with the model lines."""
     _check_flavour(flavour)
@@ -667,7 +670,7 @@ def figure1(
     params: Parameters | None = None,
     delta_G=DEFAULT_DELTA_G,
     *,
-    flavour: str = "all",
+    flavour: str = DEFAULT_FLAVOUR,
     include_unverified: bool = False,
     ul_cl: int = 90,
     ax=None,
@@ -681,8 +684,8 @@ def figure1(
         Model parameters (δ_G is replaced by each value of ``delta_G``).
     delta_G : sequence of float
         Overdensities of the model lines (default 10, 30, 100, 300).
-    flavour : {'all', 'per flavour'}
-        Convention of every neutrino curve.
+    flavour : {'per flavour', 'all'}
+        Convention of every neutrino curve and reading of Eq. (17) (default per flavour).
     include_unverified : bool
         Also draw the IceCube 2013 fit (recalled value, labelled as such).
     ul_cl : {90, 68}
@@ -717,7 +720,7 @@ def figure_newest(
     params: Parameters | None = None,
     delta_G=DEFAULT_DELTA_G,
     *,
-    flavour: str = "all",
+    flavour: str = DEFAULT_FLAVOUR,
     ax=None,
     line_labels: bool = True,
 ):
