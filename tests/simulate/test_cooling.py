@@ -9,8 +9,6 @@ from crescape import constants as C
 from crescape.errors import ParameterError
 from crescape.params import Parameters
 from crescape.physics.cooling import cooling_densities
-from crescape.simulate.cgm_config import SimulationConfig
-from crescape.simulate.coupled import CGMSimulation
 from crescape.simulate.coupled.cooling import RadiativeCooling, add_cooling, sd93_cooling_function
 from crescape.simulate.gas import EulerSolver
 from crescape.simulate.grid import Planar, SpatialGrid, cell_faces
@@ -109,18 +107,8 @@ def test_function_integral_and_inverse():
     assert 0.3 < np.log(cf(1e9) / cf(10**8.5)) / np.log(1e9 / 10**8.5) < 0.7
 
 
-def test_coupled_run_with_cooling_closes_its_energy_budget():
-    SMALL = {
-        "n_cells": 40,
-        "n_momenta": 8,
-        "t_end": 2,
-        "n_output": 3,
-        "z_max": 40,
-        "E_grid_max": "1e4 GeV",
-    }
-    sim = CGMSimulation(
-        Parameters.from_flat({"delta_G": 3e3, "T": 3e5}), SimulationConfig.from_dict(SMALL)
-    )
+def test_coupled_run_with_cooling_closes_its_energy_budget(make_sim):
+    sim = make_sim(Parameters.from_flat({"delta_G": 3e3, "T": 3e5}))
     op = add_cooling(sim)
     sim.run()
     b = sim.budgets()

@@ -8,42 +8,14 @@ from crescape.params import Parameters
 from crescape.physics.dispersion import saturation_field
 from crescape.physics.transport import diffusion_in_field
 from crescape.simulate.cgm_config import SimulationConfig, load_config
-from crescape.simulate.coupled import CGMSimulation
 from crescape.simulate.coupled.exchange import energy_per_cell, shift_energy
 from crescape.simulate.gas import EulerSolver, exact_riemann
 from crescape.simulate.grid import SpatialGrid
 
-SMALL = {
-    "n_cells": 40,
-    "n_momenta": 8,
-    "t_end": 2,
-    "n_output": 3,
-    "z_max": 40,
-    "E_grid_max": "1e4 GeV",
-}
-
-
-def _sim(params=None, **kw):
-    opts = dict(SMALL)
-    opts.update(kw)
-    return CGMSimulation(params or Parameters.from_flat({}), SimulationConfig.from_dict(opts))
-
-
-def _closed_box(params=None, **kw):
-    """Walls for the gas and the CRs, planar: nothing enters or leaves."""
-    walls = dict(
-        cr_inner="reflecting",
-        cr_outer="reflecting",
-        gas_inner="reflecting",
-        gas_outer="reflecting",
-        geometry="planar",
-    )
-    return _sim(params, **walls, **kw)
-
 
 @pytest.fixture(scope="module")
-def small_run():
-    sim = _sim()
+def small_run(make_sim):
+    sim = make_sim()
     ds = sim.run()
     return sim, ds
 
@@ -72,14 +44,11 @@ def test_work_given_to_the_gas_is_taken_from_the_crs(small_run):
     assert sim.budgets()["corrections"] < 1e-6
 
 
-def test_momentum_grid_below_the_injection_range_pays_the_boundary_work():
+def test_momentum_grid_below_the_injection_range_pays_the_boundary_work(make_sim):
     """A grid extending below E_min holds cooled CRs in bins with no inflow: the CR pressure
     work at the halo boundary is taken from the injected bins only, so no inflow turns
     negative and the run passes its energy check (it failed with 3e-4 unpaid before)."""
-    sim = CGMSimulation(
-        Parameters.from_flat({"E_min": 10.0}),
-        SimulationConfig.from_dict(dict(SMALL, n_momenta=12, E_grid_min="1 GeV")),
-    )
+    sim = make_sim(Parameters.from_flat({"E_min": 10.0}), n_momenta=12, E_grid_min="1 GeV")
     assert np.any(sim.phi == 0.0) and sim.pgrid.energy[0] < 10.0 * C.GeV
     ds = sim.run()
     assert ds.attrs["valid"] == 1
@@ -91,11 +60,11 @@ def test_momentum_grid_below_the_injection_range_pays_the_boundary_work():
     assert sim.energy_sources()["cr_pressure_work_inner"] > 0
 
 
-def test_closed_box_total_energy_with_field_growth():
+def test_closed_box_total_energy_with_field_growth(make_sim):
     """Walls everywhere, CRs with a gradient inside: total energy conserved to 1e-10 of the CR energy,
     and the field energy gained is drawn from the CRs."""
     p = Parameters.from_flat({"B0": 1e-12})
-    sim = _closed_box(
+    sim = make_sim.closed_box(
         p,
         t_end=1e-5,
         dt_initial=0.01,
@@ -121,12 +90,12 @@ def test_closed_box_total_energy_with_field_growth():
     assert ini["cr_energy"] - now["cr_energy"] >= grown
 
 
-def test_uniform_cgm_at_rest_stays_at_rest_for_a_gyr():
+def test_uniform_cgm_at_rest_stays_at_rest_for_a_gyr(make_sim):
     """No CRs, reservoir at the halo boundary: |u| < 1e-6 c_s after 1 Gyr.
 
     Planar: in the spherical part the hoop stress of the transverse seed field (−δB²/4πr) is a
     real force on the gas, which a uniform δB does not balance."""
-    sim = _sim(
+    sim = make_sim(
         n_cells=100, z_max=100, cr_inner="reflecting", t_end=1000, n_output=2, geometry="planar"
     )
     sim.run()
@@ -201,19 +170,19 @@ def test_shift_energy_open_edges_pays_from_an_edge_bin(edge_bin, sign):
     assert g.sum() * dy * V[0] + n_out[0] == pytest.approx(n0[0], rel=1e-13, abs=0)
 
 
-def test_energy_limited_wind():
+def test_energy_limited_wind(make_sim):
     """Without gravity the gas power leaving does not exceed the CR power supplied plus the gas
     power that entered (energy-limited wind; Quataert, Jiang & Thompson 2022, MNRAS 510, 920)."""
-    sim = _sim(t_end=5)
+    sim = make_sim(t_end=5)
     sim.run()
     en = sim.ledger.entries["energy"]
     gas_out = -en["gas_out"]
     assert gas_out <= sim.cr_supplied() + max(en["gas_in"], 0.0)
 
 
-def test_field_grows_to_the_larmor_cap_near_the_boundary():
+def test_field_grows_to_the_larmor_cap_near_the_boundary(make_sim):
     """Larmor criterion only: δB at the halo boundary reaches the dispersion-relation cap (Eq. 8/√ζ_c)."""
-    sim = _sim(criteria=["larmor"], t_end=0.05, n_output=2)
+    sim = make_sim(criteria=["larmor"], t_end=0.05, n_output=2)
     sim.run()
     J, N, FE = sim.currents()
     cap = saturation_field(np.abs(J[0]), sim.E_J, 2.0, sim.pgrid.energy[-1])
@@ -221,18 +190,18 @@ def test_field_grows_to_the_larmor_cap_near_the_boundary():
     assert sim.dB[0] > 10 * sim.B0
 
 
-def test_no_growth_when_B0_above_threshold():
+def test_no_growth_when_B0_above_threshold(make_sim):
     """Eq. (6): a seed field above ~2e-8 G is not amplified; the status says "not_driven"."""
-    sim = _sim(Parameters.from_flat({"B0": 1e-7}), t_end=0.5)
+    sim = make_sim(Parameters.from_flat({"B0": 1e-7}), t_end=0.5)
     sim.run()
     assert np.all(sim.state.aux["gamma"] == 0)
     assert sim.ledger.entries["exchange"].get("field_growth_from_cr", 0.0) == 0.0
     assert set(sim.state.aux["status"]) == {sim.status_names.index("not_driven")}
 
 
-def test_status_tells_growth_from_history():
+def test_status_tells_growth_from_history(make_sim):
     """A field above the smallest cap that does not grow is "above_cap", not "capped"."""
-    sim = _sim(t_end=2)
+    sim = make_sim(t_end=2)
     sim.run()
     names = sim.status_names
     st = sim.state.aux["status"]
@@ -247,11 +216,11 @@ def test_status_tells_growth_from_history():
     np.testing.assert_allclose(h["time_fraction"].sum(), 1.0)
 
 
-def test_kill_and_resume_is_bit_identical(tmp_path):
-    ref = _sim(checkpoint_every=7).run()
+def test_kill_and_resume_is_bit_identical(make_sim, tmp_path):
+    ref = make_sim(checkpoint_every=7).run()
     ck = tmp_path / "run.ckpt.npz"
-    assert _sim(checkpoint_every=7).run(checkpoint=ck, stop=23) is None
-    res = _sim(checkpoint_every=7).run(checkpoint=ck, resume=True)
+    assert make_sim(checkpoint_every=7).run(checkpoint=ck, stop=23) is None
+    res = make_sim(checkpoint_every=7).run(checkpoint=ck, resume=True)
     for k in ("dB", "u", "rho", "n_CR", "D"):
         np.testing.assert_array_equal(ref[k].values, res[k].values)
 
@@ -260,15 +229,15 @@ def test_kill_and_resume_is_bit_identical(tmp_path):
     "change",
     [{"params": {"B0": 2e-10}}, {"params": {"delta_G": 3.0}}, {"t_end": 3}, {"n_cells": 41}],
 )
-def test_resume_with_a_changed_configuration_is_refused(tmp_path, change):
+def test_resume_with_a_changed_configuration_is_refused(make_sim, tmp_path, change):
     from crescape.simulate.observers import CheckpointMismatch
 
     ck = tmp_path / "run.ckpt.npz"
-    assert _sim(checkpoint_every=7).run(checkpoint=ck, stop=10) is None
+    assert make_sim(checkpoint_every=7).run(checkpoint=ck, stop=10) is None
     change = dict(change)
     params = Parameters.from_flat(change.pop("params", {}))
     with pytest.raises(CheckpointMismatch):
-        _sim(params, checkpoint_every=7, **change).run(checkpoint=ck, resume=True)
+        make_sim(params, checkpoint_every=7, **change).run(checkpoint=ck, resume=True)
 
 
 def test_diffusion_in_field_bohm_and_small_scale():
@@ -300,13 +269,13 @@ def test_config_errors(tmp_path):
     assert c.cgs("z_max") == pytest.approx(50 * C.kpc, rel=1e-12, abs=0)
 
 
-def test_resonant_branch_grows_a_field_above_the_nonresonant_threshold():
+def test_resonant_branch_grows_a_field_above_the_nonresonant_threshold(make_sim):
     """B0 = 1e-7 G is above the threshold of Eq. (6): nothing grows by default; with the full
     dispersion relation the field grows (status "grew_resonant" or capped), paid by the CRs.
     (The Larmor cap, where the nonresonant branch disappears, is below B0 here: only the
     Alfvén and energy-flux criteria can stop resonant growth.)"""
     p = Parameters.from_flat({"B0": 1e-7})
-    sim = _sim(p, t_end=0.5, branch="full", criteria=["alfven", "energy_flux"])
+    sim = make_sim(p, t_end=0.5, branch="full", criteria=["alfven", "energy_flux"])
     sim.run()
     names = sim.status_names
     assert "grew_resonant" in names
@@ -315,26 +284,26 @@ def test_resonant_branch_grows_a_field_above_the_nonresonant_threshold():
     assert abs(sim.budgets()["energy_residual"]) < 1e-10
 
 
-def test_base_field_does_not_depend_on_the_snapshot_cadence():
+def test_base_field_does_not_depend_on_the_snapshot_cadence(make_sim):
     """The output times shorten the steps before them; the field reported at the base must not
     follow (it was once fixed by the first step). At the time step where the base field has
     converged (Courant number 0.1 on these 1-kpc cells; at 0.4 it is 11% low and the cadence
     moves it by 5%), 3 or 41 snapshots give the same field to 1%."""
     out = []
     for n_out in (3, 41):
-        sim = _sim(n_output=n_out, t_end=4, cfl=0.1)
+        sim = make_sim(n_output=n_out, t_end=4, cfl=0.1)
         ds = sim.run()
         out.append(ds["dB"].values[-1, :3])
     np.testing.assert_allclose(out[0], out[1], rtol=1e-2, atol=0)
 
 
-def test_undriven_field_decays_by_the_cascade_law_and_heats_the_gas():
+def test_undriven_field_decays_by_the_cascade_law_and_heats_the_gas(make_sim):
     """No CRs, walls: the turbulence is not driven and decays as δB0/(1 + Γ0 t/2) (exact for a
     fixed density and outer scale: a gas at rest stays at rest); the field energy lost is the
     heat the gas gained, to round-off."""
     from crescape.physics.saturation import cascade_damping_rate
 
-    sim = _closed_box(
+    sim = make_sim.closed_box(
         t_end=2,
         damping="cascade",
         damping_length="1 kpc",
@@ -357,10 +326,10 @@ def test_undriven_field_decays_by_the_cascade_law_and_heats_the_gas():
     assert np.max(np.abs(sim.state.gas.u)) < 1e-12 * cs  # at rest to round-off
 
 
-def _compressed_field(n):
+def _compressed_field(make_sim, n):
     """A planar gas at rest in walls, set moving by a sine velocity, with a uniform transverse
     field (no CRs, so nothing drives or damps it): returns (max |δB/ρ / (δB0/ρ0) − 1|, ρ contrast)."""
-    sim = _closed_box(
+    sim = make_sim.closed_box(
         n_cells=n,
         t_end=20,
         n_output=2,
@@ -379,11 +348,11 @@ def _compressed_field(n):
     return np.max(np.abs(r / (3e-8 / sim.rho0) - 1)), np.ptp(g.rho) / sim.rho0
 
 
-def test_field_transport_freezes_the_transverse_field_into_the_gas():
+def test_field_transport_freezes_the_transverse_field_into_the_gas(make_sim):
     """Flux freezing of a transverse field in planar flow: δB/ρ is carried with the gas
     (∂_t(B/ρ) + u ∂_z(B/ρ) = 0), so a uniform δB/ρ stays uniform while the gas is compressed by
     ±23%; the error of the energy-form transport converges with resolution."""
-    e40, contrast = _compressed_field(40)
-    e80, _ = _compressed_field(80)
+    e40, contrast = _compressed_field(make_sim, 40)
+    e80, _ = _compressed_field(make_sim, 80)
     assert contrast > 0.2
     assert e80 < 2e-3 and e40 / e80 > 1.8, (e40, e80)

@@ -9,31 +9,17 @@ from crescape.params import Parameters
 from crescape.simulate.cgm_config import SimulationConfig
 from crescape.simulate.coupled import CGMSimulation
 
-SMALL = {
-    "n_cells": 40,
-    "n_momenta": 8,
-    "t_end": 2,
-    "n_output": 3,
-    "z_max": 40,
-    "E_grid_max": "1e4 GeV",
-}
 
-
-def _sim(params=None, **kw):
-    p = params or Parameters.from_flat({"delta_G": 100})
-    return CGMSimulation(p, SimulationConfig.from_dict(dict(SMALL, **kw)))
-
-
-def test_default_run_has_no_gravity_and_no_cooling():
-    sim = _sim()
+def test_default_run_has_no_gravity_and_no_cooling(make_halo_sim):
+    sim = make_halo_sim()
     assert sim.gravity is None and sim.cooling is None
     assert not sim.solver.wb
     assert [op.name for op in sim.stepper.operators].count("radiative_cooling") == 0
 
 
 @pytest.mark.parametrize("potential", ["mw2014", "mw2014_halo"])
-def test_potential_option_starts_an_atmosphere_at_rest(potential):
-    sim = _sim(
+def test_potential_option_starts_an_atmosphere_at_rest(make_halo_sim, potential):
+    sim = make_halo_sim(
         Parameters.from_flat({"delta_G": 100, "B0": 1e-14}),
         potential=potential,
         cr_inner="reflecting",
@@ -47,16 +33,18 @@ def test_potential_option_starts_an_atmosphere_at_rest(potential):
     assert np.max(np.abs(sim.state.gas.rho / rho0 - 1)) < 1e-12
 
 
-def test_halo_scale_deepens_the_potential():
-    a = _sim(potential="mw2014_halo")
-    b = _sim(potential="mw2014_halo", halo_scale=2.0)
+def test_halo_scale_deepens_the_potential(make_halo_sim):
+    a = make_halo_sim(potential="mw2014_halo")
+    b = make_halo_sim(potential="mw2014_halo", halo_scale=2.0)
     contrast = lambda s: s.state.gas.rho[0] / s.state.gas.rho[-1]  # noqa: E731
     assert contrast(b) > contrast(a) ** 1.9
     assert a.fingerprint() != b.fingerprint()
 
 
-def test_cooling_option_adds_the_operator_after_the_gas_step():
-    sim = _sim(Parameters.from_flat({"delta_G": 3e3, "T": 3e5}), cooling="sd93", cooling_feh="-0.5")
+def test_cooling_option_adds_the_operator_after_the_gas_step(make_halo_sim):
+    sim = make_halo_sim(
+        Parameters.from_flat({"delta_G": 3e3, "T": 3e5}), cooling="sd93", cooling_feh="-0.5"
+    )
     names = [op.name for op in sim.stepper.operators]
     assert names[names.index("gas") + 1] == "radiative_cooling"
     assert "[Fe/H] = -0.5" in sim.cooling.attrs()["cooling_function"]
@@ -75,19 +63,19 @@ def test_cooling_option_adds_the_operator_after_the_gas_step():
         ({"cooling_courant": -1}, "cooling_courant = -1 is not allowed"),
     ],
 )
-def test_bad_options(kw, match):
+def test_bad_options(make_halo_sim, kw, match):
     with pytest.raises(ParameterError, match=match):
-        SimulationConfig.from_dict(dict(SMALL, **kw))
+        SimulationConfig.from_dict(make_halo_sim.options(**kw))
 
 
-def test_cooling_refused_for_an_isothermal_gas():
+def test_cooling_refused_for_an_isothermal_gas(make_halo_sim):
     with pytest.raises(ParameterError, match="cooling = 'sd93' is not allowed with isothermal"):
-        _sim(cooling="sd93", isothermal=True)
+        make_halo_sim(cooling="sd93", isothermal=True)
 
 
-def test_gravity_run_in_the_fiducial_configuration_closes_its_budgets():
+def test_gravity_run_in_the_fiducial_configuration_closes_its_budgets(make_halo_sim):
     """CRs of Eq. (3) into the bound atmosphere with cooling: every budget to 1e-10."""
-    sim = _sim(potential="mw2014", cooling="sd93", t_end=5)
+    sim = make_halo_sim(potential="mw2014", cooling="sd93", t_end=5)
     sim.run()
     b = sim.budgets()
     for k in ("mass_residual", "momentum_residual", "energy_residual", "cr_number_residual"):
