@@ -79,6 +79,7 @@ __all__ = [
     "m31_halo_measurements",
     "m31_halo_comparison",
     "m31_delta_G_limit",
+    "galaxy_summary",
 ]
 
 #: Kinetic energy of one supernova [erg] (the issue's relation L_CR ≈ 0.1 E_SN R_SN).
@@ -622,3 +623,124 @@ def m31_delta_G_limit(
             f"{target:.3g} {unit} inside it"
         )
     return float(math.exp(brentq(f, math.log(lo), math.log(hi), xtol=1e-6)))
+
+
+# --------------------------------------------------------------------------- one galaxy, the chain and its flux
+
+#: the chain quantities that :func:`galaxy_summary` reports (crescape.model.QUANTITIES names)
+SUMMARY_CHAIN = ("B_sat", "v_A_amplified", "n_advective", "cr_energy_flux", "fill_time")
+
+
+def galaxy_summary(name: str, E_nu: Any = 100 * u.TeV, E_gamma: Any = 100 * u.GeV, **changes: Any):
+    """One catalogue galaxy: its cited values, the analytic chain and its CGM flux at Earth (a dict).
+
+    * ``parameters``: each catalogue value with its unit and citation (None where the
+      catalogue has none), L_CR and how it was obtained;
+    * ``chain``: :data:`SUMMARY_CHAIN` of :class:`crescape.model.EscapeModel` at 1 GeV for
+      the galaxy's L_CR and R_d (the paper's R_d = 10 kpc where the catalogue has none);
+    * ``flux``: E²F of ν (all flavours and ν_μ + ν̄_μ) at ``E_nu`` and of γ rays at
+      ``E_gamma`` of the whole halo (:class:`crescape.observer.ExternalGalaxy`; for the Milky
+      Way the sky-averaged E²Φ of :class:`crescape.spectra.CGMEmission` at the Sun), and the
+      angular radii R_out/d and R_d/d; ``None`` with a ``note`` when the observer is inside
+      the halo (d <= R_out) or no L_CR can be formed.
+
+    ``changes`` are flat parameters (``delta_G=100``, ``L_CR=...``, ``R_d=...``).
+    """
+    from .model import QUANTITIES, EscapeModel
+
+    changes = dict(changes)
+    over = {k: changes.pop(k) for k in ("L_CR", "R_d") if k in changes}
+    gal = galaxy(name, **over)
+    params_out: dict[str, Any] = {}
+    for key, unit in (
+        ("distance", "kpc"),
+        ("sfr", "solMass / yr"),
+        ("R_d", "kpc"),
+        ("M_halo", "solMass"),
+    ):
+        q = getattr(gal, key)
+        params_out[key] = {
+            "value": None if q is None else float(q.to_value(unit)),
+            "unit": unit,
+            "source": gal.references.get(key, "given" if key in over and q is not None else None),
+        }
+    params_out["position"] = {
+        "ra": None if gal.ra is None else float(gal.ra.to_value(u.deg)),
+        "dec": None if gal.dec is None else float(gal.dec.to_value(u.deg)),
+        "unit": "deg",
+        "source": gal.references.get("position"),
+    }
+    out: dict[str, Any] = {"name": name, "parameters": params_out, "chain": None, "flux": None}
+    try:
+        L = gal.cr_luminosity
+    except ParameterError as exc:
+        out["note"] = f"{exc} (e.g. --set L_CR=1e40)"
+        return out
+    params_out["L_CR"] = {
+        "value": float(L.to_value(u.erg / u.s)),
+        "unit": "erg / s",
+        "source": "given"
+        if gal.L_CR is not None
+        else f"xi E_SN R_SN from the SFR (xi = {gal.xi:g}, E_SN = 1e51 erg, Kroupa IMF)",
+    }
+    params = gal.parameters(**changes)
+    model = EscapeModel.from_params(params, energy=1.0 * u.GeV)
+    out["chain"] = {
+        k: {
+            "value": float(model[k].value),
+            "unit": QUANTITIES[k].unit,
+            "equation": QUANTITIES[k].equation,
+            "description": QUANTITIES[k].description,
+        }
+        for k in SUMMARY_CHAIN
+    }
+    out["chain"]["energy_GeV"] = 1.0
+    out["chain"]["R_d_kpc"] = float(params.galaxy.R_d.to_value(u.kpc))
+    out["chain"]["delta_G"] = float(params.cgm.delta_G.value)
+    Enu = float(_energy_gev(E_nu, "E_nu"))
+    Eg = float(_energy_gev(E_gamma, "E_gamma"))
+    emission = CGMEmission(params)
+    R_out = emission.geometry.R_out / _KPC
+    if gal.distance is None:
+        out["flux"] = {
+            "view": "from inside: sky-averaged E^2 Phi at the Sun (CGMEmission)",
+            "unit": "GeV / (s sr cm2)",
+            "E_nu_GeV": Enu,
+            "E_gamma_GeV": Eg,
+            "nu_all": float(emission.sed(Enu * u.GeV, "nu_all").to_value("GeV / (cm2 s sr)")),
+            "nu_mu": float(emission.sed(Enu * u.GeV, "nu_mu").to_value("GeV / (cm2 s sr)")),
+            "gamma": float(emission.sed(Eg * u.GeV, "gamma").to_value("GeV / (cm2 s sr)")),
+            "R_out_kpc": R_out,
+        }
+        return out
+    d = float(gal.distance.to_value(u.kpc))
+    if d <= R_out:
+        out["note"] = (
+            f"the observer is inside {name}'s halo (d = {d:g} kpc <= R_out = {R_out:g} kpc): "
+            "no external flux; set a smaller R_d"
+        )
+        return out
+    ext = ExternalGalaxy(emission, distance=gal.distance)
+    unit = "erg / (cm2 s)"
+    out["flux"] = {
+        "view": "from outside: the whole halo as a point source, E^2 F (ExternalGalaxy)",
+        "unit": unit,
+        "E_nu_GeV": Enu,
+        "E_gamma_GeV": Eg,
+        "nu_all": float(ext.sed(Enu * u.GeV, "nu_all").to_value(unit)),
+        "nu_mu": float(ext.sed(Enu * u.GeV, "nu_mu").to_value(unit)),
+        "gamma": float(ext.sed(Eg * u.GeV, "gamma").to_value(unit)),
+        "angular_radius_deg": float(ext.angular_radius.to_value(u.deg)),
+        "angular_radius_inner_deg": float(ext.angular_radius_inner.to_value(u.deg)),
+        "R_out_kpc": R_out,
+    }
+    return out
+
+
+def _energy_gev(E, name):
+    v = float(parse_quantity(E, u.GeV, name).to_value(u.GeV))
+    if not (math.isfinite(v) and v > 0):
+        raise ParameterError(
+            f"{name} = {E} is not allowed: must be a finite energy > 0 (plain numbers in GeV)"
+        )
+    return v

@@ -54,10 +54,13 @@ from scipy.interpolate import RegularGridInterpolator
 
 from . import constants as C
 from . import data as _data
-from .galaxies import cr_luminosity_from_sfr, galaxy, supernovae_per_mass
+from . import massfunction
+from .analysis.sweep import Product
+from .galaxies import XI_CR, cr_luminosity_from_sfr, galaxy, supernovae_per_mass
 from .observer import halo_luminosity
-from .params import ParameterError
-from .physics import gamma_absorption
+from .params import SPECS, ParameterError
+from .physics import cgm_source, gamma_absorption
+from .physics.instability import gas_density
 from .spectra import INTENSITY_UNIT, SED_UNIT, CGMEmission, _energy
 from .units import parse_quantity
 
@@ -75,6 +78,14 @@ __all__ = [
     "background_intensity",
     "CosmicPopulation",
     "comparison",
+    "published_estimates",
+    "published_power_law_sed",
+    "background_numbers",
+    "PopulationProduct",
+    "assumption_sweep",
+    "uncertainty_bands",
+    "plot_background",
+    "SWEEP_OUTPUTS",
 ]
 
 #: Madau & Dickinson (2014), Eq. 15: ψ = a (1+z)^b / (1 + ((1+z)/c)^d) M_⊙ yr⁻¹ Mpc⁻³.
@@ -87,6 +98,7 @@ _SFR_UNIT = u.Msun / u.yr / u.Mpc**3
 _LDENS_UNIT = u.erg / u.s / u.Mpc**3
 _MPC = u.Mpc.to(u.cm)
 _EBL_FILE = "ebl_tau_dominguez2011"
+_ESTIMATES_FILE = "sfg_neutrino_estimates"
 _SPECIES = ("nu_e", "nu_mu", "nu_tau", "nu_all", "gamma")
 
 
@@ -382,6 +394,22 @@ class CosmicPopulation:
         Upper limit of the redshift integral, 0 < z_max <= 10 (default 6).
     cosmology : astropy.cosmology.Cosmology
         For H(z) (default Planck18).
+    xi : float
+        CR efficiency of every galaxy, L_CR = ξ E_SN R_SN (0 < ξ <= 1, default 0.1): it sets
+        the template's L_CR and ρ_LCR (:func:`crescape.galaxies.cr_luminosity_from_sfr`).
+    mass_function : {None, 'baldry2012'}
+        None (default): Milky-Way copies. 'baldry2012': the CR luminosity density is shared
+        among galaxies of stellar mass 10⁸-10^11.5 M_⊙ by the Baldry et al. (2012) mass
+        function and SFR ∝ M^β (:func:`crescape.massfunction.cr_luminosity_weights`), each
+        galaxy a halo with L_CR(M) = L_CR,MW (M/M_MW)^β and δ_G(M) = δ_G (M/M_MW)^γ.
+    sfr_mass_slope : str or float
+        β of SFR ∝ M^β: 'star_forming' (0.6) or 'blue' (1.0) of Whitaker et al. (2012), or a
+        number in [0, 2] (only with ``mass_function``).
+    delta_G_mass_slope : float
+        γ of δ_G(M) = δ_G (M/M_MW)^γ, |γ| <= 2 (default 0: the same δ_G in every halo; only
+        with ``mass_function``). An assumption to sweep, not a measured relation.
+    n_mass : int
+        Gauss-Legendre nodes in ln M, 4 <= n_mass <= 256 (default 32).
     ebl : bool
         Absorb the γ rays on the EBL (:func:`ebl_optical_depth`); default True.
     cmb : bool
@@ -396,6 +424,13 @@ class CosmicPopulation:
 
     Notes
     -----
+    With ``mass_function``, q_c(E, z) = [ρ_LCR(z)/L_CR,MW] L_MW(E) F with the mass factor
+    F = Σ_k w_k [L_k(E)/L_MW(E)] [L_CR,MW/L_CR(M_k)] (:attr:`mass_factor`): w_k the share of
+    ρ_LCR at mass M_k and L_k(E) the halo luminosity of a galaxy of that mass. The shape
+    of L(E) depends only on the CR spectrum (slope, E_min, E_max, cutoff), which every
+    halo shares: n_CR ∝ φ_CR/ṽ_A (Eqs. 3, 15) and the pp emissivity is linear in n_CR; so
+    L_k(E)/L_MW(E) is one number per mass, taken at 1 TeV (γ rays).
+
     q_c(E, z) = [ρ_LCR(z)/L_CR,MW] L_MW(E) (the module's scaling assumption), with
     ρ_LCR from :func:`cr_luminosity_density` and the template the Milky Way of
     :func:`crescape.galaxies.galaxy` (L_CR = 5.8e40 erg/s from its SFR, R_d = 10 kpc).
@@ -411,6 +446,11 @@ class CosmicPopulation:
         sfr_norm: float = MD14_PARAMETERS["a"],
         z_max: float = 6.0,
         cosmology=Planck18,
+        xi: float = XI_CR,
+        mass_function: str | None = None,
+        sfr_mass_slope: str | float = "star_forming",
+        delta_G_mass_slope: float = 0.0,
+        n_mass: int = 32,
         ebl: bool = True,
         cmb: bool = True,
         n_z: int = 96,
@@ -425,12 +465,58 @@ class CosmicPopulation:
         self.cosmology = cosmology
         self.ebl = bool(ebl)
         self.cmb = bool(cmb)
+        self.xi = _finite_positive(xi, "xi", upper=1.0)
         flat = dict(params or {})
         flat["delta_G"] = delta_G
-        self.template = galaxy("Milky Way").parameters(**flat)
+        self.template = galaxy("Milky Way", xi=self.xi).parameters(**flat)
+        self.cgm_kwargs = dict(cgm_kwargs)
         self.emission = CGMEmission(self.template, **cgm_kwargs)
         self.delta_G = float(self.template.cgs.delta_G)
         self.L_CR = float(self.template.cgs.L_CR)  # erg/s
+        if mass_function not in (None, "baldry2012"):
+            raise ParameterError(
+                f"mass_function = {mass_function!r} is not allowed: must be None or 'baldry2012'"
+            )
+        self.mass_function = mass_function
+        self.sfr_mass_slope = massfunction.sfr_mass_slope(sfr_mass_slope)
+        g = float(delta_G_mass_slope)
+        if not (math.isfinite(g) and abs(g) <= 2.0):
+            raise ParameterError(
+                f"delta_G_mass_slope = {delta_G_mass_slope} is not allowed: must be >= -2 and <= 2"
+            )
+        self.delta_G_mass_slope = g
+        if not (isinstance(n_mass, (int, np.integer)) and 4 <= n_mass <= 256):
+            raise ParameterError(
+                f"n_mass = {n_mass} is not allowed: must be an integer >= 4 and <= 256"
+            )
+        self.n_mass = int(n_mass)
+
+    @functools.cached_property
+    def mass_factor(self) -> float:
+        """F = Σ_k w_k [L_k/L_MW] [L_CR,MW/L_CR(M_k)]: the background over that of Milky-Way copies.
+
+        1 without a mass function. δ_G(M) is clipped to the allowed range (0, 1e6].
+        """
+        if self.mass_function is None:
+            return 1.0
+        M, w, ratio = massfunction.cr_luminosity_weights(self.sfr_mass_slope, self.n_mass)
+        p = self.template.cgs
+        dg = np.minimum(
+            self.delta_G * (M / massfunction.M_MILKY_WAY) ** self.delta_G_mass_slope,
+            SPECS["delta_G"].high,
+        )
+        # L_k/L_MW = (n_k/n_MW)(L_CR,k/L_CR,MW)(v_A,MW/v_A,k): the pp emissivity is linear in
+        # n_target × n_CR and n_CR = φ_CR/ṽ_A ∝ L_CR/ṽ_A (Eqs. 3, 15) at fixed R_d and spectrum
+        n_ratio = cgm_source.target_density(
+            dg, p.Omega_b_h2, p.rho_cr_h2
+        ) / cgm_source.target_density(
+            self.delta_G, p.Omega_b_h2, p.rho_cr_h2
+        )  # the convention ('paper' or 'hydrogen') cancels in the ratio
+        rho = gas_density(dg, p.Omega_b_h2, p.rho_cr_h2)
+        spec = (self.L_CR * ratio, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+        v_k = cgm_source.advection_speed(*spec, rho, self.emission.E_ref)
+        F = float(np.sum(w * n_ratio * self.emission.v_A / v_k))
+        return float(F)
 
     @property
     def assumptions(self) -> dict:
@@ -441,6 +527,14 @@ class CosmicPopulation:
             "sfh": f"Madau & Dickinson (2014) Eq. 15, Salpeter IMF, norm = {self.sfr_norm:g}",
             "L_CR,MW": f"{self.L_CR:.4g} erg/s",
             "delta_G": self.delta_G,
+            "xi": self.xi,
+            "mass_function": (
+                "Milky-Way copies"
+                if self.mass_function is None
+                else f"Baldry et al. (2012) stellar-mass function, 1e8-10^11.5 Msun; SFR ~ M^"
+                f"{self.sfr_mass_slope:g} (Whitaker et al. 2012); delta_G ~ M^{self.delta_G_mass_slope:g}; "
+                f"mass factor F = {self.mass_factor:.4g}"
+            ),
             "z_max": self.z_max,
             "cosmology": getattr(self.cosmology, "name", None) or repr(self.cosmology),
             "ebl": (
@@ -456,8 +550,8 @@ class CosmicPopulation:
     def _number_density(self, z):
         """n(z) = ρ_LCR(z)/L_CR,MW [1/cm³], comoving."""
         rho = _psi(z, self.sfr_norm) * _kroupa_equivalent_factor()
-        L = cr_luminosity_from_sfr(rho * u.Msun / u.yr).to_value(u.erg / u.s)  # per Mpc³
-        return L / _MPC**3 / self.L_CR
+        L = cr_luminosity_from_sfr(rho * u.Msun / u.yr, self.xi).to_value(u.erg / u.s)  # per Mpc³
+        return L / _MPC**3 / self.L_CR * self.mass_factor
 
     def _emissivity(self, species):
         def q(Eem, z):
@@ -618,3 +712,262 @@ def comparison(delta_G_values=(1.0, 10.0, 100.0), **population_kwargs: Any) -> Q
         "gamma": "direct emission absorbed on the EBL (Dominguez et al. 2011) and CMB; no cascades",
     }
     return t
+
+
+# --------------------------------------------------------------------------- published estimates
+
+
+@functools.cache
+def _estimates_read() -> Table:
+    path = resources.files("crescape.data").joinpath("files", f"{_ESTIMATES_FILE}.ecsv")
+    return Table.read(Path(str(path)), format="ascii.ecsv")
+
+
+def published_estimates() -> Table:
+    """Published star-forming-galaxy background estimates, as their abstracts state them (a fresh copy).
+
+    Shipped ECSV ``sfg_neutrino_estimates``: Loeb & Waxman (2006) E²Φ ≈ 1e-7 GeV cm⁻² s⁻¹
+    sr⁻¹ at GeV energies with E²Φ ∝ E^(-0.15 ± 0.1) up to ~0.3 PeV; Bechtol et al. (2017)
+    about an order of magnitude below IceCube for a CR index of 2.3; Peretti et al. (2020)
+    all of IceCube's flux above ~200 TeV and <~ 40% of the EGB; Ambrosone et al. (2021) up
+    to 40% of the HESE events. ``meta["not_shipped"]`` names what could not be cited.
+    """
+    t = _estimates_read()
+    out = t.copy(copy_data=True)
+    out.meta = copy.deepcopy(dict(t.meta))
+    return out
+
+
+def published_power_law_sed(key: str = "LW06", E: Any = None) -> u.Quantity:
+    """E²Φ = E²Φ_ref (E/E_ref)^index of a ``power_law`` row of :func:`published_estimates` [GeV cm⁻² s⁻¹ sr⁻¹].
+
+    NaN outside the stated range [E_lo, E_hi]. Default energies: 30 log-spaced over the range.
+    """
+    t = _estimates_read()
+    rows = [r for r in t if str(r["key"]) == key and str(r["kind"]) == "power_law"]
+    if not rows:
+        known = sorted({str(r["key"]) for r in t if str(r["kind"]) == "power_law"})
+        raise ParameterError(f"key = {key!r} is not allowed: must be one of {', '.join(known)}")
+    r = rows[0]
+    lo, hi = float(r["E_lo"]), float(r["E_hi"])
+    Ev = np.geomspace(lo, hi, 30) if E is None else np.atleast_1d(_energy(E)) / C.GeV
+    val = float(r["E2Phi_ref"]) * (Ev / float(r["E_ref"])) ** float(r["index"])
+    return u.Quantity(
+        np.where((Ev >= lo * (1 - 1e-12)) & (Ev <= hi * (1 + 1e-12)), val, np.nan), SED_UNIT
+    )
+
+
+# --------------------------------------------------------------------------- numbers, sweep, figure
+
+#: outputs of :func:`background_numbers` and of :class:`PopulationProduct` [GeV cm⁻² s⁻¹ sr⁻¹ or ratio]
+SWEEP_OUTPUTS = {
+    "nu_mu_100TeV": "E^2 Phi of the population, nu_mu + nu_mu-bar (per flavour), at 100 TeV",
+    "nu_all_100TeV": "E^2 Phi of the population, all flavours, at 100 TeV",
+    "gamma_100GeV": "E^2 dN/dE of the population's gamma rays at 100 GeV, after EBL and CMB absorption",
+    "mw_nu_mu_100TeV": "the Milky Way's own CGM, nu_mu + nu_mu-bar, at 100 TeV, sky-averaged",
+    "mw_gamma_100GeV": "the Milky Way's own CGM, gamma rays at 100 GeV, sky-averaged",
+    "pop_over_mw_nu": "population / Milky Way, neutrinos at 100 TeV",
+    "pop_over_mw_gamma": "population / Milky Way, gamma rays at 100 GeV",
+    "nu_over_icecube2015": "population (per flavour) / IceCube 2015 (all flavours / 3), 100-215 TeV bin",
+    "gamma_over_igrb": "population / Fermi-LAT IGRB (Ackermann et al. 2015, model A) in the band holding 100 GeV",
+}
+
+
+@functools.cache
+def _references_100():
+    return _icecube_at("icecube_2015_differential", 1e5)[0], _igrb_at(1e2)[0]
+
+
+def background_numbers(pop: CosmicPopulation) -> dict[str, float]:
+    """The numbers of :data:`SWEEP_OUTPUTS` for one population (plain floats, GeV cm⁻² s⁻¹ sr⁻¹ or ratios)."""
+    E_nu, E_g = 1e5, 1e2  # GeV
+    nu_mu = float(pop.sed(E_nu, "nu_mu")[0].to_value(SED_UNIT))
+    nu_all = float(pop.sed(E_nu, "nu_all")[0].to_value(SED_UNIT))
+    g = float(pop.sed(E_g, "gamma")[0].to_value(SED_UNIT))
+    mw_nu = float(pop.milky_way_sed(E_nu, "nu_mu").to_value(SED_UNIT))
+    mw_g = float(pop.milky_way_sed(E_g, "gamma").to_value(SED_UNIT))
+    ic, igrb = _references_100()
+    return {
+        "nu_mu_100TeV": nu_mu,
+        "nu_all_100TeV": nu_all,
+        "gamma_100GeV": g,
+        "mw_nu_mu_100TeV": mw_nu,
+        "mw_gamma_100GeV": mw_g,
+        "pop_over_mw_nu": nu_mu / mw_nu,
+        "pop_over_mw_gamma": g / mw_g,
+        "nu_over_icecube2015": nu_mu / ic,
+        "gamma_over_igrb": g / igrb,
+    }
+
+
+def _variable_specs():
+    from .params import Spec
+
+    d = u.dimensionless_unscaled
+    return {
+        "xi": Spec("xi", "population", d, d, XI_CR, 0.0, 1.0, True, False,
+                   "CR efficiency L_CR = xi E_SN R_SN of every galaxy"),
+        "sfr_mass_slope": Spec("sfr_mass_slope", "population", d, d, 0.6, 0.0, 2.0, False, False,
+                               "beta of SFR ~ M^beta (Whitaker et al. 2012: 0.6; blue galaxies 1.0)"),
+        "delta_G_mass_slope": Spec("delta_G_mass_slope", "population", d, d, 0.0, -2.0, 2.0, False,
+                                   False, "gamma of delta_G(M) = delta_G (M/M_MW)^gamma"),
+    }  # fmt: skip
+
+
+#: parameters of the template galaxy that a population sweep takes from the swept Parameters
+_TEMPLATE_KEYS = ("delta_G", "slope", "E_max", "E_min", "cutoff")
+
+
+class PopulationProduct(Product):
+    """The population background at 100 TeV (ν) and 100 GeV (γ) as a sweep product.
+
+    Axes: ``delta_G``, ``slope``, ``E_max``, ``E_min``, ``cutoff`` (parameters of the
+    Milky-Way template; its L_CR always comes from its SFR) and the variables ``xi``,
+    ``sfr_mass_slope``, ``delta_G_mass_slope`` (:class:`CosmicPopulation`). Evaluated
+    point by point; the outputs are :data:`SWEEP_OUTPUTS`.
+
+    Parameters
+    ----------
+    mass_function : {None, 'baldry2012'}
+        As for :class:`CosmicPopulation` (default 'baldry2012', so that ``sfr_mass_slope``
+        and ``delta_G_mass_slope`` act).
+    n_z : int
+        Redshift nodes (default 48: the two energies change by < 0.2% from 96).
+    """
+
+    name = "population"
+    vectorized = False
+
+    def __init__(self, mass_function: str | None = "baldry2012", n_z: int = 48):
+        self.variables = _variable_specs()
+        self.mass_function = mass_function
+        self.n_z = int(n_z)
+        CosmicPopulation(mass_function=mass_function, n_z=self.n_z)  # validate once
+
+    def evaluate(self, params, variables, n):
+        flat = params.as_flat()
+        tpl = {k: flat[k] for k in _TEMPLATE_KEYS if k != "delta_G"}
+        kw = {k: float(variables.get(k, s.default)) for k, s in self.variables.items()}
+        pop = CosmicPopulation(
+            float(params.cgs.delta_G),
+            mass_function=self.mass_function,
+            n_z=self.n_z,
+            params=tpl,
+            **kw,
+        )
+        return {k: np.array([v]) for k, v in background_numbers(pop).items()}
+
+    def output_attrs(self, name):
+        unit = "" if name.startswith(("pop_over", "nu_over", "gamma_over")) else "GeV / (s sr cm2)"
+        return {"long_name": SWEEP_OUTPUTS[name], "units_note": unit}
+
+    def describe(self):
+        return {"product": self.name, "mass_function": self.mass_function, "n_z": self.n_z}
+
+
+def assumption_sweep(
+    axes: dict | None = None, *, scheduler: Any = "serial", mass_function="baldry2012", **kwargs
+):
+    """The population background over a grid of its assumptions (:func:`crescape.analysis.sweep.sweep`).
+
+    Default axes (5 × 3 × 3 × 2 × 2 = 180 points): δ_G 30-300, slope 2.0-2.4, E_max 0.3-3 PeV,
+    ξ 0.05 and 0.2, β 0.6 and 1.0 (with δ_G the same in every halo). Returns the sweep's
+    :class:`xarray.Dataset`.
+    """
+    from .analysis.sweep import sweep
+
+    if axes is None:
+        axes = {
+            "delta_G": np.geomspace(30.0, 300.0, 5),
+            "slope": [2.0, 2.2, 2.4],
+            "E_max": [3e5, 1e6, 3e6],
+            "xi": [0.05, 0.2],
+            "sfr_mass_slope": [0.6, 1.0],
+        }
+    kwargs.setdefault("progress", False)
+    return sweep(
+        PopulationProduct(mass_function=mass_function), axes, scheduler=scheduler, **kwargs
+    )
+
+
+def uncertainty_bands(
+    ds, outputs=("nu_mu_100TeV", "gamma_100GeV", "pop_over_mw_nu", "pop_over_mw_gamma")
+):
+    """Median, 16-84% and min-max of sweep outputs over every point (the spread of the assumptions)."""
+    out = {}
+    for k in outputs:
+        v = np.asarray(ds[k].values, dtype=float).ravel()
+        v = v[np.isfinite(v)]
+        q = np.percentile(v, [0, 16, 50, 84, 100])
+        out[k] = {
+            "min": q[0],
+            "p16": q[1],
+            "median": q[2],
+            "p84": q[3],
+            "max": q[4],
+            "n": int(v.size),
+        }
+    return out
+
+
+def plot_background(pops: dict, E=None, ax=None):
+    """Figure: the population's ν (per flavour, all flavours) and γ background against the data.
+
+    ``pops`` maps a label to a :class:`CosmicPopulation`. Drawn with IceCube 2015 (all
+    flavours / 3) and 2025 (per flavour), the Fermi-LAT IGRB (model A), the Milky Way's
+    own CGM of the first population, and the published estimates of
+    :func:`published_estimates` (the Loeb & Waxman 2006 power law as stated; fractions as
+    markers at the fraction times the IceCube 2015 flux at 100 TeV). Returns (fig, ax).
+    """
+    import matplotlib.pyplot as plt
+
+    Ev = np.geomspace(10.0, 1e7, 100) if E is None else np.atleast_1d(_energy(E)) / C.GeV
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.0, 5.6))
+    else:
+        fig = ax.figure
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    first = None
+    for i, (label, pop) in enumerate(pops.items()):
+        c = colours[i % len(colours)]
+        first = first or pop
+        ax.loglog(Ev, pop.sed(Ev * u.GeV, "nu_mu").to_value(SED_UNIT), "-", color=c,
+                  label=f"{label}: ν_μ+ν̄_μ")  # fmt: skip
+        ax.loglog(Ev, pop.sed(Ev * u.GeV, "nu_all").to_value(SED_UNIT), ":", color=c,
+                  label=f"{label}: all flavours")  # fmt: skip
+        ax.loglog(Ev, pop.sed(Ev * u.GeV, "gamma").to_value(SED_UNIT), "--", color=c,
+                  label=f"{label}: γ after EBL+CMB")  # fmt: skip
+    if first is not None:
+        ax.loglog(Ev, first.milky_way_sed(Ev * u.GeV, "nu_mu").to_value(SED_UNIT), "-", color="0.5",
+                  lw=0.8, label="Milky Way CGM (same template): ν_μ+ν̄_μ")  # fmt: skip
+    ic = _data.all_to_per_flavour(_data.load("icecube_2015_differential"))
+    det = ~np.asarray(ic["is_upper_limit"], bool)
+    Ec = ic["E_c"].quantity.to_value(u.GeV)
+    f = ic["E2Phi"].quantity.to_value(SED_UNIT)
+    ax.errorbar(Ec[det], f[det], yerr=[f[det] - ic["E2Phi_lo"].quantity.to_value(SED_UNIT)[det],
+                ic["E2Phi_hi"].quantity.to_value(SED_UNIT)[det] - f[det]], fmt="o", color="k", ms=4,
+                label="IceCube 2015 (Aartsen et al. 2015, ApJ 809, 98), /3")  # fmt: skip
+    i25 = _data.load("icecube_2025_combinedfit")
+    d25 = ~np.asarray(i25["is_upper_limit"], bool)
+    ax.plot(i25["E_c"].quantity.to_value(u.GeV)[d25], i25["E2Phi"].quantity.to_value(SED_UNIT)[d25],
+            "s", mfc="none", color="k", ms=5, label="IceCube 2025 combined fit, per flavour")  # fmt: skip
+    fg = _data.fermi_band_to_e2dnde(_data.load("fermi_igrb_ackermann2015"), model="A")
+    ax.plot(fg["E_c"].quantity.to_value(u.GeV), fg["E2dNdE"].quantity.to_value(SED_UNIT), "^",
+            color="tab:green", ms=4, label="Fermi-LAT IGRB (Ackermann et al. 2015, model A)")  # fmt: skip
+    lw = published_power_law_sed("LW06")
+    E_lw = np.geomspace(1.0, 3e5, 30)
+    ax.loglog(E_lw, lw.to_value(SED_UNIT), "-.", color="tab:purple",
+              label="Loeb & Waxman 2006 (abstract: 1e-7 E^-0.15 to 0.3 PeV)")  # fmt: skip
+    ic100 = _references_100()[0]
+    for r in _estimates_read():
+        if str(r["kind"]) == "fraction" and str(r["messenger"]) == "neutrino":
+            E0 = 1e5 if math.isnan(float(r["E_lo"])) else float(r["E_lo"])
+            mark = "v" if "upper" in str(r["fraction_kind"]) else "D"
+            ax.plot([E0], [float(r["fraction"]) * ic100], mark, color="tab:purple", ms=6,
+                    label=f"{r['key']}: {float(r['fraction']):g} × IceCube ({r['fraction_kind']})")  # fmt: skip
+    ax.set_xlabel("E [GeV]")
+    ax.set_ylabel("E² Φ [GeV cm⁻² s⁻¹ sr⁻¹]")
+    ax.set_ylim(1e-14, 1e-5)
+    ax.set_title("CGM of all galaxies: diffuse ν and γ background (crescape.population)")
+    ax.legend(fontsize=6.5, loc="lower left", ncol=2)
+    return fig, ax
