@@ -97,7 +97,8 @@ def test_left_polarisation_is_a_stable_wave(q):
     assert r["expected"] == 0.0
     assert abs(r["measured"]) < 2e-3  # numerical damping only, in units of k_c v_A
     assert r["frequency"] == pytest.approx(r["expected_frequency"], rel=0.01, abs=0)
-    assert r["expected_frequency"] == pytest.approx(np.sqrt(q * q + q), rel=1e-12, abs=0)
+    # b = B_y + iB_z ∝ e^{-ikx}: ω = -ω_L* of dispersion_modes (which writes B_y - iB_z)
+    assert r["expected_frequency"] == pytest.approx(-np.sqrt(q * q + q), rel=1e-12, abs=0)
 
 
 def test_white_noise_of_eigenmodes_grows_mode_by_mode():

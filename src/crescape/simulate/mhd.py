@@ -56,12 +56,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 
 from .. import constants as C
 from ..errors import ParameterError
 from ..units import to_cgs
-from .gas import LIMITERS, _limit, _limit_np
+from .gas import LIMITERS
+from .mhd_kernels import (  # noqa: F401  (the kernels' private names stay importable here)
+    VARIABLES,
+    _conserved_np,
+    _cr_source_np,
+    _fast_speed_np,
+    _flux_np,
+    _hlld_flux,
+    _primitive_np,
+    _rhs_fast,
+    _state_flux,
+    rhs_reference,
+)
 
 __all__ = [
     "MHDState",
@@ -73,8 +84,6 @@ __all__ = [
     "VARIABLES",
 ]
 
-#: rows of the conserved-variable array
-VARIABLES = ("rho", "mom_x", "mom_y", "mom_z", "B_y", "B_z", "energy")
 _FOURPI = 4.0 * np.pi
 _EIGHTPI = 8.0 * np.pi
 
@@ -111,360 +120,6 @@ class MHDState:
     def B_perp(self) -> np.ndarray:
         """Transverse field (2, N) [G]."""
         return self.U[4:6]
-
-
-# --------------------------------------------------------------------------- reference (numpy)
-
-
-def _primitive_np(U, Bx, gamma, iso, cs2):
-    rho = U[0]
-    ux, uy, uz = U[1] / rho, U[2] / rho, U[3] / rho
-    By, Bz = U[4], U[5]
-    if iso:
-        P = cs2 * rho
-    else:
-        P = (gamma - 1.0) * (
-            U[6]
-            - 0.5 * rho * (ux * ux + uy * uy + uz * uz)
-            - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
-        )
-    return np.array([rho, ux, uy, uz, By, Bz, P])
-
-
-def _conserved_np(W, Bx, gamma, iso):
-    rho, ux, uy, uz, By, Bz, P = W
-    E = (
-        np.zeros_like(rho)
-        if iso
-        else P / (gamma - 1.0)
-        + 0.5 * rho * (ux * ux + uy * uy + uz * uz)
-        + (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
-    )
-    return np.array([rho, rho * ux, rho * uy, rho * uz, By, Bz, E])
-
-
-def _flux_np(W, U, Bx, iso):
-    """Physical flux of the 1.5D MHD equations (module docstring)."""
-    rho, ux, uy, uz, By, Bz, P = W
-    pm = (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
-    uB = ux * Bx + uy * By + uz * Bz
-    F = np.empty_like(U)
-    F[0] = rho * ux
-    F[1] = rho * ux * ux + P + pm - Bx * Bx / _FOURPI
-    F[2] = rho * ux * uy - Bx * By / _FOURPI
-    F[3] = rho * ux * uz - Bx * Bz / _FOURPI
-    F[4] = ux * By - uy * Bx
-    F[5] = ux * Bz - uz * Bx
-    F[6] = 0.0 if iso else (U[6] + P + pm) * ux - Bx * uB / _FOURPI
-    return F
-
-
-def _fast_speed_np(W, Bx, gamma, iso, cs2):
-    """Fast magnetosonic speed along x (e.g. Toro 2009, §1.6; Miyoshi & Kusano 2005, Eq. 3)."""
-    rho, By, Bz, P = W[0], W[4], W[5], W[6]
-    a2 = cs2 if iso else gamma * P / rho
-    b2 = (Bx * Bx + By * By + Bz * Bz) / (_FOURPI * rho)
-    bx2 = Bx * Bx / (_FOURPI * rho)
-    s = a2 + b2
-    return np.sqrt(0.5 * (s + np.sqrt(np.maximum(s * s - 4.0 * a2 * bx2, 0.0))))
-
-
-def _cr_source_np(U, Jc, iso):
-    """CR force density and its work, F = −(J/c) x̂ × B (Bell 2004; module docstring)."""
-    S = np.zeros_like(U)
-    rho, By, Bz = U[0], U[4], U[5]
-    S[2] = Jc * Bz
-    S[3] = -Jc * By
-    if not iso:
-        S[6] = (U[2] * S[2] + U[3] * S[3]) / rho
-    return S
-
-
-def rhs_reference(
-    U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, limiter="mc", riemann="hll"
-):
-    """dU/dt of the semi-discrete scheme (numpy reference) and the CR source part of it.
-
-    Parameters
-    ----------
-    U : array (7, N)
-        Conserved variables (rows :data:`VARIABLES`), cgs, Gaussian B [G].
-    dx : float
-        Cell size [cm].
-    Bx : float
-        Constant parallel field B0 [G].
-    Jc : float
-        J_CR/c [statA cm^-2 / (cm s^-1)], the CR current over c.
-    gamma, isothermal, cs2, limiter
-        Adiabatic index, isothermal switch, isothermal sound speed squared
-        [cm² s^-2], slope limiter (``"minmod"`` or ``"mc"``).
-    riemann : {"hll", "hlld"}
-        HLL (Toro 2009, §10.3) or HLLD (Miyoshi & Kusano 2005; adiabatic only). The
-        reference HLLD runs the kernel's scalar function uncompiled, face by face.
-
-    Returns
-    -------
-    dUdt, S : arrays (7, N)
-        The full right-hand side and the CR force/work part of it (periodic
-        boundaries).
-    """
-    code = LIMITERS[limiter]
-    W = _primitive_np(U, Bx, gamma, isothermal, cs2)
-    dW = _limit_np(W - np.roll(W, 1, axis=1), np.roll(W, -1, axis=1) - W, code)
-    WL = W + 0.5 * dW  # left state of face i+1/2
-    WR = np.roll(W - 0.5 * dW, -1, axis=1)  # right state of face i+1/2
-    UL, UR = _conserved_np(WL, Bx, gamma, isothermal), _conserved_np(WR, Bx, gamma, isothermal)
-    FL, FR = _flux_np(WL, UL, Bx, isothermal), _flux_np(WR, UR, Bx, isothermal)
-    cL = _fast_speed_np(WL, Bx, gamma, isothermal, cs2)
-    cR = _fast_speed_np(WR, Bx, gamma, isothermal, cs2)
-    SL = np.minimum(np.minimum(WL[1] - cL, WR[1] - cR), 0.0)
-    SR = np.maximum(np.maximum(WL[1] + cL, WR[1] + cR), 0.0)
-    F = (SR * FL - SL * FR + SL * SR * (UR - UL)) / (SR - SL)
-    if riemann == "hlld":
-        f, work = np.empty(7), np.empty((10, 7))
-        for i in range(U.shape[1]):
-            _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f, work)
-            F[:, i] = f
-    S = _cr_source_np(U, Jc, isothermal)
-    return -(F - np.roll(F, 1, axis=1)) / dx + S, S
-
-
-# --------------------------------------------------------------------------- fast (numba)
-
-
-@njit(cache=True)
-def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
-    """The scheme of :func:`rhs_reference`, one pass over cells and faces; writes out and src."""
-    n = U.shape[1]
-    W = np.empty((7, n))
-    for i in range(n):
-        rho = U[0, i]
-        ux = U[1, i] / rho
-        uy = U[2, i] / rho
-        uz = U[3, i] / rho
-        By = U[4, i]
-        Bz = U[5, i]
-        W[0, i] = rho
-        W[1, i] = ux
-        W[2, i] = uy
-        W[3, i] = uz
-        W[4, i] = By
-        W[5, i] = Bz
-        if iso:
-            W[6, i] = cs2 * rho
-        else:
-            W[6, i] = (gamma - 1.0) * (
-                U[6, i]
-                - 0.5 * rho * (ux * ux + uy * uy + uz * uz)
-                - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
-            )
-    dW = np.empty((7, n))
-    for i in range(n):
-        im = i - 1 if i > 0 else n - 1
-        ip = i + 1 if i < n - 1 else 0
-        for v in range(7):
-            dW[v, i] = _limit(W[v, i] - W[v, im], W[v, ip] - W[v, i], code)
-    F = np.empty((7, n))
-    wl = np.empty(7)
-    wr = np.empty(7)
-    ul = np.empty(7)
-    ur = np.empty(7)
-    fl = np.empty(7)
-    fr = np.empty(7)
-    work = np.empty((10, 7))
-    for i in range(n):
-        ip = i + 1 if i < n - 1 else 0
-        for v in range(7):
-            wl[v] = W[v, i] + 0.5 * dW[v, i]
-            wr[v] = W[v, ip] - 0.5 * dW[v, ip]
-        if riemann == 1:
-            _hlld_flux(wl, wr, Bx, gamma, fl, work)
-            for v in range(7):
-                F[v, i] = fl[v]
-            continue
-        cl = _state_flux(wl, Bx, gamma, iso, cs2, ul, fl)
-        cr = _state_flux(wr, Bx, gamma, iso, cs2, ur, fr)
-        sl = min(wl[1] - cl, wr[1] - cr, 0.0)
-        sr = max(wl[1] + cl, wr[1] + cr, 0.0)
-        inv = 1.0 / (sr - sl)
-        for v in range(7):
-            F[v, i] = (sr * fl[v] - sl * fr[v] + sl * sr * (ur[v] - ul[v])) * inv
-    for i in range(n):
-        im = i - 1 if i > 0 else n - 1
-        for v in range(7):
-            out[v, i] = -(F[v, i] - F[v, im]) / dx
-            src[v, i] = 0.0
-        sy = Jc * U[5, i]
-        sz = -Jc * U[4, i]
-        src[2, i] = sy
-        src[3, i] = sz
-        out[2, i] += sy
-        out[3, i] += sz
-        if not iso:
-            w = (U[2, i] * sy + U[3, i] * sz) / U[0, i]
-            src[6, i] = w
-            out[6, i] += w
-
-
-@njit(cache=True, inline="always")
-def _state_flux(w, Bx, gamma, iso, cs2, u, f):
-    """Conserved state u, flux f and fast speed (returned) of the primitive state w."""
-    rho, ux, uy, uz, By, Bz, P = w[0], w[1], w[2], w[3], w[4], w[5], w[6]
-    pm = (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
-    u[0] = rho
-    u[1] = rho * ux
-    u[2] = rho * uy
-    u[3] = rho * uz
-    u[4] = By
-    u[5] = Bz
-    if iso:
-        u[6] = 0.0
-        a2 = cs2
-    else:
-        u[6] = P / (gamma - 1.0) + 0.5 * rho * (ux * ux + uy * uy + uz * uz) + pm
-        a2 = gamma * P / rho
-    f[0] = rho * ux
-    f[1] = rho * ux * ux + P + pm - Bx * Bx / _FOURPI
-    f[2] = rho * ux * uy - Bx * By / _FOURPI
-    f[3] = rho * ux * uz - Bx * Bz / _FOURPI
-    f[4] = ux * By - uy * Bx
-    f[5] = ux * Bz - uz * Bx
-    f[6] = 0.0 if iso else (u[6] + P + pm) * ux - Bx * (ux * Bx + uy * By + uz * Bz) / _FOURPI
-    b2 = 2.0 * pm / rho
-    bx2 = Bx * Bx / (_FOURPI * rho)
-    s = a2 + b2
-    return np.sqrt(0.5 * (s + np.sqrt(max(s * s - 4.0 * a2 * bx2, 0.0))))
-
-
-@njit(cache=True)
-def _hlld_flux(wl, wr, Bx, gamma, F, work):
-    """HLLD flux of Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, Eqs. 38-63 (adiabatic).
-
-    wl, wr: primitive states (ρ, u_x, u_y, u_z, B_y, B_z, P) in Gaussian units; F: the
-    flux (7), Gaussian; work: scratch space (10, 7). Internally b = B/√(4π), so that the magnetic pressure is b²/2 as
-    in the paper. Signal speeds S_L, S_R of their Eq. 67.
-    """
-    sq = np.sqrt(_FOURPI)
-    bx = Bx / sq
-    rl, ul, vl, zl, byl, bzl, pl = wl[0], wl[1], wl[2], wl[3], wl[4] / sq, wl[5] / sq, wl[6]
-    rr, ur, vr, zr, byr, bzr, pr = wr[0], wr[1], wr[2], wr[3], wr[4] / sq, wr[5] / sq, wr[6]
-    pml = 0.5 * (bx * bx + byl * byl + bzl * bzl)
-    pmr = 0.5 * (bx * bx + byr * byr + bzr * bzr)
-    ptl, ptr = pl + pml, pr + pmr
-    el = pl / (gamma - 1.0) + 0.5 * rl * (ul * ul + vl * vl + zl * zl) + pml
-    er = pr / (gamma - 1.0) + 0.5 * rr * (ur * ur + vr * vr + zr * zr) + pmr
-    # fast speeds (Eq. 3)
-    a2l, a2r = gamma * pl / rl, gamma * pr / rr
-    sl_ = a2l + 2.0 * pml / rl
-    sr_ = a2r + 2.0 * pmr / rr
-    cfl = np.sqrt(0.5 * (sl_ + np.sqrt(max(sl_ * sl_ - 4.0 * a2l * bx * bx / rl, 0.0))))
-    cfr = np.sqrt(0.5 * (sr_ + np.sqrt(max(sr_ * sr_ - 4.0 * a2r * bx * bx / rr, 0.0))))
-    cmax = max(cfl, cfr)
-    SL = min(ul, ur) - cmax
-    SR = max(ul, ur) + cmax
-    # physical fluxes (b units)
-    fl, fr, Ul, Ur, Us, Uss, vs, sqr = (
-        work[0],
-        work[1],
-        work[2],
-        work[3],
-        work[4:6],
-        work[6],
-        work[7:9],
-        work[9],
-    )
-    Ul[0], Ul[1], Ul[2], Ul[3], Ul[4], Ul[5], Ul[6] = rl, rl * ul, rl * vl, rl * zl, byl, bzl, el
-    Ur[0], Ur[1], Ur[2], Ur[3], Ur[4], Ur[5], Ur[6] = rr, rr * ur, rr * vr, rr * zr, byr, bzr, er
-    for f, r, u, v, z, by, bz, pt, e in (
-        (fl, rl, ul, vl, zl, byl, bzl, ptl, el),
-        (fr, rr, ur, vr, zr, byr, bzr, ptr, er),
-    ):
-        f[0] = r * u
-        f[1] = r * u * u + pt - bx * bx
-        f[2] = r * u * v - bx * by
-        f[3] = r * u * z - bx * bz
-        f[4] = u * by - v * bx
-        f[5] = u * bz - z * bx
-        f[6] = (e + pt) * u - bx * (u * bx + v * by + z * bz)
-    if SL >= 0.0:
-        for k in range(7):
-            F[k] = fl[k]
-    elif SR <= 0.0:
-        for k in range(7):
-            F[k] = fr[k]
-    else:
-        dl, dr = SL - ul, SR - ur
-        den = dr * rr - dl * rl
-        SM = (dr * rr * ur - dl * rl * ul - ptr + ptl) / den  # Eq. 38
-        pts = (dr * rr * ptl - dl * rl * ptr + rl * rr * dr * dl * (ur - ul)) / den  # Eq. 41
-        # single-star states (Eqs. 43-48)
-        # Us: the two single-star states; vs: their v*, w*, By*, Bz*; sqr: √ρ*
-        for j in range(2):
-            if j == 0:
-                r, u, v, z, by, bz, e, S, pt = rl, ul, vl, zl, byl, bzl, el, SL, ptl
-            else:
-                r, u, v, z, by, bz, e, S, pt = rr, ur, vr, zr, byr, bzr, er, SR, ptr
-            rs = r * (S - u) / (S - SM)
-            d = r * (S - u) * (S - SM) - bx * bx
-            if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
-                vsj, zsj, bysj, bzsj = v, z, by, bz  # degenerate: S = SM ± c_A
-            else:
-                vsj = v - bx * by * (SM - u) / d  # Eq. 44
-                zsj = z - bx * bz * (SM - u) / d
-                fac = (r * (S - u) * (S - u) - bx * bx) / d  # Eq. 45
-                bysj = by * fac
-                bzsj = bz * fac
-            es = (
-                (S - u) * e
-                - pt * u
-                + pts * SM
-                + bx * (u * bx + v * by + z * bz - (SM * bx + vsj * bysj + zsj * bzsj))
-            ) / (S - SM)  # Eq. 48
-            Us[j, 0] = rs
-            Us[j, 1] = rs * SM
-            Us[j, 2] = rs * vsj
-            Us[j, 3] = rs * zsj
-            Us[j, 4] = bysj
-            Us[j, 5] = bzsj
-            Us[j, 6] = es
-            sqr[j] = np.sqrt(rs)
-            vs[j, 0], vs[j, 1], vs[j, 2], vs[j, 3] = vsj, zsj, bysj, bzsj
-        SLs = SM - abs(bx) / sqr[0]  # Eq. 51
-        SRs = SM + abs(bx) / sqr[1]
-        if SLs >= 0.0:  # F*L
-            for k in range(7):
-                F[k] = fl[k] + SL * (Us[0, k] - Ul[k])
-        elif SRs <= 0.0:  # F*R
-            for k in range(7):
-                F[k] = fr[k] + SR * (Us[1, k] - Ur[k])
-        else:
-            sgn = 1.0 if bx > 0 else (-1.0 if bx < 0 else 0.0)
-            s0, s1 = sqr[0], sqr[1]
-            inv = 1.0 / (s0 + s1)
-            vss = (s0 * vs[0, 0] + s1 * vs[1, 0] + (vs[1, 2] - vs[0, 2]) * sgn) * inv  # Eq. 59
-            zss = (s0 * vs[0, 1] + s1 * vs[1, 1] + (vs[1, 3] - vs[0, 3]) * sgn) * inv  # Eq. 60
-            byss = (s0 * vs[1, 2] + s1 * vs[0, 2] + s0 * s1 * (vs[1, 0] - vs[0, 0]) * sgn) * inv
-            bzss = (s0 * vs[1, 3] + s1 * vs[0, 3] + s0 * s1 * (vs[1, 1] - vs[0, 1]) * sgn) * inv
-            vbss = SM * bx + vss * byss + zss * bzss
-            if SM >= 0.0:
-                j, S, Ss, f, U = 0, SL, SLs, fl, Ul
-                ess = (
-                    Us[0, 6]
-                    - s0 * (SM * bx + vs[0, 0] * vs[0, 2] + vs[0, 1] * vs[0, 3] - vbss) * sgn
-                )
-            else:
-                j, S, Ss, f, U = 1, SR, SRs, fr, Ur
-                ess = (
-                    Us[1, 6]
-                    + s1 * (SM * bx + vs[1, 0] * vs[1, 2] + vs[1, 1] * vs[1, 3] - vbss) * sgn
-                )
-            rs = Us[j, 0]
-            Uss[0], Uss[1], Uss[2], Uss[3] = rs, rs * SM, rs * vss, rs * zss  # Eq. 62
-            Uss[4], Uss[5], Uss[6] = byss, bzss, ess  # Eqs. 61, 63
-            for k in range(7):
-                F[k] = f[k] + Ss * Uss[k] - (Ss - S) * Us[j, k] - S * U[k]
-    F[4] *= sq
-    F[5] *= sq
 
 
 # --------------------------------------------------------------------------- solver
@@ -509,6 +164,20 @@ class BellMHD:
     cfl : float
         Courant number (0 < cfl <= 0.8) of the fast-wave step; the step is also
         kept below ``cfl``/(k_c v_A,max), the CR-force time.
+    cr_energy : float, Quantity [erg] or None
+        Energy E of the lowest-energy current-carrying CRs, r_L = E/(eB0) (> 0). None
+        (default): no CR response, σ = 0 (Bell's fixed current). Otherwise the
+        CR current responds to the transverse field mode by mode with the σ of
+        :mod:`crescape.physics.dispersion` (see :meth:`response_factor`).
+    cr_slope : float or None
+        Index s of the current spectrum dJ/dE ∝ E^-s (1 < s <= 10, default 2, the
+        paper's escaping flux); None for CRs of one energy (Bell 2004, Eq. 10).
+    cr_energy_max : float, Quantity [erg]
+        Highest energy of the current spectrum (> cr_energy, default ∞).
+    hall : bool
+        Add the Hall term (ion inertia, the electrons carry the return current),
+        with the ion inertial length d_i = v_A/Ω_i of the initial state
+        (:meth:`hall_step`).
 
     Raises
     ------
@@ -537,6 +206,10 @@ class BellMHD:
         backend="numba",
         cfl=0.4,
         riemann="hll",
+        cr_energy=None,
+        cr_slope=2.0,
+        cr_energy_max=np.inf,
+        hall=False,
     ):
         if isinstance(n_cells, bool) or not isinstance(n_cells, (int, np.integer)) or n_cells < 8:
             raise ParameterError(f"n_cells = {n_cells!r} is not allowed: must be an integer >= 8")
@@ -576,6 +249,39 @@ class BellMHD:
         self.cs2 = self.cs0**2
         self._out = np.empty((7, self.n))
         self._src = np.empty((7, self.n))
+        self._init_response(cr_energy, cr_slope, cr_energy_max)
+        self.hall = bool(hall)
+
+    def _init_response(self, cr_energy, cr_slope, cr_energy_max):
+        """Check the CR-response options and tabulate 1 − σ per Fourier index (or None)."""
+        from ..physics.dispersion import _check_slope, _complement
+
+        if cr_energy is None:
+            self.cr_energy, self.cr_slope, self.cr_energy_max = None, cr_slope, cr_energy_max
+            self.response = None
+            return
+        self.cr_energy = _positive("cr_energy", cr_energy, "erg")
+        emax = (
+            np.inf
+            if cr_energy_max is None or (np.isscalar(cr_energy_max) and np.isinf(cr_energy_max))
+            else float(to_cgs("cr_energy_max", cr_energy_max, "erg"))
+        )
+        if not emax > self.cr_energy:
+            raise ParameterError(
+                f"cr_energy_max = {emax:g} erg is not allowed: must be > cr_energy = "
+                f"{self.cr_energy:g} erg"
+            )
+        self.cr_energy_max = emax
+        self.cr_slope = None if cr_slope is None else float(_check_slope(cr_slope))
+        m = np.fft.fftfreq(self.n, 1.0 / self.n)
+        x = 2.0 * np.pi * np.abs(m) / self.L * self.larmor_radius
+        mult = np.zeros(self.n, dtype=complex)
+        nz = m != 0  # m = 0: the current follows the uniform field, 1 − σ(0) = 0
+        mult[nz] = _complement(x[nz], self.cr_slope, self.cr_energy_max / self.cr_energy)
+        # b = B_y + iB_z ∝ e^{ikx}: σ(|k| r_L) for both signs of k (the protons gyrate one
+        # way in this representation; docs/mhd.md); dispersion_modes writes the left mode as
+        # B_y − iB_z ∝ e^{i(kx − ωt)}, hence its σ* and ω_L = −ω*
+        self.response = mult
 
     # derived scales ------------------------------------------------------
     @property
@@ -593,6 +299,36 @@ class BellMHD:
         """Bell's fastest cold growth rate k_c v_A/2 [s^-1] (Bell 2004)."""
         return 0.5 * self.k_c * self.v_A
 
+    @property
+    def larmor_radius(self) -> float:
+        """r_L = E/(eB0) [cm] of the lowest-energy current-carrying CRs (``cr_energy``), or NaN."""
+        return np.nan if self.cr_energy is None else self.cr_energy / (C.e * self.B0)
+
+    @property
+    def kc_rL(self) -> float:
+        """ζ = k_c r_L, how far the current is above the threshold of the nonresonant branch."""
+        return self.k_c * self.larmor_radius
+
+    @property
+    def ion_inertial_length(self) -> float:
+        """d_i = v_A/Ω_i [cm] of the initial state, Ω_i = eB0/(m_p c)."""
+        from ..physics.thermal import ion_cyclotron_frequency
+
+        return self.v_A / float(ion_cyclotron_frequency(self.B0))
+
+    def response_factor(self, m) -> complex:
+        """1 − σ of Fourier index m (b = B_y + iB_z ∝ e^{2πimx/L}); 1 without the CR response.
+
+        σ(|k| r_L) is :func:`crescape.physics.dispersion.sigma_complement` (power law)
+        or the one-energy K of Bell (2004, Eq. 10), the same function as in
+        :func:`~crescape.physics.dispersion.dispersion_modes`; m < 0 (left helicity)
+        has the same σ(|k| r_L) (in b the protons gyrate one way; :mod:`~crescape.physics.dispersion`
+        writes the left mode as the conjugate field, hence its σ*), and m = 0 gives 0.
+        """
+        if self.response is None:
+            return 1.0 + 0j
+        return complex(self.response[int(m) % self.n])
+
     def wavenumber(self, m: int) -> float:
         """k = 2π m/L [cm^-1] of Fourier index m."""
         return 2.0 * np.pi * m / self.L
@@ -606,22 +342,51 @@ class BellMHD:
         W[6] = self.rho0 * self.cs2 / (1.0 if self.isothermal else self.gamma)
         return MHDState(_conserved_np(W, self.B0, self.gamma, self.isothermal))
 
-    def _eigenmode(self, m, a, polarisation, phase, rho):
-        """(u_y + iu_z, B_y + iB_z) of one cold eigenmode (see :meth:`seed_mode`)."""
+    def linear_frequency(self, m: int, polarisation: str = "right", rho=None) -> complex:
+        """ω [s^-1] of the growing (or, if stable, one) root for k = 2πm/L, this run's physics.
+
+        :func:`crescape.physics.dispersion.dispersion_modes` with the run's CR response
+        (``cr_energy``, ``cr_slope``, ``cr_energy_max``; σ = 0 without it) and Hall term, at
+        the density ``rho`` (default: the initial one), in the convention of this solver:
+        b = B_y + iB_z ∝ e^{i(±kx − ωt)}. ``dispersion_modes`` writes the left mode as
+        B_y − iB_z ∝ e^{i(kx − ω_L t)}, so here ω = −ω_L* (same growth rate, opposite real
+        part). Without a current (J = 0) the Alfvén wave ω = k v_A (the Hall correction is
+        then left out).
+        """
         from ..physics.dispersion import dispersion_modes
 
+        self._check_polarisation(polarisation)
+        rho = self.rho0 if rho is None else float(rho)
+        k = self.wavenumber(m)
+        if self.J == 0.0:
+            return complex(k * self.B0 / np.sqrt(_FOURPI * rho))
+        resp = self.cr_energy is not None
+        om = complex(
+            dispersion_modes(
+                k,
+                self.J,
+                self.B0,
+                rho,
+                self.cr_energy if resp else 1.0,
+                slope=self.cr_slope,
+                E_max=self.cr_energy_max,
+                cr_response=resp,
+                hall=self.hall,
+            )[polarisation]
+        )
+        return om if polarisation == "right" else -om.conjugate()
+
+    def _eigenmode(self, m, a, polarisation, phase, rho):
+        """(u_y + iu_z, B_y + iB_z) of one eigenmode of the linear relation (see :meth:`seed_mode`)."""
         k = self.wavenumber(m)
         sign = 1.0 if polarisation == "right" else -1.0
-        if self.J == 0.0:
-            om = complex(k * self.B0 / np.sqrt(_FOURPI * rho))
-        else:
-            om = complex(
-                dispersion_modes(k, self.J, self.B0, rho, 1.0, cr_response=False)[polarisation]
-            )
+        om = self.linear_frequency(m, polarisation, rho)
         b = a * self.B0 * np.exp(1j * (sign * k * self.x + phase))
         if om == 0:  # k = k_c: the marginal mode, B alone is a steady state
             return np.zeros_like(b), b
-        return -(sign * k - self.k_c) * self.B0 * b / (_FOURPI * rho * om), b
+        mult = self.response_factor(m if sign > 0 else -m)
+        # ρ ω u = −(κ B0/4π − (J/c)(1 − σ)) b, κ = ±k (the momentum equation, linearised)
+        return -(sign * k - self.k_c * mult) * self.B0 * b / (_FOURPI * rho * om), b
 
     def _add_perturbation(self, state, du, b):
         W = _primitive_np(state.U, self.B0, self.gamma, self.isothermal, self.cs2)
@@ -655,6 +420,8 @@ class BellMHD:
         u_y + iu_z = −(κ − k_c) B0 b/(4πρω), κ = ±k, with ω from
         :func:`crescape.physics.dispersion.dispersion_modes` (σ = 0, Bell 2004).
         The energy is raised by the perturbation's kinetic and magnetic energy (P unchanged).
+        With the CR response or the Hall term, ω is the root of that relation
+        (:meth:`linear_frequency`) and k_c becomes k_c (1 − σ) (:meth:`response_factor`).
         """
         self._check_polarisation(polarisation)
         self._check_m("m", m)
@@ -715,8 +482,46 @@ class BellMHD:
             dt = min(dt, self.cfl / (self.k_c * vA))
         return dt
 
+    def cr_source(self, U) -> np.ndarray:
+        """CR force density and its work (7, N) with the CR current's linear response.
+
+        The CR current is J_CR = J x̂ + δj, δj_y + iδj_z = (J/B0) F^-1[σ_m b_m] (the part of the
+        current that follows the perturbed field lines, Bell 2004, Eqs. 8-10; b_m the
+        Fourier amplitudes of b = B_y + iB_z, σ_m = 1 − :meth:`response_factor`). The force
+        on the plasma, which carries the return current, is F = −(1/c) J_CR × B:
+
+            F_y + iF_z = −i (J/c) F^-1[(1 − σ_m) b_m],   F_x = −(1/c)(δj_y B_z − δj_z B_y),
+
+        and its work u·F is the energy source (module docstring). Without the response
+        this is the kernels' F = −(J/c) x̂ × B.
+        """
+        if self.response is None:
+            return _cr_source_np(U, self.Jc, self.isothermal)
+        b = U[4] + 1j * U[5]
+        bh = np.fft.fft(b)
+        f = -1j * self.Jc * np.fft.ifft(self.response * bh)
+        dj = (self.J / self.B0) * np.fft.ifft((1.0 - self.response) * bh)
+        S = np.zeros_like(U)
+        S[1] = -(dj.real * U[5] - dj.imag * U[4]) / C.c
+        S[2] = f.real
+        S[3] = f.imag
+        if not self.isothermal:
+            S[6] = (U[1] * S[1] + U[2] * S[2] + U[3] * S[3]) / U[0]
+        return S
+
     def rhs(self, U):
         """(dU/dt, CR source) with the chosen backend."""
+        if self.response is not None:
+            Jc, self.Jc = self.Jc, 0.0
+            try:
+                out, _ = self._rhs_backend(U)
+            finally:
+                self.Jc = Jc
+            S = self.cr_source(U)
+            return out + S, S
+        return self._rhs_backend(U)
+
+    def _rhs_backend(self, U):
         if self.backend == "numpy":
             return rhs_reference(
                 U,
@@ -745,8 +550,58 @@ class BellMHD:
         )
         return out, src
 
+    def hall_step(self, state: MHDState, dt: float) -> MHDState:
+        """Advance the Hall part of the induction equation exactly, mode by mode, over dt.
+
+        With massless electrons that carry the plasma current j_th = (c/4π)∇×B − J_CR, the
+        field is frozen into the electrons, E = −u×B/c + j_th × B/(n e c) (the generalised
+        Ohm's law of Hall MHD, e.g. Huba 2003, Lect. Notes Phys. 615, 166, here with the CR
+        current in j_th). In 1.5D j_th × B/c is the force density (B0/4π)∂_x B_⊥ + F_⊥ on the
+        plasma (F of :meth:`cr_source`), and the Hall part of ∂_t b, b = B_y + iB_z, is linear
+        in b:
+
+            ∂_t b_m = i d_i v_A k [k − k_c (1 − σ_m)] b_m,   k = 2πm/L,
+
+        with n = ρ̄/m_p the box-mean density (exact in the linear regime; density
+        fluctuations are left out of the Hall term). With the ideal step this gives
+        ω² = R (1 ∓ ω/Ω_i), R = k²v_A² ∓ k k_c v_A² (1 − σ), the Hall form of
+        :func:`crescape.physics.dispersion.dispersion_modes`. The velocities are not
+        changed; the magnetic energy changes by the work −J_CR·E_Hall (j_th·E_Hall = 0),
+        which is added to each cell's energy (its pressure unchanged) and to the budget's
+        ``work``.
+        """
+        if not self.hall:
+            return state
+        rho_bar = float(np.mean(state.U[0]))
+        d_i = self.ion_inertial_length * np.sqrt(self.rho0 / rho_bar)
+        vA = self.B0 / np.sqrt(_FOURPI * rho_bar)
+        k = 2.0 * np.pi * np.fft.fftfreq(self.n, 1.0 / self.n) / self.L
+        mult = np.ones(self.n) if self.response is None else self.response
+        lam = 1j * (k * k * d_i * vA - k * self.k_c * vA * d_i * mult)
+        U = state.U.copy()
+        b = np.fft.ifft(np.exp(lam * dt) * np.fft.fft(U[4] + 1j * U[5]))
+        out = state.copy()
+        old = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI
+        U[4], U[5] = b.real, b.imag
+        dE = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI - old
+        if not self.isothermal:
+            U[6] += dE
+            out.budget["work"] += float(dE.sum() * self.dx)
+        out.U = U
+        return out
+
     def step(self, state: MHDState, dt: float) -> MHDState:
-        """One SSP-RK2 (Heun) step: U1 = U + dt L(U), U' = (U + U1 + dt L(U1))/2 (Shu & Osher 1988)."""
+        """One step: SSP-RK2 (Heun), U1 = U + dt L(U), U' = (U + U1 + dt L(U1))/2 (Shu & Osher 1988).
+
+        With the Hall term, Strang splitting (Strang 1968): :meth:`hall_step` over dt/2,
+        the Runge–Kutta step, :meth:`hall_step` over dt/2.
+        """
+        if self.hall:
+            s = self._rk2(self.hall_step(state, 0.5 * dt), dt)
+            return self.hall_step(s, 0.5 * dt)
+        return self._rk2(state, dt)
+
+    def _rk2(self, state: MHDState, dt: float) -> MHDState:
         U0 = state.U
         L0, S0 = self.rhs(U0)
         U1 = U0 + dt * L0
@@ -820,24 +675,36 @@ def linear_growth_run(
     polarisation: str = "right",
     efolds: float = 4.0,
     amplitude: float = 1e-6,
+    kc_rL: float | None = None,
+    kc_di: float | None = None,
     **kwargs,
 ) -> dict:
     """Measure the growth rate of one seeded mode in a box of one wavelength (code units).
 
-    ρ = B0 = 1, v_A = 1/√(4π), k_c = 1 (J = cB0/(4π)); L = 2π/k; sound speed v_A
-    unless given. The mode is followed for ``efolds`` growth times of the
-    fastest mode (1/γ_max, γ_max = k_c v_A/2); the rate is fitted to ln|δB_k|
-    after the first growth time. Returns ``measured``, ``expected`` (Im ω of
-    :func:`crescape.physics.dispersion.dispersion_modes`, cold, σ = 0),
-    ``frequency`` (measured phase rotation rate, the sign convention of
-    e^{−iωt}) and ``expected_frequency`` (Re ω), all in units of k_c v_A.
+    B0 = 1 G, k_c = 1 cm^-1 (J = cB0/(4π)), ρ = 1 g cm^-3 (or, with ``kc_di``, the density
+    whose ion inertial length is d_i = kc_di/k_c); L = 2π/k; sound speed v_A unless
+    given. ``kc_rL`` switches on the CR response with r_L = kc_rL/k_c (``cr_energy`` =
+    e B0 r_L; ``cr_slope``, ``cr_energy_max`` may be passed on), ``kc_di`` the Hall term.
+    The mode is followed for ``efolds`` growth times 1/γ (γ: the cold maximum
+    k_c v_A/2, or with the response or the Hall term the expected rate, at least a tenth of
+    it); the rate is fitted to ln|δB_k| after the first growth time. Returns ``measured``, ``expected`` (Im ω of
+    :func:`crescape.physics.dispersion.dispersion_modes` for the same physics),
+    ``frequency`` (measured phase rotation rate, the sign convention of e^{−iωt}) and
+    ``expected_frequency`` (Re ω), all in units of k_c v_A.
     """
-    from ..physics.dispersion import dispersion_modes
-
     q = float(k_over_kc)
     if not (0.0 < q < 10.0):
         raise ParameterError(f"k_over_kc = {k_over_kc!r} is not allowed: must be in (0, 10)")
-    B0, rho, kc = 1.0, 1.0, 1.0
+    B0, kc = 1.0, 1.0
+    rho = 1.0
+    if kc_di is not None:
+        d_i = float(kc_di) / kc
+        if not (np.isfinite(d_i) and d_i > 0):
+            raise ParameterError(f"kc_di = {kc_di!r} is not allowed: must be finite and > 0")
+        rho = (C.m_p * C.c / (C.e * d_i)) ** 2 / _FOURPI  # d_i = m_p c/(e √(4πρ))
+        kwargs["hall"] = True
+    if kc_rL is not None:
+        kwargs["cr_energy"] = C.e * B0 * float(kc_rL) / kc
     J = kc * C.c * B0 / _FOURPI
     k = q * kc
     vA = B0 / np.sqrt(_FOURPI * rho)
@@ -845,22 +712,24 @@ def linear_growth_run(
     sim = BellMHD(n_cells, 2.0 * np.pi / k, B0, rho, J, **kwargs)
     s = sim.seed_mode(sim.uniform_state(), 1, amplitude, polarisation)
     m = 1 if polarisation == "right" else -1
+    om = sim.linear_frequency(1, polarisation)
     ts, amps = [], []
 
     def observe(st):
         ts.append(st.t)
         amps.append(mode_amplitude(st, m))
 
-    t_end = efolds / sim.gamma_max
+    cold = kc_rL is None and kc_di is None
+    g = om.imag if (not cold and om.imag >= 0.1 * sim.gamma_max) else sim.gamma_max
+    t_end = efolds / g
     sim.run(s, t_end, observe=observe)
     ts, amps = np.array(ts), np.array(amps)
-    t0 = 1.0 / sim.gamma_max
+    t0 = 1.0 / g
     rate = fit_growth_rate(ts, amps, t_min=t0)
     sel = ts >= t0
     # e^{−iωt} with b ∝ e^{±ikx}: the phase of the amplitude decreases at Re ω
     phase = np.unwrap(np.angle(amps[sel]))
     freq = -float(np.polyfit(ts[sel], phase, 1)[0])
-    om = complex(dispersion_modes(k, J, B0, rho, 1.0, cr_response=False)[polarisation])
     unit = kc * vA
     return {
         "measured": rate / unit,

@@ -1,0 +1,375 @@
+"""Kernels of the 1.5D MHD solver (:mod:`crescape.simulate.mhd`): the numpy reference and numba.
+
+The semi-discrete scheme of :mod:`crescape.simulate.mhd` (its docstring states the
+equations, the CR force and the scheme): primitive/conserved variables, the physical
+flux, the fast speed, HLL (Toro 2009, §10.3) and HLLD (Miyoshi & Kusano 2005) face
+fluxes, and the cold CR force F = −(J/c) x̂ × B (Bell 2004). :func:`rhs_reference`
+is the readable numpy version; ``_rhs_fast`` the numba kernel the tests compare with it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .gas import LIMITERS, _limit, _limit_np
+
+__all__ = ["rhs_reference", "VARIABLES"]
+
+#: rows of the conserved-variable array
+VARIABLES = ("rho", "mom_x", "mom_y", "mom_z", "B_y", "B_z", "energy")
+_FOURPI = 4.0 * np.pi
+_EIGHTPI = 8.0 * np.pi
+
+# --------------------------------------------------------------------------- reference (numpy)
+
+
+def _primitive_np(U, Bx, gamma, iso, cs2):
+    rho = U[0]
+    ux, uy, uz = U[1] / rho, U[2] / rho, U[3] / rho
+    By, Bz = U[4], U[5]
+    if iso:
+        P = cs2 * rho
+    else:
+        P = (gamma - 1.0) * (
+            U[6]
+            - 0.5 * rho * (ux * ux + uy * uy + uz * uz)
+            - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+        )
+    return np.array([rho, ux, uy, uz, By, Bz, P])
+
+
+def _conserved_np(W, Bx, gamma, iso):
+    rho, ux, uy, uz, By, Bz, P = W
+    E = (
+        np.zeros_like(rho)
+        if iso
+        else P / (gamma - 1.0)
+        + 0.5 * rho * (ux * ux + uy * uy + uz * uz)
+        + (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+    )
+    return np.array([rho, rho * ux, rho * uy, rho * uz, By, Bz, E])
+
+
+def _flux_np(W, U, Bx, iso):
+    """Physical flux of the 1.5D MHD equations (module docstring)."""
+    rho, ux, uy, uz, By, Bz, P = W
+    pm = (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+    uB = ux * Bx + uy * By + uz * Bz
+    F = np.empty_like(U)
+    F[0] = rho * ux
+    F[1] = rho * ux * ux + P + pm - Bx * Bx / _FOURPI
+    F[2] = rho * ux * uy - Bx * By / _FOURPI
+    F[3] = rho * ux * uz - Bx * Bz / _FOURPI
+    F[4] = ux * By - uy * Bx
+    F[5] = ux * Bz - uz * Bx
+    F[6] = 0.0 if iso else (U[6] + P + pm) * ux - Bx * uB / _FOURPI
+    return F
+
+
+def _fast_speed_np(W, Bx, gamma, iso, cs2):
+    """Fast magnetosonic speed along x (e.g. Toro 2009, §1.6; Miyoshi & Kusano 2005, Eq. 3)."""
+    rho, By, Bz, P = W[0], W[4], W[5], W[6]
+    a2 = cs2 if iso else gamma * P / rho
+    b2 = (Bx * Bx + By * By + Bz * Bz) / (_FOURPI * rho)
+    bx2 = Bx * Bx / (_FOURPI * rho)
+    s = a2 + b2
+    return np.sqrt(0.5 * (s + np.sqrt(np.maximum(s * s - 4.0 * a2 * bx2, 0.0))))
+
+
+def _cr_source_np(U, Jc, iso):
+    """CR force density and its work, F = −(J/c) x̂ × B (Bell 2004; module docstring)."""
+    S = np.zeros_like(U)
+    rho, By, Bz = U[0], U[4], U[5]
+    S[2] = Jc * Bz
+    S[3] = -Jc * By
+    if not iso:
+        S[6] = (U[2] * S[2] + U[3] * S[3]) / rho
+    return S
+
+
+def rhs_reference(
+    U, dx, Bx, Jc, gamma=5.0 / 3.0, isothermal=False, cs2=0.0, limiter="mc", riemann="hll"
+):
+    """dU/dt of the semi-discrete scheme (numpy reference) and the CR source part of it.
+
+    Parameters
+    ----------
+    U : array (7, N)
+        Conserved variables (rows :data:`VARIABLES`), cgs, Gaussian B [G].
+    dx : float
+        Cell size [cm].
+    Bx : float
+        Constant parallel field B0 [G].
+    Jc : float
+        J_CR/c [statA cm^-2 / (cm s^-1)], the CR current over c.
+    gamma, isothermal, cs2, limiter
+        Adiabatic index, isothermal switch, isothermal sound speed squared
+        [cm² s^-2], slope limiter (``"minmod"`` or ``"mc"``).
+    riemann : {"hll", "hlld"}
+        HLL (Toro 2009, §10.3) or HLLD (Miyoshi & Kusano 2005; adiabatic only). The
+        reference HLLD runs the kernel's scalar function uncompiled, face by face.
+
+    Returns
+    -------
+    dUdt, S : arrays (7, N)
+        The full right-hand side and the CR force/work part of it (periodic
+        boundaries).
+    """
+    code = LIMITERS[limiter]
+    W = _primitive_np(U, Bx, gamma, isothermal, cs2)
+    dW = _limit_np(W - np.roll(W, 1, axis=1), np.roll(W, -1, axis=1) - W, code)
+    WL = W + 0.5 * dW  # left state of face i+1/2
+    WR = np.roll(W - 0.5 * dW, -1, axis=1)  # right state of face i+1/2
+    UL, UR = _conserved_np(WL, Bx, gamma, isothermal), _conserved_np(WR, Bx, gamma, isothermal)
+    FL, FR = _flux_np(WL, UL, Bx, isothermal), _flux_np(WR, UR, Bx, isothermal)
+    cL = _fast_speed_np(WL, Bx, gamma, isothermal, cs2)
+    cR = _fast_speed_np(WR, Bx, gamma, isothermal, cs2)
+    SL = np.minimum(np.minimum(WL[1] - cL, WR[1] - cR), 0.0)
+    SR = np.maximum(np.maximum(WL[1] + cL, WR[1] + cR), 0.0)
+    F = (SR * FL - SL * FR + SL * SR * (UR - UL)) / (SR - SL)
+    if riemann == "hlld":
+        f, work = np.empty(7), np.empty((10, 7))
+        for i in range(U.shape[1]):
+            _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f, work)
+            F[:, i] = f
+    S = _cr_source_np(U, Jc, isothermal)
+    return -(F - np.roll(F, 1, axis=1)) / dx + S, S
+
+
+# --------------------------------------------------------------------------- fast (numba)
+
+
+@njit(cache=True)
+def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
+    """The scheme of :func:`rhs_reference`, one pass over cells and faces; writes out and src."""
+    n = U.shape[1]
+    W = np.empty((7, n))
+    for i in range(n):
+        rho = U[0, i]
+        ux = U[1, i] / rho
+        uy = U[2, i] / rho
+        uz = U[3, i] / rho
+        By = U[4, i]
+        Bz = U[5, i]
+        W[0, i] = rho
+        W[1, i] = ux
+        W[2, i] = uy
+        W[3, i] = uz
+        W[4, i] = By
+        W[5, i] = Bz
+        if iso:
+            W[6, i] = cs2 * rho
+        else:
+            W[6, i] = (gamma - 1.0) * (
+                U[6, i]
+                - 0.5 * rho * (ux * ux + uy * uy + uz * uz)
+                - (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+            )
+    dW = np.empty((7, n))
+    for i in range(n):
+        im = i - 1 if i > 0 else n - 1
+        ip = i + 1 if i < n - 1 else 0
+        for v in range(7):
+            dW[v, i] = _limit(W[v, i] - W[v, im], W[v, ip] - W[v, i], code)
+    F = np.empty((7, n))
+    wl = np.empty(7)
+    wr = np.empty(7)
+    ul = np.empty(7)
+    ur = np.empty(7)
+    fl = np.empty(7)
+    fr = np.empty(7)
+    work = np.empty((10, 7))
+    for i in range(n):
+        ip = i + 1 if i < n - 1 else 0
+        for v in range(7):
+            wl[v] = W[v, i] + 0.5 * dW[v, i]
+            wr[v] = W[v, ip] - 0.5 * dW[v, ip]
+        if riemann == 1:
+            _hlld_flux(wl, wr, Bx, gamma, fl, work)
+            for v in range(7):
+                F[v, i] = fl[v]
+            continue
+        cl = _state_flux(wl, Bx, gamma, iso, cs2, ul, fl)
+        cr = _state_flux(wr, Bx, gamma, iso, cs2, ur, fr)
+        sl = min(wl[1] - cl, wr[1] - cr, 0.0)
+        sr = max(wl[1] + cl, wr[1] + cr, 0.0)
+        inv = 1.0 / (sr - sl)
+        for v in range(7):
+            F[v, i] = (sr * fl[v] - sl * fr[v] + sl * sr * (ur[v] - ul[v])) * inv
+    for i in range(n):
+        im = i - 1 if i > 0 else n - 1
+        for v in range(7):
+            out[v, i] = -(F[v, i] - F[v, im]) / dx
+            src[v, i] = 0.0
+        sy = Jc * U[5, i]
+        sz = -Jc * U[4, i]
+        src[2, i] = sy
+        src[3, i] = sz
+        out[2, i] += sy
+        out[3, i] += sz
+        if not iso:
+            w = (U[2, i] * sy + U[3, i] * sz) / U[0, i]
+            src[6, i] = w
+            out[6, i] += w
+
+
+@njit(cache=True, inline="always")
+def _state_flux(w, Bx, gamma, iso, cs2, u, f):
+    """Conserved state u, flux f and fast speed (returned) of the primitive state w."""
+    rho, ux, uy, uz, By, Bz, P = w[0], w[1], w[2], w[3], w[4], w[5], w[6]
+    pm = (Bx * Bx + By * By + Bz * Bz) / _EIGHTPI
+    u[0] = rho
+    u[1] = rho * ux
+    u[2] = rho * uy
+    u[3] = rho * uz
+    u[4] = By
+    u[5] = Bz
+    if iso:
+        u[6] = 0.0
+        a2 = cs2
+    else:
+        u[6] = P / (gamma - 1.0) + 0.5 * rho * (ux * ux + uy * uy + uz * uz) + pm
+        a2 = gamma * P / rho
+    f[0] = rho * ux
+    f[1] = rho * ux * ux + P + pm - Bx * Bx / _FOURPI
+    f[2] = rho * ux * uy - Bx * By / _FOURPI
+    f[3] = rho * ux * uz - Bx * Bz / _FOURPI
+    f[4] = ux * By - uy * Bx
+    f[5] = ux * Bz - uz * Bx
+    f[6] = 0.0 if iso else (u[6] + P + pm) * ux - Bx * (ux * Bx + uy * By + uz * Bz) / _FOURPI
+    b2 = 2.0 * pm / rho
+    bx2 = Bx * Bx / (_FOURPI * rho)
+    s = a2 + b2
+    return np.sqrt(0.5 * (s + np.sqrt(max(s * s - 4.0 * a2 * bx2, 0.0))))
+
+
+@njit(cache=True)
+def _hlld_flux(wl, wr, Bx, gamma, F, work):
+    """HLLD flux of Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, Eqs. 38-63 (adiabatic).
+
+    wl, wr: primitive states (ρ, u_x, u_y, u_z, B_y, B_z, P) in Gaussian units; F: the
+    flux (7), Gaussian; work: scratch space (10, 7). Internally b = B/√(4π), so that the magnetic pressure is b²/2 as
+    in the paper. Signal speeds S_L, S_R of their Eq. 67.
+    """
+    sq = np.sqrt(_FOURPI)
+    bx = Bx / sq
+    rl, ul, vl, zl, byl, bzl, pl = wl[0], wl[1], wl[2], wl[3], wl[4] / sq, wl[5] / sq, wl[6]
+    rr, ur, vr, zr, byr, bzr, pr = wr[0], wr[1], wr[2], wr[3], wr[4] / sq, wr[5] / sq, wr[6]
+    pml = 0.5 * (bx * bx + byl * byl + bzl * bzl)
+    pmr = 0.5 * (bx * bx + byr * byr + bzr * bzr)
+    ptl, ptr = pl + pml, pr + pmr
+    el = pl / (gamma - 1.0) + 0.5 * rl * (ul * ul + vl * vl + zl * zl) + pml
+    er = pr / (gamma - 1.0) + 0.5 * rr * (ur * ur + vr * vr + zr * zr) + pmr
+    # fast speeds (Eq. 3)
+    a2l, a2r = gamma * pl / rl, gamma * pr / rr
+    sl_ = a2l + 2.0 * pml / rl
+    sr_ = a2r + 2.0 * pmr / rr
+    cfl = np.sqrt(0.5 * (sl_ + np.sqrt(max(sl_ * sl_ - 4.0 * a2l * bx * bx / rl, 0.0))))
+    cfr = np.sqrt(0.5 * (sr_ + np.sqrt(max(sr_ * sr_ - 4.0 * a2r * bx * bx / rr, 0.0))))
+    cmax = max(cfl, cfr)
+    SL = min(ul, ur) - cmax
+    SR = max(ul, ur) + cmax
+    # physical fluxes (b units)
+    fl, fr, Ul, Ur, Us, Uss, vs, sqr = (
+        work[0],
+        work[1],
+        work[2],
+        work[3],
+        work[4:6],
+        work[6],
+        work[7:9],
+        work[9],
+    )
+    Ul[0], Ul[1], Ul[2], Ul[3], Ul[4], Ul[5], Ul[6] = rl, rl * ul, rl * vl, rl * zl, byl, bzl, el
+    Ur[0], Ur[1], Ur[2], Ur[3], Ur[4], Ur[5], Ur[6] = rr, rr * ur, rr * vr, rr * zr, byr, bzr, er
+    for f, r, u, v, z, by, bz, pt, e in (
+        (fl, rl, ul, vl, zl, byl, bzl, ptl, el),
+        (fr, rr, ur, vr, zr, byr, bzr, ptr, er),
+    ):
+        f[0] = r * u
+        f[1] = r * u * u + pt - bx * bx
+        f[2] = r * u * v - bx * by
+        f[3] = r * u * z - bx * bz
+        f[4] = u * by - v * bx
+        f[5] = u * bz - z * bx
+        f[6] = (e + pt) * u - bx * (u * bx + v * by + z * bz)
+    if SL >= 0.0:
+        for k in range(7):
+            F[k] = fl[k]
+    elif SR <= 0.0:
+        for k in range(7):
+            F[k] = fr[k]
+    else:
+        dl, dr = SL - ul, SR - ur
+        den = dr * rr - dl * rl
+        SM = (dr * rr * ur - dl * rl * ul - ptr + ptl) / den  # Eq. 38
+        pts = (dr * rr * ptl - dl * rl * ptr + rl * rr * dr * dl * (ur - ul)) / den  # Eq. 41
+        # single-star states (Eqs. 43-48)
+        # Us: the two single-star states; vs: their v*, w*, By*, Bz*; sqr: √ρ*
+        for j in range(2):
+            if j == 0:
+                r, u, v, z, by, bz, e, S, pt = rl, ul, vl, zl, byl, bzl, el, SL, ptl
+            else:
+                r, u, v, z, by, bz, e, S, pt = rr, ur, vr, zr, byr, bzr, er, SR, ptr
+            rs = r * (S - u) / (S - SM)
+            d = r * (S - u) * (S - SM) - bx * bx
+            if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
+                vsj, zsj, bysj, bzsj = v, z, by, bz  # degenerate: S = SM ± c_A
+            else:
+                vsj = v - bx * by * (SM - u) / d  # Eq. 44
+                zsj = z - bx * bz * (SM - u) / d
+                fac = (r * (S - u) * (S - u) - bx * bx) / d  # Eq. 45
+                bysj = by * fac
+                bzsj = bz * fac
+            es = (
+                (S - u) * e
+                - pt * u
+                + pts * SM
+                + bx * (u * bx + v * by + z * bz - (SM * bx + vsj * bysj + zsj * bzsj))
+            ) / (S - SM)  # Eq. 48
+            Us[j, 0] = rs
+            Us[j, 1] = rs * SM
+            Us[j, 2] = rs * vsj
+            Us[j, 3] = rs * zsj
+            Us[j, 4] = bysj
+            Us[j, 5] = bzsj
+            Us[j, 6] = es
+            sqr[j] = np.sqrt(rs)
+            vs[j, 0], vs[j, 1], vs[j, 2], vs[j, 3] = vsj, zsj, bysj, bzsj
+        SLs = SM - abs(bx) / sqr[0]  # Eq. 51
+        SRs = SM + abs(bx) / sqr[1]
+        if SLs >= 0.0:  # F*L
+            for k in range(7):
+                F[k] = fl[k] + SL * (Us[0, k] - Ul[k])
+        elif SRs <= 0.0:  # F*R
+            for k in range(7):
+                F[k] = fr[k] + SR * (Us[1, k] - Ur[k])
+        else:
+            sgn = 1.0 if bx > 0 else (-1.0 if bx < 0 else 0.0)
+            s0, s1 = sqr[0], sqr[1]
+            inv = 1.0 / (s0 + s1)
+            vss = (s0 * vs[0, 0] + s1 * vs[1, 0] + (vs[1, 2] - vs[0, 2]) * sgn) * inv  # Eq. 59
+            zss = (s0 * vs[0, 1] + s1 * vs[1, 1] + (vs[1, 3] - vs[0, 3]) * sgn) * inv  # Eq. 60
+            byss = (s0 * vs[1, 2] + s1 * vs[0, 2] + s0 * s1 * (vs[1, 0] - vs[0, 0]) * sgn) * inv
+            bzss = (s0 * vs[1, 3] + s1 * vs[0, 3] + s0 * s1 * (vs[1, 1] - vs[0, 1]) * sgn) * inv
+            vbss = SM * bx + vss * byss + zss * bzss
+            if SM >= 0.0:
+                j, S, Ss, f, U = 0, SL, SLs, fl, Ul
+                ess = (
+                    Us[0, 6]
+                    - s0 * (SM * bx + vs[0, 0] * vs[0, 2] + vs[0, 1] * vs[0, 3] - vbss) * sgn
+                )
+            else:
+                j, S, Ss, f, U = 1, SR, SRs, fr, Ur
+                ess = (
+                    Us[1, 6]
+                    + s1 * (SM * bx + vs[1, 0] * vs[1, 2] + vs[1, 1] * vs[1, 3] - vbss) * sgn
+                )
+            rs = Us[j, 0]
+            Uss[0], Uss[1], Uss[2], Uss[3] = rs, rs * SM, rs * vss, rs * zss  # Eq. 62
+            Uss[4], Uss[5], Uss[6] = byss, bzss, ess  # Eqs. 61, 63
+            for k in range(7):
+                F[k] = f[k] + Ss * Uss[k] - (Ss - S) * Us[j, k] - S * U[k]
+    F[4] *= sq
+    F[5] *= sq
