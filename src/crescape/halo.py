@@ -151,16 +151,24 @@ def _read(specs, obj, name):
 class HaloPotential:
     """The Galaxy's gravitational potential: NFW halo, Miyamoto–Nagai disk, bulge.
 
-    Parameters (plain numbers in the unit shown; see :data:`POTENTIAL_SPECS`)
+    Plain numbers are read in the unit shown; see :data:`POTENTIAL_SPECS`.
+
+    Parameters
     ----------
-    halo_r_s : kpc, default 16
-    halo_rho_s : g/cm3, default MWPotential2014's (the halo's 35% of the radial force at 8 kpc)
-    halo_M_vir : M_sun, halo_c, halo_Delta
+    halo_r_s : Quantity or float [kpc]
+        NFW scale radius, default 16 kpc.
+    halo_rho_s : Quantity or float [g/cm3]
+        NFW scale density, default MWPotential2014's (the halo's 35% of the radial force
+        at 8 kpc).
+    halo_M_vir, halo_c, halo_Delta : Quantity or float [M_sun], float, float
         Virial mass, concentration and overdensity over ρ_crit = 3H0²/8πG with
         h = :data:`H_PLANCK18`; if given they define the halo instead.
-    disk_M : M_sun (0: no disk), disk_a, disk_b : kpc
+    disk_M, disk_a, disk_b : Quantity or float [M_sun], [kpc], [kpc]
+        Miyamoto–Nagai disk mass (0: no disk) and scale lengths.
     bulge : {"power_cutoff", "hernquist", "none"}
-    bulge_M : M_sun, bulge_a : kpc
+        Bulge profile.
+    bulge_M, bulge_a : Quantity or float [M_sun], [kpc]
+        Bulge mass and scale.
 
     Notes
     -----

@@ -424,12 +424,15 @@ def emissivity_delta(
 ) -> FloatArray:
     """The δ-function approximation of KAB06 Eqs. 77-78 [cm^-3 s^-1 erg^-1].
 
-    γ rays (KAB06 Eq. 78):
+    γ rays (KAB06 Eq. 78)::
+
         Φ_γ(E) = 2 ∫_{E_min}^∞ q_π(E_π)/√(E_π² - m_π²) dE_π,  E_min = E + m_π²/(4E),
+
     computed in t = √(E_π² - m_π²), dE_π/t = dt/E_π, which removes the end-point singularity.
 
     Leptons (the same pion rate, charged pions twice as many as neutral ones by isospin,
-    and the decay distributions of :func:`pion_decay_lepton_distribution`):
+    and the decay distributions of :func:`pion_decay_lepton_distribution`)::
+
         Φ_ℓ(E) = 2 ∫_E^∞ q_π(E_π) f_ℓ(E/E_π) dE_π/E_π.
 
     q_π = ñ (c n_H/K_π) σ_inel(m_p + E_π/K_π) J(m_p + E_π/K_π) (KAB06 Eq. 77).

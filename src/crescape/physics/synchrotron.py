@@ -11,9 +11,11 @@ and their synchrotron emission.
   Valid when the loss time is shorter than the age ~ R_d/ṽ_A of the region (tested).
 * Synchrotron power per unit frequency of an electron, averaged over an isotropic
   pitch-angle distribution (Aharonian, Kelner & Prosekin 2010, PRD 82, 043002, Eq. D7):
-  P(ν, E) = √3 e³ B/(m_e c²) G(ν/ν_c),  ν_c = 3 e B γ²/(4π m_e c),
-  G(x) ≈ 1.808 x^{1/3}/√(1 + 3.4 x^{2/3}) (1 + 2.21 x^{2/3} + 0.347 x^{4/3})
-         /(1 + 1.353 x^{2/3} + 0.217 x^{4/3}) e^{-x}.
+  P(ν, E) = √3 e³ B/(m_e c²) G(ν/ν_c),  ν_c = 3 e B γ²/(4π m_e c), with::
+
+      G(x) ≈ 1.808 x^{1/3}/√(1 + 3.4 x^{2/3}) (1 + 2.21 x^{2/3} + 0.347 x^{4/3})
+             /(1 + 1.353 x^{2/3} + 0.217 x^{4/3}) e^{-x}.
+
 * Emissivity j_ν = (1/4π) ∫ N(E) P(ν, E) dE [erg s^-1 cm^-3 Hz^-1 sr^-1].
 
 cgs floats, vectorised with fixed Gauss-Legendre rules.
