@@ -373,7 +373,12 @@ def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
 
 
 def neutrino_E2_flux(
-    params: Parameters | None = None, E_nu: Any = None, convention: str = "paper"
+    params: Parameters | None = None,
+    E_nu: Any = None,
+    convention: str = "paper",
+    *,
+    profile: Any = None,
+    R_out: Any = None,
 ) -> u.Quantity:
     """The paper's neutrino intensity E_ν² F_ν at neutrino energies E_ν (Eqs. 16-17).
 
@@ -412,6 +417,9 @@ def neutrino_E2_flux(
         E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E ** (2.0 - p.slope)
     else:
         E2phi = E**2 * escape.escape_flux(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+    if profile is not None:
+        val = _neutrino_profile(p, E2phi, profile, R_out)
+        return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
     rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
     with np.errstate(divide="ignore", invalid="ignore"):
         v_A = instability.alfven_speed(saturation.B_sat(E2phi), rho)
@@ -420,6 +428,35 @@ def neutrino_E2_flux(
         )
     val = np.where(E2phi > 0, val, 0.0)
     return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
+
+
+def _neutrino_profile(p: Any, E2phi: np.ndarray, profile: Any, R_out: Any) -> np.ndarray:
+    """Eq. (16) with the column of a gas profile (:func:`neutrino_E2_flux`, ``profile=``) [cgs]."""
+    from .halo import CGMProfile
+    from .units import parse_quantity
+
+    if not isinstance(profile, CGMProfile):
+        raise ParameterError(
+            f"profile = {profile!r} is not allowed: must be a crescape.halo.CGMProfile"
+        )
+    for name in ("R_d", "eta", "sigma_pp", "nu_yield"):
+        if np.ndim(getattr(p, name)) != 0:
+            raise ParameterError(f"{name} must be a scalar with profile= (got an array)")
+    R_out_c = None
+    if R_out is not None:
+        R_out_c = float(parse_quantity(R_out, u.kpc, "R_out").to_value(u.cm))
+    E2 = np.atleast_1d(np.asarray(E2phi, dtype=float))
+    B = saturation.B_sat(E2)
+
+    def n_over_vA(r):
+        rho = profile.rho_cgs(r)[:, None]
+        with np.errstate(divide="ignore"):
+            return rho / C.m_p / instability.alfven_speed(B[None, :], rho)
+
+    col = np.atleast_1d(emission.profile_column(n_over_vA, float(p.R_d), R_out_c))
+    val = emission.neutrino_E2_flux_column(E2, col, p.eta, p.sigma_pp, p.nu_yield)
+    val = np.where(E2 > 0, val, 0.0)
+    return val.reshape(np.shape(E2phi))
 
 
 def validity_messages(values: dict[str, Any], params: Parameters, energy: Any) -> list[str]:

@@ -8,12 +8,20 @@ cgs floats or arrays in, cgs out (intensities in erg cm^-2 s^-1 sr^-1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .. import constants as C
 from ._typing import ArrayLike, FloatArray
 
-__all__ = ["geometric_factor_paper", "neutrino_E2_flux_eq16", "neutrino_E2_flux_eq17"]
+__all__ = [
+    "geometric_factor_paper",
+    "neutrino_E2_flux_column",
+    "neutrino_E2_flux_eq16",
+    "neutrino_E2_flux_eq17",
+    "profile_column",
+]
 
 
 def geometric_factor_paper(R_d: ArrayLike) -> FloatArray:
@@ -50,9 +58,59 @@ def neutrino_E2_flux_eq16(
     E_ν² F = (φ/ṽ_A)(E_ν²/E²)(dE/dE_ν) E² · n_gas c σ_pp R_d/(2π); with E_ν = ηE,
     (E_ν²/E²)(dE/dE_ν) = η.
     """
-    return (
-        nu_yield * eta * E2phi_parent / v_A * n_gas * C.c * sigma_pp * geometric_factor_paper(R_d)
+    return neutrino_E2_flux_column(
+        E2phi_parent, n_gas / v_A * geometric_factor_paper(R_d), eta, sigma_pp, nu_yield
     )
+
+
+def neutrino_E2_flux_column(
+    E2phi_parent: ArrayLike,
+    column: ArrayLike,
+    eta: ArrayLike,
+    sigma_pp: ArrayLike,
+    nu_yield: ArrayLike = 1.0,
+) -> FloatArray:
+    """Eq. (16) with its line of sight written out: E_ν² F_ν = ν η E²φ c σ_pp X [erg cm^-2 s^-1 sr^-1].
+
+    ``column`` X [s cm^-3 sr^-1] is the sky-averaged column of n_gas/ṽ_A per steradian
+    along the line of sight: n_gas R_d/(2π ṽ_A) in the paper's Eq. (16)
+    (:func:`neutrino_E2_flux_eq16`), :func:`profile_column` for a radial profile.
+    """
+    return nu_yield * eta * E2phi_parent * C.c * sigma_pp * column
+
+
+def profile_column(
+    n_over_vA: Callable[[np.ndarray], np.ndarray],
+    R_d: float,
+    R_out: float | None = None,
+    R_sun: float | None = None,
+    n_dir: int = 48,
+) -> FloatArray:
+    """X = (1/4π)·(1/4π)∫dΩ∫ds f(r) n(r)/ṽ_A(r) [s cm^-3 sr^-1]: the column of Eq. (16) for a profile.
+
+    Parameters
+    ----------
+    n_over_vA : callable
+        n_gas(r)/ṽ_A(r) [s cm^-4] at radii r [cm] (an array); may return r.shape + (n,).
+    R_d, R_out, R_sun : float [cm]
+        The geometry of :class:`crescape.physics.cgm_source.HaloGeometry` (the CR density
+        falls as f(r) = (R_d/r)² beyond R_d, none beyond R_out = 10 R_d by default; the
+        observer at R_sun = 8.178 kpc).
+
+    Notes
+    -----
+    For a uniform n/ṽ_A this is (n/ṽ_A) L_eff/(4π), L_eff the sky-averaged path of
+    :func:`crescape.physics.cgm_source.effective_path_length`; the paper's R_d/(2π)
+    corresponds to L_eff = 2R_d.
+    """
+    from .cgm_source import R_SUN, HaloGeometry, los_nodes
+
+    geom = HaloGeometry(float(R_d), R_out, float(R_SUN if R_sun is None else R_sun))
+    s, r, w = los_nodes(geom, n_dir)
+    g = np.asarray(n_over_vA(r.ravel()), dtype=float)
+    g = g.reshape(r.size, -1) * (geom.profile(r.ravel()) * w.ravel())[:, None]
+    out = g.sum(axis=0) / (4.0 * np.pi) ** 2
+    return out[0] if out.size == 1 else out
 
 
 def neutrino_E2_flux_eq17(
