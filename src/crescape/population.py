@@ -78,6 +78,7 @@ __all__ = [
     "background_intensity",
     "CosmicPopulation",
     "comparison",
+    "reference_values",
     "published_estimates",
     "published_power_law_sed",
     "background_numbers",
@@ -665,6 +666,26 @@ def _igrb_at(E_GeV):
     E_hi = t["E_max"].quantity.to_value(u.GeV)
     i = int(np.nonzero((E_lo <= E_GeV) & (E_GeV < E_hi))[0][0])
     return t["E2dNdE"].quantity[i].to_value(SED_UNIT), float(E_lo[i]), float(E_hi[i])
+
+
+def reference_values() -> dict:
+    """The measured values at 100 TeV (ν, per flavour) and 100 GeV (γ) that :func:`comparison` uses.
+
+    IceCube 2015 (all flavours / 3) and 2025 combined fit in the bin holding 100 TeV, and
+    the Fermi-LAT IGRB (Ackermann et al. 2015, model A) in the band holding 100 GeV, as
+    Quantities [GeV cm⁻² s⁻¹ sr⁻¹] with the bin edges [GeV].
+    """
+    ic15 = _icecube_at("icecube_2015_differential", 1e5)
+    ic25 = _icecube_at("icecube_2025_combinedfit", 1e5)
+    igrb = _igrb_at(1e2)
+    return {
+        "icecube2015_per_flavour_100TeV": ic15[0] * SED_UNIT,
+        "icecube2015_bin_GeV": (ic15[2], ic15[3]),
+        "icecube2025_per_flavour_100TeV": ic25[0] * SED_UNIT,
+        "icecube2025_bin_GeV": (ic25[2], ic25[3]),
+        "igrb_100GeV": igrb[0] * SED_UNIT,
+        "igrb_band_GeV": (igrb[1], igrb[2]),
+    }
 
 
 def comparison(delta_G_values=(1.0, 10.0, 100.0), **population_kwargs: Any) -> QTable:
