@@ -14,7 +14,11 @@ from numba import njit
 
 from .gas import LIMITERS, _limit, _limit_np
 
-__all__ = ["rhs_reference", "VARIABLES"]
+__all__ = ["rhs_reference", "VARIABLES", "MHD_LIMITERS"]
+
+#: slope limiters of the reconstruction: the gas solver's, and "none" (unlimited central
+#: slopes (a + b)/2, Fromm's scheme: the linear second-order scheme, for smooth linear tests)
+MHD_LIMITERS = {**LIMITERS, "none": 2}
 
 #: rows of the conserved-variable array
 VARIABLES = ("rho", "mom_x", "mom_y", "mom_z", "B_y", "B_z", "energy")
@@ -105,7 +109,7 @@ def rhs_reference(
         J_CR/c [statA cm^-2 / (cm s^-1)], the CR current over c.
     gamma, isothermal, cs2, limiter
         Adiabatic index, isothermal switch, isothermal sound speed squared
-        [cm² s^-2], slope limiter (``"minmod"`` or ``"mc"``).
+        [cm² s^-2], slope limiter (``"minmod"``, ``"mc"`` or ``"none"``, unlimited).
     riemann : {"hll", "hlld"}
         HLL (Toro 2009, §10.3) or HLLD (Miyoshi & Kusano 2005; adiabatic only). The
         reference HLLD runs the kernel's scalar function uncompiled, face by face.
@@ -116,9 +120,10 @@ def rhs_reference(
         The full right-hand side and the CR force/work part of it (periodic
         boundaries).
     """
-    code = LIMITERS[limiter]
+    code = MHD_LIMITERS[limiter]
     W = _primitive_np(U, Bx, gamma, isothermal, cs2)
-    dW = _limit_np(W - np.roll(W, 1, axis=1), np.roll(W, -1, axis=1) - W, code)
+    a, b = W - np.roll(W, 1, axis=1), np.roll(W, -1, axis=1) - W
+    dW = 0.5 * (a + b) if code == 2 else _limit_np(a, b, code)
     WL = W + 0.5 * dW  # left state of face i+1/2
     WR = np.roll(W - 0.5 * dW, -1, axis=1)  # right state of face i+1/2
     UL, UR = _conserved_np(WL, Bx, gamma, isothermal), _conserved_np(WR, Bx, gamma, isothermal)
@@ -171,7 +176,10 @@ def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
         im = i - 1 if i > 0 else n - 1
         ip = i + 1 if i < n - 1 else 0
         for v in range(7):
-            dW[v, i] = _limit(W[v, i] - W[v, im], W[v, ip] - W[v, i], code)
+            if code == 2:
+                dW[v, i] = 0.5 * (W[v, ip] - W[v, im])
+            else:
+                dW[v, i] = _limit(W[v, i] - W[v, im], W[v, ip] - W[v, i], code)
     F = np.empty((7, n))
     wl = np.empty(7)
     wr = np.empty(7)
