@@ -702,6 +702,10 @@ def make_product(func: Any, vectorized: bool | None = None, **options: Any) -> P
             )
         return func
     if isinstance(func, str):
+        if func == "population" and func not in PRODUCTS:  # defined there (it imports this module)
+            from ..population import PopulationProduct
+
+            PRODUCTS[func] = PopulationProduct
         if func not in PRODUCTS:
             raise SweepSpecError(
                 f"product = {func!r} is not allowed: must be one of {', '.join(PRODUCTS)} or a callable"
