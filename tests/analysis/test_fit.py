@@ -35,11 +35,15 @@ def test_upper_limit_chi2_matches_both_bounds(ul68, ul90):
 
 
 def test_icecube_2015_is_loaded_as_published():
-    d = F.load_icecube("icecube_2015")
+    d = F.load_icecube("icecube_2015", flavour="all")
     assert d.value.size == 9 and d.is_ul.sum() == 3
     assert d.value[1] == pytest.approx(2.26e-7, rel=1e-6, abs=0) and d.hi[5] == pytest.approx(
         1.5e-8, rel=1e-6, abs=0
     )
+    # the default is the per-flavour reading: the all-flavour Table 6 divided by 3
+    pf = F.load_icecube("icecube_2015")
+    assert pf.flavour == "per flavour" and "per flavour" in pf.label
+    assert pf.value[1] == pytest.approx(2.26e-7 / 3, rel=1e-6, abs=0)
     with pytest.raises(ParameterError, match="dataset = 'nope'"):
         F.load_icecube("nope")
 
@@ -53,8 +57,12 @@ def test_model_is_eq17_and_its_gamma_counterpart():
     # flat for s = 2 (Eq. 17) and ∝ δ_G^{3/2}
     assert np.ptp(nu) / nu[0] < 1e-12
     assert cm.nu_sed(np.array([[3.0]]), E)[0, 0] / nu[0] == pytest.approx(10**1.5, rel=1e-6, abs=0)
-    # γ: 2/3 of the all-flavour neutrino energy, at E_γ = 2 E_ν
-    np.testing.assert_allclose(cm.gamma_sed(np.array([[2.0]]), E)[0], 2 / 3 * nu, rtol=1e-12)
+    # γ: 2/3 of the all-flavour neutrino energy, at E_γ = 2 E_ν; in the per-flavour reading
+    # (the default) the all-flavour neutrinos are 3 x Eq. (17)
+    assert cm.flavour == "per flavour"
+    np.testing.assert_allclose(cm.gamma_sed(np.array([[2.0]]), E)[0], 2 * nu, rtol=1e-12)
+    cm_all = F.CGMModel(("delta_G",), flavour="all")
+    np.testing.assert_allclose(cm_all.gamma_sed(np.array([[2.0]]), E)[0], 2 / 3 * nu, rtol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -113,8 +121,10 @@ def test_icecube_fit_states_delta_G_range_and_igrb_verdict(tmp_path):
     r = F.fit(free=("delta_G",), mcmc=False, profile_points=25)
     s = r.statement
     lo, hi = s["delta_G_68_icecube"]
-    # s = 2: the paper's Eq. (17) level needs δ_G of a few hundred (icecube_match gives 400-700 at 100 TeV)
-    assert 100 < lo < r.icecube_only["best"]["delta_G"] < hi < 2000
+    # s = 2: the paper's Eq. (17) level needs δ_G of a few hundred (icecube_match gives
+    # 240-305 at 100 TeV in the default per-flavour reading)
+    assert 100 < lo < r.icecube_only["best"]["delta_G"] < hi < 1000
+    assert r.model["flavour"] == r.data["flavour"] == "per flavour"
     assert s["delta_G_95_icecube"][0] < lo and s["delta_G_95_icecube"][1] > hi
     assert "IceCube prefers delta_G" in s["text"]
     assert isinstance(s["igrb_excludes_part"], bool)
@@ -192,7 +202,7 @@ def test_full_spectra_model_option():
     """model='full' uses crescape.spectra (KAB06 pp spectra); the fit runs and finds a finite δ_G."""
     from crescape.spectra import CGMEmission
 
-    cm = F.CGMModel(("delta_G",), model="full")
+    cm = F.CGMModel(("delta_G",), model="full", flavour="all")
     E = np.array([1e4, 3e4])
     ref = (
         CGMEmission(Parameters.from_flat({"delta_G": 100}))
@@ -200,6 +210,9 @@ def test_full_spectra_model_option():
         .to_value(F.E2_UNIT)
     )
     np.testing.assert_allclose(cm.nu_sed(np.array([[2.0]]), E)[0], ref, rtol=1e-12)
+    # per flavour (the default): a third of all flavours (1:1:1)
+    pf = F.CGMModel(("delta_G",), model="full")
+    np.testing.assert_allclose(pf.nu_sed(np.array([[2.0]]), E)[0], ref / 3, rtol=1e-12)
     r = F.fit(free=("delta_G",), model="full", mcmc=False, profile_points=0)
     assert np.isfinite(r.best["delta_G"]) and 1 <= r.best["delta_G"] <= 1e4
     assert r.model["model"] == "full"

@@ -107,3 +107,45 @@ def test_strict_exits_3_when_the_mcmc_stops_at_its_cap(capsys):
     assert "MCMC NOT converged: stopped at the cap of 40 steps" in cap.out
     assert "bad fit" not in cap.out
     assert cap.err.strip().startswith("crescape fit: warning: MCMC NOT converged")
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (["--dataset", "icecube_2015,icecube_2025_mese"], "may share events"),
+        (["--limits", "auger_2023"], "--limits auger_2023 needs --limit-cl"),
+        (["--limits", "auger_2023", "--limit-cl", "90"], "--limit-cl 90 is not allowed"),
+        (["--limits", "nope", "--limit-cl", "0.9"], "limits = 'nope'"),
+    ],
+)
+def test_joint_and_limit_options_bad_input_exit_2(capsys, args, match):
+    assert main(["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and match in err
+
+
+def test_joint_fit_with_limits_json_says_what_entered(capsys):
+    argv = ["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", "--json"]
+    argv += ["--dataset", "icecube_2025_combined,km3net_230213a"]
+    argv += ["--limits", "icecube_ehe_2018,auger_2023", "--limit-cl", "0.9"]
+    assert main(argv) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["data"]["datasets"] == ["icecube_2025_combined", "km3net_230213a"]
+    assert d["data"]["independent"] is True
+    assert d["data"]["limits_used"] == ["icecube_ehe_2018", "auger_2023"]
+    assert d["data"]["flavour"] == "per flavour" and d["model"]["flavour"] == "per flavour"
+    assert "one flavour" in d["data"]["flavour_reading"]
+
+
+def test_flavour_all_option(capsys):
+    argv = ["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", "--json"]
+    assert main([*argv, "--flavour", "all"]) == 0
+    a = json.loads(capsys.readouterr().out)
+    assert main(argv) == 0
+    p = json.loads(capsys.readouterr().out)
+    assert a["model"]["flavour"] == "all" and p["model"]["flavour"] == "per flavour"
+    # same chi2, delta_G larger by 3^(2/3) in the all-flavour reading (F ∝ delta_G^1.5)
+    assert a["chi2_min"] == pytest.approx(p["chi2_min"], rel=1e-4, abs=0)
+    assert a["best"]["delta_G"] / p["best"]["delta_G"] == pytest.approx(
+        3 ** (2 / 3), rel=1e-3, abs=0
+    )

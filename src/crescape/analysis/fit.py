@@ -11,7 +11,10 @@ Model (``model="eq17"``, the default)
     δ-function approximation (E_ν = ηE), the CR density φ/ṽ_A of Eq. (15) with ṽ_A
     in the saturated field of Eq. (8) at the parent energy, so for a slope s the
     intensity scales as E_ν^{(2-s)/2}; for s = 2 it is Eq. (17). It is read as
-    the all-flavour ν + ν̄ intensity (see :mod:`crescape.analysis.icecube_match`).
+    the ν + ν̄ intensity of one flavour by default (``flavour="per flavour"``; the
+    reading the full KAB06 spectra support, see :mod:`crescape.analysis.icecube_match`)
+    or of all flavours (``flavour="all"``); every measurement is converted to the
+    reading (flavour ratio 1:1:1) and the result says which one was used.
     The spectrum extends as the pure power law (``convention="paper"``, as in the
     paper's Fig. 1) unless ``E_max`` is free, in which case Eq. (16) with an
     exponential cutoff exp(-E/E_max) of the parent spectrum is used
@@ -20,8 +23,10 @@ Model (``model="eq17"``, the default)
     A π⁰ decays into two photons of half its energy, a π± into three neutrinos of
     about a quarter of its energy, and π⁰ : π⁺ : π⁻ = 1 : 1 : 1. With the paper's
     E_ν = ηE the photons have E_γ = 2ηE and carry 2/3 of the energy of all
-    neutrinos, so ``E_γ² F_γ(E_γ) = (2/3) E_ν² F_ν(E_ν = E_γ/2)``. No γγ absorption
-    (negligible on the ≲ 100 kpc paths below 1 TeV).
+    neutrinos, so ``E_γ² F_γ(E_γ) = (2/3) E_ν² F_ν^{all}(E_ν = E_γ/2)``, where
+    F_ν^{all} is Eq. (17) in the all-flavour reading and 3 × Eq. (17) in the
+    per-flavour one (so the γ rays of a model that matches IceCube are the same in
+    both readings). No γγ absorption (negligible on the ≲ 100 kpc paths below 1 TeV).
 ``model="full"``
     :class:`crescape.spectra.CGMEmission` (KAB06 pp spectra, oscillations, the halo
     geometry, γγ absorption on the CMB); one parameter set per call (≈ 10 ms).
@@ -44,6 +49,20 @@ Likelihood (the approximation, stated)
       band-integrated model intensity I_m exceeds the measured I, else 0; σ is the
       upper statistical+instrumental error and the foreground-model systematic
       in quadrature.
+    * One-event data (KM3-230213A, Nature 638, 376): the Poisson likelihood ratio of
+      n = 1 observed event, ``χ² = 2(N - 1 - ln N)``, N = μ/μ₁ the expected events,
+      μ₁ the E²Φ for which one event is expected (the published flux; Baker & Cousins
+      1984, NIM 221, 437, the Poisson likelihood-ratio χ²).
+    * Differential upper limits (IceCube EHE, Auger, ANTARES; optional, ``limits``):
+      see :class:`FluxLimit` (a zero-event Poisson likelihood at the limit's C.L.).
+
+Joint fits
+    ``dataset`` may name several data sets (``"a,b"`` or a list): their likelihoods
+    are independent and are summed (the bins are concatenated). Two data sets of the
+    same detector are refused (:data:`DATASET_DETECTOR`): crescape cannot show that two
+    IceCube samples hold disjoint events, and counting shared events twice would
+    overstate the constraint; ``allow_shared_events=True`` (``--allow-shared-events``)
+    overrides this and the result says that the likelihoods are not independent.
 
 Results
     :func:`fit` returns a :class:`FitResult`: the best fit; its goodness of fit
@@ -84,11 +103,19 @@ from astropy.table import Table
 
 from ..io import atomic_savefig
 from ..params import SPECS, ParameterError, Parameters
+from .icecube_match import DEFAULT_FLAVOUR, FLAVOURS, flavour_reading
 
 __all__ = [
     "FREE_PARAMETERS",
     "DATASETS",
+    "DATASET_DETECTOR",
+    "LIMITS",
     "Dataset",
+    "FluxLimit",
+    "load_limit",
+    "resolve_datasets",
+    "join_datasets",
+    "chi2_one_event",
     "IGRBLimit",
     "CGMModel",
     "Likelihood",
@@ -173,6 +200,25 @@ DATASETS = {
     ),
     "icecube_2025_combined": ("icecube_2025_combinedfit", "IceCube 2025 combined fit, segmented"),
     "icecube_2025_mese": ("icecube_2025_mese", "IceCube 2025 MESE, segmented"),
+    "km3net_230213a": (
+        "km3net_km3_230213a",
+        "KM3NeT KM3-230213A, one event (Nature 638, 376)",
+    ),
+}
+
+#: the detector of each data set: two data sets of one detector are taken to share events
+DATASET_DETECTOR = {
+    "icecube_2015": "IceCube",
+    "icecube_2025_combined": "IceCube",
+    "icecube_2025_mese": "IceCube",
+    "km3net_230213a": "KM3NeT/ARCA",
+}
+
+#: differential upper limits the fit can use: key -> crescape.data name
+LIMITS = {
+    "icecube_ehe_2018": "icecube_ehe_limit_2018",
+    "auger_2023": "auger_limit_icrc2023",
+    "antares_2024": "antares_limit_2024",
 }
 
 
@@ -207,20 +253,38 @@ def chi2_upper_limit(mu, a, b):
     return a * m + b * m**2
 
 
+def chi2_one_event(mu, mu_1):
+    """χ² = 2(N - 1 - ln N), N = μ/μ₁: the Poisson likelihood ratio of one observed event.
+
+    Baker & Cousins (1984), NIM 221, 437 (the Poisson likelihood-ratio χ²,
+    2[N - n + n ln(n/N)] with n = 1); μ₁ is the flux for which one event is expected.
+    χ² = 1 at N = 0.302 and 2.358 (the Feldman-Cousins 68% interval of one event is
+    0.37-2.75). A non-positive μ gives +inf.
+    """
+    N = np.asarray(mu, dtype=float) / mu_1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(N > 0, 2.0 * (N - 1.0 - np.log(np.where(N > 0, N, 1.0))), np.inf)
+
+
 # ----------------------------------------------------------------------------- data
 
 
 @dataclass
 class Dataset:
-    """IceCube bins in E²Φ [GeV cm^-2 s^-1 sr^-1], all flavours.
+    """Neutrino bins in E²Φ [GeV cm^-2 s^-1 sr^-1], in the convention ``flavour``.
 
     Attributes
     ----------
     E_min, E_max : arrays [GeV]
-    value, lo, hi : best fit and 68% interval bounds
+    value, lo, hi : best fit and 68% interval bounds (one-event bins: the flux of one
+        expected event and its 68% Feldman-Cousins interval, drawn only)
     hi90 : 90% upper bound (upper-limit bins; NaN if absent)
     is_ul : bool array
     label : str
+    n_events : array or None
+        1 for a one-event bin (:func:`chi2_one_event`), NaN for a Gaussian bin.
+    flavour : str
+        "all" or "per flavour".
     """
 
     E_min: np.ndarray
@@ -231,6 +295,12 @@ class Dataset:
     hi90: np.ndarray
     is_ul: np.ndarray
     label: str = ""
+    n_events: np.ndarray | None = None
+    flavour: str = "all"
+
+    def __post_init__(self):
+        if self.n_events is None:
+            self.n_events = np.full(np.shape(self.value), np.nan)
 
     @property
     def E_c(self):
@@ -257,12 +327,17 @@ class Dataset:
             *(getattr(self, c)[keep] for c in ("E_min", "E_max", "value", "lo", "hi", "hi90")),
             self.is_ul[keep],
             label,
+            self.n_events[keep],
+            self.flavour,
         )
 
     def chi2_terms(self, mu: np.ndarray) -> np.ndarray:
         """χ² of each bin for model bin values ``mu`` (..., n_bins)."""
         out = np.empty(np.shape(mu))
-        m = ~self.is_ul
+        ev = np.isfinite(self.n_events)
+        if ev.any():
+            out[..., ev] = chi2_one_event(mu[..., ev], self.value[ev])
+        m = ~self.is_ul & ~ev
         out[..., m] = chi2_asymmetric(
             mu[..., m], self.value[m], self.value[m] - self.lo[m], self.hi[m] - self.value[m]
         )
@@ -273,13 +348,34 @@ class Dataset:
         return out
 
 
-def load_icecube(name: str = "icecube_2015") -> Dataset:
-    """IceCube bins from :mod:`crescape.data`, converted to all flavours.
+def _check_flavour(flavour: str) -> str:
+    if flavour not in FLAVOURS:
+        raise ParameterError(
+            f"flavour = {flavour!r} is not allowed: must be 'per flavour' or 'all'"
+        )
+    return flavour
+
+
+def _in_convention(t, flavour: str):
+    """A neutrino table of :mod:`crescape.data` in the convention ``flavour`` (1:1:1)."""
+    from .. import data
+
+    have = t.meta["flux_convention"].get("flavour")
+    if have == flavour:
+        return t
+    return data.per_flavour_to_all(t) if flavour == "all" else data.all_to_per_flavour(t)
+
+
+def load_icecube(name: str = "icecube_2015", flavour: str = DEFAULT_FLAVOUR) -> Dataset:
+    """Neutrino bins from :mod:`crescape.data`, converted to ``flavour`` (default per flavour).
+
+    ``km3net_230213a`` is one bin with one event: the KM3NeT-alone E^-2 flux over the
+    event's 90% energy range (Nature 638, 376), fitted with :func:`chi2_one_event`.
 
     Raises
     ------
     ParameterError
-        If ``name`` is not one of :data:`DATASETS`.
+        If ``name`` is not one of :data:`DATASETS`, or ``flavour`` is not a reading.
     """
     from .. import data
 
@@ -287,9 +383,10 @@ def load_icecube(name: str = "icecube_2015") -> Dataset:
         raise ParameterError(
             f"dataset = {name!r} is not allowed: must be one of {', '.join(DATASETS)}"
         )
-    t = data.load(DATASETS[name][0])
-    if t.meta["flux_convention"].get("flavour") == "per flavour":
-        t = data.per_flavour_to_all(t)
+    _check_flavour(flavour)
+    t = _in_convention(data.load(DATASETS[name][0]), flavour)
+    if name == "km3net_230213a":
+        t = t[t["fit"] == "KM3NeT_alone"]
     g = lambda c: np.asarray(
         t[c].quantity.to_value(E2_UNIT if c.startswith("E2") else u.GeV), dtype=float
     )  # noqa: E731
@@ -297,7 +394,164 @@ def load_icecube(name: str = "icecube_2015") -> Dataset:
     hi90 = g("E2Phi_hi90") if "E2Phi_hi90" in t.colnames else np.full(len(t), np.nan)
     value, lo, hi = g("E2Phi"), g("E2Phi_lo"), g("E2Phi_hi")
     ul |= value <= 0
-    return Dataset(g("E_min"), g("E_max"), value, lo, hi, hi90, ul, DATASETS[name][1])
+    n_ev = np.ones(len(t)) if name == "km3net_230213a" else None
+    label = DATASETS[name][1] + (", per flavour" if flavour == "per flavour" else ", all flavours")
+    return Dataset(g("E_min"), g("E_max"), value, lo, hi, hi90, ul, label, n_ev, flavour)
+
+
+def resolve_datasets(dataset, allow_shared_events: bool = False) -> list[str]:
+    """The data-set keys of ``dataset`` ("a,b" or a sequence), checked for shared events.
+
+    Raises
+    ------
+    ParameterError
+        An unknown or repeated name, or two data sets of one detector
+        (:data:`DATASET_DETECTOR`) unless ``allow_shared_events``.
+    """
+    names = (
+        [x.strip() for x in dataset.split(",") if x.strip()]
+        if isinstance(dataset, str)
+        else [str(x) for x in dataset]
+    )
+    if not names:
+        raise ParameterError(f"dataset = {dataset!r} is not allowed: name at least one data set")
+    for n in names:
+        if n not in DATASETS:
+            raise ParameterError(
+                f"dataset = {n!r} is not allowed: must be one of {', '.join(DATASETS)}"
+            )
+    if len(set(names)) != len(names):
+        raise ParameterError(
+            f"dataset = {','.join(names)!r} is not allowed: names a data set twice"
+        )
+    if not allow_shared_events:
+        seen: dict[str, str] = {}
+        for n in names:
+            det = DATASET_DETECTOR[n]
+            if det in seen:
+                raise ParameterError(
+                    f"dataset = {','.join(names)!r} is not allowed: {seen[det]} and {n} are both "
+                    f"{det} samples that may share events (a joint fit needs independent data; "
+                    "allow_shared_events / --allow-shared-events overrides this)"
+                )
+            seen[det] = n
+    return names
+
+
+def join_datasets(parts: Sequence[Dataset]) -> Dataset:
+    """Independent data sets as one: bins concatenated, so that -2 ln L is the sum of theirs."""
+    if len(parts) == 1:
+        return parts[0]
+    flav = {d.flavour for d in parts}
+    if len(flav) != 1:
+        raise ParameterError(f"data sets in different flavour conventions: {sorted(flav)}")
+    cat = lambda c: np.concatenate([getattr(d, c) for d in parts])  # noqa: E731
+    cols = ("E_min", "E_max", "value", "lo", "hi", "hi90", "is_ul")
+    return Dataset(
+        *(cat(c) for c in cols),
+        " + ".join(d.label for d in parts),
+        cat("n_events"),
+        flav.pop(),
+    )
+
+
+@dataclass
+class FluxLimit:
+    """A differential (quasi-differential) upper limit on E²Φ, used as a one-sided constraint.
+
+    Likelihood (stated): each point of the published curve is the limit on a flux
+    confined near its energy; with zero signal events expected at the limit's
+    construction, the limit is read as the Poisson likelihood of observing no
+    event, L = exp(-N), with N = N_CL μ/UL the expected signal events and
+    N_CL = -ln(1 - CL) (2.303 at 90% C.L.), so that the stated limit is the upper
+    end of the interval at the stated C.L. (PDG, Review of Particle Physics,
+    Statistics: the upper limit for n = 0 observed events, s_up = -ln(1 - CL)):
+    ``χ² = -2 ln L = 2 N_CL μ/UL``, with μ the model's E²F at the point's energy.
+    The points sample overlapping energy windows of one analysis, not independent
+    bins, so only the most constraining point enters: ``χ² = max_i 2 N_CL μ_i/UL_i``.
+    The detector's energy response within each window is neglected (as for the
+    IceCube bins). A limit adds no degree of freedom.
+
+    Attributes
+    ----------
+    name, label : str
+    E : array [GeV], the points of the curve
+    ul : array, E²Φ limits [GeV cm^-2 s^-1 sr^-1] in the convention ``flavour``
+    cl : float, the confidence level
+    flavour : str
+    """
+
+    name: str
+    label: str
+    E: np.ndarray
+    ul: np.ndarray
+    cl: float
+    flavour: str = DEFAULT_FLAVOUR
+
+    @property
+    def n_cl(self) -> float:
+        """N_CL = -ln(1 - CL): the expected events at the limit (PDG, n = 0 upper limit)."""
+        return -math.log(1.0 - self.cl)
+
+    def chi2(self, mu: np.ndarray) -> np.ndarray:
+        """χ² = max_i 2 N_CL max(μ_i, 0)/UL_i for model values ``mu`` (..., n_points)."""
+        return 2.0 * self.n_cl * np.max(np.maximum(mu, 0.0) / self.ul, axis=-1)
+
+    def select(self, E_lo: float, E_hi: float) -> FluxLimit | None:
+        keep = (self.E >= E_lo) & (self.E <= E_hi)
+        if not keep.any():
+            return None
+        return FluxLimit(self.name, self.label, self.E[keep], self.ul[keep], self.cl, self.flavour)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "confidence_level": self.cl,
+            "confidence_level_source": "given to the fit (the data file does not state one)",
+            "n_points": int(self.E.size),
+            "energy_range_GeV": [float(self.E.min()), float(self.E.max())],
+            "flavour": self.flavour,
+            "likelihood": "zero-event Poisson: chi2 = max_i 2 N_CL mu_i/UL_i, N_CL = -ln(1-CL)",
+        }
+
+
+def load_limit(name: str, cl: float, flavour: str = DEFAULT_FLAVOUR) -> FluxLimit:
+    """A differential upper limit of :data:`LIMITS` at confidence ``cl``, in ``flavour``.
+
+    The shipped files do not state the C.L. of their limits (see their
+    ``meta["confidence_level"]``), so it is an argument, recorded in the result.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name, or ``cl`` not in (0, 1).
+    """
+    from .. import data
+
+    if name not in LIMITS:
+        raise ParameterError(
+            f"limits = {name!r} is not allowed: must be one of {', '.join(LIMITS)}"
+        )
+    try:
+        cl = float(cl)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"limit_cl = {cl!r} is not allowed: must be a number in (0, 1)"
+        ) from None
+    if not (0.0 < cl < 1.0):
+        raise ParameterError(f"limit_cl = {cl:g} is not allowed: must be > 0 and < 1")
+    _check_flavour(flavour)
+    t = _in_convention(data.load(LIMITS[name]), flavour)
+    return FluxLimit(
+        name,
+        f"{t.meta['title'].replace('Limits on the diffuse neutrino flux with ', '')} "
+        f"(doi:{t.meta['doi']}), {100 * cl:g}% C.L. as given",
+        np.asarray(t["E"].quantity.to_value(u.GeV), dtype=float),
+        np.asarray(t["E2Phi_UL"].quantity.to_value(E2_UNIT), dtype=float),
+        cl,
+        flavour,
+    )
 
 
 @dataclass
@@ -356,6 +610,8 @@ def synthetic_icecube(
         *(np.zeros(edges.size - 1) for _ in range(4)),
         np.zeros(edges.size - 1, dtype=bool),
         "synthetic",
+        None,
+        model.flavour,
     )
     lik = Likelihood(model, ds, None)
     mu = lik.icecube_bins(lik.theta_of(truth)[None, :])[0]
@@ -399,6 +655,8 @@ class CGMModel:
         δ-function Eqs. (16)-(17) (vectorised) or :class:`crescape.spectra.CGMEmission`.
     bounds : mapping, optional
         Override prior bounds ``{name: (lo, hi)}`` of the fit variables.
+    flavour : {'per flavour', 'all'}
+        The convention of :meth:`nu_sed` and the reading of Eq. (17) (default per flavour).
     """
 
     def __init__(
@@ -407,6 +665,7 @@ class CGMModel:
         base: Parameters | None = None,
         model: str = "eq17",
         bounds: Mapping[str, tuple[float, float]] | None = None,
+        flavour: str = DEFAULT_FLAVOUR,
     ):
         bad = [f for f in free if f not in FREE_PARAMETERS]
         if bad or not free:
@@ -437,6 +696,14 @@ class CGMModel:
         self.base = base
         self.model = model
         self.convention = "eq16" if "E_max" in free else "paper"
+        self.flavour = _check_flavour(flavour)
+
+    @property
+    def n_flavours_in_reading(self) -> int:
+        """How many flavours one unit of :meth:`nu_sed` stands for: 1 per flavour, 3 for all."""
+        from ..data import N_FLAVOURS
+
+        return 1 if self.flavour == "per flavour" else N_FLAVOURS
 
     @property
     def names(self) -> list[str]:
@@ -451,7 +718,11 @@ class CGMModel:
         return self.base.replace(**changes)
 
     def nu_sed(self, theta: np.ndarray, E_GeV: np.ndarray) -> np.ndarray:
-        """All-flavour E_ν²F_ν [GeV cm^-2 s^-1 sr^-1] at E_GeV, shape (n, len(E))."""
+        """E_ν²F_ν [GeV cm^-2 s^-1 sr^-1] at E_GeV in the convention :attr:`flavour`, (n, len(E)).
+
+        ``eq17``: the Eq. (16)-(17) number, which *is* the flux in the chosen reading;
+        ``full``: the KAB06 all-flavour intensity, divided by 3 for per flavour (1:1:1).
+        """
         theta = np.atleast_2d(theta)
         if self.model == "eq17":
             from ..model import neutrino_E2_flux
@@ -461,18 +732,21 @@ class CGMModel:
             ).to_value(E2_UNIT)
         from ..spectra import CGMEmission
 
+        per = 3.0 / self.n_flavours_in_reading
         return np.array(
             [
-                CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "nu_all").to_value(E2_UNIT)
+                CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "nu_all").to_value(E2_UNIT) / per
                 for t in theta
             ]
         )
 
     def gamma_sed(self, theta: np.ndarray, E_GeV: np.ndarray) -> np.ndarray:
-        """E_γ²F_γ [GeV cm^-2 s^-1 sr^-1]: (2/3) E_ν²F_ν(E_γ/2) (δ-approximation) or the full spectrum."""
+        """E_γ²F_γ [GeV cm^-2 s^-1 sr^-1]: (2/3) E_ν²F_ν^{all}(E_γ/2) (δ-approximation, the
+        all-flavour neutrinos: 3 × Eq. (17) in the per-flavour reading) or the full spectrum."""
         theta = np.atleast_2d(theta)
         if self.model == "eq17":
-            return (2.0 / 3.0) * self.nu_sed(theta, 0.5 * E_GeV)
+            k = 3.0 / self.n_flavours_in_reading
+            return (2.0 / 3.0) * k * self.nu_sed(theta, 0.5 * E_GeV)
         from ..spectra import CGMEmission
 
         return np.array(
@@ -492,6 +766,8 @@ class CGMModel:
         return {
             "model": self.model,
             "convention": self.convention if self.model == "eq17" else "n/a (full spectra)",
+            "flavour": self.flavour,
+            "flavour_reading": flavour_reading(self.flavour),
             "free": self.names,
             "bounds": {f.name: [f.lo, f.hi] for f in self.free},
             "log10": {f.name: f.log for f in self.free},
@@ -509,13 +785,27 @@ def _log_nodes(E_lo: np.ndarray, E_hi: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 class Likelihood:
-    """-2 ln L of the model against IceCube bins and (optionally) the Fermi IGRB."""
+    """-2 ln L of the model against neutrino bins, (optionally) the Fermi IGRB and neutrino limits.
 
-    def __init__(self, model: CGMModel, icecube: Dataset, igrb: IGRBLimit | None = None):
+    ``icecube`` is one :class:`Dataset` or a sequence of independent ones (joined by
+    :func:`join_datasets`); ``limits`` are :class:`FluxLimit` s.
+    """
+
+    def __init__(
+        self,
+        model: CGMModel,
+        icecube: Dataset | Sequence[Dataset],
+        igrb: IGRBLimit | None = None,
+        limits: Sequence[FluxLimit] = (),
+    ):
+        if not isinstance(icecube, Dataset):
+            icecube = join_datasets(list(icecube))
         self.model, self.icecube, self.igrb = model, icecube, igrb
+        self.limits = list(limits)
         self._nu_E, self._nu_w = _log_nodes(icecube.E_min, icecube.E_max)
         if igrb is not None:
             self._g_E, self._g_w = _log_nodes(igrb.E_min, igrb.E_max)
+        self._lim_E = np.concatenate([lim.E for lim in self.limits]) if self.limits else np.zeros(0)
 
     def theta_of(self, values: Mapping[str, float]) -> np.ndarray:
         return np.array([f.to_fit(values[f.name]) for f in self.model.free], dtype=float)
@@ -540,10 +830,24 @@ class Likelihood:
         f = self.model.gamma_sed(theta, E).reshape(-1, *nE)
         return np.sum(f / self._g_E * self._g_w, axis=-1)
 
+    def chi2_limits(self, theta: np.ndarray) -> np.ndarray:
+        """χ² of each neutrino limit, shape (n, n_limits)."""
+        theta = np.atleast_2d(theta)
+        if not self.limits:
+            return np.zeros((theta.shape[0], 0))
+        f = self.model.nu_sed(theta, self._lim_E)
+        out, i = [], 0
+        for lim in self.limits:
+            out.append(lim.chi2(f[:, i : i + lim.E.size]))
+            i += lim.E.size
+        return np.stack(out, axis=-1)
+
     def chi2_parts(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(χ²_IceCube, χ²_IGRB) for fit vectors (n, k)."""
+        """(χ²_neutrinos, χ²_IGRB) for fit vectors (n, k); the neutrino part includes the limits."""
         theta = np.atleast_2d(theta)
         ic = self.icecube.chi2_terms(self.icecube_bins(theta)).sum(axis=-1)
+        if self.limits:
+            ic = ic + self.chi2_limits(theta).sum(axis=-1)
         ig = (
             np.zeros_like(ic)
             if self.igrb is None
@@ -594,6 +898,8 @@ class FitResult:
     model: dict[str, Any]
     data: dict[str, str]
     icecube_only: dict[str, Any] = field(default_factory=dict)
+    #: χ² of the differential neutrino limits at the best fit (0 when none are used)
+    chi2_limits: float = 0.0
     profile: dict[str, Any] = field(default_factory=dict)
     statement: dict[str, Any] = field(default_factory=dict)
     posterior: dict[str, Any] = field(default_factory=dict)
@@ -623,8 +929,11 @@ class FitResult:
         g = self.gof
         lines = [
             f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
-            f"chi2_min = {self.chi2_min:.2f} (IceCube {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}), "
-            f"ndof = {self.ndof}, p = {g.get('p_value', math.nan):.3g}",
+            f"data: {self.data.get('icecube', '')}",
+            f"flavour reading: {self.model.get('flavour_reading', '')}",
+            f"chi2_min = {self.chi2_min:.2f} (neutrino bins {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}"
+            + (f", limits {self.chi2_limits:.2f}" if self.data.get("limits") else "")
+            + f"), ndof = {self.ndof}, p = {g.get('p_value', math.nan):.3g}",
         ]
         for k in self.free:
             iv = self.intervals.get(k)
@@ -661,6 +970,8 @@ class FitResult:
             "fit.free": ", ".join(self.free),
             "fit.model": str(self.model["model"]),
             "fit.convention": str(self.model["convention"]),
+            "fit.flavour": str(self.model.get("flavour", "")),
+            "fit.limits": ", ".join(self.data.get("limits_used", [])) or "none",
             "fit.icecube": str(self.data["icecube"]),
             "fit.igrb": str(self.data["igrb"]),
             "fit.chi2_min": float(self.chi2_min),
@@ -798,7 +1109,9 @@ class FitResult:
             xscale="log",
             yscale="log",
             xlabel=r"$E_\nu$ [GeV]",
-            ylabel=r"$E_\nu^2 F_\nu$ (all flavours) [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]",
+            ylabel=r"$E_\nu^2 F_\nu$ ("
+            + ("per flavour" if lik.model.flavour == "per flavour" else "all flavours")
+            + r") [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]",
             ylim=(1e-9, 1e-6),
         )
         ax1.legend(fontsize=7)
@@ -1069,13 +1382,17 @@ def _parameter_intervals(lik: Likelihood, m, cl: float = CL68) -> tuple[dict, di
 
 
 def fit(
-    dataset: str | Dataset = "icecube_2015",
+    dataset: str | Sequence[str] | Dataset = "icecube_2015",
     free: Sequence[str] = ("delta_G", "slope"),
     *,
     params: Parameters | None = None,
     model: str = "eq17",
+    flavour: str = DEFAULT_FLAVOUR,
     igrb: bool = True,
     igrb_model: str = "A",
+    limits: Sequence[str] = (),
+    limit_cl: float | None = None,
+    allow_shared_events: bool = False,
     bounds: Mapping[str, tuple[float, float]] | None = None,
     energy_range: tuple[float, float] | None = None,
     profile_points: int = 31,
@@ -1090,8 +1407,10 @@ def fit(
 
     Parameters
     ----------
-    dataset : str or Dataset
-        A key of :data:`DATASETS` or a :class:`Dataset` (e.g. :func:`synthetic_icecube`).
+    dataset : str, sequence of str, or Dataset
+        A key of :data:`DATASETS`, several ("a,b" or a list: a joint fit, the sum of
+        independent likelihoods; see :func:`resolve_datasets`), or a :class:`Dataset`
+        (e.g. :func:`synthetic_icecube`).
     free : sequence of str
         Free parameters (:data:`FREE_PARAMETERS`). δ_G and L_CR enter Eq. (17) only
         as L_CR δ_G³: freeing both leaves a degeneracy bounded by the priors.
@@ -1099,6 +1418,17 @@ def fit(
         Values of the other parameters (default: the paper's).
     model : {'eq17', 'full'}
         See the module docstring.
+    flavour : {'per flavour', 'all'}
+        The reading of Eq. (17) (default per flavour); every data set is converted to it.
+    limits : sequence of str
+        Differential upper limits (:data:`LIMITS`) added as one-sided constraints
+        (:class:`FluxLimit`); none by default, because the shipped files do not state
+        their confidence level: ``limit_cl`` must then be given.
+    limit_cl : float
+        The confidence level of ``limits`` (e.g. 0.9), recorded in the result.
+    allow_shared_events : bool
+        Allow a joint fit of data sets of one detector (their likelihoods are then not
+        independent; the result says so).
     igrb : bool
         Include the Fermi IGRB upper limit (the best fit, MINOS and MCMC use it;
         the IceCube-only fit is always done too).
@@ -1125,22 +1455,61 @@ def fit(
         With :attr:`FitResult.gof`: a :class:`FitQualityWarning` is issued when its p-value is
         below :data:`P_BAD`.
     """
-    ice = dataset if isinstance(dataset, Dataset) else load_icecube(dataset)
+    _check_flavour(flavour)
+    limits = [limits] if isinstance(limits, str) else list(limits)
+    if limits and limit_cl is None:
+        raise ParameterError(
+            f"limit_cl = None is not allowed with limits = {','.join(limits)!r}: the data files do "
+            "not state the confidence level of these limits; give it (a number in (0, 1), e.g. 0.9)"
+        )
+    shared = False
+    if isinstance(dataset, Dataset):
+        names = []
+        ice = dataset
+    else:
+        names = resolve_datasets(dataset, allow_shared_events)
+        dets = [DATASET_DETECTOR[n] for n in names]
+        shared = len(set(dets)) < len(dets)
+        ice = [load_icecube(n, flavour) for n in names]
+    nu_limits = [load_limit(n, limit_cl, flavour) for n in limits]
     if energy_range is not None:
         e_lo, e_hi = (float(x) for x in energy_range)
         if not (0 <= e_lo < e_hi):
             raise ParameterError(
                 f"energy_range = ({e_lo:g}, {e_hi:g}) GeV is not allowed: need 0 <= E_lo < E_hi"
             )
-        ice = ice.select(e_lo, e_hi)
-    cm = CGMModel(free, params, model, bounds)
+        if isinstance(ice, Dataset):
+            ice = ice.select(e_lo, e_hi)
+        else:
+            kept = []
+            for d in ice:
+                try:
+                    kept.append(d.select(e_lo, e_hi))
+                except ParameterError:
+                    if len(ice) == 1:
+                        raise
+            if not kept:
+                raise ParameterError(
+                    f"energy_range = ({e_lo:g}, {e_hi:g}) GeV is not allowed: it holds no bin of "
+                    f"{' + '.join(d.label for d in ice)}"
+                )
+            ice = kept
+        nu_limits = [x for x in (lim_.select(e_lo, e_hi) for lim_ in nu_limits) if x is not None]
+    if not isinstance(ice, Dataset):
+        ice = join_datasets(ice)
+    if ice.flavour != flavour:
+        raise ParameterError(
+            f"flavour = {flavour!r} is not allowed for this Dataset: its bins are "
+            f"{ice.flavour!r} (build it with that flavour or pass flavour={ice.flavour!r})"
+        )
+    cm = CGMModel(free, params, model, bounds, flavour)
     if max_steps < n_steps:
         raise ParameterError(
             f"max_steps = {max_steps} is not allowed: must be >= n_steps ({n_steps})"
         )
     lim = load_igrb(igrb_model) if igrb else None
-    lik_ic = Likelihood(cm, ice, None)
-    lik = Likelihood(cm, ice, lim)
+    lik_ic = Likelihood(cm, ice, None, nu_limits)
+    lik = Likelihood(cm, ice, lim, nu_limits)
     # IceCube alone
     # (MIGRAD from the best points of a scan of the prior box: one start can stop at a local
     # minimum, e.g. at the lower bound of E_max)
@@ -1150,17 +1519,26 @@ def fit(
     m = _global_minimum(lik, starts, minos=True)
     best_v = {k: float(m.values[k]) for k in cm.names}
     ic2, ig2 = lik.chi2_parts(np.array(m.values)[None, :])
+    lim2 = lik.chi2_limits(np.array(m.values)[None, :])[0]
     minos, intervals = _parameter_intervals(lik, m)
     ndof = int(ice.value.size - len(cm.free))
     gof = goodness_of_fit(float(m.fval), ndof)
     gof["n_bins"] = int(ice.value.size)
     gof["n_upper_limit_bins"] = int(ice.is_ul.sum())
     gof["ndof_rule"] = (
-        "ndof = IceCube bins (upper-limit bins included) - free parameters; the IGRB bands are "
-        "one-sided limits and add no degree of freedom; the p-value is P(chi2_ndof >= chi2_min)"
+        "ndof = neutrino bins (upper-limit bins included) - free parameters; the IGRB bands and "
+        "the differential limits are one-sided and add no degree of freedom; the p-value is "
+        "P(chi2_ndof >= chi2_min)"
     )
     gof["icecube_only"] = goodness_of_fit(float(m_ic.fval), ndof)
     warns = []
+    if shared:
+        msg = (
+            f"the data sets {', '.join(names)} may share events (same detector): their "
+            "likelihoods are not independent and the joint chi2 overstates the constraint"
+        )
+        warns.append(msg)
+        warnings.warn(msg, UserWarning, stacklevel=2)
     if gof["bad"]:
         msg = (
             f"bad fit: chi2 = {gof['chi2']:.1f} for {ndof} dof, p = {gof['p_value']:.2g} "
@@ -1177,16 +1555,29 @@ def fit(
         best_fit_variables=best_v,
         minos=minos,
         chi2_min=float(m.fval),
-        chi2_icecube=float(ic2[0]),
+        chi2_icecube=float(ic2[0] - lim2.sum()),
         chi2_igrb=float(ig2[0]),
+        chi2_limits=float(lim2.sum()),
         ndof=ndof,
         model=cm.describe(),
         parameters=cm.base.as_attrs(varied=cm.names),
         data={
             "icecube": ice.label,
+            "datasets": names,
+            "joint": len(names) > 1,
+            "independent": not shared,
+            "flavour": flavour,
+            "flavour_reading": flavour_reading(flavour),
             "igrb": lim.label if lim else "not used",
+            "limits": [
+                {**x.describe(), "chi2_at_best": float(c)}
+                for x, c in zip(nu_limits, lim2, strict=True)
+            ],
+            "limits_used": [x.name for x in nu_limits],
             "likelihood": "Barlow (2004) linear-variance Gaussian for measured bins; chi2 = a mu + b mu^2 "
-            "through the 68%/90% bounds for upper-limit bins; one-sided Gaussian for the IGRB bands",
+            "through the 68%/90% bounds for upper-limit bins; Poisson likelihood ratio for one-event "
+            "bins; one-sided Gaussian for the IGRB bands; zero-event Poisson at the stated C.L. "
+            "for differential limits (the strongest point of each)",
             "energy_range_GeV": [float(ice.E_min.min()), float(ice.E_max.max())],
         },
         icecube_only={

@@ -31,7 +31,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--dataset",
         default="icecube_2015",
-        help="IceCube data: icecube_2015 (default), icecube_2025_combined, icecube_2025_mese",
+        metavar="NAME[,NAME...]",
+        help="neutrino data: icecube_2015 (default), icecube_2025_combined, icecube_2025_mese, "
+        "km3net_230213a; several, comma-separated, for a joint fit (independent likelihoods "
+        "summed; two samples of one detector are refused)",
+    )
+    p.add_argument(
+        "--allow-shared-events",
+        action="store_true",
+        help="allow a joint fit of samples of one detector (they may share events: the "
+        "likelihoods are then not independent, and the result says so)",
+    )
+    p.add_argument(
+        "--flavour",
+        choices=("per-flavour", "all"),
+        default="per-flavour",
+        help="reading of Eq. (17); the data are converted to it (default per-flavour; all: "
+        "summed over the three flavours)",
+    )
+    p.add_argument(
+        "--limits",
+        default="",
+        metavar="NAMES",
+        help="differential upper limits used as one-sided constraints, comma-separated among "
+        "icecube_ehe_2018, auger_2023, antares_2024 (default none; needs --limit-cl)",
+    )
+    p.add_argument(
+        "--limit-cl",
+        type=float,
+        default=None,
+        metavar="CL",
+        help="confidence level of --limits, in (0, 1), e.g. 0.9 (the data files do not state it)",
     )
     p.add_argument(
         "--free",
@@ -119,11 +149,23 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.profile_points < 0:
         raise CLIError(f"--profile-points {args.profile_points} is not allowed: must be >= 0")
+    limits = [x.strip() for x in args.limits.split(",") if x.strip()]
+    if limits and args.limit_cl is None:
+        raise CLIError(
+            f"--limits {args.limits} needs --limit-cl: the data files do not state the "
+            "confidence level of these limits (give a number in (0, 1), e.g. 0.9)"
+        )
+    if args.limit_cl is not None and not (0.0 < args.limit_cl < 1.0):
+        raise CLIError(f"--limit-cl {args.limit_cl:g} is not allowed: must be > 0 and < 1")
     r = fit(
         args.dataset,
         free,
         params=params,
         model=args.model,
+        flavour="per flavour" if args.flavour == "per-flavour" else "all",
+        limits=limits,
+        limit_cl=args.limit_cl,
+        allow_shared_events=args.allow_shared_events,
         igrb=not args.no_igrb,
         igrb_model=args.igrb_model,
         profile_points=args.profile_points,
