@@ -108,6 +108,11 @@ class MHDState:
         return MHDState(self.U.copy(), self.t, dict(self.budget), self.steps)
 
     @property
+    def step(self) -> int:
+        """The step count (the name the run observers read)."""
+        return self.steps
+
+    @property
     def rho(self) -> np.ndarray:
         return self.U[0]
 

@@ -1,0 +1,114 @@
+"""``crescape mhd CONFIG.toml --out run.nc [--set key=value] [--resume] [--checkpoint FILE] [--json]``.
+
+A 1.5D MHD run of Bell's instability with a CR current (:mod:`crescape.simulate.mhd`,
+configuration :mod:`crescape.simulate.mhd_config`, example ``examples/mhd_bell.toml``,
+documentation docs/mhd.md). ``--set table.key=value`` (``grid.n_cells=512``,
+``cr.response=true``, ``'plasma.B0=3 uG'``) overrides the file. A checkpoint (default
+``<out>.ckpt.npz``) is written every ``[checkpoint]`` interval and at every output time;
+``--resume`` continues from it to a bit-identical result. It carries the fingerprint of
+the resolved configuration: resuming with another configuration, or from a finished
+run, is refused with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..params import ParameterError, parse_set
+from ._common import CLIError, check_output_file, print_json
+from .simulate import config_path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "mhd",
+        help="1.5D MHD run of Bell's instability driven by a CR current",
+        description="Periodic 1.5D MHD (B_x = B0) with the CR force -J_CR x B/c, optional CR "
+        "response sigma(k r_L) and Hall term; writes netCDF (fields, spectrum, diagnostics).",
+    )
+    p.add_argument(
+        "config", nargs="?", metavar="CONFIG.toml", help="run configuration (see docs/mhd.md)"
+    )
+    p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
+    p.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
+    p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override the configuration: table.key=value (e.g. grid.n_cells=512, "
+        "cr.response=true, 'plasma.B0=3 uG'); repeatable",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the checkpoint if it exists (refused if it was written with "
+        "another configuration)",
+    )
+    p.add_argument("--checkpoint", metavar="FILE", help="checkpoint file (default: <out>.ckpt.npz)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print a JSON summary of the run")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..simulate.mhd_config import load_mhd_config, run_mhd
+    from ..simulate.observers import (
+        CheckpointCorrupt,
+        Checkpointer,
+        CheckpointMismatch,
+        write_netcdf,
+    )
+
+    args.config = config_path(args)
+    if not Path(args.config).is_file():
+        raise CLIError(f"config = {args.config!r}: no such file")
+    out = check_output_file(args.out, "--out")
+    if args.checkpoint is not None:
+        ckpt_path = check_output_file(args.checkpoint, "--checkpoint")
+        if ckpt_path.resolve() == out.resolve():
+            raise CLIError(f"--checkpoint {args.checkpoint!r} is not allowed: it is the --out file")
+    else:
+        ckpt_path = out.with_name(out.name + ".ckpt.npz")
+        if ckpt_path.exists() and not ckpt_path.is_file():
+            raise CLIError(f"checkpoint {str(ckpt_path)!r} exists and is not a regular file")
+    cfg = load_mhd_config(args.config, parse_set(args.set))
+    try:
+        cfg.build()
+    except ParameterError:
+        raise
+    except ValueError as exc:
+        raise CLIError(f"config = {args.config!r}: {exc}") from None
+    ck = cfg.resolved["checkpoint"]
+    fingerprint = cfg.fingerprint()
+    ckpt = Checkpointer(ckpt_path, ck["every_steps"], ck["every_seconds"], fingerprint=fingerprint)
+    try:
+        ds = run_mhd(
+            cfg, progress=not args.no_progress, checkpoint=ckpt, resume=args.resume, finalize=False
+        )
+    except (CheckpointMismatch, CheckpointCorrupt) as exc:
+        raise CLIError(str(exc)) from None
+    ds.attrs["config_file"] = str(args.config)
+    try:
+        write_netcdf(ds, out)
+    except OSError as exc:
+        raise CLIError(f"--out {args.out!r} cannot be written: {exc.strerror or exc}") from None
+    ckpt.mark_final()  # the output exists: the checkpoint is not to be resumed
+    if args.json:
+        print_json(
+            {
+                "out": str(out),
+                "steps": int(ds.attrs["steps"]),
+                "t_end_s": float(ds.t[-1]),
+                "t_end_growth_times": float(ds.t[-1]) / float(ds.attrs["time_unit_s"]),
+                "n_cells": int(ds.sizes["x"]),
+                "dB2_final": float(ds.dB2[-1]),
+                "k_peak_over_kc_final": float(ds.k_peak[-1]) / float(ds.attrs["k_c_cm-1"])
+                if float(ds.attrs["k_c_cm-1"]) > 0
+                else None,
+                "config_hash": fingerprint["hash"],
+                "checkpoint": str(ckpt.path),
+            }
+        )
+    return 0
