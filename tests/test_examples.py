@@ -54,6 +54,10 @@ def test_every_example_configuration_loads(name):
 
         params, cfg = load_config(path)
         assert cfg.n_cells >= 3 and params.cgs.L_CR > 0
+    elif "current" in doc or "plasma" in doc:
+        from crescape.simulate.mhd_config import load_mhd_config
+
+        assert load_mhd_config(path).resolved["grid"]["n_cells"] >= 8
     elif {"grid", "transport"} & set(doc):
         from crescape.simulate.config import load_config
 
