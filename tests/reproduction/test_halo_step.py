@@ -1,0 +1,102 @@
+"""The Milky Way halo reproduction step: its bound/blown-out diagnostic and its products.
+
+The diagnostic is checked against cases whose answer is known: a hydrostatic atmosphere at
+rest is bound; a steady wind with constant ρur² and positive Bernoulli parameter is blown out;
+the Bernoulli parameter of a cell against its closed form. The step itself runs on a tiny grid.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+from PIL import Image
+
+from crescape import constants as C
+from crescape.params import Parameters
+from crescape.reproduction import halo
+
+GAMMA = 5.0 / 3.0
+V_ESC = 400e5  # cm/s, a point-mass-like potential Φ = -v_esc²/2 (10 kpc/z)
+
+
+def _phi(z):
+    return -0.5 * V_ESC**2 * (10.0 * C.kpc / z)
+
+
+def _ds(z_kpc, rho, u, P, P_cr):
+    one = lambda x: (("t", "z"), np.asarray(x, dtype=float)[None])  # noqa: E731
+    return xr.Dataset(
+        {"rho": one(rho), "u": one(u), "P_gas": one(P), "P_CR": one(P_cr), "dB": one(0 * rho)},
+        coords={"t": [1000.0], "z": z_kpc},
+    )
+
+
+def test_static_atmosphere_is_bound():
+    z = np.linspace(4.0, 200.0, 300)
+    theta = 0.1 * V_ESC**2  # cold: θ ≪ v_esc²
+    rho = 1e-27 * np.exp(-(_phi(z * C.kpc) - _phi(4.0 * C.kpc)) / theta)
+    P_cr = 1e-13 * np.exp(-z / 20.0)
+    bn = halo.boundness(_ds(z, rho, 0 * z, theta * rho, P_cr), _phi, GAMMA)
+    assert bn["verdict"] == "bound"
+    assert bn["at"]["10kpc"]["Mdot_Msun_yr"] == 0.0
+
+
+def test_steady_wind_is_blown_out_and_bernoulli_closed_form():
+    z = np.linspace(4.0, 200.0, 300)
+    u = np.full_like(z, 600e5)  # faster than the escape speed
+    rho = 1e-27 * (4.0 / z) ** 2  # ρ u r² constant
+    P = 1e-3 * rho * u**2
+    P_cr = 1e-13 * (4.0 / z) ** 2
+    bn = halo.boundness(_ds(z, rho, u, P, P_cr), _phi, GAMMA)
+    assert bn["verdict"] == "blown out"
+    i = int(np.argmin(np.abs(z - 20.0)))
+    zc = z[i] * C.kpc
+    be = 0.5 * u[i] ** 2 + 2.5 * P[i] / rho[i] + 4.0 * P_cr[i] / rho[i] + _phi(zc)
+    v2 = -2.0 * _phi(zc)
+    assert bn["at"]["20kpc"]["Be_over_half_v_esc2"] == pytest.approx(
+        be / (0.5 * v2), rel=1e-12, abs=0
+    )
+    mdot = 4 * np.pi * zc**2 * rho[i] * u[i] / (halo_msun() / C.yr)
+    assert bn["at"]["20kpc"]["Mdot_Msun_yr"] == pytest.approx(mdot, rel=1e-12, abs=0)
+    assert bn["at"]["50kpc"]["Mdot_Msun_yr"] == pytest.approx(mdot, rel=1e-12, abs=0)
+
+
+def halo_msun():
+    from crescape.physics.potential import M_SUN
+
+    return M_SUN
+
+
+def test_halo_parameters_use_miller_bregman_at_H():
+    p = halo.halo_parameters(Parameters())
+    # Miller & Bregman (2015): n = 1.35e-2 cm^-3 (r/kpc)^-1.5 at r = H = 4 kpc, with n = ρ/m_p
+    n_H = 1.35e-2 * 4.0**-1.5
+    rho_1 = float(p.cgs.Omega_b_h2 * p.cgs.rho_cr_h2)
+    assert float(p.cgs.delta_G) == pytest.approx(n_H * C.m_p / rho_1, rel=1e-10, abs=0)
+    assert float(p.cgs.T) == pytest.approx(halo.HALO_T, rel=1e-12, abs=0)
+
+
+def test_step_runs_on_a_tiny_grid(tmp_path, monkeypatch):
+    small = {"n_cells": 40, "n_momenta": 10, "t_end": 60.0, "n_output": 3}
+    monkeypatch.setattr(halo, "HALO_RUN", {**halo.HALO_RUN, **small})
+    monkeypatch.setattr(halo, "UNIFORM_RUN", {**halo.UNIFORM_RUN, **small})
+    arts = halo.run(tmp_path, Parameters())
+    names = {a.name for a in arts}
+    assert {"halo_run", "halo_profiles", "halo_figure1", "halo_radio", "halo_observables"} <= names
+    for a in arts:
+        assert (tmp_path / a.path).exists()
+    for png in ("halo_profiles.png", "halo_figure1.png", "halo_radio.png"):
+        dpi = Image.open(tmp_path / png).info["dpi"]
+        assert dpi[0] == pytest.approx(200, rel=0.01, abs=0)
+    d = json.loads((tmp_path / "halo_observables.json").read_text())
+    assert d["boundness"]["verdict"] in ("bound", "blown out")
+    assert d["run"]["cells"] == 40
+    h = d["numbers"]["halo"]
+    assert h["nu_all_10TeV"] > 0 and h["gamma_100GeV"] > 0
+    # the flavours at Earth add up to the all-flavour intensity
+    s = d["sed"]["halo"]
+    tot = np.array(s["nu_e"]) + np.array(s["nu_mu"]) + np.array(s["nu_tau"])
+    assert tot == pytest.approx(np.array(s["nu_all"]), rel=1e-10, abs=0)
