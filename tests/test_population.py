@@ -8,11 +8,15 @@ import numpy as np
 import pytest
 from astropy.cosmology import FlatLambdaCDM, Planck18
 from scipy.integrate import quad
+from scipy.special import gamma as _gamma_fn
 
 from crescape import constants as C
+from crescape import massfunction as MF
 from crescape import population as P
+from crescape.observer import halo_luminosity
 from crescape.params import ParameterError
 from crescape.physics import gamma_absorption
+from crescape.spectra import CGMEmission
 
 # ---------------------------------------------------------------- Madau & Dickinson (2014)
 
@@ -266,5 +270,194 @@ BAD = [
 
 @pytest.mark.parametrize(("call", "message"), BAD)
 def test_raises(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- stellar-mass function (Baldry et al. 2012)
+
+# Baldry et al. (2012, MNRAS 421, 621), abstract: M* = 10^10.66 Msun, phi1* = 3.96e-3 Mpc^-3,
+# alpha1 = -0.35, phi2* = 0.79e-3 Mpc^-3, alpha2 = -1.47 (H0 = 70)
+BALDRY_ABSTRACT = [
+    ("M_star", 10**10.66),
+    ("phi1", 3.96e-3),
+    ("alpha1", -0.35),
+    ("phi2", 0.79e-3),
+    ("alpha2", -1.47),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), BALDRY_ABSTRACT)
+def test_baldry_parameters_are_the_published_ones(key, value):
+    assert MF.BALDRY12[key] == pytest.approx(value, rel=1e-12, abs=0)
+
+
+def _baldry_eq6_per_dM(M):
+    # Eq. 6 of Baldry et al. (2012): phi(M) dM = exp(-M/M*) [phi1 (M/M*)^a1 + phi2 (M/M*)^a2] dM/M*
+    Ms = 10**10.66
+    x = M / Ms
+    return math.exp(-x) * (3.96e-3 * x**-0.35 + 0.79e-3 * x**-1.47) / Ms
+
+
+@pytest.mark.parametrize("M", [1e8, 1e9, 10**10.66, 1e11, 10**11.5])
+def test_stellar_mass_function_is_eq6_per_dex(M):
+    # dn/dlog10 M = ln(10) M dn/dM
+    expected = math.log(10) * M * _baldry_eq6_per_dM(M)
+    assert float(MF.stellar_mass_function(M).value) == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_stellar_mass_function_at_M_star():
+    # at M = M*: ln10 e^-1 (phi1 + phi2) = 4.0236e-3 Mpc^-3 dex^-1
+    v = float(MF.stellar_mass_function(10**10.66 * u.Msun).to_value("Mpc-3"))
+    assert v == pytest.approx(math.log(10) * math.exp(-1) * 4.75e-3, rel=1e-12, abs=0)
+    assert v == pytest.approx(4.0236e-3, rel=1e-4, abs=0)
+
+
+def test_stellar_mass_density_against_quad():
+    lo, hi = 1e8, 10**11.5
+    ref = quad(
+        lambda lm: math.exp(lm) ** 2 * _baldry_eq6_per_dM(math.exp(lm)), math.log(lo), math.log(hi)
+    )[0]
+    assert MF.stellar_mass_density(lo, hi).value == pytest.approx(ref, rel=1e-8, abs=0)
+    # the whole mass range in closed form: sum phi_i M* Gamma(alpha_i + 2) above 0
+    tot = 10**10.66 * (3.96e-3 * _gamma_fn(1.65) + 0.79e-3 * _gamma_fn(0.53))
+    assert MF.stellar_mass_density(1e-30).value == pytest.approx(tot, rel=1e-8, abs=0)
+
+
+def test_cr_luminosity_weights():
+    M, w, ratio = MF.cr_luminosity_weights(0.6, n=40)
+    assert w.sum() == pytest.approx(1.0, rel=1e-12, abs=0)
+    assert np.all(w > 0) and M.min() > 1e8 and M.max() < 10**11.5
+    np.testing.assert_allclose(ratio, (M / 6.08e10) ** 0.6, rtol=1e-12)
+    # the Whitaker et al. (2012) slopes
+    assert MF.sfr_mass_slope("star_forming") == 0.6 and MF.sfr_mass_slope("blue") == 1.0
+
+
+def test_mass_factor_is_one_for_identical_halos():
+    # beta = 0 and gamma = 0: every galaxy has the Milky Way's L_CR and delta_G
+    pop = P.CosmicPopulation(10, mass_function="baldry2012", sfr_mass_slope=0.0)
+    assert pop.mass_factor == pytest.approx(1.0, rel=1e-12, abs=0)
+    assert P.CosmicPopulation(10).mass_factor == 1.0
+
+
+def test_mass_factor_against_the_halo_luminosity_of_each_mass():
+    # F = sum_k w_k L_k(E)/L_MW(E) L_MW,CR/L_CR,k, every halo built as a CGMEmission, at 2 energies
+    pop = P.CosmicPopulation(30, mass_function="baldry2012", delta_G_mass_slope=0.4, n_mass=6,
+                             params={"slope": 2.2})  # fmt: skip
+    M, w, r = MF.cr_luminosity_weights(0.6, 6)
+    E = np.array([1e3, 1e5]) * C.GeV
+    L0 = halo_luminosity(pop.emission, E, "gamma")
+    F = np.zeros(2)
+    for Mk, wk, rk in zip(M, w, r, strict=True):
+        p = pop.template.replace(
+            L_CR=pop.L_CR * rk * u.erg / u.s, delta_G=30 * (Mk / 6.08e10) ** 0.4
+        )
+        F += wk * halo_luminosity(CGMEmission(p), E, "gamma") / L0 / rk
+    np.testing.assert_allclose(F, pop.mass_factor, rtol=1e-9)
+    E_nu = [1e5] * u.GeV
+    ratio = (
+        pop.intensity(E_nu, "nu_mu")[0]
+        / P.CosmicPopulation(30, params={"slope": 2.2}).intensity(E_nu, "nu_mu")[0]
+    )
+    assert float(ratio) == pytest.approx(pop.mass_factor, rel=1e-10, abs=0)
+
+
+def test_population_scales_as_sqrt_xi():
+    # n ∝ rho_LCR / L_CR,MW does not change with xi; each halo's emission ∝ L_CR^(1/2) (v_A ∝ L^(1/2))
+    E = [1e5] * u.GeV
+    a = P.CosmicPopulation(10, xi=0.05).intensity(E, "nu_mu").value[0]
+    b = P.CosmicPopulation(10, xi=0.2).intensity(E, "nu_mu").value[0]
+    assert b / a == pytest.approx(2.0, rel=1e-9, abs=0)
+
+
+# ---------------------------------------------------------------- published estimates
+
+
+def test_published_estimates_as_stated():
+    t = P.published_estimates()
+    lw = t[t["key"] == "LW06"][0]
+    # Loeb & Waxman (2006), abstract: E^2 Phi ~ 1e-7 GeV cm^-2 s^-1 sr^-1, E^-0.15 +- 0.1 up to ~0.3 PeV
+    assert float(lw["E2Phi_ref"]) == 1e-7 and float(lw["index"]) == -0.15
+    assert float(lw["index_err"]) == 0.1 and float(lw["E_hi"]) == 3e5
+    frac = {
+        (str(r["key"]), str(r["messenger"])): float(r["fraction"])
+        for r in t
+        if r["kind"] == "fraction"
+    }
+    assert frac == {("B17", "neutrino"): 0.1, ("P20", "neutrino"): 1.0, ("P20", "gamma"): 0.4,
+                    ("A21", "neutrino"): 0.4}  # fmt: skip
+    assert set(t.meta["references"]) == {"LW06", "B17", "P20", "A21"}
+    assert "Tamborra" in t.meta["not_shipped"]
+
+
+def test_published_power_law_sed():
+    v = P.published_power_law_sed("LW06", [1e5, 1e6] * u.GeV).value
+    assert v[0] == pytest.approx(1e-7 * 1e5**-0.15, rel=1e-12, abs=0)
+    assert math.isnan(v[1])  # beyond the stated 0.3 PeV
+
+
+# ---------------------------------------------------------------- sweep product and figure
+
+
+def test_population_product_in_a_sweep():
+    from crescape.analysis.sweep import sweep
+
+    ds = sweep("population", {"delta_G": [10.0, 100.0], "xi": [0.1]}, scheduler="serial",
+               progress=False)  # fmt: skip
+    nu = ds["nu_mu_100TeV"].values[:, 0]
+    assert nu[1] / nu[0] == pytest.approx(10**1.5, rel=1e-6, abs=0)
+    direct = P.background_numbers(P.CosmicPopulation(10.0, mass_function="baldry2012", n_z=48))
+    assert nu[0] == pytest.approx(direct["nu_mu_100TeV"], rel=1e-12, abs=0)
+    assert ds["gamma_over_igrb"].values[0, 0] == pytest.approx(
+        direct["gamma_over_igrb"], rel=1e-12, abs=0
+    )
+    b = P.uncertainty_bands(ds)
+    assert b["nu_mu_100TeV"]["min"] == pytest.approx(nu[0], rel=1e-12, abs=0)
+    assert b["nu_mu_100TeV"]["n"] == 2
+
+
+def test_background_numbers_consistent():
+    pop = P.CosmicPopulation(10)
+    n = P.background_numbers(pop)
+    ref = P.reference_values()
+    assert n["nu_over_icecube2015"] == pytest.approx(
+        n["nu_mu_100TeV"] / ref["icecube2015_per_flavour_100TeV"].value, rel=1e-12, abs=0
+    )
+    assert n["pop_over_mw_nu"] == pytest.approx(
+        n["nu_mu_100TeV"] / n["mw_nu_mu_100TeV"], rel=1e-12, abs=0
+    )
+    assert n["nu_all_100TeV"] > n["nu_mu_100TeV"]
+
+
+def test_plot_background(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = P.plot_background(
+        {"x": P.CosmicPopulation(10, n_z=16)}, E=np.geomspace(10, 1e7, 12) * u.GeV
+    )
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("Loeb & Waxman" in s for s in labels) and any("IceCube 2015" in s for s in labels)
+    plt.close(fig)
+
+
+BAD_MASS = [
+    (lambda: P.CosmicPopulation(mass_function="tinker"), "mass_function = 'tinker'"),
+    (
+        lambda: P.CosmicPopulation(mass_function="baldry2012", delta_G_mass_slope=3),
+        "delta_G_mass_slope = 3",
+    ),
+    (lambda: P.CosmicPopulation(n_mass=2), "n_mass = 2"),
+    (lambda: P.CosmicPopulation(sfr_mass_slope="red"), "relation = 'red'"),
+    (lambda: P.CosmicPopulation(xi=0), "xi = 0"),
+    (lambda: MF.stellar_mass_function(-1), "M = -1"),
+    (lambda: P.published_power_law_sed("B17"), "key = 'B17'"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), BAD_MASS)
+def test_raises_mass_weighting(call, message):
     with pytest.raises(ParameterError, match=message):
         call()

@@ -26,7 +26,7 @@ Examples
 --------
 >>> from crescape import massfunction as mf
 >>> round(float(mf.stellar_mass_function(10**10.66).value) * 1e3, 3)  # per dex
-4.021
+4.024
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def stellar_mass_function(M: Any) -> u.Quantity:
     Baldry et al. (2012, MNRAS 421, 621), Eq. 6 (φ(M) dM = e^{-M/M*} [φ*₁ (M/M*)^α₁ +
     φ*₂ (M/M*)^α₂] dM/M*), per dex of mass, with the parameters :data:`BALDRY12` of their
     abstract. Valid for 10⁸-10^11.5 M_⊙ (:data:`BALDRY12_RANGE`); beyond it the formula
-    is an extrapolation. At M = M*: ln10 e⁻¹ (φ*₁ + φ*₂) = 4.02e-3 Mpc⁻³ dex⁻¹.
+    is an extrapolation. At M = M*: ln10 e⁻¹ (φ*₁ + φ*₂) = 4.024e-3 Mpc⁻³ dex⁻¹.
 
     Parameters
     ----------
