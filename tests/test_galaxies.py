@@ -227,3 +227,51 @@ def test_region_flux_rejects_a_zero_radius():
     ext = gx.galaxy("M31").external(delta_G=10)
     with pytest.raises(ParameterError, match="theta_max = 0 is not allowed"):
         gx.region_photon_flux(ext, 0.3, 100, 0)
+
+
+# ------------------------------------------------------------------ galaxy_summary (crescape galaxy)
+
+
+def test_galaxy_summary_m31_matches_its_parts():
+    d = gx.galaxy_summary("M31", delta_G=100)
+    assert d["parameters"]["distance"]["value"] == 784.0
+    assert "Stanek" in d["parameters"]["distance"]["source"]
+    L = gx.galaxy("M31").cr_luminosity.to_value("erg/s")
+    assert d["parameters"]["L_CR"]["value"] == pytest.approx(L, rel=1e-12, abs=0)
+    ext = gx.galaxy("M31").external(delta_G=100)
+    nu = ext.sed(100 * u.TeV, "nu_all").to_value("erg / (cm2 s)")
+    assert d["flux"]["nu_all"] == pytest.approx(float(nu), rel=1e-12, abs=0)
+    assert d["flux"]["angular_radius_deg"] == pytest.approx(
+        math.degrees(10 * 5.3 / 784.0), rel=1e-3, abs=0
+    )
+    from crescape.model import EscapeModel
+
+    m = EscapeModel.from_params(gx.galaxy("M31").parameters(delta_G=100))
+    assert d["chain"]["v_A_amplified"]["value"] == pytest.approx(
+        float(m["v_A_amplified"].value), rel=1e-12, abs=0
+    )
+    assert d["chain"]["delta_G"] == 100.0
+
+
+def test_galaxy_summary_milky_way_is_seen_from_inside():
+    d = gx.galaxy_summary("Milky Way")
+    assert d["flux"]["view"].startswith("from inside")
+    assert d["parameters"]["distance"]["value"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "words"),
+    [
+        ("M33", {}, "has neither L_CR nor sfr"),
+        ("LMC", {}, "the observer is inside LMC's halo"),
+    ],
+)
+def test_galaxy_summary_notes(name, changes, words):
+    d = gx.galaxy_summary(name, **changes)
+    assert words in d["note"] and d["flux"] is None
+
+
+def test_galaxy_summary_with_given_L_CR():
+    d = gx.galaxy_summary("M33", L_CR=1e40)
+    assert d["parameters"]["L_CR"]["source"] == "given"
+    assert d["flux"]["gamma"] > 0
