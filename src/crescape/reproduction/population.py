@@ -124,12 +124,17 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     atomic_write_text(out_dir / "population.md", "\n".join(md) + "\n")
     b_nu, b_g = bands["nu_mu_100TeV"], bands["gamma_100GeV"]
     k100 = "mw_copies delta_G=100"
+    who = (
+        "the Milky Way's CGM dominates"
+        if max(table[k100]["pop_over_mw_nu"], table[k100]["pop_over_mw_gamma"]) < 1
+        else "the population dominates"
+    )
     return [
         Artifact(
             "population",
             f"the population at delta_G = 100: nu_mu {table[k100]['nu_mu_100TeV']:.3g} at 100 TeV "
             f"({table[k100]['nu_over_icecube2015']:.2g} of IceCube 2015), gamma {table[k100]['gamma_100GeV']:.3g} "
-            f"at 100 GeV ({table[k100]['gamma_over_igrb']:.2g} of the IGRB); the Milky Way's CGM dominates "
+            f"at 100 GeV ({table[k100]['gamma_over_igrb']:.2g} of the IGRB); {who} "
             f"(population/MW: nu {table[k100]['pop_over_mw_nu']:.2g}, gamma {table[k100]['pop_over_mw_gamma']:.2g}); "
             "published star-forming-galaxy estimates overlaid",
             figs[0].name,

@@ -1,0 +1,52 @@
+"""The galaxies and population reproduction steps: their files, numbers and claims, on small grids."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from crescape import galaxies as gx
+from crescape import population as P
+from crescape.params import Parameters
+from crescape.reproduction import galaxies as step_g
+from crescape.reproduction import population as step_p
+from crescape.reproduction import steps
+
+
+def test_steps_are_discovered():
+    names = [m.__name__.rsplit(".", 1)[1] for m in steps()]
+    assert "galaxies" in names and "population" in names
+
+
+def test_galaxies_step(tmp_path, monkeypatch):
+    monkeypatch.setattr(step_g, "DELTA_G", np.array([10.0, 100.0]))
+    monkeypatch.setattr(step_g, "VARIANTS", step_g.VARIANTS[:2])
+    arts = step_g.run(tmp_path, Parameters())
+    for name in ("galaxies.json", "m31_halo.ecsv", "m31_halo.md", "m31_halo.png", "m31_halo.pdf"):
+        assert (tmp_path / name).stat().st_size > 0
+    lim = arts[1].values["limits"]
+    key = "pshirkov2015_uniform_circle | " + step_g.VARIANTS[0][0]
+    assert lim[key]["delta_G_max"] == pytest.approx(gx.m31_delta_G_limit(), rel=1e-9, abs=0)
+    t = Table.read(tmp_path / "m31_halo.ecsv")
+    assert len(t) == 2 * 2 * 2 and "param.delta_G" in t.meta
+    d = json.loads((tmp_path / "galaxies.json").read_text())
+    assert set(d["galaxies"]) == set(gx.names())
+
+
+def test_population_step(tmp_path, monkeypatch):
+    monkeypatch.setattr(step_p, "DELTA_G", (100.0,))
+    monkeypatch.setattr(step_p, "SWEEP_AXES", {"slope": [2.0, 2.2], "xi": [0.05, 0.2]})
+    arts = step_p.run(tmp_path, Parameters())
+    for name in ("population.json", "population.md", "population.png", "population.pdf"):
+        assert (tmp_path / name).stat().st_size > 0
+    d = json.loads((tmp_path / "population.json").read_text())
+    mw = d["numbers"]["mw_copies delta_G=100"]
+    direct = P.background_numbers(P.CosmicPopulation(100.0))
+    assert mw["nu_mu_100TeV"] == pytest.approx(direct["nu_mu_100TeV"], rel=1e-12, abs=0)
+    assert d["dominant"]["neutrinos_100TeV"] == "Milky Way CGM"
+    b = d["sweep"]["bands"]["nu_mu_100TeV"]
+    assert b["n"] == 4 and b["min"] <= b["median"] <= b["max"]
+    assert "Milky Way's CGM dominates" in arts[0].description
