@@ -24,6 +24,7 @@ SPOT_VALUES = [
     ("M31", "ra", 10.6847083, "RA = 10.6847083 deg"),  # SIMBAD
     ("M31", "dec", 41.26875, "Dec = 41.26875 deg"),
     ("M33", "distance", 847.0, "D = 847 +- 60 kpc"),  # Galleti, Bellazzini & Ferraro 2004
+    ("M33", "sfr", 0.45, "0.45 +- 0.10 Msun/yr"),  # Verley et al. 2009
     ("LMC", "distance", 49.59, "49.59 +- 0.09 (stat) +- 0.54 (syst) kpc"),  # Pietrzynski 2019
     ("LMC", "M_halo", 1.38e11, "1.38 (+0.27, -0.24) x 10^11"),  # Erkal et al. 2019
     ("SMC", "distance", 62.44, "62.44 +- 0.47 (stat) +- 0.81 (syst) kpc"),  # Graczyk et al. 2020
@@ -262,7 +263,7 @@ def test_galaxy_summary_milky_way_is_seen_from_inside():
 @pytest.mark.parametrize(
     ("name", "changes", "words"),
     [
-        ("M33", {}, "has neither L_CR nor sfr"),
+        ("SMC", {}, "has neither L_CR nor sfr"),
         ("LMC", {}, "the observer is inside LMC's halo"),
     ],
 )
@@ -272,6 +273,6 @@ def test_galaxy_summary_notes(name, changes, words):
 
 
 def test_galaxy_summary_with_given_L_CR():
-    d = gx.galaxy_summary("M33", L_CR=1e40)
+    d = gx.galaxy_summary("NGC 253", L_CR=1e40)
     assert d["parameters"]["L_CR"]["source"] == "given"
     assert d["flux"]["gamma"] > 0
