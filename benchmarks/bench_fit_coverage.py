@@ -76,7 +76,7 @@ def coverage(n_sets: int = 200, seed: int = 1) -> dict:
         n_ul += int(data.is_ul.sum())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = F.fit(data, tuple(TRUTH), igrb=False, mcmc=False, profile_points=0)
+            r = F.fit(data, tuple(TRUTH), model="eq17", igrb=False, mcmc=False, profile_points=0)
         pvals.append(r.gof["p_value"])
         for name, true in TRUTH.items():
             iv = r.intervals[name]

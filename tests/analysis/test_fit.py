@@ -71,7 +71,7 @@ def test_model_is_eq17_and_its_gamma_counterpart():
 def test_fit_recovers_parameters_from_asimov_data(truth):
     cm = F.CGMModel(("delta_G", "slope"))
     data = F.synthetic_icecube(cm, truth, rel_err=0.1)
-    r = F.fit(data, ("delta_G", "slope"), igrb=False, mcmc=False, profile_points=0)
+    r = F.fit(data, ("delta_G", "slope"), model="eq17", igrb=False, mcmc=False, profile_points=0)
     assert r.best["delta_G"] == pytest.approx(truth["delta_G"], rel=2e-3, abs=0)
     assert r.best["slope"] == pytest.approx(truth["slope"], abs=2e-3)
     assert r.chi2_min < 1e-4
@@ -85,7 +85,9 @@ def test_fit_recovers_parameters_from_noisy_data_within_errors():
     pulls = []
     for seed in range(3):
         data = F.synthetic_icecube(cm, truth, rel_err=0.15, rng=np.random.default_rng(seed))
-        r = F.fit(data, ("delta_G", "slope"), igrb=False, mcmc=False, profile_points=0)
+        r = F.fit(
+            data, ("delta_G", "slope"), model="eq17", igrb=False, mcmc=False, profile_points=0
+        )
         for k in ("delta_G", "slope"):
             lo, hi = r.minos[k]
             v = truth[k] if k == "slope" else math.log10(truth[k])
@@ -99,7 +101,15 @@ def test_mcmc_posterior_contains_truth():
     truth = {"delta_G": 300.0, "slope": 2.2}
     cm = F.CGMModel(("delta_G", "slope"))
     data = F.synthetic_icecube(cm, truth, rel_err=0.1)
-    r = F.fit(data, ("delta_G", "slope"), igrb=False, mcmc=True, n_steps=300, profile_points=0)
+    r = F.fit(
+        data,
+        ("delta_G", "slope"),
+        model="eq17",
+        igrb=False,
+        mcmc=True,
+        n_steps=300,
+        profile_points=0,
+    )
     q = r.posterior["quantiles"]
     assert q["delta_G"][0] < 300 < q["delta_G"][2]
     assert q["slope"][0] < 2.2 < q["slope"][2]
@@ -118,7 +128,7 @@ def test_igrb_is_an_upper_limit_only():
 
 
 def test_icecube_fit_states_delta_G_range_and_igrb_verdict(tmp_path):
-    r = F.fit(free=("delta_G",), mcmc=False, profile_points=25)
+    r = F.fit(free=("delta_G",), model="eq17", mcmc=False, profile_points=25)
     s = r.statement
     lo, hi = s["delta_G_68_icecube"]
     # s = 2: the paper's Eq. (17) level needs δ_G of a few hundred (icecube_match gives
@@ -151,7 +161,14 @@ def test_fit_outputs_record_the_parameters_as_every_file(tmp_path):
     from crescape.params import Parameters
 
     base = Parameters.from_flat({"R_d": 12, "T": 1e5})
-    r = F.fit(free=("delta_G", "slope"), params=base, n_steps=40, max_steps=40, profile_points=0)
+    r = F.fit(
+        free=("delta_G", "slope"),
+        params=base,
+        model="eq17",
+        n_steps=40,
+        max_steps=40,
+        profile_points=0,
+    )
     want = base.as_attrs(varied=["delta_G", "slope"])
     assert r.parameters == want
     paths = {p.name: p for p in r.save(tmp_path, plots=False)}
@@ -202,7 +219,7 @@ def test_full_spectra_model_option():
     """model='full' uses crescape.spectra (KAB06 pp spectra); the fit runs and finds a finite δ_G."""
     from crescape.spectra import CGMEmission
 
-    cm = F.CGMModel(("delta_G",), model="full", flavour="all")
+    cm = F.CGMModel(("delta_G",), model="full-direct", flavour="all")
     E = np.array([1e4, 3e4])
     ref = (
         CGMEmission(Parameters.from_flat({"delta_G": 100}))
@@ -211,7 +228,7 @@ def test_full_spectra_model_option():
     )
     np.testing.assert_allclose(cm.nu_sed(np.array([[2.0]]), E)[0], ref, rtol=1e-12)
     # per flavour (the default): a third of all flavours (1:1:1)
-    pf = F.CGMModel(("delta_G",), model="full")
+    pf = F.CGMModel(("delta_G",), model="full-direct")
     np.testing.assert_allclose(pf.nu_sed(np.array([[2.0]]), E)[0], ref / 3, rtol=1e-12)
     r = F.fit(free=("delta_G",), model="full", mcmc=False, profile_points=0)
     assert np.isfinite(r.best["delta_G"]) and 1 <= r.best["delta_G"] <= 1e4

@@ -121,10 +121,11 @@ def test_bad_limit_options(kwargs, match):
 def test_limits_constrain_the_flat_extension_and_are_recorded():
     """The paper's flat E^-2 extension (no cutoff) reaches the EHE/Auger range: with the limits
     the best-fit delta_G of the 2015 fit falls; the JSON says which limits entered, at what C.L."""
-    base = F.fit("icecube_2015", ("delta_G",), mcmc=False, profile_points=0)
+    base = F.fit("icecube_2015", ("delta_G",), model="eq17", mcmc=False, profile_points=0)
     r = F.fit(
         "icecube_2015",
         ("delta_G",),
+        model="eq17",
         limits=["icecube_ehe_2018", "auger_2023"],
         limit_cl=0.9,
         mcmc=False,

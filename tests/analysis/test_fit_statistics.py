@@ -28,6 +28,7 @@ def test_flat_spectrum_is_rejected_by_the_2025_combined_fit_with_a_warning():
         r = F.fit(
             "icecube_2025_combined",
             ("delta_G",),
+            model="eq17",
             igrb=False,
             energy_range=(1e4, 1e8),
             mcmc=False,
@@ -49,7 +50,9 @@ def test_a_good_fit_gives_no_warning():
     data = F.synthetic_icecube(cm, {"delta_G": 300.0, "slope": 2.2}, rel_err=0.1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", F.FitQualityWarning)
-        r = F.fit(data, ("delta_G", "slope"), igrb=False, mcmc=False, profile_points=0)
+        r = F.fit(
+            data, ("delta_G", "slope"), model="eq17", igrb=False, mcmc=False, profile_points=0
+        )
     assert r.gof["p_value"] > 0.99 and r.warnings == []
     for k in ("delta_G", "slope"):
         iv = r.intervals[k]
@@ -64,6 +67,7 @@ def test_interval_at_a_prior_bound_is_a_one_sided_limit():
     r = F.fit(
         data,
         ("delta_G",),
+        model="eq17",
         igrb=False,
         bounds={"delta_G": (2.6, 4.0)},
         mcmc=False,
@@ -85,7 +89,7 @@ def test_slope_at_its_bound_and_delta_G_lower_limit_with_2015_data():
     """The issue's case: δ_G + slope, IceCube 2015 alone: s runs to its lower bound 1.8 and the
     IceCube-only δ_G range to the upper bound 1e4; both are reported as limits."""
     with pytest.warns(F.FitQualityWarning):
-        r = F.fit(free=("delta_G", "slope"), mcmc=False, profile_points=5)
+        r = F.fit(free=("delta_G", "slope"), model="eq17", mcmc=False, profile_points=5)
     s = r.intervals["slope"]
     assert s["at_bound"] and s["kind"] == "upper limit" and s["lo"] == 1.8
     assert s["method"] == "profile" and s["minos_valid"] is False
@@ -131,7 +135,9 @@ def test_mcmc_that_stops_at_the_cap_says_it_did_not_converge():
     cm = F.CGMModel(("delta_G",))
     data = F.synthetic_icecube(cm, {"delta_G": 300.0}, rel_err=0.2)
     with pytest.warns(F.ConvergenceWarning, match="MCMC NOT converged"):
-        r = F.fit(data, ("delta_G",), igrb=False, n_steps=40, max_steps=40, profile_points=0)
+        r = F.fit(
+            data, ("delta_G",), model="eq17", igrb=False, n_steps=40, max_steps=40, profile_points=0
+        )
     p = r.posterior
     assert p["converged"] is False and p["n_steps"] == 40 and p["steps_over_tau"] < 50
     assert "NOT converged" in r.summary() and r.warnings
@@ -144,7 +150,15 @@ def test_mcmc_runs_to_fifty_autocorrelation_times():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error", F.ConvergenceWarning)
-        r = F.fit(data, ("delta_G",), igrb=False, n_steps=200, max_steps=20000, profile_points=0)
+        r = F.fit(
+            data,
+            ("delta_G",),
+            model="eq17",
+            igrb=False,
+            n_steps=200,
+            max_steps=20000,
+            profile_points=0,
+        )
     p = r.posterior
     assert p["converged"] is True and p["n_steps"] > 200
     tau = p["autocorr_time"]["delta_G"]

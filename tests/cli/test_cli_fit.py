@@ -14,6 +14,8 @@ def test_fit_json_and_files(tmp_path, capsys):
     code = main(
         [
             "fit",
+            "--model",
+            "eq17",
             "--free",
             "delta_G",
             "--no-mcmc",
@@ -80,7 +82,7 @@ def test_bad_input_exit_2(capsys, args, match):
 def test_strict_exits_3_on_a_bad_fit_with_a_one_line_warning(capsys):
     """The flat E^-2 spectrum (Eq. 17) against the 2025 combined-fit bins >= 10 TeV: p < 1e-3."""
     args = ["fit", "--dataset", "icecube_2025_combined", "--free", "delta_G", "--emin", "1e4"]
-    args += ["--no-mcmc", "--no-igrb", "--profile-points", "0", "--json"]
+    args += ["--model", "eq17", "--no-mcmc", "--no-igrb", "--profile-points", "0", "--json"]
     assert main(args) == 0
     cap = capsys.readouterr()
     out = json.loads(cap.out)
@@ -92,7 +94,8 @@ def test_strict_exits_3_on_a_bad_fit_with_a_one_line_warning(capsys):
 
 
 def test_strict_exits_0_on_a_good_fit(capsys):
-    args = ["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", "--strict"]
+    args = ["fit", "--model", "eq17", "--free", "delta_G", "--no-mcmc", "--profile-points", "0"]
+    args.append("--strict")
     # the 2015 bins from 60 TeV to 3 PeV: a flat spectrum is acceptable there
     assert main([*args, "--emin", "6e4", "--emax", "3e6", "--no-igrb", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -100,7 +103,8 @@ def test_strict_exits_0_on_a_good_fit(capsys):
 
 
 def test_strict_exits_3_when_the_mcmc_stops_at_its_cap(capsys):
-    args = ["fit", "--free", "delta_G", "--emin", "6e4", "--emax", "3e6", "--no-igrb"]
+    args = ["fit", "--model", "eq17", "--free", "delta_G", "--emin", "6e4", "--emax", "3e6"]
+    args.append("--no-igrb")
     args += ["--steps", "40", "--max-steps", "40", "--profile-points", "0", "--strict"]
     assert main(args) == 3
     cap = capsys.readouterr()
@@ -138,7 +142,8 @@ def test_joint_fit_with_limits_json_says_what_entered(capsys):
 
 
 def test_flavour_all_option(capsys):
-    argv = ["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", "--json"]
+    argv = ["fit", "--model", "eq17", "--free", "delta_G", "--no-mcmc", "--profile-points", "0"]
+    argv.append("--json")
     assert main([*argv, "--flavour", "all"]) == 0
     a = json.loads(capsys.readouterr().out)
     assert main(argv) == 0

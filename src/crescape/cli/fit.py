@@ -72,9 +72,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--model",
-        default="eq17",
-        choices=("eq17", "full"),
-        help="eq17: delta-function Eqs. (16)-(17) (default); full: KAB06 pp spectra (slower)",
+        default="full",
+        choices=("full", "eq17", "full-direct"),
+        help="full: KAB06 pp spectra with CMB absorption, tabulated once per fit (default); "
+        "eq17: the delta-function Eqs. (16)-(17); full-direct: the full spectra computed "
+        "directly (slow reference)",
     )
     p.add_argument("--no-igrb", action="store_true", help="do not use the Fermi IGRB limit")
     p.add_argument(
