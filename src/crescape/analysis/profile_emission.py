@@ -175,6 +175,7 @@ class ProfileEmission:
     inner : {"first_cell", "zero"}
         The source below the first node: that of the first node, or none.
     sigma_model : {"KAB06", "Kafexhiu14"}
+        Inelastic pp cross section (KAB06 Eq. 79 or Kafexhiu et al. 2014, Eq. 1).
     enhancement : float
         Nuclear enhancement factor (1: protons only).
     n_dir : int
