@@ -55,3 +55,8 @@ def test_bad_set_is_one_line(capsys, args, words):
 def test_missing_sfr_is_a_note_not_an_error(capsys):
     code, out, err = run(capsys, "NGC 253")
     assert code == 0 and "note:" in out and "L_CR" in out
+
+
+def test_no_name_lists_the_catalogue(capsys):
+    code, out, err = run(capsys, "--json")
+    assert code == 0 and json.loads(out)["galaxies"][:2] == ["Milky Way", "M31"]

@@ -21,7 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         + ", ".join(names())
         + ".",
     )
-    p.add_argument("name", metavar="NAME", help="galaxy name, e.g. M31 or 'Milky Way'")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="galaxy name, e.g. M31 or 'Milky Way' (none: list the catalogue)",
+    )
     p.add_argument(
         "--set",
         metavar="KEY=VALUE",
@@ -40,6 +45,14 @@ def _fmt(v, unit):
 def run(args: argparse.Namespace) -> int:
     from ..galaxies import galaxy, galaxy_summary
 
+    if args.name is None:
+        from ..galaxies import names
+
+        if args.json:
+            print_json({"galaxies": names()})
+        else:
+            print("crescape galaxy: the catalogue holds " + ", ".join(names()))
+        return 0
     galaxy(args.name)  # an unknown name is one line listing the known ones, before any work
     changes = parse_set(args.set)
     d = galaxy_summary(args.name, **changes)
