@@ -50,3 +50,23 @@ def test_population_step(tmp_path, monkeypatch):
     b = d["sweep"]["bands"]["nu_mu_100TeV"]
     assert b["n"] == 4 and b["min"] <= b["median"] <= b["max"]
     assert "Milky Way's CGM dominates" in arts[0].description
+
+
+def _record(tmp_path, png, js):
+    from PIL import Image
+
+    im = Image.open(tmp_path / png)
+    back = Parameters.from_attrs(json.loads(im.info["crescape:parameters"]))
+    attrs = json.loads((tmp_path / js).read_text())["attrs"]
+    return back, attrs
+
+
+def test_steps_record_the_parameters(tmp_path, monkeypatch):
+    params = Parameters.from_flat({"delta_G": 30, "slope": 2.2})
+    monkeypatch.setattr(step_g, "DELTA_G", np.array([10.0]))
+    monkeypatch.setattr(step_g, "VARIANTS", step_g.VARIANTS[:1])
+    step_g.run(tmp_path, params)
+    back, attrs = _record(tmp_path, "m31_halo.png", "galaxies.json")
+    assert back.as_attrs() == params.as_attrs() and attrs["param.delta_G"] == 30
+    d = json.loads((tmp_path / "galaxies.json").read_text())["galaxies"]
+    assert d["M31"]["chain"]["delta_G"] == 30.0
