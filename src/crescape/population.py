@@ -14,7 +14,15 @@ adds up the circumgalactic emission of all of them over cosmic time:
   and :func:`redshift_factor`, its closed form for a non-evolving power law;
 * :class:`CosmicPopulation` - the population of CGM halos, its ν (per flavour and all
   flavours) and γ intensity, and :func:`comparison`, against IceCube, the Fermi IGRB and
-  the Milky Way's own CGM.
+  the Milky Way's own CGM; with ``mass_function='baldry2012'`` the CR luminosity density
+  is shared by stellar mass (:mod:`crescape.massfunction`: Baldry et al. 2012, SFR ∝ M^β
+  of Whitaker et al. 2012, δ_G ∝ M^γ);
+* :func:`published_estimates` - the star-forming-galaxy background estimates that their
+  abstracts state (Loeb & Waxman 2006; Bechtol et al. 2017; Peretti et al. 2020;
+  Ambrosone et al. 2021), and :func:`plot_background`, the figure against the data;
+* :class:`PopulationProduct` - the background at 100 TeV and 100 GeV as a product of
+  :func:`crescape.analysis.sweep.sweep` (``sweep("population", ...)``), with
+  :func:`assumption_sweep` and :func:`uncertainty_bands`.
 
 The scaling assumption (stated, not derived): every galaxy's CGM emits like the Milky
 Way's (:func:`crescape.galaxies.galaxy` ``("Milky Way")``, the same δ_G, CGM model and CR
@@ -22,7 +30,8 @@ spectrum), and the number density of such galaxies is n(z) = ρ_LCR(z)/L_CR,MW. 
 comoving emissivity is then q_c(E, z) = n(z) L_MW(E), with L_MW(E) the halo luminosity of
 :func:`crescape.observer.halo_luminosity` [photons or neutrinos per unit energy and time].
 The emission of a single halo is not linear in its L_CR (ṽ_A depends on L_CR), so this is
-a population of Milky-Way copies, not a sum over a luminosity function.
+a population of Milky-Way copies, not a sum over a luminosity function; the stellar-mass
+weighting of :class:`CosmicPopulation` shares ρ_LCR among galaxies of different mass.
 
 Units follow docs/units.md: plain numbers for energies are GeV.
 
