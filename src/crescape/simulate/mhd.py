@@ -36,16 +36,26 @@ wave with ω² = k²v_A² + k k_c v_A².
 
 Scheme: finite volumes on a uniform periodic grid; piecewise-linear
 reconstruction of the primitive variables (ρ, u_x, u_y, u_z, B_y, B_z, P) with the
-minmod or monotonised-central limiter (the gas solver's, :mod:`crescape.simulate.gas`);
+minmod or monotonised-central limiter (the gas solver's, :mod:`crescape.simulate.gas`),
+or unlimited central slopes for smooth linear runs (``limiter="none"``);
 HLL fluxes (Harten, Lax & van Leer 1983; Toro 2009, §10.3) with the fast
 magnetosonic signal speeds of Davis (1988) (Toro 2009, Eq. 10.48, with the fast
-speed in place of the sound speed), or for the adiabatic gas the HLLD fluxes of
+speed in place of the sound speed), or the HLLD fluxes of
 Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, which resolve the Alfvén and
-contact waves (``riemann="hlld"``); the CR force and its work evaluated on the
-cell averages at each stage; second-order strong-stability-preserving
-Runge–Kutta in time (Heun; Shu & Osher 1988). The momentum and energy given by
-the CR force are accumulated with the same Runge–Kutta weights as the state, so
-that in the periodic box Σ ρu and ΣE change by exactly the recorded impulse and work.
+contact waves (``riemann="hlld"``; for the isothermal gas the isothermal HLLD of
+Mignone 2007, J. Comput. Phys. 225, 1427, which resolves the Alfvén waves); the CR
+force and its work evaluated on the cell averages at each stage; second-order
+strong-stability-preserving Runge–Kutta in time (Heun; Shu & Osher 1988). The
+momentum and energy given by the CR force are accumulated with the same Runge–Kutta
+weights as the state, so that in the periodic box Σ ρu and ΣE change by exactly the
+recorded impulse and work.
+
+Options beyond the fixed current: the CR current's linear response σ(k r_L)
+(``cr_energy``, :meth:`BellMHD.cr_source`), the same σ as
+:mod:`crescape.physics.dispersion`, applied mode by mode on the periodic box; and
+the Hall term (``hall=True``, :meth:`BellMHD.hall_step`), integrated exactly in
+Fourier space and Strang-split with the Runge–Kutta step. The kernels live in
+:mod:`crescape.simulate.mhd_kernels`.
 
 Two implementations of the same scheme: :func:`rhs_reference` (numpy, readable)
 and the numba kernel ``_rhs_fast`` (``backend="numba"``); the tests compare them.
@@ -167,7 +177,8 @@ class BellMHD:
     backend : {"numba", "numpy"}
         Fast kernel or the readable reference (:func:`rhs_reference`).
     riemann : {"hll", "hlld"}
-        Face fluxes: HLL (default) or HLLD (Miyoshi & Kusano 2005; adiabatic only).
+        Face fluxes: HLL (default) or HLLD (Miyoshi & Kusano 2005; for the isothermal gas
+        the isothermal HLLD of Mignone 2007, J. Comput. Phys. 225, 1427).
     cfl : float
         Courant number (0 < cfl <= 0.8) of the fast-wave step; the step is also
         kept below ``cfl``/(k_c v_A,max), the CR-force time.
@@ -236,10 +247,8 @@ class BellMHD:
                 f"limiter = {limiter!r} is not allowed: must be one of {sorted(MHD_LIMITERS)}"
             )
         self.limiter = limiter
-        if riemann not in ("hll", "hlld") or (riemann == "hlld" and self.isothermal):
-            raise ParameterError(
-                f"riemann = {riemann!r} is not allowed: must be 'hll', or 'hlld' for an adiabatic gas"
-            )
+        if riemann not in ("hll", "hlld"):
+            raise ParameterError(f"riemann = {riemann!r} is not allowed: must be 'hll' or 'hlld'")
         self.riemann = riemann
         if backend not in ("numba", "numpy"):
             raise ParameterError(

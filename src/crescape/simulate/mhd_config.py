@@ -229,11 +229,6 @@ class MHDConfig:
         self.given = {t: dict(v) for t, v in tables.items()}
         self.resolved = {t: read_table(t, SCHEMA[t], tables.get(t)) for t in SCHEMA}
         r = self.resolved
-        if r["scheme"]["riemann"] == "hlld" and r["plasma"]["isothermal"]:
-            raise ParameterError(
-                "scheme.riemann = 'hlld' is not allowed with plasma.isothermal = true: "
-                "must be 'hll' (the HLLD fluxes here are the adiabatic ones)"
-            )
         if r["cr"]["response"] and not r["cr"]["E_max"] > r["cr"]["E_min"]:
             raise ParameterError(
                 f"cr.E_max = {r['cr']['E_max'] / C.GeV:g} GeV is not allowed: must be > "

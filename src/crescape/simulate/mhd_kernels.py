@@ -111,8 +111,8 @@ def rhs_reference(
         Adiabatic index, isothermal switch, isothermal sound speed squared
         [cm² s^-2], slope limiter (``"minmod"``, ``"mc"`` or ``"none"``, unlimited).
     riemann : {"hll", "hlld"}
-        HLL (Toro 2009, §10.3) or HLLD (Miyoshi & Kusano 2005; adiabatic only). The
-        reference HLLD runs the kernel's scalar function uncompiled, face by face.
+        HLL (Toro 2009, §10.3) or HLLD (Miyoshi & Kusano 2005; isothermal: Mignone 2007).
+        The reference HLLD runs the kernel's scalar function uncompiled, face by face.
 
     Returns
     -------
@@ -136,7 +136,10 @@ def rhs_reference(
     if riemann == "hlld":
         f, work = np.empty(7), np.empty((10, 7))
         for i in range(U.shape[1]):
-            _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f, work)
+            if isothermal:
+                _hlld_iso_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, cs2, f, work)
+            else:
+                _hlld_flux.py_func(WL[:, i].copy(), WR[:, i].copy(), Bx, gamma, f, work)
             F[:, i] = f
     S = _cr_source_np(U, Jc, isothermal)
     return -(F - np.roll(F, 1, axis=1)) / dx + S, S
@@ -194,7 +197,10 @@ def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
             wl[v] = W[v, i] + 0.5 * dW[v, i]
             wr[v] = W[v, ip] - 0.5 * dW[v, ip]
         if riemann == 1:
-            _hlld_flux(wl, wr, Bx, gamma, fl, work)
+            if iso:
+                _hlld_iso_flux(wl, wr, Bx, cs2, fl, work)
+            else:
+                _hlld_flux(wl, wr, Bx, gamma, fl, work)
             for v in range(7):
                 F[v, i] = fl[v]
             continue
@@ -379,5 +385,108 @@ def _hlld_flux(wl, wr, Bx, gamma, F, work):
             Uss[4], Uss[5], Uss[6] = byss, bzss, ess  # Eqs. 61, 63
             for k in range(7):
                 F[k] = f[k] + Ss * Uss[k] - (Ss - S) * Us[j, k] - S * U[k]
+    F[4] *= sq
+    F[5] *= sq
+
+
+@njit(cache=True)
+def _hlld_iso_flux(wl, wr, Bx, cs2, F, work):
+    """Isothermal HLLD flux of Mignone (2007), J. Comput. Phys. 225, 1427 (Gaussian units).
+
+    Four waves: the fast waves S_L, S_R (the estimate of Miyoshi & Kusano 2005, Eq. 67)
+    and the rotational discontinuities S*_L,R = u* ∓ |B_x|/√(4πρ*). Density and normal
+    velocity are the same in the three intermediate states: ρ* = ρ_HLL and
+    u* = F_HLL(ρ)/ρ_HLL, which satisfy the mass jump ρ*(S_a − u*) = ρ_a(S_a − u_a) across
+    both fast waves; the fluxes of ρ and ρu_x are the HLL ones. The transverse velocity and
+    field of the outer states follow from the jumps of transverse momentum and induction
+    across S_a (the forms of Miyoshi & Kusano 2005, Eqs. 44-47, with S_M = u*), those of
+    the central state from the jumps across S*_a with ρ, u_x continuous (their Eqs. 59-62
+    with ρ*_L = ρ*_R). wl, wr: primitive states (ρ, u_x, u_y, u_z, B_y, B_z, P); F: the
+    flux (7; F[6] = 0, no energy equation); work: scratch space (10, 7).
+    """
+    sq = np.sqrt(_FOURPI)
+    bx = Bx / sq
+    rl, ul, vl, zl, byl, bzl = wl[0], wl[1], wl[2], wl[3], wl[4] / sq, wl[5] / sq
+    rr, ur, vr, zr, byr, bzr = wr[0], wr[1], wr[2], wr[3], wr[4] / sq, wr[5] / sq
+    pml = 0.5 * (bx * bx + byl * byl + bzl * bzl)
+    pmr = 0.5 * (bx * bx + byr * byr + bzr * bzr)
+    ptl, ptr = cs2 * rl + pml, cs2 * rr + pmr
+    sl_ = cs2 + 2.0 * pml / rl
+    sr_ = cs2 + 2.0 * pmr / rr
+    cfl = np.sqrt(0.5 * (sl_ + np.sqrt(max(sl_ * sl_ - 4.0 * cs2 * bx * bx / rl, 0.0))))
+    cfr = np.sqrt(0.5 * (sr_ + np.sqrt(max(sr_ * sr_ - 4.0 * cs2 * bx * bx / rr, 0.0))))
+    cmax = max(cfl, cfr)
+    SL = min(ul, ur) - cmax
+    SR = max(ul, ur) + cmax
+    fl, fr, Ul, Ur, Us, Uss = work[0], work[1], work[2], work[3], work[4:6], work[6]
+    Ul[0], Ul[1], Ul[2], Ul[3], Ul[4], Ul[5], Ul[6] = rl, rl * ul, rl * vl, rl * zl, byl, bzl, 0.0
+    Ur[0], Ur[1], Ur[2], Ur[3], Ur[4], Ur[5], Ur[6] = rr, rr * ur, rr * vr, rr * zr, byr, bzr, 0.0
+    for f, r, u, v, z, by, bz, pt in (
+        (fl, rl, ul, vl, zl, byl, bzl, ptl),
+        (fr, rr, ur, vr, zr, byr, bzr, ptr),
+    ):
+        f[0] = r * u
+        f[1] = r * u * u + pt - bx * bx
+        f[2] = r * u * v - bx * by
+        f[3] = r * u * z - bx * bz
+        f[4] = u * by - v * bx
+        f[5] = u * bz - z * bx
+        f[6] = 0.0
+    if SL >= 0.0:
+        for k in range(7):
+            F[k] = fl[k]
+    elif SR <= 0.0:
+        for k in range(7):
+            F[k] = fr[k]
+    else:
+        inv = 1.0 / (SR - SL)
+        rs = (SR * rr - SL * rl - fr[0] + fl[0]) * inv  # ρ_HLL
+        f_rho = (SR * fl[0] - SL * fr[0] + SL * SR * (rr - rl)) * inv
+        f_mx = (SR * fl[1] - SL * fr[1] + SL * SR * (Ur[1] - Ul[1])) * inv
+        us = f_rho / rs
+        for j in range(2):
+            if j == 0:
+                r, u, v, z, by, bz, S = rl, ul, vl, zl, byl, bzl, SL
+            else:
+                r, u, v, z, by, bz, S = rr, ur, vr, zr, byr, bzr, SR
+            d = r * (S - u) * (S - us) - bx * bx
+            if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
+                vsj, zsj, bysj, bzsj = v, z, by, bz  # degenerate: S = u* ± c_A
+            else:
+                vsj = v - bx * by * (us - u) / d
+                zsj = z - bx * bz * (us - u) / d
+                fac = (r * (S - u) * (S - u) - bx * bx) / d
+                bysj = by * fac
+                bzsj = bz * fac
+            Us[j, 0] = rs
+            Us[j, 1] = rs * us
+            Us[j, 2] = rs * vsj
+            Us[j, 3] = rs * zsj
+            Us[j, 4] = bysj
+            Us[j, 5] = bzsj
+            Us[j, 6] = 0.0
+        sqr = np.sqrt(rs)
+        SLs = us - abs(bx) / sqr
+        SRs = us + abs(bx) / sqr
+        if SLs >= 0.0:  # F*L
+            for k in range(7):
+                F[k] = fl[k] + SL * (Us[0, k] - Ul[k])
+        elif SRs <= 0.0:  # F*R
+            for k in range(7):
+                F[k] = fr[k] + SR * (Us[1, k] - Ur[k])
+        else:  # the central state (ρ, u_x continuous across S*_L and S*_R)
+            sgn = 1.0 if bx > 0 else (-1.0 if bx < 0 else 0.0)
+            vL, vR = Us[0, 2] / rs, Us[1, 2] / rs
+            zL, zR = Us[0, 3] / rs, Us[1, 3] / rs
+            vc = 0.5 * (vL + vR) + 0.5 * (Us[1, 4] - Us[0, 4]) * sgn / sqr
+            zc = 0.5 * (zL + zR) + 0.5 * (Us[1, 5] - Us[0, 5]) * sgn / sqr
+            byc = 0.5 * (Us[0, 4] + Us[1, 4]) + 0.5 * sqr * (vR - vL) * sgn
+            bzc = 0.5 * (Us[0, 5] + Us[1, 5]) + 0.5 * sqr * (zR - zL) * sgn
+            Uss[0], Uss[1], Uss[2], Uss[3] = rs, rs * us, rs * vc, rs * zc
+            Uss[4], Uss[5], Uss[6] = byc, bzc, 0.0
+            for k in range(7):
+                F[k] = fl[k] + SLs * Uss[k] - (SLs - SL) * Us[0, k] - SL * Ul[k]
+        F[0] = f_rho
+        F[1] = f_mx
     F[4] *= sq
     F[5] *= sq
