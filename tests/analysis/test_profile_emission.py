@@ -165,6 +165,8 @@ def test_neutrino_E2_flux_profile_scales_as_density_to_three_halves():
         ({"inner": "none"}, "inner"),
         ({"n_dir": 2}, "n_dir"),
         ({"sigma_model": "x"}, "sigma_model"),
+        ({"enhancement": 10.0}, "enhancement"),
+        ({"R_out": 5.0}, "R_"),
     ],
 )
 def test_bad_inputs(kwargs, match):

@@ -91,6 +91,16 @@ def _energy(E, name="E") -> np.ndarray:
     return np.atleast_1d(_positive(E, u.GeV, name, u.erg))
 
 
+def _enhancement(value) -> float:
+    """The nuclear enhancement factor, read and checked as :class:`crescape.spectra.CGMEmission` does."""
+    v = float(parse_quantity(value, u.dimensionless_unscaled, "enhancement").value)
+    if not (np.isfinite(v) and 0.5 <= v <= 5):
+        raise ParameterError(
+            f"enhancement = {value} is not allowed: must be a finite value >= 0.5 and <= 5"
+        )
+    return v
+
+
 def _check_species(species):
     if species not in SPECIES_AT_EARTH:
         raise ParameterError(
@@ -233,7 +243,7 @@ class ProfileEmission:
             raise ParameterError(f"n_dir = {n_dir!r} is not allowed: must be an integer 4 to 1024")
         self.inner = inner
         self.sigma_model = sigma_model
-        self.enhancement = float(enhancement)
+        self.enhancement = _enhancement(enhancement)
         self.n_dir = int(n_dir)
         R_sun_c = float(_positive(R_sun, u.kpc, "R_sun", u.cm))
         R_out_c = (
