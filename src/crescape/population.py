@@ -837,7 +837,7 @@ def _variable_specs():
     return {
         "xi": Spec("xi", "population", d, d, XI_CR, 0.0, 1.0, True, False,
                    "CR efficiency L_CR = xi E_SN R_SN of every galaxy"),
-        "sfr_mass_slope": Spec("sfr_mass_slope", "population", d, d, 0.6, 0.0, 2.0, False, False,
+        "sfr_mass_slope": Spec("sfr_mass_slope", "population", d, d, massfunction.WHITAKER12_SLOPES["star_forming"], 0.0, 2.0, False, False,
                                "beta of SFR ~ M^beta (Whitaker et al. 2012: 0.6; blue galaxies 1.0)"),
         "delta_G_mass_slope": Spec("delta_G_mass_slope", "population", d, d, 0.0, -2.0, 2.0, False,
                                    False, "gamma of delta_G(M) = delta_G (M/M_MW)^gamma"),
@@ -930,11 +930,11 @@ def uncertainty_bands(
         v = v[np.isfinite(v)]
         q = np.percentile(v, [0, 16, 50, 84, 100])
         out[k] = {
-            "min": q[0],
-            "p16": q[1],
-            "median": q[2],
-            "p84": q[3],
-            "max": q[4],
+            "min": float(q[0]),
+            "p16": float(q[1]),
+            "median": float(q[2]),
+            "p84": float(q[3]),
+            "max": float(q[4]),
             "n": int(v.size),
         }
     return out
