@@ -413,6 +413,7 @@ def test_population_product_in_a_sweep():
 
     ds = sweep("population", {"delta_G": [10.0, 100.0], "xi": [0.1]}, scheduler="serial",
                progress=False)  # fmt: skip
+    assert ds["nu_mu_100TeV"].attrs["units"] == "GeV / (s sr cm2)"
     nu = ds["nu_mu_100TeV"].values[:, 0]
     assert nu[1] / nu[0] == pytest.approx(10**1.5, rel=1e-6, abs=0)
     direct = P.background_numbers(P.CosmicPopulation(10.0, mass_function="baldry2012", n_z=48))

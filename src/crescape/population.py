@@ -844,6 +844,10 @@ def _variable_specs():
     }  # fmt: skip
 
 
+def _is_ratio(name):
+    return name.startswith(("pop_over", "nu_over", "gamma_over"))
+
+
 #: parameters of the template galaxy that a population sweep takes from the swept Parameters
 _TEMPLATE_KEYS = ("delta_G", "slope", "E_max", "E_min", "cutoff")
 
@@ -885,11 +889,13 @@ class PopulationProduct(Product):
             params=tpl,
             **kw,
         )
-        return {k: np.array([v]) for k, v in background_numbers(pop).items()}
+        return {
+            k: np.array([v]) if _is_ratio(k) else u.Quantity([v], SED_UNIT)
+            for k, v in background_numbers(pop).items()
+        }
 
     def output_attrs(self, name):
-        unit = "" if name.startswith(("pop_over", "nu_over", "gamma_over")) else "GeV / (s sr cm2)"
-        return {"long_name": SWEEP_OUTPUTS[name], "units_note": unit}
+        return {"long_name": SWEEP_OUTPUTS[name]}
 
     def describe(self):
         return {"product": self.name, "mass_function": self.mass_function, "n_z": self.n_z}
