@@ -1095,7 +1095,9 @@ class FitResult:
                 fontsize=8,
             )
             p = out / "fit_corner.png"
-            atomic_savefig(fig, p, dpi=90)
+            from .figure1 import FIGURE_DPI
+
+            atomic_savefig(fig, p, dpi=FIGURE_DPI)
             plt.close(fig)
             paths.append(p)
         paths.append(self._plot_band(out / "fit_spectrum.png"))
@@ -1112,104 +1114,17 @@ class FitResult:
         return np.array([[self.best_fit_variables[k] for k in self.free]])
 
     def _plot_band(self, path: Path) -> Path:
-        import matplotlib.pyplot as plt
+        """The spectrum figure (:func:`crescape.analysis.fit_plots.plot_fit_spectrum`)."""
+        from .fit_plots import plot_fit_spectrum
 
-        lik = self._lik
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-        E = np.geomspace(1e4, 1e7, 60)
-        draws = self._draws()
-        best = np.array([[self.best_fit_variables[k] for k in self.free]])
-        f = lik.model.nu_sed(draws, E)
-        if len(draws) > 1:
-            ax1.fill_between(
-                E,
-                *np.percentile(f, [2.5, 97.5], axis=0),
-                color="C2",
-                alpha=0.2,
-                label="posterior 95%",
-            )
-            ax1.fill_between(
-                E, *np.percentile(f, [16, 84], axis=0), color="C2", alpha=0.4, label="posterior 68%"
-            )
-        ax1.plot(E, lik.model.nu_sed(best, E)[0], "C2-", label="best fit")
-        d = lik.icecube
-        m = ~d.is_ul
-        ax1.errorbar(
-            d.E_c[m],
-            d.value[m],
-            yerr=[d.value[m] - d.lo[m], d.hi[m] - d.value[m]],
-            xerr=[d.E_c[m] - d.E_min[m], d.E_max[m] - d.E_c[m]],
-            fmt="ko",
-            ms=4,
-            label=d.label,
-        )
-        ax1.errorbar(d.E_c[~m], d.hi[~m], yerr=0.35 * d.hi[~m], uplims=True, fmt="k_", ms=8)
-        ax1.set(
-            xscale="log",
-            yscale="log",
-            xlabel=r"$E_\nu$ [GeV]",
-            ylabel=r"$E_\nu^2 F_\nu$ ("
-            + ("per flavour" if lik.model.flavour == "per flavour" else "all flavours")
-            + r") [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]",
-            ylim=(1e-9, 1e-6),
-        )
-        ax1.legend(fontsize=7)
-        g = self.gof
-        ax1.set_title(
-            f"CGM neutrinos vs IceCube: $\\chi^2$ = {self.chi2_min:.1f} for {self.ndof} dof, "
-            f"p = {g.get('p_value', math.nan):.2g}" + (" (bad fit)" if g.get("bad") else ""),
-            fontsize=9,
-        )
-        if lik.igrb is not None:
-            g = lik.igrb
-            Eg = np.geomspace(0.1, 1000, 60)
-            fg = lik.model.gamma_sed(draws, Eg)
-            if len(draws) > 1:
-                ax2.fill_between(
-                    Eg,
-                    *np.percentile(fg, [16, 84], axis=0),
-                    color="C1",
-                    alpha=0.4,
-                    label="CGM γ, posterior 68%",
-                )
-            ax2.plot(Eg, lik.model.gamma_sed(best, Eg)[0], "C1-", label="CGM γ, best fit")
-            Ec = np.sqrt(g.E_min * g.E_max)
-            conv = Ec**2 / (g.E_max - g.E_min)  # E² dN/dE at the centre for an E^-2 band
-            ax2.errorbar(Ec, g.intensity * conv, yerr=g.sigma * conv, fmt="ks", ms=3, label=g.label)
-            ax2.set(
-                xscale="log",
-                yscale="log",
-                xlabel=r"$E_\gamma$ [GeV]",
-                ylabel=r"$E_\gamma^2 F_\gamma$ [GeV cm$^{-2}$ s$^{-1}$ sr$^{-1}$]",
-            )
-            ax2.legend(fontsize=7)
-            ax2.set_title("CGM γ rays vs the Fermi IGRB (upper limit)", fontsize=10)
-        else:
-            ax2.axis("off")
-        fig.tight_layout()
-        atomic_savefig(fig, path, dpi=90)
-        plt.close(fig)
-        return path
+        draws = self._draws() if self.chain is not None else None
+        return plot_fit_spectrum(self, path, draws)
 
     def _plot_profile(self, path: Path) -> Path:
-        import matplotlib.pyplot as plt
+        """The δ_G profile figure (:func:`crescape.analysis.fit_plots.plot_fit_profile`)."""
+        from .fit_plots import plot_fit_profile
 
-        p = self.profile
-        fig, ax = plt.subplots(figsize=(5.5, 4))
-        x = np.asarray(p["delta_G"])
-        ax.plot(x, p["dchi2_icecube"], "C0-", label="IceCube 2015")
-        ax.plot(x, p["dchi2_combined"], "C3--", label="IceCube + Fermi IGRB limit")
-        ax.plot(
-            x, p["chi2_igrb_on_icecube_profile"], "C1:", label="IGRB χ² along the IceCube profile"
-        )
-        for lvl in (D68, D95):
-            ax.axhline(lvl, color="0.6", lw=0.8)
-        ax.set(xscale="log", xlabel=r"$\delta_G$", ylabel=r"$\Delta\chi^2$ (profile)", ylim=(0, 12))
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        atomic_savefig(fig, path, dpi=90)
-        plt.close(fig)
-        return path
+        return plot_fit_profile(self, path)
 
 
 def _minimize(
