@@ -174,3 +174,18 @@ def test_bad_file_and_table(tmp_path, capsys):
     ]
     assert main(argv) == 2
     assert "--checkpoint" in one_line_error(capsys)
+
+
+def test_run_that_breaks_down_writes_what_it_has_and_exits_1(tmp_path, capsys):
+    """Magnetic pressure ≫ gas pressure ends in a negative pressure: exit 1, one line, the
+    snapshots before it in the file with valid = 0 and the reason."""
+    cfg = write_config(tmp_path, t_end=30.0)
+    out = tmp_path / "run.nc"
+    argv = ["mhd", str(cfg), "--out", str(out), "--no-progress", "--set", "plasma.sound_speed=0.5"]
+    assert main([*argv, "--set", "init.amplitude=0.3", "--set", "time.n_output=31"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "stopped early" in err
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds.attrs["valid"] == 0 and "pressure" in ds.attrs["failure"]
+        assert 1 < ds.sizes["t"] < 31
+        assert float(ds.dB2[-1]) > 10.0

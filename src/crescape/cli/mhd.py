@@ -7,12 +7,14 @@ documentation docs/mhd.md). ``--set table.key=value`` (``grid.n_cells=512``,
 ``<out>.ckpt.npz``) is written every ``[checkpoint]`` interval and at every output time;
 ``--resume`` continues from it to a bit-identical result. It carries the fingerprint of
 the resolved configuration: resuming with another configuration, or from a finished
-run, is refused with exit code 2.
+run, is refused with exit code 2. A run that breaks down (a negative pressure once the
+magnetic pressure dwarfs the gas pressure) writes the snapshots before it and exits with 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..params import ParameterError, parse_set
@@ -95,6 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CLIError(f"--out {args.out!r} cannot be written: {exc.strerror or exc}") from None
     ckpt.mark_final()  # the output exists: the checkpoint is not to be resumed
+    valid = bool(ds.attrs.get("valid", 1))
     if args.json:
         print_json(
             {
@@ -109,6 +112,14 @@ def _run(args: argparse.Namespace) -> int:
                 else None,
                 "config_hash": fingerprint["hash"],
                 "checkpoint": str(ckpt.path),
+                "valid": valid,
             }
         )
+    if not valid:
+        print(
+            f"crescape mhd: the run stopped early: {ds.attrs['failure']} "
+            f"(the {ds.sizes['t']} snapshots before are written to {out})",
+            file=sys.stderr,
+        )
+        return 1
     return 0

@@ -453,6 +453,9 @@ def run_mhd(
     xarray.Dataset
         ``rho``, ``u_x``, ``u_y``, ``u_z``, ``B_y``, ``B_z``, ``P`` on (t, x), the spectrum
         ``power`` = |b_k|²/B0² on (t, k), and the diagnostics :data:`MHD_DIAGNOSTICS` on t.
+        If the run breaks down (a negative density or pressure, e.g. when the magnetic
+        pressure exceeds the gas pressure by orders of magnitude), the snapshots so far,
+        with the attributes ``valid = 0`` and ``failure`` (the reason); else ``valid = 1``.
     """
     from .observers import CheckpointCorrupt, CheckpointMismatch, ProgressBar
 
@@ -480,11 +483,16 @@ def run_mhd(
         if checkpoint is not None and checkpoint.due(s):
             checkpoint.save_arrays(_state_arrays(s, snaps))
 
+    failure = None
     try:
         while len(snaps) < times.size:
             t_out = times[len(snaps)]
             if t_out > state.t:
-                state = sim.run(state, t_out, observe=observe)
+                try:
+                    state = sim.run(state, t_out, observe=observe)
+                except FloatingPointError as exc:  # e.g. a negative pressure when B² ≫ P
+                    failure = str(exc)
+                    break
             snaps.append(_snapshot(sim, state))
             if checkpoint is not None:
                 checkpoint.save_arrays(_state_arrays(state, snaps))
@@ -492,7 +500,10 @@ def run_mhd(
         bar.close()
     if checkpoint is not None and finalize:
         checkpoint.mark_final()
-    return _dataset(cfg, sim, snaps, state)
+    ds = _dataset(cfg, sim, snaps, state)
+    ds.attrs["valid"] = int(failure is None)
+    ds.attrs["failure"] = failure or "none"
+    return ds
 
 
 def _dataset(cfg: MHDConfig, sim: BellMHD, snaps: list[dict], state: MHDState):
