@@ -86,14 +86,22 @@ def test_joint_fit_2025_and_km3net_records_its_data_and_ndof():
 
 
 def test_limit_likelihood_at_its_stated_confidence():
-    """A zero-event Poisson limit at 90% C.L.: chi2 = 2 ln(10) = 4.605 at the limit; the
-    strongest point decides; points outside an energy range are dropped."""
+    """A limit at 90% C.L.: the half-Gaussian gives chi2 = z^2 = 1.6424 at the limit
+    (z = Phi^-1(0.9) = 1.28155), the zero-event Poisson 2 ln(10) = 4.605; the strongest
+    point decides; points outside an energy range are dropped."""
     lim = F.load_limit("icecube_ehe_2018", 0.9)
-    assert lim.n_cl == pytest.approx(math.log(10.0), rel=1e-12, abs=0)
+    assert lim.likelihood == "gaussian"
+    assert lim.z_cl == pytest.approx(1.2815515655446004, rel=1e-12, abs=0)
     mu = 0.5 * lim.ul.copy()
     i = int(np.argmin(lim.ul))
     mu[i] = lim.ul[i]  # at the limit at one point, half of it elsewhere
-    assert lim.chi2(mu[None, :])[0] == pytest.approx(2 * math.log(10.0), rel=1e-12, abs=0)
+    assert lim.chi2(mu[None, :])[0] == pytest.approx(1.2815515655446004**2, rel=1e-12, abs=0)
+    assert lim.chi2(0.5 * lim.ul[None, :])[0] == pytest.approx(
+        1.2815515655446004**2 / 4, rel=1e-12, abs=0
+    )
+    poi = F.load_limit("icecube_ehe_2018", 0.9, likelihood="poisson")
+    assert poi.n_cl == pytest.approx(math.log(10.0), rel=1e-12, abs=0)
+    assert poi.chi2(mu[None, :])[0] == pytest.approx(2 * math.log(10.0), rel=1e-12, abs=0)
     assert lim.chi2(np.zeros((1, lim.E.size)))[0] == 0.0
     # PRD 98, 062003 (per flavour, as shipped): 3.9e-9 at 5.57e6 GeV
     assert lim.E[0] == pytest.approx(5573310.0, rel=1e-9, abs=0)
@@ -111,6 +119,10 @@ def test_limit_likelihood_at_its_stated_confidence():
         ({"limits": ["auger_2023"], "limit_cl": 1.5}, "limit_cl = 1.5"),
         ({"limits": ["nope"], "limit_cl": 0.9}, "limits = 'nope'"),
         ({"flavour": "mu"}, "flavour = 'mu'"),
+        (
+            {"limits": ["auger_2023"], "limit_cl": 0.9, "limit_likelihood": "x"},
+            "limit_likelihood = 'x'",
+        ),
     ],
 )
 def test_bad_limit_options(kwargs, match):

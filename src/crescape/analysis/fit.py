@@ -60,7 +60,8 @@ Likelihood (the approximation, stated)
       μ₁ the E²Φ for which one event is expected (the published flux; Baker & Cousins
       1984, NIM 221, 437, the Poisson likelihood-ratio χ²).
     * Differential upper limits (IceCube EHE, Auger, ANTARES; optional, ``limits``):
-      see :class:`FluxLimit` (a zero-event Poisson likelihood at the limit's C.L.).
+      see :class:`FluxLimit` (a half-Gaussian that excludes a model at the limit at its
+      C.L., or a zero-event Poisson likelihood).
 
 Joint fits
     ``dataset`` may name several data sets (``"a,b"`` or a list): their likelihoods
@@ -469,18 +470,29 @@ def join_datasets(parts: Sequence[Dataset]) -> Dataset:
 class FluxLimit:
     """A differential (quasi-differential) upper limit on E²Φ, used as a one-sided constraint.
 
-    Likelihood (stated): each point of the published curve is the limit on a flux
-    confined near its energy; with zero signal events expected at the limit's
-    construction, the limit is read as the Poisson likelihood of observing no
-    event, L = exp(-N), with N = N_CL μ/UL the expected signal events and
-    N_CL = -ln(1 - CL) (2.303 at 90% C.L.), so that the stated limit is the upper
-    end of the interval at the stated C.L. (PDG, Review of Particle Physics,
-    Statistics: the upper limit for n = 0 observed events, s_up = -ln(1 - CL)):
-    ``χ² = -2 ln L = 2 N_CL μ/UL``, with μ the model's E²F at the point's energy.
-    The points sample overlapping energy windows of one analysis, not independent
-    bins, so only the most constraining point enters: ``χ² = max_i 2 N_CL μ_i/UL_i``.
-    The detector's energy response within each window is neglected (as for the
-    IceCube bins). A limit adds no degree of freedom.
+    Each point of the published curve is the limit UL_i on a flux confined near its
+    energy, at confidence CL; μ_i is the model's E²F at that energy (in the convention
+    of the fit). Two likelihoods (stated, ``likelihood``):
+
+    ``"gaussian"`` (default)
+        a half-Gaussian with its 0 at μ = 0, ``χ² = z² (μ/UL)²`` for μ > 0 with
+        z = Φ⁻¹(CL) (1.2816 at 90%), so that a model at the limit is excluded at the
+        stated one-sided confidence (Δχ² = z²: Wilks 1938, Ann. Math. Stat. 9, 60, with
+        the one-sided boundary case of Chernoff 1954, Ann. Math. Stat. 25, 573) — the
+        rule of the rest of the fit (the 68%/90% bounds of the IceCube upper-limit bins,
+        the 95% one-sided IGRB limit), and the pure-quadratic case of
+        :func:`upper_limit_coefficients`;
+    ``"poisson"``
+        the Poisson likelihood of observing no signal event, L = exp(-N), N = N_CL μ/UL,
+        N_CL = -ln(1 - CL) (2.303 at 90%; the upper limit for n = 0, PDG Review of
+        Particle Physics, Statistics), ``χ² = 2 N_CL μ/UL``: exact for a limit set with
+        no observed event and no background, and stricter than the Gaussian below the
+        limit (χ² = 2.3 at half the limit at 90%, against 0.41).
+
+    The points sample overlapping energy windows of one analysis, not independent bins,
+    so only the most constraining point enters (the largest μ_i/UL_i). The detector's
+    energy response within each window is neglected (as for the IceCube bins). A limit
+    adds no degree of freedom.
 
     Attributes
     ----------
@@ -489,6 +501,7 @@ class FluxLimit:
     ul : array, E²Φ limits [GeV cm^-2 s^-1 sr^-1] in the convention ``flavour``
     cl : float, the confidence level
     flavour : str
+    likelihood : {'gaussian', 'poisson'}
     """
 
     name: str
@@ -497,21 +510,40 @@ class FluxLimit:
     ul: np.ndarray
     cl: float
     flavour: str = DEFAULT_FLAVOUR
+    likelihood: str = "gaussian"
 
     @property
     def n_cl(self) -> float:
         """N_CL = -ln(1 - CL): the expected events at the limit (PDG, n = 0 upper limit)."""
         return -math.log(1.0 - self.cl)
 
+    @property
+    def z_cl(self) -> float:
+        """z = Φ⁻¹(CL): the one-sided Gaussian quantile (Δχ² = z² at the limit)."""
+        from scipy import stats
+
+        return float(stats.norm.ppf(self.cl))
+
     def chi2(self, mu: np.ndarray) -> np.ndarray:
-        """χ² = max_i 2 N_CL max(μ_i, 0)/UL_i for model values ``mu`` (..., n_points)."""
-        return 2.0 * self.n_cl * np.max(np.maximum(mu, 0.0) / self.ul, axis=-1)
+        """χ² of the most constraining point for model values ``mu`` (..., n_points)."""
+        r = np.max(np.maximum(mu, 0.0) / self.ul, axis=-1)
+        if self.likelihood == "poisson":
+            return 2.0 * self.n_cl * r
+        return self.z_cl**2 * r**2
 
     def select(self, E_lo: float, E_hi: float) -> FluxLimit | None:
         keep = (self.E >= E_lo) & (self.E <= E_hi)
         if not keep.any():
             return None
-        return FluxLimit(self.name, self.label, self.E[keep], self.ul[keep], self.cl, self.flavour)
+        return FluxLimit(
+            self.name,
+            self.label,
+            self.E[keep],
+            self.ul[keep],
+            self.cl,
+            self.flavour,
+            self.likelihood,
+        )
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -522,12 +554,19 @@ class FluxLimit:
             "n_points": int(self.E.size),
             "energy_range_GeV": [float(self.E.min()), float(self.E.max())],
             "flavour": self.flavour,
-            "likelihood": "zero-event Poisson: chi2 = max_i 2 N_CL mu_i/UL_i, N_CL = -ln(1-CL)",
+            "likelihood": (
+                "zero-event Poisson: chi2 = 2 N_CL max_i(mu_i/UL_i), N_CL = -ln(1-CL)"
+                if self.likelihood == "poisson"
+                else "half-Gaussian: chi2 = z^2 max_i(mu_i/UL_i)^2, z = Phi^-1(CL)"
+            ),
         }
 
 
-def load_limit(name: str, cl: float, flavour: str = DEFAULT_FLAVOUR) -> FluxLimit:
-    """A differential upper limit of :data:`LIMITS` at confidence ``cl``, in ``flavour``.
+def load_limit(
+    name: str, cl: float, flavour: str = DEFAULT_FLAVOUR, likelihood: str = "gaussian"
+) -> FluxLimit:
+    """A differential upper limit of :data:`LIMITS` at confidence ``cl``, in ``flavour``,
+    with the ``likelihood`` of :class:`FluxLimit` ('gaussian' or 'poisson').
 
     The shipped files do not state the C.L. of their limits (see their
     ``meta["confidence_level"]``), so it is an argument, recorded in the result.
@@ -551,6 +590,10 @@ def load_limit(name: str, cl: float, flavour: str = DEFAULT_FLAVOUR) -> FluxLimi
         ) from None
     if not (0.0 < cl < 1.0):
         raise ParameterError(f"limit_cl = {cl:g} is not allowed: must be > 0 and < 1")
+    if likelihood not in ("gaussian", "poisson"):
+        raise ParameterError(
+            f"limit_likelihood = {likelihood!r} is not allowed: must be 'gaussian' or 'poisson'"
+        )
     _check_flavour(flavour)
     t = _in_convention(data.load(LIMITS[name]), flavour)
     return FluxLimit(
@@ -561,6 +604,7 @@ def load_limit(name: str, cl: float, flavour: str = DEFAULT_FLAVOUR) -> FluxLimi
         np.asarray(t["E2Phi_UL"].quantity.to_value(E2_UNIT), dtype=float),
         cl,
         flavour,
+        likelihood,
     )
 
 
@@ -1346,6 +1390,7 @@ def fit(
     igrb_model: str = "A",
     limits: Sequence[str] = (),
     limit_cl: float | None = None,
+    limit_likelihood: str = "gaussian",
     allow_shared_events: bool = False,
     bounds: Mapping[str, tuple[float, float]] | None = None,
     energy_range: tuple[float, float] | None = None,
@@ -1381,6 +1426,9 @@ def fit(
         their confidence level: ``limit_cl`` must then be given.
     limit_cl : float
         The confidence level of ``limits`` (e.g. 0.9), recorded in the result.
+    limit_likelihood : {'gaussian', 'poisson'}
+        How a limit enters (:class:`FluxLimit`): a half-Gaussian excluding a model at the
+        limit at the stated one-sided C.L. (default), or a zero-event Poisson likelihood.
     allow_shared_events : bool
         Allow a joint fit of data sets of one detector (their likelihoods are then not
         independent; the result says so).
@@ -1426,7 +1474,7 @@ def fit(
         dets = [DATASET_DETECTOR[n] for n in names]
         shared = len(set(dets)) < len(dets)
         ice = [load_icecube(n, flavour) for n in names]
-    nu_limits = [load_limit(n, limit_cl, flavour) for n in limits]
+    nu_limits = [load_limit(n, limit_cl, flavour, limit_likelihood) for n in limits]
     if energy_range is not None:
         e_lo, e_hi = (float(x) for x in energy_range)
         if not (0 <= e_lo < e_hi):
@@ -1531,8 +1579,13 @@ def fit(
             "limits_used": [x.name for x in nu_limits],
             "likelihood": "Barlow (2004) linear-variance Gaussian for measured bins; chi2 = a mu + b mu^2 "
             "through the 68%/90% bounds for upper-limit bins; Poisson likelihood ratio for one-event "
-            "bins; one-sided Gaussian for the IGRB bands; zero-event Poisson at the stated C.L. "
-            "for differential limits (the strongest point of each)",
+            "bins; one-sided Gaussian for the IGRB bands; the given C.L. for differential "
+            "limits (the strongest point of each): "
+            + (
+                "zero-event Poisson"
+                if limit_likelihood == "poisson"
+                else "half-Gaussian excluding the limit at its C.L."
+            ),
             "energy_range_GeV": [float(ice.E_min.min()), float(ice.E_max.max())],
         },
         icecube_only={

@@ -64,6 +64,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="confidence level of --limits, in (0, 1), e.g. 0.9 (the data files do not state it)",
     )
     p.add_argument(
+        "--limit-likelihood",
+        choices=("gaussian", "poisson"),
+        default="gaussian",
+        help="how a limit enters: half-Gaussian excluding a model at the limit at the given C.L. "
+        "(default), or the zero-event Poisson likelihood",
+    )
+    p.add_argument(
         "--free",
         default="delta_G,slope",
         metavar="NAMES",
@@ -167,6 +174,7 @@ def _run(args: argparse.Namespace) -> int:
         flavour="per flavour" if args.flavour == "per-flavour" else "all",
         limits=limits,
         limit_cl=args.limit_cl,
+        limit_likelihood=args.limit_likelihood,
         allow_shared_events=args.allow_shared_events,
         igrb=not args.no_igrb,
         igrb_model=args.igrb_model,
