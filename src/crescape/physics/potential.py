@@ -45,6 +45,7 @@ __all__ = [
     "hernquist_enclosed_mass",
     "power_cutoff_potential",
     "power_cutoff_enclosed_mass",
+    "isothermal_sphere_potential",
     "NFW",
     "MiyamotoNagai",
     "Hernquist",
@@ -171,6 +172,16 @@ def power_cutoff_potential(r, M, alpha, r_c):
     rs = np.where(r > 0, r, 1.0)
     inner = np.where(r > 0, M * gammainc(s3, x) / rs, 0.0)
     return -G * (inner + outer)
+
+
+def isothermal_sphere_potential(r, V_g, r_0):
+    """Φ(r) = 2V_g² ln(r/r_0) of the singular isothermal sphere [cm² s^-2], zero at r_0.
+
+    Binney & Tremaine (2008), §4.3.3(b): ρ = V_g²/(2πG r²) with V_g the one-dimensional
+    velocity dispersion, so g = −2V_g²/r and v_c = √2 V_g at every radius. The potential of the
+    isothermal CR-driven wind models of Quataert, Jiang & Thompson (2022, MNRAS 510, 1184).
+    """
+    return 2.0 * V_g**2 * np.log(np.asarray(r, dtype=float) / r_0)
 
 
 # --------------------------------------------------------------------------- components

@@ -63,26 +63,30 @@ class CRStreamingOp(Operator):
     sim : crescape.simulate.coupled.CGMSimulation
     mode : {"alfven_dB", "alfven_B0"}
         Streaming speed: the Alfvén speed in √(B0² + δB²) or in B0.
+    B_ordered : array (n_z,) or None
+        The ordered field per cell [G] in place of the run's uniform B0 (e.g. the radial
+        field B0 (H/r)² of a flux-frozen spherical outflow, as in the wind models of
+        Quataert et al. 2022); None: B0 everywhere.
     """
 
     name = "cr_streaming"
 
-    def __init__(self, sim, mode="alfven_dB"):
+    def __init__(self, sim, mode="alfven_dB", B_ordered=None):
         if mode not in STREAMING[1:]:
             raise ValueError(f"streaming = {mode!r} is not allowed: must be one of {STREAMING[1:]}")
         self.sim = sim
         self.mode = mode
         self.heating = np.zeros(sim.grid.n)  # H of the last step [erg cm^-3 s^-1]
         self.open_outer = sim.config.cr_outer != "reflecting"
+        n = sim.grid.n
+        self.B_ordered = (
+            np.full(n, sim.B0) if B_ordered is None else np.asarray(B_ordered) * np.ones(n)
+        )
 
     def alfven_speed(self, state):
         """v_A per cell [cm s^-1] in the field of ``mode`` (:func:`crescape.physics.instability.alfven_speed`)."""
-        B0 = self.sim.B0
-        B = (
-            np.sqrt(B0**2 + state.dB**2)
-            if self.mode == "alfven_dB"
-            else np.full(state.dB.shape, B0)
-        )
+        B0 = self.B_ordered
+        B = np.sqrt(B0**2 + state.dB**2) if self.mode == "alfven_dB" else B0
         return alfven_speed(B, state.gas.rho)
 
     def velocities(self, state):
@@ -166,9 +170,10 @@ class CRStreamingOp(Operator):
         return {"streaming_speed": self.mode}
 
 
-def add_streaming(sim, mode="alfven_dB") -> CRStreamingOp:
-    """Add the streaming step to a coupled run, right after its CR work; return the operator."""
-    op = CRStreamingOp(sim, mode)
+def add_streaming(sim, mode="alfven_dB", B_ordered=None) -> CRStreamingOp:
+    """Add the streaming step to a coupled run, right after its CR work; return the operator
+    (replacing one already there)."""
+    op = CRStreamingOp(sim, mode, B_ordered)
     ops = [o for o in sim.stepper.operators if o.name != op.name]
     i = next(k for k, o in enumerate(ops) if o.name == "cr_work")
     ops.insert(i + 1, op)
@@ -176,3 +181,70 @@ def add_streaming(sim, mode="alfven_dB") -> CRStreamingOp:
     sim.ops = ops
     sim.streaming = op
     return op
+
+
+def isothermal_sphere_wind(params, config, V_g, B_base, theta_factor=3.0):
+    """A coupled run set up as a CR-driven wind from the base of an isothermal sphere.
+
+    The set-up of the isothermal streaming winds of Quataert, Jiang & Thompson (2022, MNRAS
+    510, 1184) and of the shallow-potential winds of Modak et al. (2023, MNRAS 524, 6374), as
+    far as the coupled run allows: an isothermal gas (``config.isothermal``) in the potential
+    Φ = 2V_g² ln(r/H) (:func:`crescape.physics.potential.isothermal_sphere_potential`) of a
+    spherical run (``config.geometry = "spherical"``, r = z) from the halo boundary H, the CRs
+    entering there with the flux of Eq. (3) and streaming at the Alfvén speed of a radial field
+    B_base (H/r)² (flux freezing in the spherical outflow). The gas starts at rest as the
+    isothermal atmosphere of the temperature ``theta_factor`` × that of the gas (the CRs then
+    hold it up; the no-CR atmosphere 2(V_g/c_i)² steeper would fall below the density floor),
+    through the run's ρ0 at the base, with the hydrostatic base reservoir of
+    :func:`.gravity.hydrostatic_halo`.
+
+    Parameters
+    ----------
+    params : crescape.params.Parameters
+    config : crescape.simulate.cgm_config.SimulationConfig
+        Spherical and isothermal.
+    V_g : float
+        Velocity dispersion of the isothermal sphere [cm s^-1].
+    B_base : float
+        Radial field at the base [G] for the streaming speed.
+    theta_factor : float
+        Temperature of the initial atmosphere over that of the gas.
+
+    Returns
+    -------
+    crescape.simulate.coupled.CGMSimulation
+    """
+    from ...physics.potential import isothermal_sphere_potential
+    from ..gas import hydrostatic_factor
+    from .gravity import hydrostatic_halo
+    from .simulation import CGMSimulation
+
+    if config.geometry != "spherical" or not config.isothermal:
+        raise ValueError(
+            f"geometry = {config.geometry!r}, isothermal = {config.isothermal} is not allowed: "
+            "the wind set-up must be spherical and isothermal"
+        )
+    sim = CGMSimulation(params, config)
+    H = float(params.cgs.H)
+    add_streaming(sim, "alfven_B0", B_base * (H / sim.grid.centres) ** 2)
+
+    def phi(z):
+        return isothermal_sphere_potential(z, V_g, H)
+
+    hydrostatic_halo(sim, phi)
+    if theta_factor != 1.0:
+        fac = hydrostatic_factor(phi(sim.grid.centres), theta_factor * sim.solver.cs2)
+        rho = sim.rho0 * fac
+        sim.state.gas = sim.solver.state(rho, 0.0, rho * sim.solver.cs2)
+        sim.reset_initial()
+    return sim
+
+
+def wind_mass_loss_rate(sim, ds):
+    """Ṁ(r) = 4πR_d² A(r) ρu [g s^-1] per cell and snapshot of a run's Dataset (4πr²ρu in the
+    spherical geometry, A = (r/R_d)²)."""
+    from ... import constants as C
+
+    A = np.asarray(sim.grid.geometry.area(ds["z"].values * C.kpc), dtype=float)
+    R_d = float(sim.params.cgs.R_d)
+    return 4.0 * np.pi * R_d**2 * A * (ds["rho"] * ds["u"]).values
