@@ -190,6 +190,11 @@ class BellMHD:
     cr_slope : float or None
         Index s of the current spectrum dJ/dE ∝ E^-s (1 < s <= 10, default 2, the
         paper's escaping flux); None for CRs of one energy (Bell 2004, Eq. 10).
+    cr_spectrum : {"power_law", "one_energy", "drifting_p4"}
+        The current's spectrum: the power law of ``cr_slope`` (default; ``cr_slope=None``
+        means one energy), one energy, or an isotropic f ∝ p^-4 drifting through the
+        plasma (Amato & Blasi 2009; :func:`crescape.physics.dispersion.drifting_p4_complement`,
+        ``cr_slope`` unused).
     cr_energy_max : float, Quantity [erg]
         Highest energy of the current spectrum (> cr_energy, default ∞).
     hall : bool
@@ -228,6 +233,7 @@ class BellMHD:
         cr_slope=2.0,
         cr_energy_max=np.inf,
         hall=False,
+        cr_spectrum="power_law",
     ):
         if isinstance(n_cells, bool) or not isinstance(n_cells, (int, np.integer)) or n_cells < 8:
             raise ParameterError(f"n_cells = {n_cells!r} is not allowed: must be an integer >= 8")
@@ -265,12 +271,20 @@ class BellMHD:
         self.cs2 = self.cs0**2
         self._out = np.empty((7, self.n))
         self._src = np.empty((7, self.n))
+        if cr_spectrum not in ("power_law", "one_energy", "drifting_p4"):
+            raise ParameterError(
+                f"cr_spectrum = {cr_spectrum!r} is not allowed: must be 'power_law', "
+                "'one_energy' or 'drifting_p4'"
+            )
+        if cr_spectrum == "one_energy":
+            cr_slope = None
+        self.cr_spectrum = "one_energy" if cr_slope is None else cr_spectrum
         self._init_response(cr_energy, cr_slope, cr_energy_max)
         self.hall = bool(hall)
 
     def _init_response(self, cr_energy, cr_slope, cr_energy_max):
         """Check the CR-response options and tabulate 1 − σ per Fourier index (or None)."""
-        from ..physics.dispersion import _check_slope, _complement
+        from ..physics.dispersion import _check_slope, _complement, drifting_p4_complement
 
         if cr_energy is None:
             self.cr_energy, self.cr_slope, self.cr_energy_max = None, cr_slope, cr_energy_max
@@ -288,12 +302,17 @@ class BellMHD:
                 f"{self.cr_energy:g} erg"
             )
         self.cr_energy_max = emax
-        self.cr_slope = None if cr_slope is None else float(_check_slope(cr_slope))
+        drifting = self.cr_spectrum == "drifting_p4"
+        self.cr_slope = None if (cr_slope is None or drifting) else float(_check_slope(cr_slope))
         m = np.fft.fftfreq(self.n, 1.0 / self.n)
         x = 2.0 * np.pi * np.abs(m) / self.L * self.larmor_radius
         mult = np.zeros(self.n, dtype=complex)
         nz = m != 0  # m = 0: the current follows the uniform field, 1 − σ(0) = 0
-        mult[nz] = _complement(x[nz], self.cr_slope, self.cr_energy_max / self.cr_energy)
+        t_max = self.cr_energy_max / self.cr_energy
+        if drifting:
+            mult[nz] = drifting_p4_complement(x[nz], t_max)
+        else:
+            mult[nz] = _complement(x[nz], self.cr_slope, t_max)
         # b = B_y + iB_z ∝ e^{ikx}: σ(|k| r_L) for both signs of k (the protons gyrate one
         # way in this representation; docs/mhd.md); dispersion_modes writes the left mode as
         # B_y − iB_z ∝ e^{i(kx − ωt)}, hence its σ* and ω_L = −ω*
@@ -367,9 +386,10 @@ class BellMHD:
         b = B_y + iB_z ∝ e^{i(±kx − ωt)}. ``dispersion_modes`` writes the left mode as
         B_y − iB_z ∝ e^{i(kx − ω_L t)}, so here ω = −ω_L* (same growth rate, opposite real
         part). Without a current (J = 0) the Alfvén wave ω = k v_A (the Hall correction is
-        then left out).
+        then left out). For the drifting p^-4 spectrum, which ``dispersion_modes`` does not
+        take, the same quadratic (its ``_solve_modes``) with ``drifting_p4_complement``.
         """
-        from ..physics.dispersion import dispersion_modes
+        from ..physics.dispersion import _solve_modes, dispersion_modes
 
         self._check_polarisation(polarisation)
         rho = self.rho0 if rho is None else float(rho)
@@ -377,6 +397,20 @@ class BellMHD:
         if self.J == 0.0:
             return complex(k * self.B0 / np.sqrt(_FOURPI * rho))
         resp = self.cr_energy is not None
+        if resp and self.cr_spectrum == "drifting_p4":
+            from ..physics.thermal import ion_cyclotron_frequency
+
+            oms = self.response_factor(m if polarisation == "right" else -m)
+            modes = _solve_modes(
+                k,
+                self.k_c,
+                self.B0**2 / (_FOURPI * rho),
+                np.array(oms),
+                Omega=float(ion_cyclotron_frequency(self.B0)),
+                hall=self.hall,
+            )
+            om = complex(modes[polarisation])
+            return om if polarisation == "right" else -om.conjugate()
         om = complex(
             dispersion_modes(
                 k,

@@ -8,8 +8,8 @@ documented unit, strings may carry a unit (``"3 uG"``):
   ``gamma``, ``isothermal``;
 * ``[current]``: ``J`` [statA cm^-2], the CR current along B0 (k_c = 4πJ/(cB0), Bell 2004);
 * ``[cr]``: ``response`` (the CR current's linear response σ(k r_L)), ``E_min`` [GeV]
-  (r_L = E_min/(eB0)), ``spectrum`` (``"power_law"`` or ``"one_energy"``), ``slope``,
-  ``E_max`` [GeV];
+  (r_L = E_min/(eB0)), ``spectrum`` (``"power_law"``, ``"one_energy"`` or
+  ``"drifting_p4"``), ``slope``, ``E_max`` [GeV];
 * ``[grid]``: ``n_cells``, ``length`` (in λ_c = 2π/k_c);
 * ``[scheme]``: ``riemann``, ``limiter``, ``cfl``, ``backend``, ``hall``;
 * ``[init]``: ``seed`` (``"noise"`` or ``"mode"``), ``amplitude`` (δB/B0 rms), ``m``,
@@ -102,8 +102,8 @@ SCHEMA = {
             "cr",
             "spectrum",
             "power_law",
-            choices=("power_law", "one_energy"),
-            doc="current spectrum dJ/dE ∝ E^-slope, or one energy",
+            choices=("power_law", "one_energy", "drifting_p4"),
+            doc="current spectrum dJ/dE ∝ E^-slope, one energy, or a drifting isotropic p^-4",
         ),
         option("cr", "slope", 2.0, low=1.0, high=10.0, low_open=True, doc="s of dJ/dE ∝ E^-s"),
         option(
@@ -289,6 +289,7 @@ class MHDConfig:
             riemann=r["scheme"]["riemann"],
             cr_energy=cr["E_min"] if cr["response"] else None,
             cr_slope=cr["slope"] if cr["spectrum"] == "power_law" else None,
+            cr_spectrum=cr["spectrum"],
             cr_energy_max=cr["E_max"],
             hall=r["scheme"]["hall"],
         )
