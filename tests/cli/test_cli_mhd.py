@@ -189,3 +189,31 @@ def test_run_that_breaks_down_writes_what_it_has_and_exits_1(tmp_path, capsys):
         assert ds.attrs["valid"] == 0 and "pressure" in ds.attrs["failure"]
         assert 1 < ds.sizes["t"] < 31
         assert float(ds.dB2[-1]) > 10.0
+
+
+def test_configuration_fuzz_never_gives_another_exception():
+    """Random --set values on every key: the reader accepts them or raises ParameterError."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from crescape.errors import ParameterError
+    from crescape.simulate.mhd_config import SCHEMA, load_mhd_config
+
+    keys = [f"{t}.{k}" for t, tab in SCHEMA.items() for k in tab]
+    values = st.one_of(
+        st.integers(-(10**6), 10**6).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.sampled_from(["true", "false", "'3 uG'", "'1 km'", "[1, 2]", "none", "'mode'", "''"]),
+        st.text(max_size=8),
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.dictionaries(st.sampled_from(keys), values, max_size=3))
+    def check(sets):
+        try:
+            cfg = load_mhd_config(None, sets)
+            cfg.build()
+        except ParameterError as exc:
+            assert "\n" not in str(exc)
+
+    check()
