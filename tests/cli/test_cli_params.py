@@ -39,8 +39,9 @@ def test_group_filter(group, capsys):
 
 
 def test_the_option_tables_of_simulate_and_transport_are_listed(capsys):
-    """Every key of the [simulation] table and of the transport tables, by its table."""
-    from crescape.simulate import cgm_config, config
+    """Every key of the [simulation] table, of the transport tables and of the MHD tables
+    (as ``mhd.<table>``), by its table."""
+    from crescape.simulate import cgm_config, config, mhd_config
 
     assert main(["params", "--json"]) == 0
     text = capsys.readouterr().out
@@ -48,6 +49,7 @@ def test_the_option_tables_of_simulate_and_transport_are_listed(capsys):
     keys = {(r["group"], r["name"]) for r in rows}
     assert {("simulation", k) for k in cgm_config.SCHEMA} <= keys
     assert {(t, k) for t, tab in config.SCHEMA.items() for k in tab} <= keys
+    assert {(f"mhd.{t}", k) for t, tab in mhd_config.SCHEMA.items() for k in tab} <= keys
     assert "Infinity" not in text and "NaN" not in text  # strict JSON
     by_key = {(r["group"], r["name"]): r for r in rows}
     assert by_key[("simulation", "z_max")]["unit"] == "kpc"

@@ -39,14 +39,16 @@ def rows(groups: list[str] | None = None) -> list[dict[str, Any]]:
     The model parameters and evaluation options (:func:`crescape.params.describe`), then the
     options of the coupled run (group ``simulation``) and of the transport runs (groups
     ``grid``, ``momentum``, ``transport``, ``time``, ``checkpoint``), each group being the
-    TOML table it is written in.
+    TOML table it is written in; then those of the MHD runs (``crescape mhd``), as groups
+    ``mhd.<table>`` (their tables share names with the transport's).
     """
     from .. import params
-    from ..simulate import cgm_config, config
+    from ..simulate import cgm_config, config, mhd_config
     from ..simulate.options import describe_options
 
     table = list(params.describe())
     table += describe_options({"simulation": cgm_config.SCHEMA, **config.SCHEMA})
+    table += describe_options({f"mhd.{t}": tab for t, tab in mhd_config.SCHEMA.items()})
     out = []
     for r in table:
         if groups and r.group not in groups:
