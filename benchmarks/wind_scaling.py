@@ -11,6 +11,13 @@ the isothermal sphere). Prints one JSON line: per V_g the mass-loss rate (mean o
 half, and its spread there), the speed at the outer edge, the fitted exponent of Ṁ(v_esc) and
 the ratios to the published numbers, and the same at twice the cells and on a domain of twice
 the radius (the resolution and the domain errors). docs/halo.md quotes the numbers.
+
+``python benchmarks/wind_scaling.py geometry [n_cells]``: the Milky Way example
+(``examples/simulate_milky_way_halo.toml``, default 500 cells) in the three geometries
+(planar, spherical from H, planar to R_d then spherical) and in the last with streaming: u
+and the Bernoulli parameter over v_esc²/2 at 10, 20 and 50 kpc at 1 Gyr, gravity's work and
+the reservoir's enthalpy in units of the CR energy supplied, and that energy in units of
+L_CR × 1 Gyr. One JSON line per run.
 """
 
 import json
@@ -82,7 +89,57 @@ def scaling(rows):
     }
 
 
+def geometry_run(geometry, n_cells=500, streaming="none"):
+    """The headline numbers of the Milky Way example in one geometry (module docstring)."""
+    from crescape.simulate.cgm_config import load_config
+    from crescape.simulate.coupled import CGMSimulation
+    from crescape.simulate.coupled.gravity import bernoulli
+
+    over = {"geometry": geometry, "n_cells": n_cells, "n_output": 2, "streaming": streaming}
+    p, cfg = load_config("examples/simulate_milky_way_halo.toml", over)
+    sim = CGMSimulation(p, cfg)
+    t0 = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ds = sim.run().isel(t=-1)
+    z = ds["z"].values
+    phi = sim.gravity.phi_c
+    be = bernoulli(
+        ds["rho"].values, ds["u"].values, ds["P_gas"].values, phi, cfg.gamma, ds["P_CR"].values
+    )
+    v_esc2 = -2.0 * phi
+    en, supplied = sim.ledger.entries["energy"], sim.cr_supplied()
+    R_d = float(p.cgs.R_d)
+    out = {"geometry": geometry, "streaming": streaming, "n_cells": n_cells}
+    for r in (10, 20, 50):
+        out[f"u_{r}kpc_km_s"] = float(np.interp(r, z, ds["u"].values)) / C.km_s
+        out[f"v_esc_{r}kpc_km_s"] = float(np.interp(r, z, np.sqrt(v_esc2))) / C.km_s
+        out[f"Be_over_half_v_esc2_{r}kpc"] = float(np.interp(r, z, be / (0.5 * v_esc2)))
+    out["gravity_work_over_supplied"] = en.get("gravity_work", 0.0) / supplied
+    out["gas_in_over_supplied"] = en.get("gas_in", 0.0) / supplied
+    out["streaming_heating_over_supplied"] = (
+        sim.ledger.entries["exchange"].get("cr_streaming_heating", 0.0) / supplied
+    )
+    # per unit A of the geometry, A = 1 at R_d: 2πR_d² A supplied is the power of both sides
+    out["supplied_over_L_CR_t"] = 2 * np.pi * R_d**2 * supplied / (float(p.cgs.L_CR) * sim.t)
+    out["energy_residual"] = sim.budgets()["energy_residual"]
+    out["wall_s"] = time.time() - t0
+    return out
+
+
 if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) > 1 and sys.argv[1] == "geometry":
+        n = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+        for g, st in [
+            ("planar", "none"),
+            ("spherical", "none"),
+            ("planar_spherical", "none"),
+            ("planar_spherical", "alfven_dB"),
+        ]:
+            print(json.dumps(geometry_run(g, n, st)), flush=True)
+        sys.exit(0)
     t0 = time.time()
     out = {}
     for label, opts in [
