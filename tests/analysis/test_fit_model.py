@@ -95,3 +95,26 @@ def test_shape_prefactor_is_the_ratio_of_direct_spectra():
     np.testing.assert_allclose(
         r.value, FM.shape_prefactor(p2) / FM.shape_prefactor(p1), rtol=1e-10, atol=0
     )
+
+
+@pytest.mark.parametrize(
+    "free, bounds, theta",
+    [
+        (("delta_G", "slope"), {"slope": (1.8, 2.4)}, [1.6, 1.8]),  # sharp cutoff at 1 PeV
+        (("delta_G", "E_max"), {"E_max": (5.0, 7.0)}, [2.0, 5.93]),  # exponential cutoff
+    ],
+)
+def test_tabulated_spectrum_has_no_ringing_at_the_cutoff(free, bounds, theta):
+    """On a fine energy grid (not only at the bins' nodes) the tabulated E^2F follows the direct
+    one: within TOLERANCE where it is above 1e-3 of its peak, and nowhere above 1e-3 of the
+    peak where the direct one is below it (a cubic through the drop at the cutoff rang)."""
+    from crescape.analysis.fit import CGMModel
+
+    E = np.geomspace(1e3, 1e8, 400)
+    th = np.array([theta])
+    f = CGMModel(free, model="full", bounds=bounds).nu_sed(th, E)[0]
+    d = CGMModel(free, model="full-direct", bounds=bounds).nu_sed(th, E)[0]
+    peak = d.max()
+    big = d > 1e-3 * peak
+    assert np.max(np.abs(f[big] / d[big] - 1)) < FM.TOLERANCE
+    assert np.max(np.abs(f[~big] - d[~big])) < 1e-3 * peak

@@ -31,7 +31,7 @@ Model ``model="eq17"``
     :class:`crescape.spectra.CGMEmission` (KAB06 pp spectra, oscillations, the halo
     geometry, γγ absorption on the CMB; any CR slope, a cutoff E_max), tabulated once
     per fit over the prior box and interpolated (:mod:`crescape.analysis.fit_model`):
-    ≈ 1.3-1.8 ms per likelihood evaluation against ≈ 25-35 ms for the direct
+    0.8-1.5 ms per likelihood evaluation against 10-35 ms (machine load) for the direct
     computation (``model="full-direct"``, the reference), which it reproduces to
     better than :data:`~crescape.analysis.fit_model.TOLERANCE` (tested). δ_G and L_CR
     enter exactly; η does not enter the full spectra. A break of the CR spectrum is not
