@@ -63,7 +63,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
         yscale="log",
         xlabel=r"$\delta_G$",
         ylabel=r"$L_{CR}$ [erg/s]",
-        title="Eq. (17): neutrino intensity over the sweep",
+        title="Eq. (17): neutrino intensity over the sweep (read per flavour)",
     )
     v = ds["v_A_amplified"]
     im2 = axes[1].pcolormesh(x, y, np.log10(v.values.T), shading="nearest", cmap="magma")
