@@ -90,7 +90,8 @@ def test_heating_rate_is_v_A_times_the_cr_pressure_gradient(mode):
     rho, P, dB = (last[k].values for k in ("rho", "P_CR", "dB"))
     B = np.sqrt(sim.B0**2 + dB**2) if mode == "alfven_dB" else np.full_like(dB, sim.B0)
     expected = alfven_speed(B, rho) * np.abs(np.gradient(P, z))
-    H = sim.streaming.heating_rate(sim.state)
+    H = last["streaming_heating"].values  # the saved heating
+    assert last["streaming_heating"].attrs["units"] == "erg cm-3 s-1"
     # the smooth outer side of the CR cloud (inside, streaming leaves plateaus where ∇P
     # changes sign from cell to cell) and away from the wall
     zk = z / C.kpc
@@ -104,6 +105,10 @@ def test_heating_rate_is_v_A_times_the_cr_pressure_gradient(mode):
     sim.streaming.advance(sim.state, dt, sim.ledger)
     got = sim.ledger.get("exchange", "cr_streaming_heating") - before
     assert got == pytest.approx(float(np.sum(H0 * sim.grid.volume)) * dt, rel=1e-13, abs=0)
+
+
+def test_streaming_heating_is_saved_only_with_streaming():
+    assert "streaming_heating" not in _sim(t_end=0.1, n_output=2).run()
 
 
 def test_streaming_off_is_bit_identical():

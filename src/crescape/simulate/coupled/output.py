@@ -30,6 +30,8 @@ def snapshot(sim) -> dict:
         "field_status": np.array(aux.get("status", np.full(n, len(sim.status_names) - 2))),
         "cr_edge_loss": sim.edge_loss_rate(),
     }
+    if getattr(sim, "streaming", None) is not None:
+        out["streaming_heating"] = sim.streaming.heating_rate(sim.state)
     b = sim.budgets()
     out.update({f"budget_{k}": v for k, v in b.items()})
     out.update({f"total_{k}": v for k, v in sim.totals().items()})
@@ -74,6 +76,8 @@ def dataset(sim, snaps):
             "CR energy lost through the momentum-grid edges, mean since the previous snapshot",
         ),
     }
+    if "streaming_heating" in snaps[0]:
+        meta["streaming_heating"] = ("erg cm-3 s-1", "CR streaming heating v_A|∇P_CR| of the gas")
     data = {
         k: (("t", "z"), stack(k), {"units": un, "long_name": ln}) for k, (un, ln) in meta.items()
     }
