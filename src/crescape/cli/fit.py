@@ -1,12 +1,13 @@
-"""``crescape fit``: fit the CGM neutrino model to IceCube, with the Fermi IGRB as an upper limit.
+"""``crescape fit``: fit the CGM neutrino model to IceCube (and KM3NeT), with the Fermi IGRB as an upper limit.
 
 A thin shell over :func:`crescape.analysis.fit.fit`: best fit with its goodness of
 fit (χ², dof, p-value), profile-likelihood intervals (limits where they reach a
 prior bound), the δ_G profile with and without the IGRB, an emcee posterior run
 to convergence, and (with ``--out``) results.json, the chain and the plots.
 
-Exit codes: 0; 2 on bad input; with ``--strict``, 3 when the fit is bad
-(p < 1e-3) or the MCMC did not converge (the results are still printed and written).
+Exit codes: 0; 2 on bad input (including a joint fit of samples that may share events);
+with ``--strict``, 3 when the fit is bad (p < 1e-3), the MCMC did not converge, or
+``--allow-shared-events`` joined dependent samples (the results are still printed and written).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "fit",
         help="fit the CGM neutrino model to IceCube with the Fermi IGRB as an upper limit",
-        description="Likelihood fit (iminuit + emcee) of the CGM neutrino intensity (Eqs. 16-17) to the "
-        "IceCube differential spectrum; the Fermi-LAT IGRB bounds the CGM gamma rays.",
+        description="Likelihood fit (iminuit + emcee) of the CGM neutrino model (the full KAB06 "
+        "spectra by default, or Eqs. 16-17) to IceCube spectra, alone or jointly with KM3NeT; "
+        "the Fermi-LAT IGRB bounds the CGM gamma rays, and the UHE limits can be added. Eq. (17) "
+        "is read per flavour unless --flavour all.",
     )
     p.add_argument(
         "--dataset",
