@@ -7,10 +7,10 @@ to the gas the energy the CRs lose doing work against them,
     H = −v_st·∇P_CR = v_A |∇P_CR|     [erg cm^-3 s^-1],
 
 with v_st = −v_A ∇P_CR/|∇P_CR| (Skilling 1975, MNRAS 172, 557; Wiener, Oh & Guo 2013,
-MNRAS 434, 2209, Eqs 1–3; Quataert, Jiang & Thompson 2022, MNRAS 510, 920, Eqs 1–4).
+MNRAS 434, 2209; Quataert, Jiang & Thompson 2022, MNRAS 510, 1184).
 For the CR distribution the streaming is a further velocity: advection at v_st and the
 adiabatic term of ∇·v_st, whose energy moment is ∂E_c/∂t = −∇·(v_st (E_c + P_c)) + v_st·∇P_c
-(the v_st part of Skilling 1975, Eq. 16 in its energy form). :class:`CRStreamingOp` does
+(the streaming part of the CR energy equation of these papers). :class:`CRStreamingOp` does
 both, one operator:
 
 * the advection of g at v_st on the faces, donor cell (number and energy per bin move
