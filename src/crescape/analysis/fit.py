@@ -295,7 +295,7 @@ class Dataset:
     n_events : array or None
         1 for a one-event bin (:func:`chi2_one_event`), NaN for a Gaussian bin.
     flavour : str
-        "all" or "per flavour".
+        "per flavour" (default, the fit's default reading) or "all".
     """
 
     E_min: np.ndarray
@@ -307,7 +307,7 @@ class Dataset:
     is_ul: np.ndarray
     label: str = ""
     n_events: np.ndarray | None = None
-    flavour: str = "all"
+    flavour: str = DEFAULT_FLAVOUR
 
     def __post_init__(self):
         if self.n_events is None:
