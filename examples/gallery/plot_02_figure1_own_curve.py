@@ -18,7 +18,8 @@ from crescape.analysis.figure1 import legend, plot_figure1, plot_sed
 from crescape.params import Parameters
 from crescape.spectra import CGMEmission
 
-fig, ax = plot_figure1(delta_G=[10, 100])
+# the all-flavour reading, to match the all-flavour KAB06 curve below (the default is per flavour)
+fig, ax = plot_figure1(delta_G=[10, 100], flavour="all")
 
 # %%
 # The full spectrum of the same model at δ_G = 100
