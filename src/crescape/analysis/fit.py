@@ -2,9 +2,10 @@
 
 The model is the neutrino intensity of the escaped CRs in the circumgalactic
 medium (Blasi & Amato 2019, Eqs. 15-17) and its γ-ray counterpart; the data
-are the IceCube 2015 differential spectrum (ApJ 809, 98, Table 6; all flavours,
-nine E^-2 bins, three of them upper limits) and the Fermi-LAT IGRB
-(Ackermann et al. 2015, ApJ 799, 86, Table 3, foreground model A).
+are by default the IceCube 2015 differential spectrum (ApJ 809, 98, Table 6;
+nine E^-2 bins, three of them upper limits), or the 2025 segmented spectra and
+KM3-230213A (:data:`DATASETS`), and the Fermi-LAT IGRB (Ackermann et al. 2015,
+ApJ 799, 86, Table 3, foreground model A).
 
 Model ``model="eq17"``
     E_ν²F_ν from :func:`crescape.model.neutrino_E2_flux`: Eq. (16) in the
@@ -88,9 +89,9 @@ Results
 Examples
 --------
 >>> from crescape.analysis.fit import fit
->>> r = fit(free=("delta_G",), mcmc=False, profile_points=0)
->>> 100 < r.best["delta_G"] < 1000
-True
+>>> r = fit(free=("delta_G",), model="eq17", mcmc=False, profile_points=0)
+>>> r.model["flavour"], 50 < r.best["delta_G"] < 500
+('per flavour', True)
 """
 
 from __future__ import annotations
