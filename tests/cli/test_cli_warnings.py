@@ -23,6 +23,7 @@ ARGV = {
     "sweep": ["sweep", "spec.toml", "--out", "store.zarr"],
     "simulate": ["simulate", "--out", "run.nc"],
     "transport": ["transport", "--out", "run.nc"],
+    "mhd": ["mhd", "--out", "run.nc"],
 }
 
 
