@@ -63,6 +63,16 @@ def _energy(E, name="E") -> np.ndarray:
     return _positive(E, u.GeV, name, u.erg)
 
 
+def _enhancement(value) -> float:
+    """The nuclear enhancement factor, a finite value in [0.5, 5]."""
+    v = float(parse_quantity(value, u.dimensionless_unscaled, "enhancement").value)
+    if not (np.isfinite(v) and 0.5 <= v <= 5):
+        raise ParameterError(
+            f"enhancement = {value} is not allowed: must be a finite value >= 0.5 and <= 5"
+        )
+    return v
+
+
 def _frequency(nu, name="nu") -> np.ndarray:
     """A frequency [Hz]; plain numbers are in Hz, wavelengths and photon energies are accepted."""
     return _positive(nu, u.Hz, name, u.Hz)
@@ -117,15 +127,8 @@ class CGMEmission:
             raise ParameterError(
                 f"sigma_model = {sigma_model!r} is not allowed: must be 'KAB06' or 'Kafexhiu14'"
             )
-        enhancement = float(
-            parse_quantity(enhancement, u.dimensionless_unscaled, "enhancement").value
-        )
-        if not (np.isfinite(enhancement) and 0.5 <= enhancement <= 5):
-            raise ParameterError(
-                f"enhancement = {enhancement} is not allowed: must be a finite value >= 0.5 and <= 5"
-            )
         self.sigma_model = sigma_model
-        self.enhancement = float(enhancement)
+        self.enhancement = _enhancement(enhancement)
         p = self.params.cgs
         for name in ("delta_G", "L_CR", "R_d", "slope", "E_max"):
             if np.ndim(getattr(p, name)) != 0:

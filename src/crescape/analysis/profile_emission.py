@@ -68,37 +68,25 @@ from .. import constants as C
 from ..params import ParameterError, Parameters
 from ..physics import cgm_source, gamma_absorption, oscillation, pp, synchrotron
 from ..physics.cgm_profile import number_density
-from ..spectra import INTENSITY_UNIT, SED_UNIT, SPECIES_AT_EARTH, CGMEmission
-from ..units import equivalencies_for, parse_quantity
+from ..spectra import (
+    _FLAV,
+    INTENSITY_UNIT,
+    SED_UNIT,
+    SPECIES_AT_EARTH,
+    CGMEmission,
+    _enhancement,
+    _positive,
+)
+from ..spectra import _energy as _energy_cgs
+from ..units import parse_quantity
 
 __all__ = ["ProfileEmission", "SPECIES_AT_EARTH", "radial_los_integral"]
 
-_FLAV = {"nu_e": 0, "nu_mu": 1, "nu_tau": 2}
 _RADIO_UNIT = u.Unit("erg / (s cm3 Hz sr)")
 
 
-def _positive(value, unit, name, cgs) -> np.ndarray:
-    q = parse_quantity(value, unit, name)
-    v = np.asarray(q.to_value(cgs, equivalencies=equivalencies_for(q.unit)), dtype=float)
-    if not np.all(np.isfinite(v) & (v > 0)):
-        raise ParameterError(
-            f"{name} = {value} is not allowed: must be finite and > 0 (plain numbers in {unit})"
-        )
-    return v
-
-
 def _energy(E, name="E") -> np.ndarray:
-    return np.atleast_1d(_positive(E, u.GeV, name, u.erg))
-
-
-def _enhancement(value) -> float:
-    """The nuclear enhancement factor, read and checked as :class:`crescape.spectra.CGMEmission` does."""
-    v = float(parse_quantity(value, u.dimensionless_unscaled, "enhancement").value)
-    if not (np.isfinite(v) and 0.5 <= v <= 5):
-        raise ParameterError(
-            f"enhancement = {value} is not allowed: must be a finite value >= 0.5 and <= 5"
-        )
-    return v
+    return np.atleast_1d(_energy_cgs(E, name))
 
 
 def _check_species(species):
