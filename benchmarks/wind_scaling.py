@@ -27,41 +27,17 @@ import warnings
 import numpy as np
 
 from crescape import constants as C
-from crescape.params import Parameters
 from crescape.physics.potential import M_SUN
-from crescape.simulate.cgm_config import SimulationConfig
-from crescape.simulate.coupled.streaming import isothermal_sphere_wind, wind_mass_loss_rate
+from crescape.simulate.coupled.streaming import MODAK_2023, run_wind_test, wind_mass_loss_rate
 
-#: the published numbers (Modak et al. 2023, abstract)
-MODAK_MDOT_EXPONENT = -2.0
-MODAK_V_INF_OVER_V_ESC = 0.4
-
-FLAT = {"delta_G": 3.4e4, "B0": 1e-9, "T": 2e5, "L_CR": 1e41}
-OPTIONS = {
-    "n_cells": 100,
-    "n_momenta": 8,
-    "z_max": 24.0,
-    "geometry": "spherical",
-    "isothermal": True,
-    "streaming": "alfven_B0",
-    "D_max": 1e26,
-    "seed_fraction": 1e-3,
-    "t_end": 2000.0,
-    "n_output": 2,
-}
-B_BASE = 1.3e-6
+MODAK_MDOT_EXPONENT = MODAK_2023["mdot_exponent"]
+MODAK_V_INF_OVER_V_ESC = MODAK_2023["v_inf_over_v_esc"]
 V_G = (100.0, 150.0, 200.0)
 
 
 def wind(V_g_kms, **opts):
     """Ṁ [M_sun/yr] (mean and relative spread over the outer half), u at the edge [km/s]."""
-    cfg = SimulationConfig.from_dict({**OPTIONS, **opts})
-    sim = isothermal_sphere_wind(Parameters.from_flat(FLAT), cfg, V_g_kms * C.km_s, B_BASE)
-    t_end = cfg.cgs("t_end")
-    times = np.concatenate([[0.0], np.linspace(0.7 * t_end, t_end, 11)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ds = sim.run(times=times).isel(t=slice(1, None))
+    sim, ds = run_wind_test(V_g_kms * C.km_s, **opts)
     mdot = wind_mass_loss_rate(sim, ds).mean(axis=0) * C.yr / M_SUN
     outer = mdot[mdot.size // 2 :]
     u = ds["u"].values.mean(axis=0) / C.km_s

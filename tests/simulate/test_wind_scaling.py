@@ -9,8 +9,6 @@ measured ratios to the published numbers within bounds around what the slow chec
 so that a change of the physics that moves them shows.
 """
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -18,34 +16,15 @@ from crescape import constants as C
 from crescape.params import Parameters
 from crescape.physics.potential import isothermal_sphere_potential
 from crescape.simulate.cgm_config import SimulationConfig
-from crescape.simulate.coupled.streaming import isothermal_sphere_wind, wind_mass_loss_rate
+from crescape.simulate.coupled import streaming as S
+from crescape.simulate.coupled.streaming import MODAK_2023, run_wind_test, wind_mass_loss_rate
 
-MODAK_MDOT_EXPONENT = -2.0  # Modak et al. (2023), abstract
-MODAK_V_INF_OVER_V_ESC = 0.4  # Modak et al. (2023), abstract
-FLAT = {"delta_G": 3.4e4, "B0": 1e-9, "T": 2e5, "L_CR": 1e41}
-OPTIONS = {
-    "n_cells": 100,
-    "n_momenta": 8,
-    "z_max": 24.0,
-    "geometry": "spherical",
-    "isothermal": True,
-    "streaming": "alfven_B0",
-    "D_max": 1e26,
-    "seed_fraction": 1e-3,
-    "t_end": 2000.0,
-    "n_output": 2,
-}
-B_BASE = 1.3e-6
+MODAK_MDOT_EXPONENT = MODAK_2023["mdot_exponent"]
+MODAK_V_INF_OVER_V_ESC = MODAK_2023["v_inf_over_v_esc"]
 
 
 def _wind(V_g_kms):
-    cfg = SimulationConfig.from_dict(OPTIONS)
-    sim = isothermal_sphere_wind(Parameters.from_flat(FLAT), cfg, V_g_kms * C.km_s, B_BASE)
-    t_end = cfg.cgs("t_end")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ds = sim.run(times=np.concatenate([[0.0], np.linspace(0.7 * t_end, t_end, 11)]))
-    return sim, ds.isel(t=slice(1, None))
+    return run_wind_test(V_g_kms * C.km_s)
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +75,8 @@ def test_isothermal_sphere_potential():
 
 
 def test_the_wind_set_up_is_spherical_and_isothermal():
-    cfg = SimulationConfig.from_dict({**OPTIONS, "geometry": "planar"})
+    cfg = SimulationConfig.from_dict({**S.WIND_TEST_OPTIONS, "geometry": "planar"})
     with pytest.raises(ValueError, match="spherical and isothermal"):
-        isothermal_sphere_wind(Parameters.from_flat(FLAT), cfg, 1e7, B_BASE)
+        S.isothermal_sphere_wind(
+            Parameters.from_flat(S.WIND_TEST_PARAMETERS), cfg, 1e7, S.WIND_TEST_B_BASE
+        )

@@ -240,6 +240,45 @@ def isothermal_sphere_wind(params, config, V_g, B_base, theta_factor=3.0):
     return sim
 
 
+#: the published numbers the wind test compares with (Modak et al. 2023, MNRAS 524, 6374, abstract)
+MODAK_2023 = {"mdot_exponent": -2.0, "v_inf_over_v_esc": 0.4}
+#: the wind test's parameters, options and base field [G] (docs/halo.md, benchmarks/wind_scaling.py)
+WIND_TEST_PARAMETERS = {"delta_G": 3.4e4, "B0": 1e-9, "T": 2e5, "L_CR": 1e41}
+WIND_TEST_OPTIONS = {
+    "n_cells": 100,
+    "n_momenta": 8,
+    "z_max": 24.0,
+    "geometry": "spherical",
+    "isothermal": True,
+    "streaming": "alfven_B0",
+    "D_max": 1e26,
+    "seed_fraction": 1e-3,
+    "t_end": 2000.0,
+    "n_output": 2,
+}
+WIND_TEST_B_BASE = 1.3e-6
+
+
+def run_wind_test(V_g, **options):
+    """The wind test at velocity dispersion V_g [cm s^-1]: :func:`isothermal_sphere_wind` with
+    :data:`WIND_TEST_PARAMETERS` and :data:`WIND_TEST_OPTIONS` (updated by ``options``), run to
+    t_end; returns ``(sim, ds)`` with 11 snapshots over the last 30% of the run."""
+    import warnings
+
+    from ...params import Parameters
+    from ..cgm_config import SimulationConfig
+
+    cfg = SimulationConfig.from_dict({**WIND_TEST_OPTIONS, **options})
+    sim = isothermal_sphere_wind(
+        Parameters.from_flat(WIND_TEST_PARAMETERS), cfg, V_g, WIND_TEST_B_BASE
+    )
+    t_end = cfg.cgs("t_end")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ds = sim.run(times=np.concatenate([[0.0], np.linspace(0.7 * t_end, t_end, 11)]))
+    return sim, ds.isel(t=slice(1, None))
+
+
 def wind_mass_loss_rate(sim, ds):
     """Ṁ(r) = 4πR_d² A(r) ρu [g s^-1] per cell and snapshot of a run's Dataset (4πr²ρu in the
     spherical geometry, A = (r/R_d)²)."""
