@@ -47,6 +47,32 @@ def add_param_args(parser: argparse.ArgumentParser, json_flag: bool = True) -> N
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def add_run_arguments(
+    parser: argparse.ArgumentParser, config_help: str, set_help: str, checkpoint: bool = False
+) -> None:
+    """The arguments of the commands that run a simulation from a TOML file (simulate,
+    transport, mhd): CONFIG.toml or ``--config``, ``--out``, ``--set``, ``--resume``
+    (optionally ``--checkpoint``), ``--no-progress``, ``--json``."""
+    parser.add_argument("config", nargs="?", metavar="CONFIG.toml", help=config_help)
+    parser.add_argument(
+        "--config", dest="config_option", metavar="FILE", help="the same, as an option"
+    )
+    parser.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
+    parser.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], help=set_help)
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the checkpoint (default RUN.nc.ckpt.npz) if it exists (refused if "
+        "it was written with another configuration)",
+    )
+    if checkpoint:
+        parser.add_argument(
+            "--checkpoint", metavar="FILE", help="checkpoint file (default: RUN.nc.ckpt.npz)"
+        )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary of the run")
+
+
 def read_config(path: str, option: str = "--config", specs: dict | None = None) -> dict[str, Any]:
     """The flat parameters of a TOML file, with one-line errors for a file that cannot be read.
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from ..params import ParameterError, parse_set
-from ._common import CLIError, check_output_file, print_json
+from ._common import CLIError, add_run_arguments, check_output_file, print_json
 from .simulate import config_path
 
 
@@ -29,28 +29,13 @@ def register(subparsers) -> None:
         description="Periodic 1.5D MHD (B_x = B0) with the CR force -J_CR x B/c, optional CR "
         "response sigma(k r_L) and Hall term; writes netCDF (fields, spectrum, diagnostics).",
     )
-    p.add_argument(
-        "config", nargs="?", metavar="CONFIG.toml", help="run configuration (see docs/mhd.md)"
-    )
-    p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
-    p.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
-    p.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        help="override the configuration: table.key=value (e.g. grid.n_cells=512, "
+    add_run_arguments(
+        p,
+        "run configuration (see docs/mhd.md)",
+        "override the configuration: table.key=value (e.g. grid.n_cells=512, "
         "cr.response=true, 'plasma.B0=3 uG'); repeatable",
+        checkpoint=True,
     )
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue from the checkpoint if it exists (refused if it was written with "
-        "another configuration)",
-    )
-    p.add_argument("--checkpoint", metavar="FILE", help="checkpoint file (default: <out>.ckpt.npz)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true", help="print a JSON summary of the run")
     p.set_defaults(func=_run)
 
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..params import parse_set
-from ._common import CLIError, check_output_file
+from ._common import CLIError, add_run_arguments, check_output_file
 
 
 def config_path(args) -> str:
@@ -27,29 +27,12 @@ def register(subparsers) -> None:
         "Bohm diffusion, CR and magnetic pressure forces on the gas; writes netCDF. "
         "Exit code 1 if the run fails its energy check (floors not negligible).",
     )
-    p.add_argument(
-        "config",
-        nargs="?",
-        metavar="CONFIG.toml",
-        help="TOML file ([galaxy], [cgm], [micro], [simulation] tables)",
-    )
-    p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
-    p.add_argument("--out", required=True, help="output netCDF file")
-    p.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        help="override a simulation option (n_cells=200 or simulation.n_cells=200, "
+    add_run_arguments(
+        p,
+        "TOML file ([galaxy], [cgm], [micro], [simulation] tables)",
+        "override a simulation option (n_cells=200 or simulation.n_cells=200, "
         "'t_end=300 Myr') or a physical parameter (delta_G=10, cgm.delta_G=10); repeatable",
     )
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue from the checkpoint OUT.ckpt.npz if it exists",
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true", help="print a JSON summary of the run")
     p.set_defaults(func=main)
 
 

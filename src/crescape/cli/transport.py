@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from ..params import ParameterError, parse_set
-from ._common import CLIError, check_output_file, print_json
+from ._common import CLIError, add_run_arguments, check_output_file, print_json
 from .simulate import config_path
 
 
@@ -28,27 +28,12 @@ def register(subparsers) -> None:
         description="Time-dependent CR transport (diffusion with a flux limiter, advection, "
         "adiabatic changes) in planar, spherical or flux-tube geometry; writes netCDF.",
     )
-    p.add_argument(
-        "config", nargs="?", metavar="CONFIG.toml", help="run configuration (see docs/transport.md)"
-    )
-    p.add_argument("--config", dest="config_option", metavar="FILE", help="the same, as an option")
-    p.add_argument("--out", required=True, metavar="RUN.nc", help="output netCDF file")
-    p.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        help="override the configuration: table.key=value (e.g. grid.n_z=100, "
+    add_run_arguments(
+        p,
+        "run configuration (see docs/transport.md)",
+        "override the configuration: table.key=value (e.g. grid.n_z=100, "
         "'time.t_end=5 Myr') or a physical parameter by name (e.g. L_CR=2e41); repeatable",
     )
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue from the checkpoint <out>.ckpt.npz if it exists "
-        "(refused if it was written with another configuration)",
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true", help="print a JSON summary of the run")
     p.set_defaults(func=_run)
 
 
