@@ -229,6 +229,13 @@ def _rhs_fast(U, dx, Bx, Jc, gamma, iso, cs2, code, out, src, riemann=0):
 
 
 @njit(cache=True, inline="always")
+def _cf(a2, b2, bx2):
+    """Fast magnetosonic speed along x from a², v_A² and v_Ax² (Miyoshi & Kusano 2005, Eq. 3)."""
+    s = a2 + b2
+    return np.sqrt(0.5 * (s + np.sqrt(max(s * s - 4.0 * a2 * bx2, 0.0))))
+
+
+@njit(cache=True, inline="always")
 def _state_flux(w, Bx, gamma, iso, cs2, u, f):
     """Conserved state u, flux f and fast speed (returned) of the primitive state w."""
     rho, ux, uy, uz, By, Bz, P = w[0], w[1], w[2], w[3], w[4], w[5], w[6]
@@ -252,10 +259,7 @@ def _state_flux(w, Bx, gamma, iso, cs2, u, f):
     f[4] = ux * By - uy * Bx
     f[5] = ux * Bz - uz * Bx
     f[6] = 0.0 if iso else (u[6] + P + pm) * ux - Bx * (ux * Bx + uy * By + uz * Bz) / _FOURPI
-    b2 = 2.0 * pm / rho
-    bx2 = Bx * Bx / (_FOURPI * rho)
-    s = a2 + b2
-    return np.sqrt(0.5 * (s + np.sqrt(max(s * s - 4.0 * a2 * bx2, 0.0))))
+    return _cf(a2, 2.0 * pm / rho, Bx * Bx / (_FOURPI * rho))
 
 
 @njit(cache=True)
@@ -277,10 +281,8 @@ def _hlld_flux(wl, wr, Bx, gamma, F, work):
     er = pr / (gamma - 1.0) + 0.5 * rr * (ur * ur + vr * vr + zr * zr) + pmr
     # fast speeds (Eq. 3)
     a2l, a2r = gamma * pl / rl, gamma * pr / rr
-    sl_ = a2l + 2.0 * pml / rl
-    sr_ = a2r + 2.0 * pmr / rr
-    cfl = np.sqrt(0.5 * (sl_ + np.sqrt(max(sl_ * sl_ - 4.0 * a2l * bx * bx / rl, 0.0))))
-    cfr = np.sqrt(0.5 * (sr_ + np.sqrt(max(sr_ * sr_ - 4.0 * a2r * bx * bx / rr, 0.0))))
+    cfl = _cf(a2l, 2.0 * pml / rl, bx * bx / rl)
+    cfr = _cf(a2r, 2.0 * pmr / rr, bx * bx / rr)
     cmax = max(cfl, cfr)
     SL = min(ul, ur) - cmax
     SR = max(ul, ur) + cmax
@@ -411,10 +413,8 @@ def _hlld_iso_flux(wl, wr, Bx, cs2, F, work):
     pml = 0.5 * (bx * bx + byl * byl + bzl * bzl)
     pmr = 0.5 * (bx * bx + byr * byr + bzr * bzr)
     ptl, ptr = cs2 * rl + pml, cs2 * rr + pmr
-    sl_ = cs2 + 2.0 * pml / rl
-    sr_ = cs2 + 2.0 * pmr / rr
-    cfl = np.sqrt(0.5 * (sl_ + np.sqrt(max(sl_ * sl_ - 4.0 * cs2 * bx * bx / rl, 0.0))))
-    cfr = np.sqrt(0.5 * (sr_ + np.sqrt(max(sr_ * sr_ - 4.0 * cs2 * bx * bx / rr, 0.0))))
+    cfl = _cf(cs2, 2.0 * pml / rl, bx * bx / rl)
+    cfr = _cf(cs2, 2.0 * pmr / rr, bx * bx / rr)
     cmax = max(cfl, cfr)
     SL = min(ul, ur) - cmax
     SR = max(ul, ur) + cmax
