@@ -1,7 +1,9 @@
 """The package's papers: one version, the citation, the changelog, the site's table of contents."""
 
+import importlib.metadata
 import importlib.util
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -23,19 +25,49 @@ def _ext():
     return mod
 
 
-def test_version_is_written_once():
-    """pyproject reads the version from crescape.__version__ (hatchling's dynamic version)."""
+def _latest_release() -> str:
+    """The newest released version in CHANGELOG.md (the first ``## [X.Y.Z] - date`` heading)."""
+    m = re.search(
+        r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", (ROOT / "CHANGELOG.md").read_text(), re.M
+    )
+    assert m, "CHANGELOG.md has no released version"
+    return m.group(1)
+
+
+def test_version_comes_from_the_git_tag_once():
+    """pyproject takes the version from git (hatch-vcs); crescape.__version__ reads the installed metadata."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "version" not in project["project"]
     assert project["project"]["dynamic"] == ["version"]
-    assert project["tool"]["hatch"]["version"]["path"] == "src/crescape/__init__.py"
-    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", crescape.__version__)
+    assert project["tool"]["hatch"]["version"]["source"] == "vcs"
+    assert "hatch-vcs>=0.4" in project["build-system"]["requires"]
+    assert crescape.__version__ == importlib.metadata.version("crescape")
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?(\+[0-9A-Za-z.]+)?", crescape.__version__)
+    init = (ROOT / "src" / "crescape" / "__init__.py").read_text()
+    assert not re.search(r"^__version__\s*=\s*\"\d", init, re.M), "a version literal in __init__"
+
+
+def test_release_tag_matches_the_changelog():
+    """The newest ``vX.Y.Z`` tag is the newest release of the changelog (skipped without tags)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "tag", "--list", "v*", "--sort=-v:refname"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("git is not available")
+    if not out:
+        pytest.skip("this clone has no release tags")
+    assert out[0] == f"v{_latest_release()}"
 
 
 def test_citation_names_the_package_and_the_paper():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert cff["cff-version"] == "1.2.0"
-    assert str(cff["version"]) == crescape.__version__
+    assert str(cff["version"]) == _latest_release()
     assert cff["license"] == "BSD-3-Clause"
     paper = cff["preferred-citation"]
     assert paper["doi"] == "10.1103/PhysRevLett.122.051101"
@@ -54,7 +86,9 @@ def test_license_is_bsd3():
 def test_changelog_has_the_current_version():
     text = (ROOT / "CHANGELOG.md").read_text()
     assert "## [Unreleased]" in text
-    assert f"## [{crescape.__version__}] - " in text
+    release = crescape.__version__.split("+")[0]
+    if ".dev" not in release:  # a released version has its own entry
+        assert f"## [{release}] - " in text
 
 
 def test_every_topic_note_and_notebook_is_in_the_site():

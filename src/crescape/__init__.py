@@ -3,7 +3,14 @@
 Implements, checks and extends Blasi & Amato (2019), PRL 122, 051101.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError as _NotInstalled
+from importlib.metadata import version as _version
+
+try:
+    #: the installed version, from the git tag at install time (pyproject: hatch-vcs)
+    __version__: str = _version("crescape")
+except _NotInstalled:  # imported from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 
 from .params import CGM, Galaxy, Microphysics, ParameterError, Parameters  # noqa: E402
 
