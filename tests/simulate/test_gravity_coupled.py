@@ -6,8 +6,6 @@ import pytest
 from crescape import constants as C
 from crescape.params import Parameters
 from crescape.physics.potential import mw2014
-from crescape.simulate.cgm_config import SimulationConfig
-from crescape.simulate.coupled import CGMSimulation
 from crescape.simulate.coupled.gravity import Gravity, hydrostatic_halo
 from crescape.simulate.gas import EulerSolver
 from crescape.simulate.grid import FluxTube, SpatialGrid, cell_faces
@@ -16,14 +14,6 @@ KPC = C.kpc
 POT = mw2014()
 THETA = C.k_B * 1e6 / (0.59 * C.m_p)
 RHO_B = 1e-3 * C.m_p
-SMALL = {
-    "n_cells": 40,
-    "n_momenta": 8,
-    "t_end": 2,
-    "n_output": 3,
-    "z_max": 40,
-    "E_grid_max": "1e4 GeV",
-}
 
 
 @pytest.mark.parametrize("inner", ["reflecting", "inflow"])
@@ -86,17 +76,17 @@ def test_work_tends_to_rho_g_u():
     assert errs[0] / errs[1] > 1.8 and errs[1] / errs[2] > 1.8
 
 
-def _sim(**kw):
-    params = Parameters.from_flat({"delta_G": 100, "B0": kw.pop("B0", 1e-10)})
-    sim = CGMSimulation(params, SimulationConfig.from_dict(dict(SMALL, **kw)))
+def _sim(make_halo_sim, B0=1e-10, **kw):
+    """The small run (conftest) at δ_G = 100 in hydrostatic equilibrium in MWPotential2014."""
+    sim = make_halo_sim(Parameters.from_flat({"delta_G": 100, "B0": B0}), **kw)
     hydrostatic_halo(sim, POT.phi_axis)
     return sim
 
 
-def test_cr_driven_run_in_the_potential_closes_its_budgets():
+def test_cr_driven_run_in_the_potential_closes_its_budgets(make_halo_sim):
     """CRs escaping into the bound atmosphere lift the gas: gravity's work is negative and
     listed in the ledger; mass, momentum, energy and CR number close to 1e-10."""
-    sim = _sim()
+    sim = _sim(make_halo_sim)
     sim.run()
     b = sim.budgets()
     for k in ("mass_residual", "momentum_residual", "energy_residual", "cr_number_residual"):
@@ -110,9 +100,9 @@ def test_cr_driven_run_in_the_potential_closes_its_budgets():
 
 
 @pytest.mark.parametrize("geometry", ["planar", "planar_spherical"])
-def test_atmosphere_without_crs_stays_at_rest_in_the_coupled_run(geometry):
+def test_atmosphere_without_crs_stays_at_rest_in_the_coupled_run(geometry, make_halo_sim):
     """No CRs (reflecting halo boundary) and a negligible field: the atmosphere stays at rest."""
-    sim = _sim(cr_inner="reflecting", geometry=geometry, B0=1e-14)
+    sim = _sim(make_halo_sim, cr_inner="reflecting", geometry=geometry, B0=1e-14)
     rho0 = sim.state.gas.rho.copy()
     sim.run()
     assert np.max(np.abs(sim.state.gas.u)) < 1e-4  # cm/s

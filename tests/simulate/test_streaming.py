@@ -8,28 +8,20 @@ from crescape.errors import ParameterError
 from crescape.params import Parameters
 from crescape.physics.instability import alfven_speed
 from crescape.simulate.cgm_config import SimulationConfig
-from crescape.simulate.coupled import CGMSimulation
 from crescape.simulate.coupled.streaming import CRStreamingOp
 
-SMALL = {
-    "n_cells": 40,
-    "n_momenta": 8,
-    "t_end": 2,
-    "n_output": 3,
-    "z_max": 40,
-    "E_grid_max": "1e4 GeV",
-}
 BUDGETS = ("mass_residual", "momentum_residual", "energy_residual", "cr_number_residual")
 
 
-def _sim(B0=1e-10, **kw):
-    params = Parameters.from_flat({"delta_G": 100, "B0": B0})
-    return CGMSimulation(params, SimulationConfig.from_dict(dict(SMALL, **kw)))
+def _sim(make_halo_sim, B0=1e-10, **kw):
+    """The small run (conftest) at δ_G = 100 with the base field B0."""
+    return make_halo_sim(Parameters.from_flat({"delta_G": 100, "B0": B0}), **kw)
 
 
-def _closed_box(geometry, streaming="alfven_dB"):
+def _closed_box(make_halo_sim, geometry, streaming="alfven_dB"):
     """Walls for the gas and the CRs; CRs with the injected spectrum in a Gaussian in z."""
     sim = _sim(
+        make_halo_sim,
         B0=3e-7,
         streaming=streaming,
         geometry=geometry,
@@ -49,10 +41,10 @@ def _closed_box(geometry, streaming="alfven_dB"):
 
 
 @pytest.mark.parametrize("geometry", ["planar", "planar_spherical"])
-def test_closed_box_energy_budget_with_streaming(geometry):
+def test_closed_box_energy_budget_with_streaming(geometry, make_halo_sim):
     """Nothing enters or leaves: the CRs lose what the gas gains, to round-off; the heating is
     a sizeable part of the CR energy and the CRs spread out from the peak."""
-    sim = _closed_box(geometry)
+    sim = _closed_box(make_halo_sim, geometry)
     e_cr0 = sim.totals()["cr_energy"]
     P0 = sim.cr_pressure().copy()
     sim.run()
@@ -67,9 +59,9 @@ def test_closed_box_energy_budget_with_streaming(geometry):
     assert P1.max() < P0.max()
 
 
-def test_halo_run_with_streaming_closes_its_budgets():
+def test_halo_run_with_streaming_closes_its_budgets(make_halo_sim):
     """The CR-escape run in MWPotential2014 with streaming and cooling: budgets to 1e-10."""
-    sim = _sim(potential="mw2014", streaming="alfven_dB", cooling="sd93")
+    sim = _sim(make_halo_sim, potential="mw2014", streaming="alfven_dB", cooling="sd93")
     sim.run()
     b = sim.budgets()
     for k in BUDGETS:
@@ -80,10 +72,10 @@ def test_halo_run_with_streaming_closes_its_budgets():
 
 
 @pytest.mark.parametrize("mode", ["alfven_dB", "alfven_B0"])
-def test_heating_rate_is_v_A_times_the_cr_pressure_gradient(mode):
+def test_heating_rate_is_v_A_times_the_cr_pressure_gradient(mode, make_halo_sim):
     """H of the operator against v_A|dP_CR/dz| from the saved profiles (np.gradient; the
     field of the option); and the ledger's heating over a step is Σ H V Δt."""
-    sim = _closed_box("planar_spherical", streaming=mode)
+    sim = _closed_box(make_halo_sim, "planar_spherical", streaming=mode)
     ds = sim.run()
     last = ds.isel(t=-1)
     z = last["z"].values * C.kpc
@@ -107,11 +99,11 @@ def test_heating_rate_is_v_A_times_the_cr_pressure_gradient(mode):
     assert got == pytest.approx(float(np.sum(H0 * sim.grid.volume)) * dt, rel=1e-13, abs=0)
 
 
-def test_streaming_heating_is_saved_only_with_streaming():
-    assert "streaming_heating" not in _sim(t_end=0.1, n_output=2).run()
+def test_streaming_heating_is_saved_only_with_streaming(make_halo_sim):
+    assert "streaming_heating" not in _sim(make_halo_sim, t_end=0.1, n_output=2).run()
 
 
-def test_streaming_off_is_bit_identical():
+def test_streaming_off_is_bit_identical(make_halo_sim):
     """streaming = "none" adds no operator and gives the run of the default configuration;
     the operator at zero speed changes nothing, bit for bit."""
     runs = {}
@@ -120,7 +112,7 @@ def test_streaming_off_is_bit_identical():
         "none": {"streaming": "none"},
         "zero": {"streaming": "alfven_B0"},
     }.items():
-        sim = _sim(potential="mw2014", **kw)
+        sim = _sim(make_halo_sim, potential="mw2014", **kw)
         if key == "zero":
             sim.streaming.alfven_speed = lambda state: np.zeros(sim.grid.n)
         else:
