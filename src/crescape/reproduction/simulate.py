@@ -1,7 +1,7 @@
 """Reproduction step: the self-consistent circumgalactic run against the paper's analytic chain.
 
 A reduced fiducial case of :class:`crescape.simulate.coupled.CGMSimulation`
-(the paper's Milky Way, 400 cells × 16 momenta, z = H … 200 kpc, planar up
+(the paper's Milky Way, 400 cells × 24 momenta (:data:`FIDUCIAL`), z = H … 200 kpc, planar up
 to R_d and spherical beyond) is run to 300 Myr; its final state is overlaid
 on the chain of :class:`crescape.model.EscapeModel`: δB against Eq. (8), the
 gas speed against ṽ_A, n_CR against Eq. (15). The transition time of
@@ -229,7 +229,8 @@ def _figure_fields(ds, zk, E, i1, B_sat, vA_paper, D_bohm_1GeV):
     for a in (axs[0, 0], axs[0, 1], axs[1, 0], axs[1, 1]):
         a.legend(fontsize=8, loc="best")
     fig.suptitle(
-        "crescape coupled run (400 cells × 16 momenta) against Blasi & Amato (2019), Eqs. (8), (9)",
+        f"crescape coupled run ({ds.sizes['z']} cells × {ds.sizes['E']} momenta) against "
+        "Blasi & Amato (2019), Eqs. (8), (9)",
         fontsize=11,
     )
     return fig
