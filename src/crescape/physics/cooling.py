@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import constants as C
+from ._typing import ArrayLike, FloatArray
 from .instability import mean_molecular_weight
 
 __all__ = ["METALLICITIES", "CoolingFunction", "cooling_densities"]
@@ -98,7 +99,7 @@ class CoolingFunction:
         return self.inverse(self.integral(T0) - np.asarray(a) * dt)
 
 
-def cooling_densities(rho, X_H):
+def cooling_densities(rho: ArrayLike, X_H: float) -> tuple[FloatArray, FloatArray, float]:
     """(n_e, n_t, μ) of a fully ionised H + He gas of hydrogen mass fraction X_H [cm^-3]."""
     Y = 1.0 - X_H
     n = np.asarray(rho, dtype=float) / C.m_p

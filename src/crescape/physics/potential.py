@@ -30,6 +30,7 @@ from scipy.special import gammainc, gammaincc
 
 from .. import constants as C
 from ..errors import ParameterError
+from ._typing import ArrayLike, FloatArray
 
 __all__ = [
     "G",
@@ -75,7 +76,7 @@ MW2014 = {
 
 
 # --------------------------------------------------------------------------- NFW halo
-def nfw_potential(r, rho_s, r_s):
+def nfw_potential(r: ArrayLike, rho_s: float, r_s: float) -> FloatArray:
     """Φ(r) = −4πGρ_s r_s³ ln(1 + r/r_s)/r [cm² s^-2] of the NFW halo.
 
     Notes
@@ -91,13 +92,13 @@ def nfw_potential(r, rho_s, r_s):
     return -4.0 * np.pi * G * rho_s * r_s**2 * f
 
 
-def nfw_enclosed_mass(r, rho_s, r_s):
+def nfw_enclosed_mass(r: ArrayLike, rho_s: float, r_s: float) -> FloatArray:
     """M(<r) = 4πρ_s r_s³ [ln(1 + x) − x/(1 + x)], x = r/r_s [g] (the integral of the NFW density)."""
     x = np.asarray(r, dtype=float) / r_s
     return 4.0 * np.pi * rho_s * r_s**3 * (np.log1p(x) - x / (1.0 + x))
 
 
-def nfw_rho_s(M_vir, c, rho_crit, Delta=200.0):
+def nfw_rho_s(M_vir: float, c: float, rho_crit: float, Delta: float = 200.0) -> tuple[float, float]:
     """(ρ_s, r_s) of an NFW halo of mass M_vir [g] and concentration c = r_vir/r_s.
 
     r_vir is the radius of mean density Δ ρ_crit: M_vir = (4π/3) Δ ρ_crit r_vir³
@@ -109,20 +110,24 @@ def nfw_rho_s(M_vir, c, rho_crit, Delta=200.0):
     return rho_s, r_s
 
 
-def nfw_virial_radius(M_vir, rho_crit, Delta=200.0):
+def nfw_virial_radius(M_vir: ArrayLike, rho_crit: float, Delta: float = 200.0) -> FloatArray:
     """r_vir = [3 M_vir/(4π Δ ρ_crit)]^{1/3} [cm] (Navarro, Frenk & White 1997, §2)."""
     return (3.0 * M_vir / (4.0 * np.pi * Delta * rho_crit)) ** (1.0 / 3.0)
 
 
 # --------------------------------------------------------------------------- Miyamoto–Nagai disk
-def miyamoto_nagai_potential(R, z, M, a, b):
+def miyamoto_nagai_potential(
+    R: ArrayLike, z: ArrayLike, M: float, a: float, b: float
+) -> FloatArray:
     """Φ(R, z) = −GM/√(R² + (a + √(z² + b²))²) (Miyamoto & Nagai 1975)."""
     R = np.asarray(R, dtype=float)
     z = np.asarray(z, dtype=float)
     return -G * M / np.sqrt(R**2 + (a + np.sqrt(z**2 + b**2)) ** 2)
 
 
-def miyamoto_nagai_gradient(R, z, M, a, b):
+def miyamoto_nagai_gradient(
+    R: ArrayLike, z: ArrayLike, M: float, a: float, b: float
+) -> tuple[FloatArray, FloatArray]:
     """(∂Φ/∂R, ∂Φ/∂z) of :func:`miyamoto_nagai_potential` (its derivatives)."""
     R = np.asarray(R, dtype=float)
     z = np.asarray(z, dtype=float)
@@ -132,18 +137,18 @@ def miyamoto_nagai_gradient(R, z, M, a, b):
 
 
 # --------------------------------------------------------------------------- spherical bulges
-def hernquist_potential(r, M, a):
+def hernquist_potential(r: ArrayLike, M: float, a: float) -> FloatArray:
     """Φ(r) = −GM/(r + a) (Hernquist 1990, Eq. 5)."""
     return -G * M / (np.asarray(r, dtype=float) + a)
 
 
-def hernquist_enclosed_mass(r, M, a):
+def hernquist_enclosed_mass(r: ArrayLike, M: float, a: float) -> FloatArray:
     """M(<r) = M r²/(r + a)² (Hernquist 1990, Eq. 3)."""
     r = np.asarray(r, dtype=float)
     return M * r**2 / (r + a) ** 2
 
 
-def power_cutoff_enclosed_mass(r, M, alpha, r_c):
+def power_cutoff_enclosed_mass(r: ArrayLike, M: float, alpha: float, r_c: float) -> FloatArray:
     """M(<r) = M P((3 − α)/2, r²/r_c²) of ρ ∝ r^-α exp(−r²/r_c²) [g].
 
     Notes
@@ -155,7 +160,7 @@ def power_cutoff_enclosed_mass(r, M, alpha, r_c):
     return M * gammainc(0.5 * (3.0 - alpha), (r / r_c) ** 2)
 
 
-def power_cutoff_potential(r, M, alpha, r_c):
+def power_cutoff_potential(r: ArrayLike, M: float, alpha: float, r_c: float) -> FloatArray:
     """Φ(r) of ρ = ρ₁ r^-α exp(−r²/r_c²) with total mass M (Bovy 2015, §3.5) [cm² s^-2].
 
     Notes
@@ -174,7 +179,7 @@ def power_cutoff_potential(r, M, alpha, r_c):
     return -G * (inner + outer)
 
 
-def isothermal_sphere_potential(r, V_g, r_0):
+def isothermal_sphere_potential(r: ArrayLike, V_g: float, r_0: float) -> FloatArray:
     """Φ(r) = 2V_g² ln(r/r_0) of the singular isothermal sphere [cm² s^-2], zero at r_0.
 
     Binney & Tremaine (2008), §4.3.3(b): ρ = V_g²/(2πG r²) with V_g the one-dimensional
@@ -320,7 +325,7 @@ class GalaxyPotential:
         return -self.gradient(0.0, np.asarray(z, dtype=float))[1]
 
 
-def mw2014(halo_scale=1.0, disk=True, bulge=True) -> GalaxyPotential:
+def mw2014(halo_scale: float = 1.0, disk: bool = True, bulge: bool = True) -> GalaxyPotential:
     """MWPotential2014 (Bovy 2015, ApJS 216, 29, §3.5), cgs; the parameters are :data:`MW2014`.
 
     Each component's amplitude is set so that it supplies its fraction of the radial force
