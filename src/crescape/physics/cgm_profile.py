@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import constants as C
 from ..errors import ParameterError
+from ._typing import ArrayLike, FloatArray
 
 __all__ = [
     "MILLER_BREGMAN_2015",
@@ -47,7 +48,7 @@ MILLER_BREGMAN_2015 = {
 }
 
 
-def beta_model_density(r, n0_rc3b, beta, r_c=0.0):
+def beta_model_density(r: ArrayLike, n0_rc3b: float, beta: float, r_c: float = 0.0) -> FloatArray:
     """n(r) = n₀ r_c^{3β} (r² + r_c²)^{−3β/2} [cm^-3] (the β-model of Miller & Bregman 2015).
 
     Parameters
@@ -63,12 +64,16 @@ def beta_model_density(r, n0_rc3b, beta, r_c=0.0):
     return n0_rc3b * x2 ** (-1.5 * beta)
 
 
-def isothermal_hydrostatic_density(phi, phi_ref, rho_ref, theta):
+def isothermal_hydrostatic_density(
+    phi: ArrayLike, phi_ref: float, rho_ref: float, theta: float
+) -> FloatArray:
     """ρ = ρ_ref exp[−(Φ − Φ_ref)/θ] [g cm^-3]: dP/dr = −ρ dΦ/dr with P = θρ, θ = k_B T/(μ m_p)."""
     return rho_ref * np.exp(-(np.asarray(phi, dtype=float) - phi_ref) / theta)
 
 
-def polytropic_hydrostatic_density(phi, phi_ref, rho_ref, theta_ref, Gamma):
+def polytropic_hydrostatic_density(
+    phi: ArrayLike, phi_ref: float, rho_ref: float, theta_ref: float, Gamma: float
+) -> FloatArray:
     """ρ = ρ_ref [1 − (Γ − 1)(Φ − Φ_ref)/(Γ θ_ref)]^{1/(Γ−1)} [g cm^-3], θ_ref = P_ref/ρ_ref.
 
     The hydrostatic equilibrium dP/dr = −ρ dΦ/dr of P = P_ref (ρ/ρ_ref)^Γ: the enthalpy
@@ -78,17 +83,19 @@ def polytropic_hydrostatic_density(phi, phi_ref, rho_ref, theta_ref, Gamma):
     return rho_ref * np.maximum(x, 0.0) ** (1.0 / (Gamma - 1.0))
 
 
-def mass_density(n):
+def mass_density(n: ArrayLike) -> FloatArray:
     """ρ = m_p n [g cm^-3] (the paper's convention n = ρ/m_p, Eq. 16)."""
     return C.m_p * np.asarray(n, dtype=float)
 
 
-def number_density(rho):
+def number_density(rho: ArrayLike) -> FloatArray:
     """n = ρ/m_p [cm^-3] (the paper's convention, Eq. 16)."""
     return np.asarray(rho, dtype=float) / C.m_p
 
 
-def log_interpolate(r, r_tab, q_tab, name="r"):
+def log_interpolate(
+    r: ArrayLike, r_tab: np.ndarray, q_tab: np.ndarray, name: str = "r"
+) -> FloatArray:
     """q(r) linear in log q against log r through the table (r_tab increasing, q_tab > 0).
 
     Raises
