@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -50,6 +51,20 @@ __all__ = [
     "stellar_mass_density",
     "sfr_mass_slope",
     "cr_luminosity_weights",
+    "TINKER08_DELTA200",
+    "TINKER08_REDSHIFT",
+    "TINKER08_RANGE_H",
+    "MOSTER13",
+    "HALO_RANGE",
+    "transfer_function",
+    "sound_horizon",
+    "mass_variance",
+    "tinker08_parameters",
+    "tinker08_multiplicity",
+    "halo_mass_function",
+    "collapsed_mass_fraction",
+    "moster13_stellar_mass",
+    "halo_cr_luminosity_weights",
 ]
 
 #: Baldry et al. (2012, MNRAS 421, 621), abstract and Eq. 6: double Schechter fit of the
@@ -157,3 +172,289 @@ def cr_luminosity_weights(beta: float, n: int = 48, M_range=BALDRY12_RANGE):
     ratio = (M / M_MILKY_WAY) ** float(beta)
     w = 0.5 * (b - a) * wq * _phi_dex(M) / math.log(10.0) * ratio
     return M, w / np.sum(w), ratio
+
+
+# --------------------------------------------------------------------------- halo-mass function
+#
+# σ(M) from the linear power spectrum P(k) ∝ k^n_s T²(k) D²(z), T the no-wiggle transfer
+# function of Eisenstein & Hu (1998, ApJ 496, 605), normalised to σ8; the multiplicity
+# f(σ) of Tinker et al. (2008, ApJ 688, 709) for Δ = 200 times the mean matter density;
+# and the stellar-to-halo mass relation of Moster, Naab & White (2013, MNRAS 428, 3121).
+
+#: Tinker et al. (2008), Table 2, Δ = 200 (z = 0): f(σ) = A [(σ/b)^-a + 1] e^{-c/σ²} (their Eq. 3).
+TINKER08_DELTA200 = {"A": 0.186, "a": 1.47, "b": 2.57, "c": 1.19}
+#: Tinker et al. (2008), Eqs. 5-8: A ∝ (1+z)^-0.14, a ∝ (1+z)^-0.06, b ∝ (1+z)^-α,
+#: log10 α = -[0.75/log10(Δ/75)]^1.2; c does not evolve. Calibrated for z <~ 2.5.
+TINKER08_REDSHIFT = {"A": -0.14, "a": -0.06, "alpha_num": 0.75, "alpha_pow": 1.2, "Delta": 200.0}
+#: Halo masses over which Tinker et al. (2008, abstract) calibrate f(σ) to <~ 5%: 1e11-1e15 h⁻¹ M_⊙.
+TINKER08_RANGE_H = (1e11, 1e15)
+#: Moster, Naab & White (2013), Eq. 2 and Table 1 (z = 0 values M10, N10, β10, γ10 and their
+#: evolution M11, N11, β11, γ11, each X(z) = X10 + X11 z/(1+z)):
+#: m*/M = 2N [(M/M1)^-β + (M/M1)^γ]^-1.
+MOSTER13 = {
+    "log10_M1": (11.590, 1.195),
+    "N": (0.0351, -0.0247),
+    "beta": (1.376, -0.826),
+    "gamma": (0.608, 0.329),
+}
+#: Halo masses [M_⊙] over which the population's halo weighting runs by default: Moster et al.
+#: (2013) map them onto stellar masses of 1.2e8 to 2.4e11 M_⊙ (about the range of Baldry et al. 2012).
+HALO_RANGE = (10**10.6, 1e14)
+
+_K_GRID = np.geomspace(1e-5, 1e4, 6000)  # [1/Mpc], for the σ(R) integrals
+_LN_K = np.log(_K_GRID)
+
+
+def _cosmo_numbers(cosmology):
+    """(Ω_m, Ω_b, h, θ = T_CMB/2.7 K, n_s, σ8) of an astropy cosmology (σ8, n_s from its meta)."""
+    meta = getattr(cosmology, "meta", {}) or {}
+    if "sigma8" not in meta or "n" not in meta:
+        raise ParameterError(
+            f"cosmology = {getattr(cosmology, 'name', cosmology)!r} is not allowed: its meta must "
+            "hold 'sigma8' and 'n' (as astropy's Planck18 does)"
+        )
+    return (
+        float(cosmology.Om0),
+        float(cosmology.Ob0),
+        float(cosmology.h),
+        float(cosmology.Tcmb0.to_value(u.K)) / 2.7,
+        float(meta["n"]),
+        float(meta["sigma8"]),
+    )
+
+
+def _sound_horizon_eh98(Om, Ob, h):
+    """s = 44.5 ln(9.83/Ω_m h²)/√(1 + 10 (Ω_b h²)^{3/4}) [Mpc]: Eisenstein & Hu (1998), Eq. 26."""
+    wm, wb = Om * h * h, Ob * h * h
+    return 44.5 * math.log(9.83 / wm) / math.sqrt(1.0 + 10.0 * wb**0.75)
+
+
+def _transfer_nowiggle(k, Om, Ob, h, theta):
+    """T_0(k) of Eisenstein & Hu (1998), Eqs. 26 and 28-31 (k in 1/Mpc)."""
+    wm = Om * h * h
+    fb = Ob / Om
+    s = _sound_horizon_eh98(Om, Ob, h)
+    alpha = 1.0 - 0.328 * math.log(431.0 * wm) * fb + 0.38 * math.log(22.3 * wm) * fb * fb  # Eq. 31
+    gamma_eff = Om * h * (alpha + (1.0 - alpha) / (1.0 + (0.43 * k * s) ** 4))  # Eq. 30
+    q = k / h * theta**2 / gamma_eff  # Eq. 28, k/h in h Mpc⁻¹
+    L0 = np.log(2.0 * math.e + 1.8 * q)  # Eq. 29
+    C0 = 14.2 + 731.0 / (1.0 + 62.5 * q)
+    return L0 / (L0 + C0 * q * q)
+
+
+def _tophat(x):
+    """W(x) = 3 (sin x - x cos x)/x³, the Fourier transform of a top hat (series below x = 1e-3)."""
+    x = np.asarray(x, dtype=float)
+    small = x < 1e-3
+    xs = np.where(small, 1.0, x)
+    w = 3.0 * (np.sin(xs) - xs * np.cos(xs)) / xs**3
+    return np.where(small, 1.0 - x * x / 10.0, w)
+
+
+def _sigma2_unnormalised(R, Om, Ob, h, theta, ns):
+    """∫ k³ k^n_s T² W²(kR) dln k / 2π² on the fixed k grid (trapezoid in ln k); R [Mpc], any shape."""
+    R = np.asarray(R, dtype=float)
+    pk = _K_GRID**ns * _transfer_nowiggle(_K_GRID, Om, Ob, h, theta) ** 2
+    integrand = _K_GRID**3 * pk * _tophat(np.multiply.outer(R, _K_GRID)) ** 2 / (2.0 * np.pi**2)
+    return np.trapezoid(integrand, _LN_K, axis=-1)
+
+
+def _normalisation(cosmology):
+    return _normalisation_of(_cosmo_numbers(cosmology))
+
+
+@functools.cache
+def _normalisation_of(numbers):
+    Om, Ob, h, theta, ns, s8 = numbers
+    return s8**2 / float(_sigma2_unnormalised(8.0 / h, Om, Ob, h, theta, ns))
+
+
+def _growth(z, cosmology):
+    """D(z)/D(0), D ∝ E(z) ∫_z^∞ (1+z')/E(z')³ dz' (Heath 1977, MNRAS 179, 351), E = H/H_0."""
+    from scipy.integrate import quad
+
+    def D(zz):
+        val = quad(lambda x: (1.0 + x) / cosmology.efunc(x) ** 3, zz, np.inf, limit=200)[0]
+        return cosmology.efunc(zz) * val
+
+    zz = np.atleast_1d(np.asarray(z, dtype=float))
+    d0 = D(0.0)
+    return np.array([D(x) / d0 for x in zz])
+
+
+def _rho_m(cosmology):
+    """Mean comoving matter density Ω_m ρ_crit,0 [M_⊙/Mpc³]."""
+    return float((cosmology.Om0 * cosmology.critical_density0).to_value(u.Msun / u.Mpc**3))
+
+
+def _sigma_of_M(m, cosmology, z=0.0):
+    Om, Ob, h, theta, ns, _ = _cosmo_numbers(cosmology)
+    R = (3.0 * m / (4.0 * np.pi * _rho_m(cosmology))) ** (1.0 / 3.0)
+    s2 = _normalisation(cosmology) * _sigma2_unnormalised(R, Om, Ob, h, theta, ns)
+    return np.sqrt(s2) * (1.0 if z == 0 else float(_growth(z, cosmology)[0]))
+
+
+def transfer_function(k: Any, cosmology=None) -> np.ndarray:
+    """T(k), the no-wiggle transfer function of Eisenstein & Hu (1998, ApJ 496, 605), Eqs. 26, 28-31.
+
+    T_0 = L_0/(L_0 + C_0 q²), L_0 = ln(2e + 1.8 q), C_0 = 14.2 + 731/(1 + 62.5 q),
+    q = (k/h Mpc⁻¹) Θ²/Γ_eff, Γ_eff = Ω_m h [α_Γ + (1 - α_Γ)/(1 + (0.43 k s)⁴)],
+    α_Γ = 1 - 0.328 ln(431 Ω_m h²) f_b + 0.38 ln(22.3 Ω_m h²) f_b², s the sound horizon of
+    Eq. 26 (:func:`sound_horizon`), Θ = T_CMB/2.7 K. ``k`` [1/Mpc]; default cosmology Planck18.
+    """
+    from astropy.cosmology import Planck18
+
+    cosmo = Planck18 if cosmology is None else cosmology
+    kk = np.asarray(parse_quantity(k, 1 / u.Mpc, "k").to_value(1 / u.Mpc), dtype=float)
+    if not np.all(np.isfinite(kk) & (kk > 0)):
+        raise ParameterError(f"k = {k} is not allowed: must be finite and > 0 1/Mpc")
+    Om, Ob, h, theta, _, _ = _cosmo_numbers(cosmo)
+    return _transfer_nowiggle(kk, Om, Ob, h, theta)
+
+
+def sound_horizon(cosmology=None) -> u.Quantity:
+    """s = 44.5 ln(9.83/Ω_m h²)/√(1 + 10 (Ω_b h²)^{3/4}) Mpc: Eisenstein & Hu (1998), Eq. 26 [Mpc]."""
+    from astropy.cosmology import Planck18
+
+    cosmo = Planck18 if cosmology is None else cosmology
+    Om, Ob, h, _, _, _ = _cosmo_numbers(cosmo)
+    return u.Quantity(_sound_horizon_eh98(Om, Ob, h), u.Mpc)
+
+
+def mass_variance(M: Any, z: float = 0.0, cosmology=None) -> np.ndarray:
+    """σ(M, z): rms linear density contrast in a top hat of mass M (comoving radius R, M = 4π ρ̄_m R³/3).
+
+    σ² = (1/2π²) ∫ k² P(k) W²(kR) dk with P ∝ k^{n_s} T²(k) (:func:`transfer_function`),
+    normalised so that σ(R = 8 h⁻¹ Mpc, z = 0) = σ8, and σ(z) = σ(0) D(z)/D(0) with the
+    linear growth factor of Heath (1977, MNRAS 179, 351). σ8 = 0.8102 and n_s = 0.9665 of
+    Planck18 (Planck Collaboration 2020, A&A 641, A6, Table 2, via astropy's meta).
+    """
+    from astropy.cosmology import Planck18
+
+    cosmo = Planck18 if cosmology is None else cosmology
+    return _sigma_of_M(_mass(M), cosmo, float(z))
+
+
+def tinker08_parameters(z: float = 0.0) -> dict[str, float]:
+    """A, a, b, c of f(σ) at redshift z for Δ = 200: Tinker et al. (2008), Table 2 and Eqs. 5-8.
+
+    A = A_0 (1+z)^-0.14 (Eq. 5), a = a_0 (1+z)^-0.06 (Eq. 6), b = b_0 (1+z)^-α (Eq. 7),
+    log10 α = -[0.75/log10(Δ/75)]^1.2 (Eq. 8), c = c_0. Tinker et al. calibrate the
+    evolution for z <~ 2.5; beyond it this is an extrapolation.
+    """
+    zz = float(z)
+    if not (math.isfinite(zz) and zz >= 0):
+        raise ParameterError(f"z = {z} is not allowed: must be finite and >= 0")
+    p, e = TINKER08_DELTA200, TINKER08_REDSHIFT
+    alpha = 10.0 ** (-((e["alpha_num"] / math.log10(e["Delta"] / 75.0)) ** e["alpha_pow"]))
+    return {
+        "A": p["A"] * (1.0 + zz) ** e["A"],
+        "a": p["a"] * (1.0 + zz) ** e["a"],
+        "b": p["b"] * (1.0 + zz) ** (-alpha),
+        "c": p["c"],
+        "alpha": alpha,
+    }
+
+
+def tinker08_multiplicity(sigma: Any, z: float = 0.0) -> np.ndarray:
+    """f(σ) = A [(σ/b)^-a + 1] exp(-c/σ²): Tinker et al. (2008), Eq. 3, Δ = 200 (:func:`tinker08_parameters`)."""
+    s = np.asarray(sigma, dtype=float)
+    p = tinker08_parameters(z)
+    return p["A"] * ((s / p["b"]) ** (-p["a"]) + 1.0) * np.exp(-p["c"] / s**2)
+
+
+def _hmf_dex(m, z, cosmology):
+    """dn/dlog10 M [Mpc⁻³ dex⁻¹] = ln10 f(σ) (ρ̄_m/M) |dlnσ/dlnM| (Tinker et al. 2008, Eq. 2)."""
+    h = 1e-3
+    s = _sigma_of_M(m, cosmology, z)
+    dlns = (np.log(_sigma_of_M(m * math.exp(h), cosmology, z)) - np.log(_sigma_of_M(m * math.exp(-h), cosmology, z))) / (2 * h)  # fmt: skip
+    return math.log(10.0) * tinker08_multiplicity(s, z) * _rho_m(cosmology) / m * np.abs(dlns)
+
+
+def halo_mass_function(M: Any, z: float = 0.0, cosmology=None) -> u.Quantity:
+    """dn/dlog₁₀M of dark-matter halos (M = M_200, 200 times the mean density) [Mpc⁻³ dex⁻¹].
+
+    dn/dM = f(σ) (ρ̄_m/M) dln σ⁻¹/dM (Tinker et al. 2008, ApJ 688, 709, Eq. 2) with the
+    f(σ) of their Eq. 3 for Δ = 200 (:func:`tinker08_multiplicity`), σ(M, z) of
+    :func:`mass_variance` and ρ̄_m = Ω_m ρ_crit,0 of the cosmology (default Planck18);
+    comoving. Masses in M_⊙ (not h⁻¹ M_⊙). Calibrated for 1e11-1e15 h⁻¹ M_⊙ (their abstract).
+    """
+    from astropy.cosmology import Planck18
+
+    cosmo = Planck18 if cosmology is None else cosmology
+    return u.Quantity(_hmf_dex(_mass(M), float(z), cosmo), u.Mpc**-3)
+
+
+def collapsed_mass_fraction(
+    M_min: Any, M_max: Any, z: float = 0.0, cosmology=None, n: int = 400
+) -> float:
+    """∫_{M_min}^{M_max} M (dn/dM) dM / ρ̄_m: the fraction of all matter in halos of M_min-M_max.
+
+    Of :func:`halo_mass_function` (Simpson's rule in ln M on ``n`` points). The f(σ) of
+    Tinker et al. (2008) is not normalised: it tends to A as σ → ∞, so ∫ f(σ) dln σ⁻¹
+    keeps growing toward low masses instead of reaching 1.
+    """
+    from astropy.cosmology import Planck18
+    from scipy.integrate import simpson
+
+    cosmo = Planck18 if cosmology is None else cosmology
+    lo, hi = float(_mass(M_min, "M_min")), float(_mass(M_max, "M_max"))
+    if not lo < hi:
+        raise ParameterError(f"M_min, M_max = {M_min}, {M_max} are not allowed: need M_min < M_max")
+    m = np.geomspace(lo, hi, int(n))
+    f = m * _hmf_dex(m, float(z), cosmo) / math.log(10.0)  # M dn/dlnM
+    return float(simpson(f, x=np.log(m)) / _rho_m(cosmo))
+
+
+def moster13_stellar_mass(M_halo: Any, z: float = 0.0) -> np.ndarray:
+    """m*(M) = 2 N M [(M/M_1)^-β + (M/M_1)^γ]^-1 [M_⊙]: Moster, Naab & White (2013), Eq. 2.
+
+    With X(z) = X_10 + X_11 z/(1+z) for log10 M_1, N, β, γ (their Eqs. 11-14 and Table 1:
+    :data:`MOSTER13`). Halo mass M in M_⊙ (plain numbers or a Quantity).
+    """
+    m = _mass(M_halo, "M_halo")
+    zz = float(z)
+    x = zz / (1.0 + zz)
+    p = {k: v0 + v1 * x for k, (v0, v1) in MOSTER13.items()}
+    r = m / 10.0 ** p["log10_M1"]
+    return 2.0 * p["N"] * m / (r ** (-p["beta"]) + r ** p["gamma"])
+
+
+def halo_cr_luminosity_weights(beta: float, n: int = 48, M_range=HALO_RANGE, cosmology=None):
+    """Halo-mass weighting: stellar masses M*_k [M_⊙], weights w_k and L_CR(M*_k)/L_CR,MW.
+
+    w(M_h) dlnM_h ∝ (dn/dlnM_h) (M*(M_h)/M_MW)^β dlnM_h at z = 0, with dn/dlnM_h the
+    Tinker et al. (2008) halo-mass function (:func:`halo_mass_function`), M*(M_h) of
+    Moster et al. (2013) (:func:`moster13_stellar_mass`) and SFR ∝ M*^β (Whitaker et al.
+    2012), L_CR ∝ SFR as in :func:`cr_luminosity_weights`; Gauss-Legendre in ln M_h on
+    ``M_range`` [M_⊙] (default :data:`HALO_RANGE`), normalised so that Σ w_k = 1.
+    Returns (M*, w, L_ratio) like :func:`cr_luminosity_weights`.
+    """
+    lo, hi = (float(x) for x in M_range)
+    if not (0 < lo < hi and math.isfinite(hi)):
+        raise ParameterError(f"M_range = {M_range} is not allowed: must be 0 < M_min < M_max < inf")
+    if cosmology is None:
+        Ms, base = _halo_nodes_planck18(int(n), lo, hi)
+    else:
+        Ms, base = _halo_nodes(int(n), lo, hi, cosmology)
+    ratio = (Ms / M_MILKY_WAY) ** float(beta)
+    w = base * ratio
+    return Ms, w / np.sum(w), ratio
+
+
+def _halo_nodes(n, lo, hi, cosmology):
+    """Stellar masses and (Gauss-Legendre weight × dn/dlog10 M_h) at the n halo-mass nodes."""
+    x, wq = np.polynomial.legendre.leggauss(n)
+    a, b = math.log(lo), math.log(hi)
+    Mh = np.exp(0.5 * (b - a) * x + 0.5 * (b + a))
+    return moster13_stellar_mass(Mh), 0.5 * (b - a) * wq * _hmf_dex(Mh, 0.0, cosmology)
+
+
+@functools.cache
+def _halo_nodes_planck18(n, lo, hi):
+    from astropy.cosmology import Planck18
+
+    Ms, base = _halo_nodes(n, lo, hi, Planck18)
+    Ms.setflags(write=False)
+    base.setflags(write=False)
+    return Ms, base

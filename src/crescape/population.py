@@ -16,7 +16,9 @@ adds up the circumgalactic emission of all of them over cosmic time:
   flavours) and γ intensity, and :func:`comparison`, against IceCube, the Fermi IGRB and
   the Milky Way's own CGM; with ``mass_function='baldry2012'`` the CR luminosity density
   is shared by stellar mass (:mod:`crescape.massfunction`: Baldry et al. 2012, SFR ∝ M^β
-  of Whitaker et al. 2012, δ_G ∝ M^γ);
+  of Whitaker et al. 2012, δ_G ∝ M^γ), with ``mass_function='tinker2008'`` by halo mass
+  (the Tinker et al. 2008 halo-mass function and the stellar-to-halo mass relation of
+  Moster et al. 2013, then the same SFR ∝ M*^β);
 * :func:`published_estimates` - the star-forming-galaxy background estimates that their
   abstracts state (Loeb & Waxman 2006; Bechtol et al. 2017; Peretti et al. 2020;
   Ambrosone et al. 2021), and :func:`plot_background`, the figure against the data;
@@ -389,6 +391,18 @@ def redshift_factor(slope: float, z_max: float = 6.0, cosmology=Planck18, n_z: i
 
 # --------------------------------------------------------------------------- the population
 
+#: the weightings of the CR luminosity density by mass: name -> (beta, n) -> (M*, w, L_ratio)
+_MASS_FUNCTIONS = {
+    None: None,
+    "baldry2012": massfunction.cr_luminosity_weights,
+    "tinker2008": massfunction.halo_cr_luminosity_weights,
+}
+_MASS_FUNCTION_WORDS = {
+    "baldry2012": "Baldry et al. (2012) stellar-mass function, 1e8-10^11.5 Msun",
+    "tinker2008": "Tinker et al. (2008) halo-mass function at z = 0, 10^10.6-1e14 Msun, stellar "
+    "mass from Moster et al. (2013)",
+}
+
 
 class CosmicPopulation:
     """The CGM halos of all galaxies, each a copy of the Milky Way's, following ψ(z).
@@ -407,11 +421,14 @@ class CosmicPopulation:
     xi : float
         CR efficiency of every galaxy, L_CR = ξ E_SN R_SN (0 < ξ <= 1, default 0.1): it sets
         the template's L_CR and ρ_LCR (:func:`crescape.galaxies.cr_luminosity_from_sfr`).
-    mass_function : {None, 'baldry2012'}
+    mass_function : {None, 'baldry2012', 'tinker2008'}
         None (default): Milky-Way copies. 'baldry2012': the CR luminosity density is shared
         among galaxies of stellar mass 10⁸-10^11.5 M_⊙ by the Baldry et al. (2012) mass
         function and SFR ∝ M^β (:func:`crescape.massfunction.cr_luminosity_weights`), each
         galaxy a halo with L_CR(M) = L_CR,MW (M/M_MW)^β and δ_G(M) = δ_G (M/M_MW)^γ.
+        'tinker2008': the same with the galaxies counted by halo mass, 10^10.6-10^14 M_⊙, by
+        the Tinker et al. (2008) halo-mass function at z = 0 and given a stellar mass M by
+        Moster et al. (2013) (:func:`crescape.massfunction.halo_cr_luminosity_weights`).
     sfr_mass_slope : str or float
         β of SFR ∝ M^β: 'star_forming' (0.6) or 'blue' (1.0) of Whitaker et al. (2012), or a
         number in [0, 2] (only with ``mass_function``).
@@ -483,9 +500,10 @@ class CosmicPopulation:
         self.emission = CGMEmission(self.template, **cgm_kwargs)
         self.delta_G = float(self.template.cgs.delta_G)
         self.L_CR = float(self.template.cgs.L_CR)  # erg/s
-        if mass_function not in (None, "baldry2012"):
+        if mass_function not in _MASS_FUNCTIONS:
             raise ParameterError(
-                f"mass_function = {mass_function!r} is not allowed: must be None or 'baldry2012'"
+                f"mass_function = {mass_function!r} is not allowed: must be None, 'baldry2012' "
+                "or 'tinker2008'"
             )
         self.mass_function = mass_function
         self.sfr_mass_slope = massfunction.sfr_mass_slope(sfr_mass_slope)
@@ -509,7 +527,7 @@ class CosmicPopulation:
         """
         if self.mass_function is None:
             return 1.0
-        M, w, ratio = massfunction.cr_luminosity_weights(self.sfr_mass_slope, self.n_mass)
+        M, w, ratio = _MASS_FUNCTIONS[self.mass_function](self.sfr_mass_slope, self.n_mass)
         p = self.template.cgs
         dg = np.minimum(
             self.delta_G * (M / massfunction.M_MILKY_WAY) ** self.delta_G_mass_slope,
@@ -541,7 +559,7 @@ class CosmicPopulation:
             "mass_function": (
                 "Milky-Way copies"
                 if self.mass_function is None
-                else f"Baldry et al. (2012) stellar-mass function, 1e8-10^11.5 Msun; SFR ~ M^"
+                else f"{_MASS_FUNCTION_WORDS[self.mass_function]}; SFR ~ M^"
                 f"{self.sfr_mass_slope:g} (Whitaker et al. 2012); delta_G ~ M^{self.delta_G_mass_slope:g}; "
                 f"mass factor F = {self.mass_factor:.4g}"
             ),
@@ -862,7 +880,7 @@ class PopulationProduct(Product):
 
     Parameters
     ----------
-    mass_function : {None, 'baldry2012'}
+    mass_function : {None, 'baldry2012', 'tinker2008'}
         As for :class:`CosmicPopulation` (default 'baldry2012', so that ``sfr_mass_slope``
         and ``delta_G_mass_slope`` act).
     n_z : int

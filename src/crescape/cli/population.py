@@ -23,9 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="CGM overdensity of every halo (default 1)")  # fmt: skip
     p.add_argument(
         "--mass-function",
-        choices=["none", "baldry2012"],
+        choices=["none", "baldry2012", "tinker2008"],
         default="none",
-        help="none: Milky-Way copies (default); baldry2012: the CR luminosity shared by stellar mass",
+        help="none: Milky-Way copies (default); baldry2012: the CR luminosity shared by stellar "
+        "mass (Baldry et al. 2012); tinker2008: shared by halo mass (Tinker et al. 2008 halo-mass "
+        "function, stellar masses from Moster et al. 2013)",
     )
     p.add_argument(
         "--set",
