@@ -391,6 +391,33 @@ def redshift_factor(slope: float, z_max: float = 6.0, cosmology=Planck18, n_z: i
 
 # --------------------------------------------------------------------------- the population
 
+
+def _build_template(xi, flat, cgm_kwargs):
+    template = galaxy("Milky Way", xi=xi).parameters(**flat)
+    return template, CGMEmission(template, **cgm_kwargs)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_template(xi, flat_items, cgm_items):
+    return _build_template(xi, dict(flat_items), dict(cgm_items))
+
+
+def _template_emission(xi, flat, cgm_kwargs):
+    """The Milky-Way template and its :class:`CGMEmission`, kept per process for repeated inputs.
+
+    A sweep builds one population per point, and most points share the template (the mass
+    weighting, ξ aside, varies faster): the parameter validation and the emission set-up are
+    then done once per template in each worker instead of once per point. Both objects are
+    only read afterwards. Unhashable inputs (e.g. array-valued Quantities) skip the cache.
+    """
+    try:
+        key = (float(xi), tuple(sorted(flat.items())), tuple(sorted(cgm_kwargs.items())))
+        hash(key)
+    except TypeError:
+        return _build_template(xi, flat, cgm_kwargs)
+    return _cached_template(*key)
+
+
 #: the weightings of the CR luminosity density by mass: name -> (beta, n) -> (M*, w, L_ratio)
 _MASS_FUNCTIONS = {
     None: None,
@@ -495,9 +522,8 @@ class CosmicPopulation:
         self.xi = _finite_positive(xi, "xi", upper=1.0)
         flat = dict(params or {})
         flat["delta_G"] = delta_G
-        self.template = galaxy("Milky Way", xi=self.xi).parameters(**flat)
         self.cgm_kwargs = dict(cgm_kwargs)
-        self.emission = CGMEmission(self.template, **cgm_kwargs)
+        self.template, self.emission = _template_emission(self.xi, flat, self.cgm_kwargs)
         self.delta_G = float(self.template.cgs.delta_G)
         self.L_CR = float(self.template.cgs.L_CR)  # erg/s
         if mass_function not in _MASS_FUNCTIONS:
@@ -826,14 +852,28 @@ def _references_100():
     return _icecube_at("icecube_2015_differential", 1e5)[0], _igrb_at(1e2)[0]
 
 
+def _sed_float(pop, E_GeV, species):
+    """E² dN/dE [GeV cm⁻² s⁻¹ sr⁻¹] of :meth:`CosmicPopulation.sed` at one energy, on cgs floats."""
+    E = np.array([E_GeV * C.GeV])
+    return float(E[0] ** 2 * pop._intensity(E, species)[0] / C.GeV)
+
+
+@functools.lru_cache(maxsize=64)
+def _milky_way_100(emission):
+    """The Milky Way's own CGM (ν_μ at 100 TeV, γ at 100 GeV) of one emission object, kept per process."""
+    return (
+        float(emission.sed(1e5, "nu_mu").to_value(SED_UNIT)),
+        float(emission.sed(1e2, "gamma").to_value(SED_UNIT)),
+    )
+
+
 def background_numbers(pop: CosmicPopulation) -> dict[str, float]:
     """The numbers of :data:`SWEEP_OUTPUTS` for one population (plain floats, GeV cm⁻² s⁻¹ sr⁻¹ or ratios)."""
     E_nu, E_g = 1e5, 1e2  # GeV
-    nu_mu = float(pop.sed(E_nu, "nu_mu")[0].to_value(SED_UNIT))
-    nu_all = float(pop.sed(E_nu, "nu_all")[0].to_value(SED_UNIT))
-    g = float(pop.sed(E_g, "gamma")[0].to_value(SED_UNIT))
-    mw_nu = float(pop.milky_way_sed(E_nu, "nu_mu").to_value(SED_UNIT))
-    mw_g = float(pop.milky_way_sed(E_g, "gamma").to_value(SED_UNIT))
+    nu_mu = _sed_float(pop, E_nu, "nu_mu")
+    nu_all = _sed_float(pop, E_nu, "nu_all")
+    g = _sed_float(pop, E_g, "gamma")
+    mw_nu, mw_g = _milky_way_100(pop.emission)
     ic, igrb = _references_100()
     return {
         "nu_mu_100TeV": nu_mu,

@@ -47,6 +47,9 @@ def test_population_step(tmp_path, monkeypatch):
     direct = P.background_numbers(P.CosmicPopulation(100.0))
     assert mw["nu_mu_100TeV"] == pytest.approx(direct["nu_mu_100TeV"], rel=1e-12, abs=0)
     assert d["dominant"]["neutrinos_100TeV"] == "Milky Way CGM"
+    halo = d["numbers"]["tinker2008 delta_G=100"]
+    direct_t = P.CosmicPopulation(100.0, mass_function="tinker2008")
+    assert halo["mass_factor"] == pytest.approx(direct_t.mass_factor, rel=1e-12, abs=0)
     b = d["sweep"]["bands"]["nu_mu_100TeV"]
     assert b["n"] == 4 and b["min"] <= b["median"] <= b["max"]
     assert "Milky Way's CGM dominates" in arts[0].description

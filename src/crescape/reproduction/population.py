@@ -15,6 +15,9 @@ ORDER = 75
 TITLE = "The cosmic population: nu and gamma background of all galaxies' CGM vs IceCube, the IGRB and the Milky Way"
 
 DELTA_G = (1.0, 10.0, 100.0)
+#: the weightings of the population: Milky-Way copies, stellar mass (Baldry et al. 2012),
+#: halo mass (Tinker et al. 2008 with Moster et al. 2013)
+MASS_FUNCTIONS = (None, "baldry2012", "tinker2008")
 #: the assumption sweep at δ_G = 100 (3 × 3 × 3 × 2 × 3 = 162 points)
 SWEEP_AXES = {
     "slope": [2.0, 2.2, 2.4],
@@ -51,16 +54,19 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     tpl = _template(params)
     table = {}
     pops = {}
-    for mf in (None, "baldry2012"):
+    labels = {
+        None: "Milky-Way copies",
+        "baldry2012": "Baldry+12 masses",
+        "tinker2008": "Tinker+08 halos",
+    }
+    for mf in MASS_FUNCTIONS:
         for dG in DELTA_G:
             pop = CosmicPopulation(dG, mass_function=mf, params=tpl)
-            key = f"{'mw_copies' if mf is None else 'baldry2012'} delta_G={dG:g}"
+            key = f"{'mw_copies' if mf is None else mf} delta_G={dG:g}"
             table[key] = background_numbers(pop)
             table[key]["mass_factor"] = pop.mass_factor
             if dG == 100.0:
-                pops[
-                    "δ_G = 100, Milky-Way copies" if mf is None else "δ_G = 100, Baldry+12 masses"
-                ] = pop
+                pops[f"δ_G = 100, {labels[mf]}"] = pop
     fig, _ = plot_background(pops)
     figs = save_figure(fig, out_dir / "population.png", params)
     plt.close(fig)
