@@ -341,13 +341,17 @@ def cmb_optical_depth(E: Any, z: Any, cosmology=Planck18) -> np.ndarray:
 # --------------------------------------------------------------------------- background integral
 
 
+@functools.lru_cache(maxsize=32)
 def _z_nodes(z_max, n_z):
-    """Gauss-Legendre nodes in x = ln(1+z) on [0, ln(1+z_max)]: (z, weight in z)."""
+    """Gauss-Legendre nodes in x = ln(1+z) on [0, ln(1+z_max)]: (z, weight in z), read-only."""
     x, w = np.polynomial.legendre.leggauss(n_z)
     b = math.log1p(z_max)
     xs = 0.5 * b * (x + 1.0)
     z = np.expm1(xs)
-    return z, 0.5 * b * w * (1.0 + z)  # dz = (1+z) dx
+    wz = 0.5 * b * w * (1.0 + z)  # dz = (1+z) dx
+    z.setflags(write=False)
+    wz.setflags(write=False)
+    return z, wz
 
 
 def background_intensity(
@@ -604,8 +608,12 @@ class CosmicPopulation:
     def _number_density(self, z):
         """n(z) = ρ_LCR(z)/L_CR,MW [1/cm³], comoving."""
         rho = _psi(z, self.sfr_norm) * _kroupa_equivalent_factor()
-        L = cr_luminosity_from_sfr(rho * u.Msun / u.yr, self.xi).to_value(u.erg / u.s)  # per Mpc³
-        return L / _MPC**3 / self.L_CR * self.mass_factor
+        return rho * self._cr_luminosity_per_sfr / _MPC**3 / self.L_CR * self.mass_factor
+
+    @functools.cached_property
+    def _cr_luminosity_per_sfr(self) -> float:
+        """L_CR of 1 M_⊙/yr [erg/s] (:func:`crescape.galaxies.cr_luminosity_from_sfr`, linear in the SFR)."""
+        return float(cr_luminosity_from_sfr(1.0 * u.Msun / u.yr, self.xi).to_value(u.erg / u.s))
 
     def _emissivity(self, species):
         def q(Eem, z):
