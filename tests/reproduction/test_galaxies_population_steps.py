@@ -52,6 +52,9 @@ def test_population_step(tmp_path, monkeypatch):
     assert halo["mass_factor"] == pytest.approx(direct_t.mass_factor, rel=1e-12, abs=0)
     b = d["sweep"]["bands"]["nu_mu_100TeV"]
     assert b["n"] == 4 and b["min"] <= b["median"] <= b["max"]
+    bt = d["sweep"]["bands_tinker2008"]["nu_mu_100TeV"]
+    assert bt["n"] == 4 and bt["min"] <= bt["median"] <= bt["max"]
+    assert "Tinker et al. (2008) halos" in (tmp_path / "population.md").read_text()
     assert "Milky Way's CGM dominates" in arts[0].description
 
 
