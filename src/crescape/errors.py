@@ -7,7 +7,7 @@ re-exported as ``crescape.ParameterError`` and ``crescape.params.ParameterError`
 
 from __future__ import annotations
 
-__all__ = ["ParameterError", "ValidityWarning"]
+__all__ = ["ParameterError", "RunFailedError", "ValidityWarning"]
 
 
 class ParameterError(ValueError):
@@ -15,6 +15,15 @@ class ParameterError(ValueError):
 
     The message is one line naming the parameter, the value given and what is
     allowed (the CLI prints it and exits with code 2).
+    """
+
+
+class RunFailedError(RuntimeError):
+    """A run that broke down numerically (a division by zero, a non-finite state).
+
+    The message is one line saying when (time, step, the limit that set the step) and
+    where (the worst cell); the snapshots and checkpoints written before are kept (the
+    CLI prints it and exits with code 3).
     """
 
 

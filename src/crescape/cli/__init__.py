@@ -13,6 +13,8 @@ Errors never end in a traceback. Each prints one line on stderr,
   cannot be read or written (:class:`OSError`: read-only or full disk, a
   directory where a file is expected), an output closed early (broken pipe),
   or a request too large for the memory;
+* 3 for a run that broke down numerically (:class:`~crescape.errors.RunFailedError`:
+  when and where it broke; what was written before is kept);
 * 1 for an internal error (any other exception), with a hint to report it; set
   the environment variable ``CRESCAPE_TRACEBACK=1`` to see the traceback;
 * 130 on Ctrl-C.
@@ -31,15 +33,17 @@ import pkgutil
 import sys
 import warnings
 
-from ..errors import ParameterError, ValidityWarning
+from ..errors import ParameterError, RunFailedError, ValidityWarning
 from ._common import CLIError
 
-__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL"]
+__all__ = ["main", "build_parser", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_RUN_FAILED"]
 
 #: exit code on bad input (parameters, files, command line)
 EXIT_BAD_INPUT = 2
 #: exit code on an internal error
 EXIT_INTERNAL = 1
+#: exit code of a run that broke down numerically
+EXIT_RUN_FAILED = 3
 
 PROJECT = "crescape"
 HELP_EPILOG = (
@@ -152,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
     except (ParameterError, CLIError) as exc:
         return fail(EXIT_BAD_INPUT, str(exc))
+    except RunFailedError as exc:
+        return fail(EXIT_RUN_FAILED, str(exc))
     except KeyboardInterrupt:
         try:
             print(f"{name}: interrupted", file=sys.stderr)

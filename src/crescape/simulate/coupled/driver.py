@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["run", "CORRECTION_LIMIT", "RunFailedWarning"]
+from ...errors import RunFailedError
+
+__all__ = ["run", "CORRECTION_LIMIT", "RunFailedWarning", "RunFailedError"]
 
 #: largest share of the CR energy supplied that floors and unpaid transfers may add
 CORRECTION_LIMIT = 1e-6
@@ -75,7 +77,15 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
                     return None
                 dt = sim.next_dt(t_out)
                 last = sim.stepper.last_limit == "output"
-                sim.step(dt)
+                limit, n = sim.stepper.last_limit, sim.step_count + 1
+                try:
+                    sim.step(dt)
+                except (ZeroDivisionError, FloatingPointError, OverflowError) as exc:
+                    what = f"{type(exc).__name__}: {exc}"
+                    raise RunFailedError(_failure(sim, n, dt, limit, what, ck)) from None
+                if not _finite(sim.state.gas):
+                    what = "the gas state is not finite"
+                    raise RunFailedError(_failure(sim, n, dt, limit, what, ck))
                 if last:
                     sim.state.set_time(t_out)
                 after(sim.state)
@@ -103,6 +113,35 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
         ds.attrs["failure"] = msg
         warnings.warn(msg, RunFailedWarning, stacklevel=3)
     return ds
+
+
+def _with_checkpoint(message: str, ck) -> str:
+    if ck is not None and ck.exists():
+        message += f"; the last checkpoint is kept in {ck.path}"
+    return message
+
+
+def _finite(gas) -> bool:
+    """Whether the gas state is finite (one sum per field: cheap enough for every step)."""
+    return bool(np.isfinite(np.sum(gas.rho) + np.sum(gas.mom) + np.sum(gas.ener)))
+
+
+def _failure(sim, n, dt, limit, what, ck) -> str:
+    """One line: when, where and what broke (the cell of the smallest pressure or density)."""
+    from ... import constants as C
+
+    gas = sim.state.gas
+    with np.errstate(all="ignore"):
+        P = sim.solver.pressure(gas)
+        bad = ~(np.isfinite(P) & np.isfinite(gas.rho)) | (P <= 0) | (gas.rho <= 0)
+        i = int(np.argmax(bad)) if bad.any() else int(np.argmin(P / np.maximum(gas.rho, 1e-300)))
+    z = float(sim.grid.centres[i] / C.kpc)
+    return _with_checkpoint(
+        f"the run broke down at t = {sim.t / C.Myr:.4g} Myr (step {n}, "
+        f"dt = {dt / C.yr:.3g} yr set by {limit or '?'}): {what}; worst cell {i} at z = {z:.4g} kpc "
+        f"(n = {float(gas.rho[i] / C.m_p):.3g} cm^-3, P = {float(P[i]):.3g} erg cm^-3)",
+        ck,
+    )
 
 
 class RunFailedWarning(RuntimeWarning):
