@@ -276,3 +276,38 @@ def test_glashow_bounds_are_the_compilation_error_columns():
     g = g[g["sample"] == "glashow"][0]
     assert g["E2Phi_lo"] == float(row["err_minus"]) and g["E2Phi_hi"] == float(row["err_plus"])
     assert g["E2Phi"] == float(row["E2Phi_perflavor"])
+
+
+def test_arcade2_radio_excess_as_published():
+    """Fixsen et al. (2011), ApJ 734, 5, abstract: T = 24.1 ± 2.1 K (ν/310 MHz)^(−2.599 ± 0.036),
+    22 MHz–10 GHz; ARCADE 2 alone: 54 ± 6 mK at 3.3 GHz."""
+    t = data.load("arcade2_radio_excess")
+    law = t[t["quantity"] == "power_law_combined"][0]
+    assert (law["T_ref"], law["T_ref_err"], law["nu_ref"]) == (24.1, 2.1, 310.0)
+    assert (law["index"], law["index_err"], law["nu_lo"], law["nu_hi"]) == (-2.599, 0.036, 22.0, 1e4)
+    pt = t[t["quantity"] == "arcade2_excess_3.3GHz"][0]
+    assert (pt["T_ref"], pt["T_ref_err"], pt["nu_ref"]) == (0.054, 0.006, 3300.0)
+    assert t.meta["doi"] == "10.1088/0004-637X/734/1/5"
+    assert t["T_ref"].unit == u.K and t["nu_ref"].unit == u.MHz
+
+
+def test_radio_excess_intensity_power_law_and_rayleigh_jeans():
+    r = data.radio_excess_intensity([310.0, 1400.0] * u.MHz)
+    T = r["T"].to_value(u.K)
+    assert T[0] == pytest.approx(24.1, rel=1e-12, abs=0)
+    assert T[1] == pytest.approx(24.1 * (1400 / 310) ** -2.599, rel=1e-12, abs=0)
+    # I = 2 k T nu^2 / c^2 at 1.4 GHz, in Jy/sr (1 Jy = 1e-23 erg s^-1 cm^-2 Hz^-1)
+    k_B, c = 1.380649e-16, 2.99792458e10
+    want = 2 * k_B * T[1] * 1.4e9**2 / c**2 / 1e-23
+    assert r["I"].to_value(u.Jy / u.sr)[1] == pytest.approx(want, rel=1e-9, abs=0)
+    # the error at nu_ref is T_ref's alone; away from it the index's adds in quadrature
+    assert r["T_err"].to_value(u.K)[0] == pytest.approx(2.1, rel=1e-12, abs=0)
+    rel = np.hypot(2.1 / 24.1, np.log(1400 / 310) * 0.036)
+    assert r["T_err"].to_value(u.K)[1] / T[1] == pytest.approx(rel, rel=1e-12, abs=0)
+
+
+def test_radio_excess_outside_its_range_is_refused():
+    from crescape.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="nu = .* is not allowed"):
+        data.radio_excess_intensity(20 * u.GHz)

@@ -53,6 +53,7 @@ __all__ = [
     "per_flavour_to_all",
     "all_to_per_flavour",
     "fermi_band_to_e2dnde",
+    "radio_excess_intensity",
     "N_FLAVOURS",
 ]
 
@@ -63,6 +64,8 @@ N_FLAVOURS = 3
 DATASETS: dict[str, str] = {
     "fermi_igrb_ackermann2015": "Fermi-LAT IGRB/EGB, Table 3, foreground models A, B, C (26 bands each), band-integrated",
     "fermi_igrb_fit_ackermann2015": "Fermi-LAT IGRB/EGB cutoff power-law fits (model A)",
+    "arcade2_radio_excess": "ARCADE 2 extragalactic radio excess above the CMB (ApJ 734, 5): "
+    "power law 22 MHz-10 GHz and the 3.3 GHz point, brightness temperature",
     "icecube_2015_differential": "IceCube 2015 combined analysis, 9 differential E^-2 bins, all flavours",
     "icecube_diffuse_bestfits": "IceCube single-power-law fits 2013-2024, per flavour (R rows dropped by default)",
     "icecube_segmented_km3net": "IceCube HESE 7.5 yr / northern tracks 9.5 yr segmented fits, per flavour",
@@ -343,3 +346,60 @@ def fermi_band_to_e2dnde(
         },
     }
     return out
+
+
+def radio_excess_intensity(nu) -> dict:
+    """The ARCADE 2 radio excess above the CMB at frequencies ``nu``: T and I_ν with 1σ errors.
+
+    T(ν) = T_ref (ν/ν_ref)^index, the power law of Fixsen et al. (2011), ApJ 734, 5 (abstract;
+    22 MHz–10 GHz; dataset ``arcade2_radio_excess``), and I_ν = 2k_B T ν²/c² (the
+    Rayleigh–Jeans brightness, exact to 1e-3 below 10 GHz for a 1 K excess). The relative
+    error combines those of T_ref and of the index, σ_lnT² = (σ_T/T_ref)² + (ln(ν/ν_ref) σ_index)²
+    (uncorrelated: the abstract states no correlation).
+
+    Parameters
+    ----------
+    nu : Quantity [frequency]
+        Inside 22 MHz–10 GHz.
+
+    Returns
+    -------
+    dict
+        ``T`` [K], ``T_err`` [K], ``I`` [Jy/sr], ``I_err`` [Jy/sr].
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> r = radio_excess_intensity(310 * u.MHz)
+    >>> round(float(r["T"].to_value(u.K)), 3), round(float(r["T_err"].to_value(u.K)), 3)
+    (24.1, 2.1)
+    """
+    from .. import constants as C
+    from ..units import parse_quantity
+
+    t = _read("arcade2_radio_excess")
+    i = list(t["quantity"]).index("power_law_combined")
+
+    def val(col, unit):
+        return float(t[col].quantity[i].to_value(unit))
+
+    nu_hz = np.asarray(parse_quantity(nu, u.Hz, "nu").to_value(u.Hz), dtype=float)
+    lo, hi = val("nu_lo", u.Hz), val("nu_hi", u.Hz)
+    if np.any(nu_hz < lo * (1 - 1e-12)) or np.any(nu_hz > hi * (1 + 1e-12)):
+        from ..errors import ParameterError
+
+        raise ParameterError(
+            f"nu = {nu} is not allowed: the ARCADE 2 power law holds from {lo / 1e6:g} MHz to "
+            f"{hi / 1e9:g} GHz"
+        )
+    x = nu_hz / val("nu_ref", u.Hz)
+    T0 = val("T_ref", u.K)
+    T = T0 * x ** float(t["index"][i])
+    rel = np.hypot(val("T_ref_err", u.K) / T0, np.log(x) * float(t["index_err"][i]))
+    inten = 2.0 * C.k_B * T * nu_hz**2 / C.c**2 / 1e-23
+    return {
+        "T": T * u.K,
+        "T_err": rel * T * u.K,
+        "I": inten * u.Jy / u.sr,
+        "I_err": rel * inten * u.Jy / u.sr,
+    }
