@@ -96,6 +96,11 @@ def test_step_runs_on_a_tiny_grid(tmp_path, monkeypatch):
     assert d["run"]["cells"] == 40
     h = d["numbers"]["halo"]
     assert h["nu_all_10TeV"] > 0 and h["gamma_100GeV"] > 0
+    # the radio against the ARCADE 2 excess at 1.4 GHz: T = 24.1 K (1400/310)^-2.599, I = 2kTν²/c²
+    arcade = 2 * 1.380649e-16 * 24.1 * (1400 / 310) ** -2.599 * 1.4e9**2 / 2.99792458e10**2 / 1e-23
+    assert h["radio_over_arcade2_1.4GHz"] == pytest.approx(
+        h["radio_I_mean_1.4GHz_Jy_sr"] / arcade, rel=1e-9, abs=0
+    )
     # the flavours at Earth add up to the all-flavour intensity
     s = d["sed"]["halo"]
     tot = np.array(s["nu_e"]) + np.array(s["nu_mu"]) + np.array(s["nu_tau"])
