@@ -1,5 +1,7 @@
 """Radiative cooling: isochoric cooling against the integral of the shipped SD93 function, ledger."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from astropy.table import Table
@@ -126,3 +128,22 @@ def test_coupled_run_with_cooling_closes_its_energy_budget(make_sim):
 def test_bad_metallicity(feh, match):
     with pytest.raises(ParameterError, match=match):
         sd93_cooling_function(feh)
+
+
+def test_limit_is_a_fraction_of_the_temperature_and_ignores_cells_near_the_floor():
+    """courant × T/|dT/dt| where a cell can still lose more than courant × T; cells that
+    have cooled to within courant × T of T_min set no limit (they cannot change more)."""
+    s, st, *_ = _box()
+    op = RadiativeCooling(s, X_H, courant=0.2)
+    T, a, _ = op._thermo(st)
+    want = 0.2 * float(np.min(T / (a * op.function(T))))
+    box = SimpleNamespace(gas=st)
+    assert op.limits(box)["cooling"] == pytest.approx(want, rel=1e-12, abs=0)
+    # every cell just above T_min: no limit at all (before, the limit fell to ~0 there)
+    op.energy_lost(st, 1e3 * C.Gyr)
+    st.ener = st.ener * (1.0 + 1e-6)
+    assert op.limits(box) == {}
+    # one step of the exact integration over a long Δt then changes T by < courant × T
+    T0 = op._thermo(st)[0]
+    op.energy_lost(st, C.Gyr)
+    assert np.all(np.abs(op._thermo(st)[0] - T0) <= 0.2 * T0)

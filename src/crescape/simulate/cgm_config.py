@@ -203,7 +203,7 @@ SCHEMA = {
             "cooling_courant",
             0.2,
             low=0.0,
-            doc="step limit in cooling times (0: none; the step is exact for any Δt)",
+            doc="largest change of T in a step, as a fraction of T (0: no limit; the step is exact)",
         ),
         option(
             _S,
@@ -315,7 +315,7 @@ class SimulationConfig:
     cooling_feh : str
         [Fe/H] of the cooling function (:data:`crescape.physics.cooling.METALLICITIES`).
     cooling_courant : float
-        Step limit in units of the shortest cooling time (0: none).
+        Largest change of the temperature in a step, as a fraction of T (0: no limit).
     streaming : {"none", "alfven_dB", "alfven_B0"}
         CR streaming down the CR pressure gradient at the Alfvén speed in the total field
         √(B0² + δB²) or in B0, with its heating v_A|∇P_CR| of the gas paid by the CRs

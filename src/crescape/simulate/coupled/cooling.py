@@ -61,8 +61,11 @@ class RadiativeCooling(Operator):
     feh : str
         [Fe/H] of the cooling function (:data:`METALLICITIES`).
     courant : float
-        The step limit is ``courant`` × the shortest cooling time (T − T_min)/|dT/dt|
-        (0: no limit; the step is exact for any Δt, the limit keeps the splitting accurate).
+        The step keeps the temperature change of every cell below ``courant`` × T, so that
+        the splitting stays accurate (0: no limit; the step itself is exact for any Δt).
+        A cell can lose at most T − T_min (the table stops at T_min): where that is below
+        ``courant`` × T it sets no limit; elsewhere the limit is ``courant`` × T/|dT/dt|
+        (:meth:`limits`).
     """
 
     name = "radiative_cooling"
@@ -94,9 +97,17 @@ class RadiativeCooling(Operator):
         return np.where(rate > 0, (T - self.function.T_min) / np.where(rate > 0, rate, 1.0), np.inf)
 
     def limits(self, state):
+        """``cooling``: ``courant`` × T/|dT/dt| over the cells that can still lose more than
+        ``courant`` × T before reaching T_min (a cell within that of T_min cannot change by
+        more, whatever the step: limiting by (T − T_min)/|dT/dt| would stall the run there)."""
         if self.courant <= 0:
             return {}
-        tc = float(np.min(self.cooling_time(state.gas)))
+        T, a, _ = self._thermo(state.gas)
+        rate = a * self.function(T)
+        live = (rate > 0) & (T - self.function.T_min > self.courant * T)
+        if not live.any():
+            return {}
+        tc = float(np.min(T[live] / rate[live]))
         return {"cooling": self.courant * tc} if np.isfinite(tc) and tc > 0 else {}
 
     def energy_lost(self, gas, dt):
