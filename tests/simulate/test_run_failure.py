@@ -15,6 +15,10 @@ def _break_after(sim, n_good, how):
         if sim.step_count >= n_good:
             if how == "raise":
                 raise ZeroDivisionError("division by zero")
+            if how == "field":
+                state.dB = state.dB.copy()
+                state.dB[5] = np.inf
+                return None
             state.gas.ener = state.gas.ener.copy()
             state.gas.ener[5] = np.nan
             return None
@@ -23,7 +27,11 @@ def _break_after(sim, n_good, how):
     gas_op.advance = advance
 
 
-@pytest.mark.parametrize(("how", "what"), [("raise", "ZeroDivisionError"), ("nan", "not finite")])
+@pytest.mark.parametrize(
+    ("how", "what"),
+    [("raise", "ZeroDivisionError"), ("nan", "gas state is not finite"), ("field", "field state")],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_breakdown_is_one_error_with_time_and_place(make_sim, tmp_path, how, what):
     sim = make_sim(checkpoint_every=2)
     _break_after(sim, 5, how)
@@ -58,7 +66,7 @@ def test_cli_prints_one_line_and_exits_3(monkeypatch, capsys, tmp_path):
 
     monkeypatch.setattr(CGMSimulation, "run", broken)
     cfg = tmp_path / "c.toml"
-    cfg.write_text("[simulation]\nn_cells = 20\nt_end = \"1 Myr\"\n")
+    cfg.write_text('[simulation]\nn_cells = 20\nt_end = "1 Myr"\n')
     code = main(["simulate", str(cfg), "--out", str(tmp_path / "run.nc"), "--no-progress"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == EXIT_RUN_FAILED == 3

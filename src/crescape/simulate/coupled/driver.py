@@ -83,8 +83,14 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
                 except (ZeroDivisionError, FloatingPointError, OverflowError) as exc:
                     what = f"{type(exc).__name__}: {exc}"
                     raise RunFailedError(_failure(sim, n, dt, limit, what, ck)) from None
-                if not _finite(sim.state.gas):
-                    what = "the gas state is not finite"
+                except ValueError as exc:  # an operator refusing non-finite input mid-step
+                    what = _nonfinite(sim.state)
+                    if not what:
+                        raise
+                    what += f" ({exc})"
+                    raise RunFailedError(_failure(sim, n, dt, limit, what, ck)) from None
+                what = _nonfinite(sim.state)
+                if what:
                     raise RunFailedError(_failure(sim, n, dt, limit, what, ck))
                 if last:
                     sim.state.set_time(t_out)
@@ -121,9 +127,18 @@ def _with_checkpoint(message: str, ck) -> str:
     return message
 
 
-def _finite(gas) -> bool:
-    """Whether the gas state is finite (one sum per field: cheap enough for every step)."""
-    return bool(np.isfinite(np.sum(gas.rho) + np.sum(gas.mom) + np.sum(gas.ener)))
+def _nonfinite(state) -> str:
+    """What in the state is not finite ('' if all is): one sum per field, cheap enough for
+    every step."""
+    gas = state.gas
+    for name, arr in (
+        ("gas", (gas.rho, gas.mom, gas.ener)),
+        ("field", (state.dB,)),
+        ("CR", (state.g,)),
+    ):
+        if not np.isfinite(sum(float(np.sum(a)) for a in arr)):
+            return f"the {name} state is not finite"
+    return ""
 
 
 def _failure(sim, n, dt, limit, what, ck) -> str:
@@ -134,6 +149,7 @@ def _failure(sim, n, dt, limit, what, ck) -> str:
     with np.errstate(all="ignore"):
         P = sim.solver.pressure(gas)
         bad = ~(np.isfinite(P) & np.isfinite(gas.rho)) | (P <= 0) | (gas.rho <= 0)
+        bad |= ~np.isfinite(sim.state.dB) | ~np.all(np.isfinite(sim.state.g), axis=1)
         i = int(np.argmax(bad)) if bad.any() else int(np.argmin(P / np.maximum(gas.rho, 1e-300)))
     z = float(sim.grid.centres[i] / C.kpc)
     return _with_checkpoint(
