@@ -41,7 +41,7 @@ def _at(z, q, zk):
     return float(np.interp(zk, z, q))
 
 
-def values(n_cells: int, n_momenta: int, options: dict) -> dict:
+def values(n_cells: int, n_momenta: int, options: dict, save: str | None = None) -> dict:
     params = Parameters()
     t0 = time.perf_counter()
     try:
@@ -49,6 +49,8 @@ def values(n_cells: int, n_momenta: int, options: dict) -> dict:
     except RunFailedError as exc:
         return {"failed": str(exc), "_wall": time.perf_counter() - t0}
     wall = time.perf_counter() - t0
+    if save:
+        ds.to_netcdf(f"{save}/halo_{n_cells}x{n_momenta}.nc")
     bn = H.boundness(ds, sim.potential.phi_axis, float(ds.attrs["config.simulation.gamma"]))
     z = ds["z"].values
     last = ds.isel(t=-1)
@@ -75,6 +77,10 @@ def values(n_cells: int, n_momenta: int, options: dict) -> dict:
         )
     )
     nu10 = H._at(H.E_NU_GEV, obs["nu_all"], 1e4)
+    # the same without the region r < H, which the mapping fills with the first cell's emissivity
+    outer = ProfileEmission.from_dataset(ds, inner="zero")
+    nu10_out = float(outer.sed(1e4 * u.GeV, "nu_all").value)
+    g100_out = float(outer.sed(100 * u.GeV, "gamma").value)
     arcade = radio_excess_intensity(1.4 * u.GHz)["I"].to_value(u.Jy / u.sr)
     b = sim.budgets()
     i10 = f"{Z_AT:g}kpc"
@@ -93,7 +99,9 @@ def values(n_cells: int, n_momenta: int, options: dict) -> dict:
         "nu_all_10TeV": nu10,
         "nu_over_eq17_dG100": nu10 / eq17,
         "nu_over_icecube2015": H._icecube(obs)["10TeV"]["ratio"],
+        "nu_all_10TeV_r_gt_H": nu10_out,
         "gamma_100GeV": H._at(H.E_GAMMA_GEV, obs["gamma"], 100.0),
+        "gamma_100GeV_r_gt_H": g100_out,
         "gamma_max_over_igrb": H._igrb(obs)["max_ratio_to_igrb_upper"],
         "radio_1.4GHz_Jy_sr": float(obs["radio_I_mean_Jy_sr"][1]),
         "radio_over_arcade2": float(obs["radio_I_mean_Jy_sr"][1]) / float(arcade),
@@ -121,12 +129,15 @@ def main(argv=None) -> int:
     ap.add_argument("--grids", default="500x48,1000x48,2000x48", help="CELLSxMOMENTA,...")
     ap.add_argument("--set", action="append", default=[], help="simulation option KEY=VALUE")
     ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
+    ap.add_argument(
+        "--save", default=None, help="write each run's netCDF to DIR/halo_CELLSxMOMENTA.nc"
+    )
     args = ap.parse_args(argv)
     options = _parse_set(args.set)
     grids = [tuple(int(x) for x in g.split("x")) for g in args.grids.split(",")]
     rows = {}
     for g in grids:
-        rows[g] = values(g[0], g[1], options)
+        rows[g] = values(g[0], g[1], options, args.save)
         print(f"{g[0]} x {g[1]}: {json.dumps(rows[g], default=str)}", flush=True)
     ok = [g for g in grids if "failed" not in rows[g]]
     keys = [k for k in (rows[ok[0]] if ok else {}) if not k.startswith("_")]
