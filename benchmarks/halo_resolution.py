@@ -41,17 +41,25 @@ def _at(z, q, zk):
     return float(np.interp(zk, z, q))
 
 
-def values(n_cells: int, n_momenta: int, options: dict, save: str | None = None) -> dict:
+def values(
+    n_cells: int, n_momenta: int, options: dict, save: str | None = None, case: str = "halo"
+) -> dict:
     params = Parameters()
+    run = H.halo_run if case == "halo" else H.uniform_run
     t0 = time.perf_counter()
     try:
-        sim, ds = H.halo_run(params, {"n_cells": n_cells, "n_momenta": n_momenta, **options})
+        sim, ds = run(params, {"n_cells": n_cells, "n_momenta": n_momenta, **options})
     except RunFailedError as exc:
         return {"failed": str(exc), "_wall": time.perf_counter() - t0}
     wall = time.perf_counter() - t0
     if save:
-        ds.to_netcdf(f"{save}/halo_{n_cells}x{n_momenta}.nc")
-    bn = H.boundness(ds, sim.potential.phi_axis, float(ds.attrs["config.simulation.gamma"]))
+        ds.to_netcdf(f"{save}/{case}_{n_cells}x{n_momenta}.nc")
+    if case == "halo":
+        bn = H.boundness(ds, sim.potential.phi_axis, float(ds.attrs["config.simulation.gamma"]))
+    else:  # no potential: the speeds against the Milky Way's escape speed for comparison
+        from crescape.halo import HaloPotential
+
+        bn = H.boundness(ds, HaloPotential().cgs.phi_axis, 5.0 / 3.0)
     z = ds["z"].values
     last = ds.isel(t=-1)
     rho = _at(z, last["rho"].values, Z_AT)
@@ -79,8 +87,8 @@ def values(n_cells: int, n_momenta: int, options: dict, save: str | None = None)
     nu10 = H._at(H.E_NU_GEV, obs["nu_all"], 1e4)
     # the same without the region r < H, which the mapping fills with the first cell's emissivity
     outer = ProfileEmission.from_dataset(ds, inner="zero")
-    nu10_out = float(outer.sed(1e4 * u.GeV, "nu_all").value)
-    g100_out = float(outer.sed(100 * u.GeV, "gamma").value)
+    nu10_out = float(np.squeeze(outer.sed(1e4 * u.GeV, "nu_all").value))
+    g100_out = float(np.squeeze(outer.sed(100 * u.GeV, "gamma").value))
     arcade = radio_excess_intensity(1.4 * u.GHz)["I"].to_value(u.Jy / u.sr)
     b = sim.budgets()
     i10 = f"{Z_AT:g}kpc"
@@ -127,6 +135,12 @@ def _parse_set(items):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--grids", default="500x48,1000x48,2000x48", help="CELLSxMOMENTA,...")
+    ap.add_argument(
+        "--case",
+        choices=("halo", "uniform"),
+        default="halo",
+        help="the Milky Way halo, or the step's uniform CGM at δ_G = 100 without gravity",
+    )
     ap.add_argument("--set", action="append", default=[], help="simulation option KEY=VALUE")
     ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
     ap.add_argument(
@@ -137,11 +151,11 @@ def main(argv=None) -> int:
     grids = [tuple(int(x) for x in g.split("x")) for g in args.grids.split(",")]
     rows = {}
     for g in grids:
-        rows[g] = values(g[0], g[1], options, args.save)
+        rows[g] = values(g[0], g[1], options, args.save, args.case)
         print(f"{g[0]} x {g[1]}: {json.dumps(rows[g], default=str)}", flush=True)
     ok = [g for g in grids if "failed" not in rows[g]]
     keys = [k for k in (rows[ok[0]] if ok else {}) if not k.startswith("_")]
-    print(f"options: {options or 'none'}")
+    print(f"case: {args.case}; options: {options or 'none'}")
     print("| quantity | " + " | ".join(f"{n} × {m}" for n, m in ok) + " |")
     print("|---" * (len(ok) + 1) + "|")
     for k in keys:
