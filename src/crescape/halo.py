@@ -421,12 +421,7 @@ class CGMProfile:
         """n = ρ/m_p [cm^-3] at r [cm]."""
         v, r = self._v, np.asarray(r, dtype=float)
         if self.kind == "uniform":
-            rho = instability.gas_density(
-                float(self.cgm.cgs.delta_G),
-                float(self.cgm.cgs.Omega_b_h2),
-                float(self.cgm.cgs.rho_cr_h2),
-            )
-            return np.full(r.shape, prof.number_density(rho))
+            return np.full(r.shape, prof.number_density(self._rho_uniform()))
         if self.kind in ("miller_bregman", "beta"):
             return prof.beta_model_density(r, v["n0_rc3b"], v["beta"], v["r_c"])
         if self.kind == "hydrostatic":
@@ -454,9 +449,34 @@ class CGMProfile:
         rt, nt, _ = self._tab
         return prof.log_interpolate(r, rt, nt)
 
+    def _rho_uniform(self):
+        """ρ = δ_G Ω_b ρ_cr of the CGM (text after Eq. 5) [g cm^-3]."""
+        c = self.cgm.cgs
+        return instability.gas_density(float(c.delta_G), float(c.Omega_b_h2), float(c.rho_cr_h2))
+
     def rho_cgs(self, r):
-        """ρ = m_p n [g cm^-3] at r [cm] (:func:`crescape.physics.cgm_profile.mass_density`)."""
+        """ρ = m_p n [g cm^-3] at r [cm] (:func:`crescape.physics.cgm_profile.mass_density`).
+
+        For ``uniform`` it is δ_G Ω_b ρ_cr itself, to the last bit (no round trip through n).
+        """
+        if self.kind == "uniform":
+            return np.full(np.shape(r), self._rho_uniform())
         return prof.mass_density(self.n_cgs(r))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The profile's options in their documented units (plain floats; the JSON form)."""
+        out: dict[str, Any] = {"kind": self.kind}
+        for name, spec in PROFILE_SPECS.items():
+            if name == "kind":
+                continue
+            value = getattr(self, name)
+            if value is None:
+                out[name] = None
+            else:
+                out[name] = float(u.Quantity(value, spec.unit).value)
+        out["T_used"] = float(self._T)
+        out["table"] = None if self.table is None else str(self.table)
+        return out
 
     def T_cgs(self, r):
         """T [K] at r [cm]."""
