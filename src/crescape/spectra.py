@@ -290,6 +290,22 @@ class CGMEmission:
             return float(4.0 * np.pi * self._profile_column())
         return float(cgm_source.effective_path_length(self.geometry, self.n_dir))
 
+    @cached_property
+    def equivalent_delta_G(self) -> float:
+        """δ_G of the uniform CGM whose ν and unabsorbed γ emission equal this model's.
+
+        The emission of the uniform CGM scales as δ_G^{3/2} (n_CR ∝ ρ^{1/2}, Eq. 15 with
+        Eq. 8, times the target ∝ ρ, Eq. 16) along the path of
+        :func:`cgm_source.effective_path_length`; a profile's is the uniform CGM's of
+        ``params`` times L_eff,w/L_eff (:attr:`effective_path`), so the equivalent is
+        δ_G (L_eff,w/L_eff)^{2/3}: the column-weighted density of the profile.
+        """
+        dG = float(self.params.cgs.delta_G)
+        if self.profile is None:
+            return dG
+        L_f = float(cgm_source.effective_path_length(self.geometry, self.n_dir))
+        return dG * (self.effective_path / L_f) ** (2.0 / 3.0)
+
     # --- at Earth ----------------------------------------------------------------------------
     def _q_observed(self, E, species):
         """:meth:`observed_emissivity` on cgs floats: E [erg] → [1/(erg cm3 s)]."""
