@@ -40,9 +40,11 @@ Two sources:
     Eq. (8) (independent of ρ) and f(r) the stated geometry of
     :class:`crescape.physics.cgm_source.HaloGeometry` (1 inside R_d, (R_d/r)² out to R_out).
     The emissivity is then separable, q(r, E) = w(r) q₀(E) with
-    w = f (ρ/ρ₀)^{3/2} against the uniform CGM of density ρ₀ = δ_G Ω_b ρ_cr, so the
-    uniform profile is :class:`crescape.spectra.CGMEmission` exactly. The radio field is
-    that of CGMEmission, B(r) = δB √f(r).
+    w = f (ρ/ρ₀)^{3/2} against the uniform CGM of density ρ₀ = δ_G Ω_b ρ_cr
+    (``field="local"``: δB of the diluted local flux, w = f^{1/2} (ρ/ρ₀)^{3/2}). The source
+    is :class:`crescape.spectra.CGMEmission` with ``profile=``, whose intensities it
+    returns, so the uniform profile is the uniform CGM. The radio field is that of
+    CGMEmission, B(r) = δB √f(r).
 
 Units follow docs/units.md: energies are Quantities or plain numbers in GeV, frequencies
 Quantities or plain numbers in Hz.
