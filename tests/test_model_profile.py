@@ -236,6 +236,8 @@ def test_bad_field_is_refused():
         neutrino_E2_flux(profile=MB, field="sideways")
     with pytest.raises(ParameterError, match="profile = 3"):
         neutrino_E2_flux(profile=3)
+    with pytest.raises(ParameterError, match="field = 'local' is not allowed without profile"):
+        neutrino_E2_flux(field="local")
 
 
 @pytest.mark.parametrize("delta_G", [0.018, 1.0, 100.0])

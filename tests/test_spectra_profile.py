@@ -179,6 +179,7 @@ def test_public_emissivity_and_radio_table():
         ({"profile": "miller_bregman"}, ["profile = 'miller_bregman'", "CGMProfile"]),
         ({"profile": CORED, "field": "up"}, ["field = 'up'"]),
         ({"n_dir": 2}, ["n_dir = 2"]),
+        ({"field": "local"}, ["field = 'local'", "without profile"]),
     ],
 )
 def test_bad_inputs_give_one_line(kw, words):

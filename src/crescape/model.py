@@ -509,6 +509,11 @@ def neutrino_E2_flux(
     _check_field(field)
     if profile is not None:
         _check_profile(profile)
+    elif field != "planar":
+        raise ParameterError(
+            f"field = {field!r} is not allowed without profile: Eq. (16) with R_d/(2π) has no "
+            "radius (give profile=CGMProfile(cgm=...) for the uniform CGM)"
+        )
     params = params or Parameters()
     E_nu = 100 * u.TeV if E_nu is None else E_nu
     E_nu_cgs = parse_value(_E_NU, E_nu).to_value(u.erg)

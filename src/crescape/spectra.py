@@ -176,6 +176,11 @@ class CGMEmission:
 
         self.field = _check_field(field)
         self.profile = None if profile is None else _check_profile(profile)
+        if profile is None and field != "planar":
+            raise ParameterError(
+                f"field = {field!r} is not allowed without profile: give "
+                "profile=CGMProfile(cgm=params.cgm) for the uniform CGM"
+            )
         self.n_dir = _n_dir(n_dir)
         if params is None:
             params = Parameters() if profile is None else Parameters(cgm=profile.cgm)
@@ -233,6 +238,9 @@ class CGMEmission:
 
     def emissivity(self, E, species="gamma") -> u.Quantity:
         """Production rate per volume in the inner region [1/(GeV cm3 s)] (KAB06 Eqs. 71, 78).
+
+        With a profile this is q₀ of the uniform CGM of ``params``; the profile's at r is
+        :meth:`weight` (r) times it.
 
         ``species``: 'gamma', 'e' (e⁺ + e⁻), 'nu_e', 'nu_mu' (ν + ν̄, at the source).
         """

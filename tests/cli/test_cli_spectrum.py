@@ -157,6 +157,7 @@ def test_profile_options_and_a_table(tmp_path, capsys):
         (["--profile-set", "r_c=1"], "--profile-set needs --profile"),
         (["--profile", "uniform", "--species", "e"], "species = 'e'"),
         (["--field", "sideways"], "--field"),
+        (["--field", "local"], "--field local needs --profile"),
         (["--r-out", "5"], "R_out = 5 kpc"),
     ],
 )

@@ -125,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
             )
     elif args.profile_set:
         raise CLIError("--profile-set needs --profile")
+    elif args.field != "planar":
+        raise CLIError(f"--field {args.field} needs --profile (e.g. --profile uniform)")
     model = CGMEmission(
         params, sigma_model=args.sigma, R_out=args.r_out, profile=profile, field=args.field
     )
