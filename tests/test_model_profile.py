@@ -248,3 +248,11 @@ def test_uniform_profile_density_is_the_cgm_density_to_the_last_bit(delta_G):
     m = EscapeModel(cgm=cgm, profile=CGMProfile(cgm=cgm), radius=7 * u.kpc)
     for name in QUANTITIES:
         assert np.array_equal(m.cgs(name), ref.cgs(name)), name
+
+
+def test_validity_warnings_name_the_radius_and_the_profile():
+    from crescape.errors import ValidityWarning
+
+    thin = CGM(delta_G=1e-12)
+    with pytest.warns(ValidityWarning, match="radius = 1 to 5 kpc in the uniform profile"):
+        EscapeModel(cgm=thin, profile=CGMProfile(cgm=thin), radius=[1, 5] * u.kpc)

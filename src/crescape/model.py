@@ -557,21 +557,23 @@ def _neutrino_profile(
     return val.reshape(np.shape(E2phi))
 
 
-def validity_messages(values: dict[str, Any], params: Parameters, energy: Any) -> list[str]:
+def validity_messages(
+    values: dict[str, Any], params: Parameters, energy: Any, context: str = ""
+) -> list[str]:
     """Why a chain result is unphysical or not a number, one message each (empty if none).
 
     Checked: the Alfvén speeds in the seed and in the saturated field (before
     Eq. 10) must stay below c, the non-relativistic MHD of the paper; every
     quantity must be finite (an overflow or underflow of the cgs arithmetic
     gives inf or NaN). The messages name the parameters that differ from the
-    paper's.
+    paper's, and ``context`` (e.g. the radius and profile of :class:`EscapeModel`).
     """
     out: list[str] = []
 
     def where() -> str:
         e = u.Quantity(energy)
         shown = f"{e:g}" if e.ndim == 0 else f"{np.min(e):g} to {np.max(e):g}"
-        return f"at energy = {shown} with {params.changes_text()}"
+        return f"at energy = {shown}{context} with {params.changes_text()}"
 
     for name, what in (
         ("v_A_amplified", "ṽ_A (saturated field)"),
@@ -747,7 +749,13 @@ class EscapeModel:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             self._cgs = chain(p, E, **local)
         self._paper: dict[str, np.ndarray] | None = None
-        for message in validity_messages(self._cgs, self.params, self.energy):
+        context = ""
+        if r is not None:
+            rk = r / C.kpc
+            where = f"{rk:g}" if np.ndim(rk) == 0 else f"{np.min(rk):g} to {np.max(rk):g}"
+            gas = "" if profile is None else f" in the {profile.kind} profile"
+            context = f", radius = {where} kpc{gas}"
+        for message in validity_messages(self._cgs, self.params, self.energy, context):
             warnings.warn(message, ValidityWarning, stacklevel=2)
 
     @property
