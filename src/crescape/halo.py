@@ -36,7 +36,15 @@ from .physics import cgm_profile as prof
 from .physics import instability
 from .physics import potential as pot
 
-__all__ = ["HaloPotential", "CGMProfile", "POTENTIAL_SPECS", "PROFILE_SPECS", "H_PLANCK18"]
+__all__ = [
+    "HaloPotential",
+    "CGMProfile",
+    "POTENTIAL_SPECS",
+    "PROFILE_SPECS",
+    "PROFILE_NAMES",
+    "H_PLANCK18",
+    "parse_profile",
+]
 
 #: h = H0/(100 km/s/Mpc) = 0.674 (Planck Collaboration 2020, A&A 641, A6, Table 2), used only
 #: for the critical density of an NFW halo given by its virial mass
@@ -421,12 +429,7 @@ class CGMProfile:
         """n = ρ/m_p [cm^-3] at r [cm]."""
         v, r = self._v, np.asarray(r, dtype=float)
         if self.kind == "uniform":
-            rho = instability.gas_density(
-                float(self.cgm.cgs.delta_G),
-                float(self.cgm.cgs.Omega_b_h2),
-                float(self.cgm.cgs.rho_cr_h2),
-            )
-            return np.full(r.shape, prof.number_density(rho))
+            return np.full(r.shape, prof.number_density(self._rho_uniform()))
         if self.kind in ("miller_bregman", "beta"):
             return prof.beta_model_density(r, v["n0_rc3b"], v["beta"], v["r_c"])
         if self.kind == "hydrostatic":
@@ -454,9 +457,34 @@ class CGMProfile:
         rt, nt, _ = self._tab
         return prof.log_interpolate(r, rt, nt)
 
+    def _rho_uniform(self):
+        """ρ = δ_G Ω_b ρ_cr of the CGM (text after Eq. 5) [g cm^-3]."""
+        c = self.cgm.cgs
+        return instability.gas_density(float(c.delta_G), float(c.Omega_b_h2), float(c.rho_cr_h2))
+
     def rho_cgs(self, r):
-        """ρ = m_p n [g cm^-3] at r [cm] (:func:`crescape.physics.cgm_profile.mass_density`)."""
+        """ρ = m_p n [g cm^-3] at r [cm] (:func:`crescape.physics.cgm_profile.mass_density`).
+
+        For ``uniform`` it is δ_G Ω_b ρ_cr itself, to the last bit (no round trip through n).
+        """
+        if self.kind == "uniform":
+            return np.full(np.shape(r), self._rho_uniform())
         return prof.mass_density(self.n_cgs(r))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The profile's options in their documented units (plain floats; the JSON form)."""
+        out: dict[str, Any] = {"kind": self.kind}
+        for name, spec in PROFILE_SPECS.items():
+            if name == "kind":
+                continue
+            value = getattr(self, name)
+            if value is None:
+                out[name] = None
+            else:
+                out[name] = float(u.Quantity(value, spec.unit).value)
+        out["T_used"] = float(self._T)
+        out["table"] = None if self.table is None else str(self.table)
+        return out
 
     def T_cgs(self, r):
         """T [K] at r [cm]."""
@@ -487,3 +515,58 @@ class CGMProfile:
         c = self.cgm.cgs
         rho1 = instability.gas_density(1.0, float(c.Omega_b_h2), float(c.rho_cr_h2))
         return self.rho_cgs(_length(r, "r")) / rho1 * u.one
+
+
+#: the profiles that have a name (``table`` is given by its ECSV file instead)
+PROFILE_NAMES = tuple(k for k in _KINDS if k != "table")
+
+
+def parse_profile(name: str, options: Any = None, cgm: CGM | None = None) -> CGMProfile:
+    """A :class:`CGMProfile` from its name or an ECSV file, and options (the command-line form).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`PROFILE_NAMES` (``uniform``, ``miller_bregman``, ``beta``,
+        ``hydrostatic``, ``polytropic``), or the path of an ECSV table (``FILE.ecsv``,
+        columns ``r``, ``n``, ``T`` with units).
+    options : mapping, optional
+        ``{key: value}`` of :data:`PROFILE_SPECS` (``n0_rc3b``, ``beta``, ``r_c``,
+        ``n_ref``, ``r_ref``, ``T``, ``Gamma``) and of :data:`POTENTIAL_SPECS` (the
+        potential of ``hydrostatic`` and ``polytropic``); values as for the classes
+        (Quantities, strings such as ``"10 kpc"``, or plain numbers in the documented unit).
+    cgm : crescape.params.CGM, optional
+        δ_G, Ω_b h², ρ_cr/h², X_H and the default temperature.
+
+    Raises
+    ------
+    ParameterError
+        One line naming the name, the key or the value and what is allowed.
+    """
+    from pathlib import Path
+
+    options = dict(options or {})
+    text = str(name).strip()
+    if text in PROFILE_NAMES:
+        kw: dict[str, Any] = {"kind": text}
+    elif text.lower().endswith(".ecsv") or Path(text).is_file():
+        kw = {"kind": "table", "table": text}
+    else:
+        raise ParameterError(
+            f"profile = {str(name)!r} is not allowed: must be one of {', '.join(PROFILE_NAMES)} "
+            "or an ECSV file (FILE.ecsv with columns r, n, T)"
+        )
+    pot: dict[str, Any] = {}
+    for key, value in options.items():
+        if key in POTENTIAL_SPECS:
+            pot[key] = value
+        elif key in PROFILE_SPECS and key != "kind":
+            kw[key] = value
+        else:
+            allowed = [k for k in PROFILE_SPECS if k != "kind"] + list(POTENTIAL_SPECS)
+            raise ParameterError(
+                f"profile option {key!r} is not allowed: must be one of {', '.join(allowed)}"
+            )
+    if pot:
+        kw["potential"] = HaloPotential(**pot)
+    return CGMProfile(cgm=cgm if cgm is not None else CGM(), **kw)

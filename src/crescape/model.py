@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import astropy.units as u
@@ -39,15 +40,17 @@ from .params import (
     ValidityWarning,
     parse_value,
 )
-from .physics import emission, escape, instability, saturation, transport
+from .physics import cgm_source, emission, escape, instability, saturation, transport
 from .physics.spectrum import energy_norm
 
 __all__ = [
     "EscapeModel",
     "QuantityInfo",
     "QUANTITIES",
+    "FIELDS",
     "chain",
     "neutrino_E2_flux",
+    "profile_gas_over_vA",
     "validity_messages",
 ]
 
@@ -255,7 +258,9 @@ QUANTITIES: dict[str, QuantityInfo] = {
 }
 
 
-def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
+def chain(
+    p: Any, E: Any, *, rho: Any = None, T: Any = None, dilution: Any = None
+) -> dict[str, np.ndarray]:
     """Evaluate the whole chain on cgs values.
 
     Parameters
@@ -264,26 +269,46 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
         cgs parameters (``Parameters().cgs``); values may be arrays that broadcast.
     E : float or array
         CR energy [erg].
+    rho : float or array, optional
+        Gas mass density [g cm^-3] in place of δ_G Ω_b ρ_cr (after Eq. 5): the
+        density of a CGM profile at the radius of evaluation.
+    T : float or array, optional
+        Gas temperature [K] in place of ``p.T`` (the profile's, at that radius).
+    dilution : float or array, optional
+        f(r), the escaping flux at the radius over that of Eq. (3)
+        (:func:`crescape.physics.cgm_source.dilution`: 1 inside R_d, (R_d/r)² beyond).
+        Every flux-driven quantity (φ, E²φ, J, B_sat of Eq. 8, D of Eq. 9, ṽ_A,
+        n_CR of Eq. 15, Eq. 16, ...) is then evaluated with φ f; ``Lambda`` (a
+        property of the source spectrum) and ``n_gal`` (the disk) are not diluted.
 
     Returns
     -------
     dict
-        Name → cgs value (units as in :data:`QUANTITIES`).
+        Name → cgs value (units as in :data:`QUANTITIES`). With the three
+        options None the result is the paper's uniform CGM, bit for bit.
     """
     E = np.asarray(E, dtype=float)
     spec = (p.slope, p.E_min, p.E_max, p.cutoff)
     out: dict[str, Any] = {"energy": E}
-    rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
+    if rho is None:
+        rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
+    if T is None:
+        T = p.T
     out["rho_gas"] = rho
     out["n_gas"] = n_gas = rho / C.m_p
     phi = escape.escape_flux(E, p.L_CR, p.R_d, *spec)
     E2phi = E**2 * phi
     out["Lambda"] = p.L_CR / (2.0 * np.pi * p.R_d**2 * E2phi)
+    if dilution is not None:
+        phi = phi * dilution
+        E2phi = E**2 * phi
     D_gal = escape.galactic_diffusion(E, p.D_gal, p.D_gal_slope, p.E_D)
     out["n_gal"] = escape.n_gal(E, p.L_CR, p.R_d, p.H, D_gal, *spec)
     out["cr_flux"] = phi
     out["cr_energy_flux"] = E2phi
     J = escape.current_above(E, p.L_CR, p.R_d, *spec)
+    if dilution is not None:
+        J = J * dilution
     J_paper = C.e * E * phi
     out["current"] = J
     out["current_paper"] = J_paper
@@ -295,9 +320,9 @@ def chain(p: Any, E: Any) -> dict[str, np.ndarray]:
     out["k_max"] = instability.k_fastest_cold(J, p.B0)
     out["gamma_max_paper"] = gamma_paper = instability.gamma_max_paper(J_paper, rho)
     out["gamma_max"] = instability.gamma_max_cold(J, rho)
-    out["B_thermal_paper"] = instability.B_thermal_paper(rho, p.T)
-    out["B_thermal"] = instability.B_thermal(rho, p.T, p.X_H)
-    out["B_star"] = instability.B_star_paper(J_paper, rho, p.T)
+    out["B_thermal_paper"] = instability.B_thermal_paper(rho, T)
+    out["B_thermal"] = instability.B_thermal(rho, T, p.X_H)
+    out["B_star"] = instability.B_star_paper(J_paper, rho, T)
     out["B_sat"] = dB = saturation.B_sat(E2phi)
     out["B_sat_current"] = saturation.B_sat_current(E, J)
     out["B_sat_linear"] = _B_sat_linear(J, E, p.slope, p.E_max)
@@ -372,6 +397,69 @@ def paper_values(p: Any, E: Any) -> dict[str, np.ndarray]:
     }
 
 
+#: the field conventions of a CGM profile (:func:`neutrino_E2_flux`, ``field=``)
+FIELDS = ("planar", "local")
+
+
+def _check_field(field: Any) -> str:
+    if field not in FIELDS:
+        raise ParameterError(f"field = {field!r} is not allowed: must be 'planar' or 'local'")
+    return field
+
+
+def _check_profile(profile: Any) -> Any:
+    from .halo import CGMProfile
+
+    if not isinstance(profile, CGMProfile):
+        raise ParameterError(
+            f"profile = {profile!r} is not allowed: must be a crescape.halo.CGMProfile"
+        )
+    return profile
+
+
+def profile_gas_over_vA(profile: Any, E2phi: Any, R_d: float, field: str = "planar") -> Any:
+    """The integrand n(r)/ṽ_A(r) of the column of Eq. (16) in a CGM profile, as a function of r.
+
+    n = ρ(r)/m_p (Eq. 16) and ṽ_A(r) = δB/√(4πρ(r)) (before Eq. 10) with δB the
+    saturated field of Eq. (8):
+
+    * ``field="planar"`` (the paper's convention): δB = B_sat(E²φ) of the flux of
+      Eq. (3), the same at every radius; the CR density f(r) φ/ṽ_A(r) then scales as
+      f ρ^{1/2};
+    * ``field="local"`` (self-consistent): δB(r) = B_sat(E²φ f(r)) of the diluted local
+      flux (:func:`crescape.physics.cgm_source.dilution`), so δB ∝ f^{1/2} and the CR
+      density f φ/ṽ_A(r) scales as f^{1/2} ρ^{1/2}.
+
+    The two agree inside R_d (f = 1).
+
+    Parameters
+    ----------
+    profile : crescape.halo.CGMProfile
+    E2phi : float or array (n,)
+        E²φ of Eq. (3) at the energies of interest [erg cm^-2 s^-1].
+    R_d : float
+        Disk radius [cm].
+    field : {'planar', 'local'}
+
+    Returns
+    -------
+    callable
+        g(r) for radii r [cm] (an array of shape (m,)): n/ṽ_A [s cm^-4], shape (m, n).
+    """
+    E2 = np.atleast_1d(np.asarray(E2phi, dtype=float))[None, :]
+    _check_field(field)
+    if field == "planar":
+        B = saturation.B_sat(E2)
+
+    def g(r):
+        rho = profile.rho_cgs(r)[:, None]
+        dB = B if field == "planar" else saturation.B_sat(E2 * cgm_source.dilution(r, R_d)[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return rho / C.m_p / instability.alfven_speed(dB, rho)
+
+    return g
+
+
 def neutrino_E2_flux(
     params: Parameters | None = None,
     E_nu: Any = None,
@@ -379,6 +467,7 @@ def neutrino_E2_flux(
     *,
     profile: Any = None,
     R_out: Any = None,
+    field: str = "planar",
 ) -> u.Quantity:
     """The paper's neutrino intensity E_ν² F_ν at neutrino energies E_ν (Eqs. 16-17).
 
@@ -398,6 +487,16 @@ def neutrino_E2_flux(
         cutoff, as the paper draws it in Fig. 1; for s = 2 this is Eq. (17), flat
         in E_ν. 'eq16': Eq. (16) with the source spectrum including its cutoff at
         E_max, so the flux vanishes above ηE_max (50 TeV for the paper's 1 PeV).
+    profile : crescape.halo.CGMProfile, optional
+        The gas profile: the factor n R_d/(2πṽ_A) of Eq. (16) becomes the sky-averaged
+        column (1/4π)²∫dΩ∫ds f n/ṽ_A (:func:`crescape.physics.emission.profile_column`)
+        through the geometry of :class:`crescape.physics.cgm_source.HaloGeometry`.
+    R_out : Quantity [length] or float in kpc, optional
+        Outer radius of the halo with ``profile`` (default 10 R_d).
+    field : {'planar', 'local'}
+        With ``profile``: the field in ṽ_A(r) (:func:`profile_gas_over_vA`): the
+        planar field of Eq. (8) at every radius (the paper's convention, the default)
+        or that of the diluted local flux.
 
     Returns
     -------
@@ -406,6 +505,14 @@ def neutrino_E2_flux(
     if convention not in ("paper", "eq16"):
         raise ParameterError(
             f"convention = {convention!r} is not allowed: must be 'paper' or 'eq16'"
+        )
+    _check_field(field)
+    if profile is not None:
+        _check_profile(profile)
+    elif field != "planar":
+        raise ParameterError(
+            f"field = {field!r} is not allowed without profile: Eq. (16) with R_d/(2π) has no "
+            "radius (give profile=CGMProfile(cgm=...) for the uniform CGM)"
         )
     params = params or Parameters()
     E_nu = 100 * u.TeV if E_nu is None else E_nu
@@ -418,7 +525,7 @@ def neutrino_E2_flux(
     else:
         E2phi = E**2 * escape.escape_flux(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
     if profile is not None:
-        val = _neutrino_profile(p, E2phi, profile, R_out)
+        val = _neutrino_profile(p, E2phi, profile, R_out, field)
         return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
     rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -430,15 +537,12 @@ def neutrino_E2_flux(
     return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))
 
 
-def _neutrino_profile(p: Any, E2phi: np.ndarray, profile: Any, R_out: Any) -> np.ndarray:
+def _neutrino_profile(
+    p: Any, E2phi: np.ndarray, profile: Any, R_out: Any, field: str = "planar"
+) -> np.ndarray:
     """Eq. (16) with the column of a gas profile (:func:`neutrino_E2_flux`, ``profile=``) [cgs]."""
-    from .halo import CGMProfile
     from .units import parse_quantity
 
-    if not isinstance(profile, CGMProfile):
-        raise ParameterError(
-            f"profile = {profile!r} is not allowed: must be a crescape.halo.CGMProfile"
-        )
     for name in ("R_d", "eta", "sigma_pp", "nu_yield"):
         if np.ndim(getattr(p, name)) != 0:
             raise ParameterError(f"{name} must be a scalar with profile= (got an array)")
@@ -446,34 +550,30 @@ def _neutrino_profile(p: Any, E2phi: np.ndarray, profile: Any, R_out: Any) -> np
     if R_out is not None:
         R_out_c = float(parse_quantity(R_out, u.kpc, "R_out").to_value(u.cm))
     E2 = np.atleast_1d(np.asarray(E2phi, dtype=float))
-    B = saturation.B_sat(E2)
-
-    def n_over_vA(r):
-        rho = profile.rho_cgs(r)[:, None]
-        with np.errstate(divide="ignore"):
-            return rho / C.m_p / instability.alfven_speed(B[None, :], rho)
-
-    col = np.atleast_1d(emission.profile_column(n_over_vA, float(p.R_d), R_out_c))
+    g = profile_gas_over_vA(profile, E2, float(p.R_d), field)
+    col = np.atleast_1d(emission.profile_column(g, float(p.R_d), R_out_c))
     val = emission.neutrino_E2_flux_column(E2, col, p.eta, p.sigma_pp, p.nu_yield)
     val = np.where(E2 > 0, val, 0.0)
     return val.reshape(np.shape(E2phi))
 
 
-def validity_messages(values: dict[str, Any], params: Parameters, energy: Any) -> list[str]:
+def validity_messages(
+    values: dict[str, Any], params: Parameters, energy: Any, context: str = ""
+) -> list[str]:
     """Why a chain result is unphysical or not a number, one message each (empty if none).
 
     Checked: the Alfvén speeds in the seed and in the saturated field (before
     Eq. 10) must stay below c, the non-relativistic MHD of the paper; every
     quantity must be finite (an overflow or underflow of the cgs arithmetic
     gives inf or NaN). The messages name the parameters that differ from the
-    paper's.
+    paper's, and ``context`` (e.g. the radius and profile of :class:`EscapeModel`).
     """
     out: list[str] = []
 
     def where() -> str:
         e = u.Quantity(energy)
         shown = f"{e:g}" if e.ndim == 0 else f"{np.min(e):g} to {np.max(e):g}"
-        return f"at energy = {shown} with {params.changes_text()}"
+        return f"at energy = {shown}{context} with {params.changes_text()}"
 
     for name, what in (
         ("v_A_amplified", "ṽ_A (saturated field)"),
@@ -505,6 +605,48 @@ def _unit(name: str) -> u.UnitBase:
     return u.Unit(name)
 
 
+#: the CGM fields a profile reads, checked against the model's ``cgm`` (:class:`EscapeModel`)
+_PROFILE_CGM_FIELDS = ("X_H", "Omega_b_h2", "rho_cr_h2")
+
+
+def _radius(radius: Any) -> np.ndarray:
+    """The radius [cm] of :class:`EscapeModel`: plain numbers in kpc, finite and > 0."""
+    from .units import parse_quantity
+
+    q = parse_quantity(radius, u.kpc, "radius")
+    r = np.asarray(q.to_value(u.cm), dtype=float)
+    if r.size == 0:
+        raise ParameterError("radius = [] is not allowed: must be finite lengths > 0 kpc")
+    ok = np.isfinite(r) & (r > 0)
+    if not np.all(ok):
+        bad = float(r[~ok].flat[0]) if r.ndim else float(r)
+        raise ParameterError(
+            f"radius = {bad / C.kpc:g} kpc is not allowed: must be a finite length > 0 kpc"
+        )
+    return r
+
+
+def _profile_and_cgm(profile: Any, cgm: CGM | None) -> CGM:
+    """The model's CGM with a profile: the profile's own, or ``cgm`` if it agrees with it."""
+    _check_profile(profile)
+    if cgm is None:
+        return profile.cgm
+    names = list(_PROFILE_CGM_FIELDS)
+    if profile.kind == "uniform":
+        names.append("delta_G")
+    if profile.T is None and profile.kind != "table":
+        names.append("T")
+    for name in names:
+        mine, theirs = getattr(cgm.cgs, name), getattr(profile.cgm.cgs, name)
+        if not np.array_equal(mine, theirs):
+            raise ParameterError(
+                f"cgm {name} = {getattr(cgm, name)} is not allowed with this profile: must equal "
+                f"the profile's {name} = {getattr(profile.cgm, name)} (build the profile with "
+                "cgm=..., or omit cgm)"
+            )
+    return cgm
+
+
 class EscapeModel:
     """The paper's chain for one parameter set, or for arrays of them.
 
@@ -515,6 +657,29 @@ class EscapeModel:
         broadcast against each other and against ``energy``.
     energy : Quantity [energy] or float in GeV
         CR energy for the energy-dependent quantities (default 1 GeV).
+    profile : crescape.halo.CGMProfile, optional
+        Evaluate the chain in this gas profile at ``radius`` (required with it): the gas
+        density is the profile's ρ(r), so δ_G(r) = ρ(r)/(Ω_b ρ_cr) (text after Eq. 5),
+        and its temperature T(r) enters wherever the chain uses T. ``cgm`` defaults to
+        the profile's; if given, its X_H, Ω_b h², ρ_cr/h² (and δ_G for a uniform
+        profile, T unless the profile sets its own) must be the profile's.
+    radius : Quantity [length] or float in kpc, optional
+        Distance from the Galactic Centre (may be an array; it broadcasts like the
+        parameters). The escaping flux is diluted to φ f(r), f = 1 inside R_d and
+        (R_d/r)² beyond (text after Eq. 15; :func:`crescape.physics.cgm_source.dilution`),
+        and every quantity driven by it follows at r: J, B0_bound, k_max, γ_max, B_*,
+        B_sat (Eq. 8, ∝ f^{1/2}), D_Bohm (Eq. 9), t_advection, ṽ_A, n_CR (Eq. 15), and
+        Eq. (16) with the local gas and CR densities. Without ``profile`` the gas is the
+        uniform CGM of ``cgm``. ``Lambda`` and ``n_gal`` stay those of the source.
+
+    Notes
+    -----
+    The chain at r is the self-consistent local picture: the field of Eq. (8) is that of
+    the local flux (``field="local"`` of :func:`neutrino_E2_flux`). Inside R_d it is also
+    the paper's planar convention. ``paper_value`` then applies the paper's scaling laws
+    with the local δ_G, T and the flux L_CR f(r). With ``profile=None, radius=None``, or a
+    uniform profile of the model's CGM at r <= R_d, every quantity is the paper's uniform
+    CGM bit for bit.
 
     Examples
     --------
@@ -523,6 +688,17 @@ class EscapeModel:
     >>> m = EscapeModel(cgm=CGM(delta_G=np.array([1.0, 100.0])))
     >>> m["v_A_amplified"].round(1)
     <Quantity [98.8,  9.9] km / s>
+
+    The Miller & Bregman (2015) halo at 10 and 50 kpc (beyond R_d = 10 kpc the flux is
+    diluted by (R_d/r)², so B_sat falls by R_d/r):
+
+    >>> import astropy.units as u
+    >>> from crescape.halo import CGMProfile
+    >>> mb = EscapeModel(profile=CGMProfile(kind="miller_bregman"), radius=[10, 50] * u.kpc)
+    >>> mb.local_delta_G.round(0)
+    <Quantity [1726.,  154.]>
+    >>> (mb["B_sat"] / EscapeModel()["B_sat"]).round(3)
+    <Quantity [1. , 0.2]>
     """
 
     def __init__(
@@ -531,7 +707,18 @@ class EscapeModel:
         cgm: CGM | None = None,
         micro: Microphysics | None = None,
         energy: Any = DEFAULT_ENERGY,
+        *,
+        profile: Any = None,
+        radius: Any = None,
     ) -> None:
+        if profile is not None:
+            cgm = _profile_and_cgm(profile, cgm)
+            if radius is None:
+                raise ParameterError(
+                    "radius = None is not allowed with profile: give the distance from the "
+                    "Galactic Centre (e.g. radius=20 * u.kpc)"
+                )
+        r = None if radius is None else _radius(radius)
         self.params = Parameters(galaxy or Galaxy(), cgm or CGM(), micro or Microphysics())
         e = parse_value(ENERGY_SPEC, energy)
         self.energy = e
@@ -542,20 +729,53 @@ class EscapeModel:
                 f"and E_max = {self.params.galaxy.E_max}"
             )
         p = self.params.cgs
+        #: the gas profile (None: the uniform CGM of ``cgm``) and the radius [kpc] (None: the
+        #: paper's region, no dilution)
+        self.profile = profile
+        self.radius = None if r is None else (r / C.kpc) * u.kpc
+        local: dict[str, Any] = {}
+        if r is not None:
+            local["dilution"] = cgm_source.dilution(r, p.R_d)
+            if profile is not None:
+                local["rho"] = profile.rho_cgs(r)
+                local["T"] = profile.T_cgs(r)
+        self._local = local
         #: the broadcast shape of all parameters and the energy
         self.shape = np.broadcast_shapes(
-            np.shape(E), *(np.shape(v) for v in vars(p).values() if not isinstance(v, str))
+            np.shape(E),
+            *(np.shape(v) for v in vars(p).values() if not isinstance(v, str)),
+            *(np.shape(v) for v in local.values()),
         )
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            self._cgs = chain(p, E)
+            self._cgs = chain(p, E, **local)
         self._paper: dict[str, np.ndarray] | None = None
-        for message in validity_messages(self._cgs, self.params, self.energy):
+        context = ""
+        if r is not None:
+            rk = r / C.kpc
+            where = f"{rk:g}" if np.ndim(rk) == 0 else f"{np.min(rk):g} to {np.max(rk):g}"
+            gas = "" if profile is None else f" in the {profile.kind} profile"
+            context = f", radius = {where} kpc{gas}"
+        for message in validity_messages(self._cgs, self.params, self.energy, context):
             warnings.warn(message, ValidityWarning, stacklevel=2)
 
+    @property
+    def local_delta_G(self) -> u.Quantity:
+        """δ_G where the chain is evaluated: ρ/(Ω_b ρ_cr) (text after Eq. 5), dimensionless.
+
+        The profile's at ``radius`` (:meth:`crescape.halo.CGMProfile.delta_G`), else the CGM's.
+        """
+        if self.profile is not None:
+            d = self.profile.delta_G(self.radius)
+        else:
+            d = self.params.cgm.delta_G * u.one
+        return np.broadcast_to(u.Quantity(d, u.one).value, self.shape) * u.one
+
     @classmethod
-    def from_params(cls, params: Parameters, energy: Any = DEFAULT_ENERGY) -> EscapeModel:
-        """Build from a :class:`Parameters` bundle."""
-        return cls(params.galaxy, params.cgm, params.micro, energy=energy)
+    def from_params(
+        cls, params: Parameters, energy: Any = DEFAULT_ENERGY, **kwargs: Any
+    ) -> EscapeModel:
+        """Build from a :class:`Parameters` bundle (``kwargs``: ``profile``, ``radius``)."""
+        return cls(params.galaxy, params.cgm, params.micro, energy=energy, **kwargs)
 
     @property
     def galaxy(self) -> Galaxy:
@@ -589,6 +809,12 @@ class EscapeModel:
         """The paper's quoted value of a quantity (scaled to these parameters), or None."""
         if self._paper is None:
             p = self.params.cgs
+            if self._local:
+                loc = dict(vars(p))
+                loc["L_CR"] = p.L_CR * self._local["dilution"]
+                loc["delta_G"] = self.local_delta_G.value
+                loc["T"] = self._local.get("T", p.T)
+                p = SimpleNamespace(**loc)
             self._paper = paper_values(p, self.energy.to_value(u.erg))
         if name not in self._paper:
             return None
@@ -639,7 +865,12 @@ class EscapeModel:
                 if pv is None
                 else (pv.value.tolist() if np.ndim(pv) else float(pv.value)),
             }
-        return {
+        out = {
             "parameters": self.params.as_dict() | {"energy": float(self.energy.to_value(u.GeV))},
             "quantities": quantities,
         }
+        if self.radius is not None:
+            rk = self.radius.to_value(u.kpc)
+            out["radius_kpc"] = rk.tolist() if np.ndim(rk) else float(rk)
+            out["profile"] = None if self.profile is None else self.profile.as_dict()
+        return out

@@ -150,6 +150,11 @@ class ExternalGalaxy:
                 f"emission = {type(emission).__name__} is not allowed: "
                 "must be a CGMEmission, Parameters or None"
             )
+        if getattr(emission, "profile", None) is not None:
+            raise ParameterError(
+                "emission with profile = CGMProfile(...) is not allowed: the view from outside "
+                "is computed for the uniform CGM only"
+            )
         self.emission = emission
         d = _length(distance, "distance")
         R_out = self.emission.geometry.R_out

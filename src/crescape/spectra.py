@@ -32,13 +32,13 @@ import numpy as np
 
 from . import constants as C
 from .params import ParameterError, Parameters
-from .physics import cgm_source, gamma_absorption, oscillation, pp, synchrotron
+from .physics import cgm_source, emission, gamma_absorption, oscillation, pp, synchrotron
 from .physics.escape import escape_flux
-from .physics.instability import gas_density
+from .physics.instability import alfven_speed, gas_density
 from .physics.saturation import B_sat
 from .units import equivalencies_for, parse_quantity
 
-__all__ = ["CGMEmission", "SPECIES_AT_EARTH", "INTENSITY_UNIT", "SED_UNIT"]
+__all__ = ["CGMEmission", "SPECIES_AT_EARTH", "INTENSITY_UNIT", "SED_UNIT", "observed_species"]
 
 #: species of :meth:`CGMEmission.spectrum` (ν + ν̄ per flavour at Earth, their sum, γ rays)
 SPECIES_AT_EARTH = ("nu_e", "nu_mu", "nu_tau", "nu_all", "gamma", "gamma_unabsorbed")
@@ -86,6 +86,41 @@ def _length(x, name) -> float:
     return float(v)
 
 
+def observed_species(species: str, source: Any) -> Any:
+    """The emissivity of a species seen far away, unabsorbed, from the source species.
+
+    ``source(name)`` returns the production of 'nu_e', 'nu_mu' (ν + ν̄ at the source) or
+    'gamma' (any array shape). Neutrinos: ν + ν̄ of each flavour after averaged
+    oscillations (:func:`crescape.physics.oscillation.transition_matrix`), or their sum
+    ('nu_all'; the oscillations conserve it); 'gamma' and 'gamma_unabsorbed' both give the
+    γ-ray production (absorption is the caller's).
+    """
+    if species in _FLAV or species == "nu_all":
+        src_e = source("nu_e")
+        src_mu = source("nu_mu")
+        if species == "nu_all":
+            return src_e + src_mu
+        P = oscillation.transition_matrix()
+        j = _FLAV[species]
+        return src_e * P[0, j] + src_mu * P[1, j]
+    if species in ("gamma", "gamma_unabsorbed"):
+        return source("gamma")
+    if species == "e":
+        raise ParameterError(
+            "species = 'e' has no intensity at Earth (electrons stay in the CGM): "
+            "use emissivity(E, 'e') or electron_density(E)"
+        )
+    raise ParameterError(
+        f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES_AT_EARTH)}"
+    )
+
+
+def _n_dir(n_dir) -> int:
+    if not (isinstance(n_dir, int | np.integer) and 4 <= n_dir <= 1024):
+        raise ParameterError(f"n_dir = {n_dir!r} is not allowed: must be an integer 4 to 1024")
+    return int(n_dir)
+
+
 class CGMEmission:
     """γ rays, neutrinos and secondary e± from pp collisions of escaped CRs in the CGM.
 
@@ -106,9 +141,21 @@ class CGMEmission:
         Distance of the Sun from the Galactic Centre (default 8.178 kpc).
     E_ref : Quantity [energy] or float in GeV
         Energy at which δB (and so ṽ_A) is evaluated for slopes ≠ 2 (default 1 GeV).
-    source_flavour : tuple
-        Source flavour composition override (e, μ, τ); by default the computed
-        ν_e and ν_μ spectra of pion decay are oscillated as they are.
+    profile : crescape.halo.CGMProfile, optional
+        The gas profile (default: the uniform CGM of ``params``). The CR density at r is
+        that of Eq. (15) in the local gas, n_CR(r, E) = f(r) φ(E)/ṽ_A(r) with
+        ṽ_A(r) = δB/√(4πρ(r)) and f(r) the dilution of the geometry; the emissivity is
+        then q(r, E) = w(r) q₀(E) (:meth:`weight`), q₀ that of the uniform CGM of
+        ``params`` (the reference, which cancels). ``params`` defaults to the paper's
+        with the profile's CGM.
+    field : {'planar', 'local'}
+        With ``profile``: δB in ṽ_A(r) is the planar field of Eq. (8) everywhere (the
+        paper's convention, the default; n_CR ∝ f ρ^{1/2}) or that of the diluted local
+        flux, B_sat(E²φ f) (n_CR ∝ f^{1/2} ρ^{1/2}); :func:`crescape.model.profile_gas_over_vA`.
+        The radio field is B(r) = δB √f(r) in both.
+    n_dir : int
+        Directions of the sky quadrature (:func:`crescape.physics.cgm_source.los_nodes`,
+        default 48).
     """
 
     def __init__(
@@ -121,8 +168,23 @@ class CGMEmission:
         R_out: Any = None,
         R_sun: Any = cgm_source.R_SUN * u.cm,
         E_ref: Any = 1.0 * u.GeV,
+        profile: Any = None,
+        field: str = "planar",
+        n_dir: int = 48,
     ):
-        self.params = params if params is not None else Parameters()
+        from .model import _check_field, _check_profile
+
+        self.field = _check_field(field)
+        self.profile = None if profile is None else _check_profile(profile)
+        if profile is None and field != "planar":
+            raise ParameterError(
+                f"field = {field!r} is not allowed without profile: give "
+                "profile=CGMProfile(cgm=params.cgm) for the uniform CGM"
+            )
+        self.n_dir = _n_dir(n_dir)
+        if params is None:
+            params = Parameters() if profile is None else Parameters(cgm=profile.cgm)
+        self.params = params
         if sigma_model not in ("KAB06", "Kafexhiu14"):
             raise ParameterError(
                 f"sigma_model = {sigma_model!r} is not allowed: must be 'KAB06' or 'Kafexhiu14'"
@@ -177,6 +239,9 @@ class CGMEmission:
     def emissivity(self, E, species="gamma") -> u.Quantity:
         """Production rate per volume in the inner region [1/(GeV cm3 s)] (KAB06 Eqs. 71, 78).
 
+        With a profile this is q₀ of the uniform CGM of ``params``; the profile's at r is
+        :meth:`weight` (r) times it.
+
         ``species``: 'gamma', 'e' (e⁺ + e⁻), 'nu_e', 'nu_mu' (ν + ν̄, at the source).
         """
         if species not in ("gamma", "e", "nu_e", "nu_mu"):
@@ -185,45 +250,96 @@ class CGMEmission:
             )
         return u.Quantity(self._q(_energy(E), species), "1 / (erg cm3 s)").to("1 / (GeV cm3 s)")
 
+    # --- the profile ----------------------------------------------------------------------
+    def _gas_ratio(self, r):
+        """(n/ṽ_A)(r) of the profile over that of the inner region of the uniform CGM, (m, 1)."""
+        from .model import profile_gas_over_vA
+
+        r = np.asarray(r, dtype=float).ravel()
+        E2 = self.E_ref**2 * escape_flux(self.E_ref, *self._spec)
+        g = profile_gas_over_vA(self.profile, E2, float(self.geometry.R_d), self.field)
+        g0 = self.rho / C.m_p / alfven_speed(self.delta_B, self.rho)
+        return g(r) / g0
+
+    def weight(self, r: Any) -> np.ndarray:
+        """w(r) with q(r, E) = w(r) q₀(E), at radii r [cm] (cgs floats, any shape).
+
+        The uniform CGM: w = f(r), the dilution of the geometry (1 inside R_d, (R_d/r)² to
+        R_out). A profile: w = f(r) (n/ṽ_A)(r)/(n/ṽ_A)₀, the Eq. (15) CR density times the
+        target density over those of the uniform CGM of ``params`` (:meth:`_gas_ratio`);
+        f (ρ/ρ₀)^{3/2} for ``field='planar'``, f^{1/2} (ρ/ρ₀)^{3/2} for 'local'.
+        """
+        r = np.asarray(r, dtype=float)
+        f = self.geometry.profile(r)
+        if self.profile is None:
+            return f
+        return f * self._gas_ratio(r)[:, 0].reshape(r.shape)
+
+    def _profile_column(self, kappa=None):
+        """(1/4π)²∫dΩ∫ds w(r) e^{-κs} [cm sr^-1] (:func:`crescape.physics.emission.profile_column`)."""
+        return emission.profile_column(
+            self._gas_ratio,
+            float(self.geometry.R_d),
+            float(self.geometry.R_out),
+            float(self.geometry.R_sun),
+            self.n_dir,
+            kappa,
+        )
+
     @cached_property
     def effective_path(self) -> float:
-        """Sky-averaged path L_eff [cm], I = q L_eff/(4π) (:func:`cgm_source.effective_path_length`)."""
-        return float(cgm_source.effective_path_length(self.geometry))
+        """Sky-averaged path L_eff [cm], I = q₀ L_eff/(4π).
+
+        The uniform CGM: (1/4π)∫dΩ∫ds f (:func:`cgm_source.effective_path_length`); a
+        profile: (1/4π)∫dΩ∫ds w(r), the path weighted by :meth:`weight`, through the
+        column of :func:`crescape.physics.emission.profile_column`.
+        """
+        if self.profile is not None:
+            return float(4.0 * np.pi * self._profile_column())
+        return float(cgm_source.effective_path_length(self.geometry, self.n_dir))
+
+    @cached_property
+    def equivalent_delta_G(self) -> float:
+        """δ_G of the uniform CGM whose ν and unabsorbed γ emission equal this model's.
+
+        The emission of the uniform CGM scales as δ_G^{3/2} (n_CR ∝ ρ^{1/2}, Eq. 15 with
+        Eq. 8, times the target ∝ ρ, Eq. 16) along the path of
+        :func:`cgm_source.effective_path_length`; a profile's is the uniform CGM's of
+        ``params`` times L_eff,w/L_eff (:attr:`effective_path`), so the equivalent is
+        δ_G (L_eff,w/L_eff)^{2/3}: the column-weighted density of the profile.
+        """
+        dG = float(self.params.cgs.delta_G)
+        if self.profile is None:
+            return dG
+        L_f = float(cgm_source.effective_path_length(self.geometry, self.n_dir))
+        return dG * (self.effective_path / L_f) ** (2.0 / 3.0)
 
     # --- at Earth ----------------------------------------------------------------------------
     def _q_observed(self, E, species):
-        """Emissivity of the inner region [1/(erg cm3 s)] of a species seen far away, unabsorbed.
+        """:meth:`observed_emissivity` on cgs floats: E [erg] → [1/(erg cm3 s)]."""
+        return observed_species(species, lambda name: self._q(E, name))
+
+    def observed_emissivity(self, E, species="nu_all") -> u.Quantity:
+        """Emissivity q₀ of the inner region of a species seen far away, unabsorbed [1/(GeV cm3 s)].
 
         Neutrinos: ν + ν̄ of each flavour after averaged oscillations
-        (:func:`crescape.physics.oscillation.transition_matrix`); 'gamma' and
-        'gamma_unabsorbed' both give the γ-ray emissivity (absorption is the caller's).
-        Used for the view from inside (:meth:`spectrum`) and from outside
-        (:mod:`crescape.observer`).
+        (:func:`crescape.physics.oscillation.transition_matrix`) or all flavours;
+        'gamma' and 'gamma_unabsorbed' both give the γ-ray emissivity (absorption is the
+        caller's; :func:`observed_species`). With a profile the emissivity at r is
+        :meth:`weight` (r) times this. Used for the view from inside (:meth:`spectrum`),
+        from outside (:mod:`crescape.observer`) and by
+        :class:`crescape.analysis.profile_emission.ProfileEmission`.
         """
-        if species in _FLAV or species == "nu_all":
-            src_e = self._q(E, "nu_e")
-            src_mu = self._q(E, "nu_mu")
-            if species == "nu_all":
-                return src_e + src_mu
-            P = oscillation.transition_matrix()
-            j = _FLAV[species]
-            return src_e * P[0, j] + src_mu * P[1, j]
-        if species in ("gamma", "gamma_unabsorbed"):
-            return self._q(E, "gamma")
-        if species == "e":
-            raise ParameterError(
-                "species = 'e' has no intensity at Earth (electrons stay in the CGM): "
-                "use emissivity(E, 'e') or electron_density(E)"
-            )
-        raise ParameterError(
-            f"species = {species!r} is not allowed: must be one of {', '.join(SPECIES_AT_EARTH)}"
-        )
+        q = self._q_observed(_energy(E), species)
+        return u.Quantity(q, "1 / (erg cm3 s)").to("1 / (GeV cm3 s)")
 
     def _intensity(self, E, species):
         q = self._q_observed(E, species)
         if species == "gamma":
             kappa = gamma_absorption.absorption_coefficient(E)
-            return cgm_source.sky_averaged_intensity(q, self.geometry, kappa)
+            if self.profile is not None:
+                return q * self._profile_column(np.atleast_1d(kappa)).reshape(np.shape(q))
+            return cgm_source.sky_averaged_intensity(q, self.geometry, kappa, self.n_dir)
         return q * self.effective_path / (4.0 * np.pi)
 
     def spectrum(self, E, species="nu_all") -> u.Quantity:
@@ -279,15 +395,27 @@ class CGMEmission:
         return j
 
     def _radio_tables(self, nu, nB=24):
-        """j_ν(B) on a grid of B = δB √f from the halo edge, f(R_out), to the centre, f = 1.
-
-        For B(r) = δB √f(r) (Eq. 8 with E²φ ∝ f); the last row is at B = δB.
-        """
-        if nB < 2:
-            raise ValueError(f"nB = {nB} is not allowed: the field grid needs nB >= 2")
+        """:meth:`radio_emissivity_table` on cgs floats: ν [Hz] → (B [G], j_ν (nB, n_ν))."""
+        if not (isinstance(nB, int | np.integer) and nB >= 2):
+            raise ParameterError(f"nB = {nB!r} is not allowed: the field grid needs nB >= 2")
         f_min = float(self.geometry.profile(self.geometry.R_out))
         Bs = self.delta_B * np.sqrt(np.geomspace(max(f_min, 1e-12), 1.0, nB))
         return Bs, self._radio_at_fields(nu, Bs)
+
+    def radio_emissivity_table(self, nu, nB: int = 24) -> tuple[u.Quantity, u.Quantity]:
+        """j_ν(B) of the inner-region electrons on a grid of fields B = δB √f [G, erg/(s cm3 Hz sr)].
+
+        The fields run from the halo edge, f(R_out), to the centre, f = 1 (the last row,
+        B = δB), for B(r) = δB √f(r) (Eq. 8 with E²φ ∝ f). The e± of each field are in
+        the steady state under synchrotron and inverse-Compton (CMB) losses; with a
+        profile the emissivity at r is :meth:`weight` (r) times the row of B(r).
+
+        Returns
+        -------
+        (B, j) : Quantity (nB,) [G], Quantity (nB, len(nu)) [erg / (s cm3 Hz sr)]
+        """
+        Bs, j = self._radio_tables(np.atleast_1d(_frequency(nu)), nB)
+        return u.Quantity(Bs, u.G), u.Quantity(j, "erg / (s cm3 Hz sr)")
 
     def radio_emissivity(self, nu) -> u.Quantity:
         """Synchrotron emissivity of the inner region, j_ν [erg/(s cm3 Hz sr)], in the field δB."""
@@ -298,14 +426,15 @@ class CGMEmission:
         """Radio emission of the whole CGM region at Earth.
 
         The field follows the CR energy flux: B(r) = δB √f(r) (Eq. 8 with E²φ ∝ f),
-        the electrons are in the local steady state, and the emission is integrated
-        over the sky. Returns a dict of Quantities: ``S_all_sky`` [Jy] (∫ I dΩ),
+        the electrons are in the local steady state (their injection w(r) times that of
+        the inner region, :meth:`weight`), and the emission is integrated over the sky. Returns a dict of Quantities: ``S_all_sky`` [Jy] (∫ I dΩ),
         ``I_mean`` [Jy/sr], ``L_nu`` [erg/(s Hz)] (the luminosity of the region, 4π∫j dV).
         """
         nu_v = np.atleast_1d(_frequency(nu))
         Bs, j = self._radio_tables(nu_v)
-        s, r, w = cgm_source.los_nodes(self.geometry)
+        s, r, w = cgm_source.los_nodes(self.geometry, self.n_dir)
         f = self.geometry.profile(r)
+        wr = self.weight(r)
         Br = self.delta_B * np.sqrt(np.maximum(f, 1e-300))
         S = np.empty(nu_v.size)
         L = np.empty(nu_v.size)
@@ -313,11 +442,12 @@ class CGMEmission:
         # volume integral for the luminosity: shells in r
         rr = np.geomspace(1e-3 * self.geometry.R_d, self.geometry.R_out, 2000)
         fr = self.geometry.profile(rr)
+        wrr = self.weight(rr)
         for k in range(nu_v.size):
             lnj = np.log(np.maximum(j[:, k], 1e-300))
-            jr = f * np.exp(np.interp(np.log(np.maximum(Br, Bs[0])), lnB, lnj))
+            jr = wr * np.exp(np.interp(np.log(np.maximum(Br, Bs[0])), lnB, lnj))
             S[k] = np.sum(jr * w)
-            jv = fr * np.exp(
+            jv = wrr * np.exp(
                 np.interp(np.log(np.maximum(self.delta_B * np.sqrt(fr), Bs[0])), lnB, lnj)
             )
             L[k] = 4.0 * np.pi * np.trapezoid(4.0 * np.pi * rr**2 * jv, rr)

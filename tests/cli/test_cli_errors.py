@@ -401,6 +401,27 @@ CASES = [
     ("figure1-bad-suffix", ["figure1", "--out", "x.jpg"], 2, ["--out", "suffix"]),
     ("spectrum-bad-species", ["spectrum", "--species", "mu"], 2, ["species"]),
     ("spectrum-infinite-emax", ["spectrum", "--emax", "1e400 GeV"], 2, ["emax", "finite"]),
+    # issue 13, item 2: CGM profiles in the emission model
+    ("spectrum-unknown-profile", ["spectrum", "--profile", "nfw"], 2, ["profile = 'nfw'"]),
+    (
+        "spectrum-missing-profile-table",
+        ["spectrum", "--profile", "gone.ecsv"],
+        2,
+        ["gone.ecsv", "ECSV"],
+    ),
+    (
+        "spectrum-profile-bad-option",
+        ["spectrum", "--profile", "beta", "--profile-set", "beta=9"],
+        2,
+        ["beta = 9"],
+    ),
+    (
+        "spectrum-profile-set-alone",
+        ["spectrum", "--profile-set", "r_c=1"],
+        2,
+        ["--profile-set needs --profile"],
+    ),
+    ("spectrum-bad-field", ["spectrum", "--field", "x"], 2, ["--field", "'x'"]),
     ("fit-few-steps", ["fit", "--steps", "3"], 2, ["--steps 3"]),
 ]
 

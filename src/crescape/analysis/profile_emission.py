@@ -40,9 +40,11 @@ Two sources:
     Eq. (8) (independent of ρ) and f(r) the stated geometry of
     :class:`crescape.physics.cgm_source.HaloGeometry` (1 inside R_d, (R_d/r)² out to R_out).
     The emissivity is then separable, q(r, E) = w(r) q₀(E) with
-    w = f (ρ/ρ₀)^{3/2} against the uniform CGM of density ρ₀ = δ_G Ω_b ρ_cr, so the
-    uniform profile is :class:`crescape.spectra.CGMEmission` exactly. The radio field is
-    that of CGMEmission, B(r) = δB √f(r).
+    w = f (ρ/ρ₀)^{3/2} against the uniform CGM of density ρ₀ = δ_G Ω_b ρ_cr
+    (``field="local"``: δB of the diluted local flux, w = f^{1/2} (ρ/ρ₀)^{3/2}). The source
+    is :class:`crescape.spectra.CGMEmission` with ``profile=``, whose intensities it
+    returns, so the uniform profile is the uniform CGM. The radio field is that of
+    CGMEmission, B(r) = δB √f(r).
 
 Units follow docs/units.md: energies are Quantities or plain numbers in GeV, frequencies
 Quantities or plain numbers in Hz.
@@ -66,16 +68,17 @@ import numpy as np
 
 from .. import constants as C
 from ..params import ParameterError, Parameters
-from ..physics import cgm_source, gamma_absorption, oscillation, pp, synchrotron
+from ..physics import cgm_source, gamma_absorption, pp, synchrotron
 from ..physics.cgm_profile import number_density
 from ..spectra import (
-    _FLAV,
     INTENSITY_UNIT,
     SED_UNIT,
     SPECIES_AT_EARTH,
     CGMEmission,
     _enhancement,
+    _n_dir,
     _positive,
+    observed_species,
 )
 from ..spectra import _energy as _energy_cgs
 from ..units import parse_quantity
@@ -227,12 +230,10 @@ class ProfileEmission:
             raise ParameterError(
                 f"sigma_model = {sigma_model!r} is not allowed: must be 'KAB06' or 'Kafexhiu14'"
             )
-        if not (isinstance(n_dir, int | np.integer) and 4 <= n_dir <= 1024):
-            raise ParameterError(f"n_dir = {n_dir!r} is not allowed: must be an integer 4 to 1024")
         self.inner = inner
         self.sigma_model = sigma_model
         self.enhancement = _enhancement(enhancement)
-        self.n_dir = int(n_dir)
+        self.n_dir = _n_dir(n_dir)
         R_sun_c = float(_positive(R_sun, u.kpc, "R_sun", u.cm))
         R_out_c = (
             float(self.r[-1]) if R_out is None else float(_positive(R_out, u.kpc, "R_out", u.cm))
@@ -290,20 +291,17 @@ class ProfileEmission:
         target: str = "paper",
         enhancement: float = 1.0,
         n_dir: int = 48,
+        field: str = "planar",
     ) -> ProfileEmission:
         """From a :class:`crescape.halo.CGMProfile` with the analytic CR density (module docstring).
 
-        ``params`` (default: the paper's, with the profile's CGM) give the CR source
-        (L_CR, R_d, s, E_min, E_max, cutoff) and the reference density ρ₀ = δ_G Ω_b ρ_cr;
-        the result does not depend on ρ₀. R_out defaults to 10 R_d.
+        The source is :class:`crescape.spectra.CGMEmission` with ``profile=`` (the
+        intensities are its own, one computation). ``params`` (default: the paper's,
+        with the profile's CGM) give the CR source (L_CR, R_d, s, E_min, E_max, cutoff)
+        and the reference density ρ₀ = δ_G Ω_b ρ_cr; the result does not depend on ρ₀.
+        R_out defaults to 10 R_d. ``field``: 'planar' (the paper's convention) or
+        'local' (:func:`crescape.model.profile_gas_over_vA`).
         """
-        from ..halo import CGMProfile
-
-        if not isinstance(profile, CGMProfile):
-            raise ParameterError(
-                f"profile = {profile!r} is not allowed: must be a crescape.halo.CGMProfile"
-            )
-        params = params if params is not None else Parameters(cgm=profile.cgm)
         em = CGMEmission(
             params,
             sigma_model=sigma_model,
@@ -311,30 +309,33 @@ class ProfileEmission:
             enhancement=enhancement,
             R_out=R_out,
             R_sun=R_sun,
+            profile=profile,
+            field=field,
+            n_dir=n_dir,
         )
         self = cls.__new__(cls)
         self.geometry = em.geometry
         self.sigma_model = sigma_model
-        self.enhancement = float(enhancement)
-        if not (isinstance(n_dir, int | np.integer) and 4 <= n_dir <= 1024):
-            raise ParameterError(f"n_dir = {n_dir!r} is not allowed: must be an integer 4 to 1024")
-        self.n_dir = int(n_dir)
+        self.enhancement = em.enhancement
+        self.n_dir = em.n_dir
         self.inner = "first_cell"
         self.E_p_max = em.E_p_max
         self._cache = {}
-        self._separable = (em, profile)
+        self._separable = em
         self.profile = profile
         self.emission = em
         return self
 
     # ------------------------------------------------------------------ the radial source
     def weight(self, r: Any) -> np.ndarray:
-        """w(r) = f(r)(ρ(r)/ρ₀)^{3/2} of the analytic source at r [cm] (:meth:`from_profile` only)."""
+        """w(r) of the analytic source at r [cm] (:meth:`from_profile` only).
+
+        :meth:`crescape.spectra.CGMEmission.weight`: f(r)(ρ(r)/ρ₀)^{3/2} for the planar
+        field, f(r)^{1/2}(ρ(r)/ρ₀)^{3/2} for the local one.
+        """
         if self._separable is None:
             raise ParameterError("weight() is defined only for a source built with from_profile")
-        em, profile = self._separable
-        r = np.asarray(r, dtype=float)
-        return self.geometry.profile(r) * (profile.rho_cgs(r) / em.rho) ** 1.5
+        return self._separable.weight(r)
 
     def _cells(self, E, species):
         """Emissivity of the source species in every node [cm^-3 s^-1 erg^-1], (n_r, n_E); cached."""
@@ -370,25 +371,14 @@ class ProfileEmission:
         return g
 
     def _source(self, E, species):
-        """g(r) → observed-species emissivity (n, n_E) at radii r [cm], unabsorbed."""
-        if self._separable is not None:
-            em, _ = self._separable
-            q0 = em._q_observed(E, species)
-            return lambda r: self.weight(r)[:, None] * q0[None, :]
-        if species in ("gamma", "gamma_unabsorbed"):
-            return self._at_radius(self._cells(E, "gamma"))
-        q_e, q_mu = self._cells(E, "nu_e"), self._cells(E, "nu_mu")
-        if species == "nu_all":
-            return self._at_radius(q_e + q_mu)
-        P = oscillation.transition_matrix()
-        j = _FLAV[species]
-        return self._at_radius(q_e * P[0, j] + q_mu * P[1, j])
+        """g(r) → observed-species emissivity (n, n_E) at radii r [cm], unabsorbed (a run)."""
+        return self._at_radius(observed_species(species, lambda name: self._cells(E, name)))
 
     # ------------------------------------------------------------------ at Earth
     def _intensity(self, E, species):
         _check_species(species)
-        if species == "e":  # pragma: no cover - not in SPECIES_AT_EARTH
-            raise ParameterError("species = 'e' has no intensity at Earth")
+        if self._separable is not None:
+            return self._separable.spectrum(E * u.erg, species).to_value("1 / (erg cm2 s sr)")
         kappa = gamma_absorption.absorption_coefficient(E) if species == "gamma" else None
         g = self._source(E, species)
         return radial_los_integral(g, self.geometry, self.n_dir, kappa) / (4.0 * np.pi)
@@ -408,8 +398,15 @@ class ProfileEmission:
         return (u.Quantity(Ev, u.erg) ** 2 * self.spectrum(Ev * u.erg, species)).to(SED_UNIT)
 
     def effective_path(self) -> float:
-        """(1/4π)∫dΩ∫ds w(r) [cm] for :meth:`from_profile` (the analytic source's weighted path)."""
-        return float(radial_los_integral(self.weight, self.geometry, self.n_dir))
+        """(1/4π)∫dΩ∫ds w(r) [cm] for :meth:`from_profile` (the analytic source's weighted path).
+
+        :attr:`crescape.spectra.CGMEmission.effective_path` of the source.
+        """
+        if self._separable is None:
+            raise ParameterError(
+                "effective_path() is defined only for a source built with from_profile"
+            )
+        return self._separable.effective_path
 
     # ------------------------------------------------------------------ radio
     def _radio_cells(self, nu):
@@ -453,20 +450,9 @@ class ProfileEmission:
         """
         nu_v = np.atleast_1d(_positive(nu, u.Hz, "nu", u.Hz))
         if self._separable is not None:
-            em, _ = self._separable
-            Bs, jt = em._radio_tables(nu_v)
-            lnB = np.log(Bs)
-            lnj = np.log(np.maximum(jt, 1e-300))
-
-            def g(r):
-                f = self.geometry.profile(r)
-                Br = em.delta_B * np.sqrt(np.maximum(f, 1e-300))
-                x = np.log(np.maximum(Br, Bs[0]))
-                jr = np.stack([np.exp(np.interp(x, lnB, lnj[:, k])) for k in range(nu_v.size)], -1)
-                return self.weight(r)[:, None] * jr
-
-        else:
-            g = self._at_radius(self._radio_cells(nu_v))
+            out = self._separable.radio_flux_density(nu_v * u.Hz)
+            return {k: out[k] for k in ("S_all_sky", "I_mean")}
+        g = self._at_radius(self._radio_cells(nu_v))
         # radial_los_integral is (1/4π)∫dΩ∫ds j; ∫ I dΩ = ∫dΩ∫ds j is 4π times it
         S = radial_los_integral(g, self.geometry, self.n_dir) * 4.0 * np.pi
         return {

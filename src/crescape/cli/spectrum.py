@@ -1,4 +1,8 @@
-"""``crescape spectrum``: γ-ray, neutrino and e± spectra of the CGM (see :mod:`crescape.spectra`)."""
+"""``crescape spectrum``: γ-ray, neutrino and e± spectra of the CGM (see :mod:`crescape.spectra`).
+
+``--profile NAME|FILE.ecsv`` (with ``--profile-set KEY=VALUE`` and ``--field``) gives the
+spectra of a CGM gas profile (:func:`crescape.halo.parse_profile`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import sys
 import astropy.units as u
 import numpy as np
 
-from ..params import ParameterError
+from .. import constants as C
+from ..halo import parse_profile
+from ..params import ParameterError, parse_set
 from ..spectra import SPECIES_AT_EARTH, CGMEmission
 from ._common import CLIError, add_param_args, params_from_args, print_json
 
@@ -47,6 +53,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("KAB06", "Kafexhiu14"),
         help="inelastic pp cross section (default KAB06)",
     )
+    p.add_argument(
+        "--profile",
+        metavar="NAME|FILE.ecsv",
+        default=None,
+        help="CGM gas profile: uniform, miller_bregman, beta, hydrostatic, polytropic, or an "
+        "ECSV table (columns r, n, T with units); default: the uniform CGM of delta_G",
+    )
+    p.add_argument(
+        "--profile-set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="an option of the profile or of its potential, e.g. --profile-set 'n_ref=1e-3' "
+        "--profile-set 'r_ref=10 kpc' (repeatable; see crescape.halo.PROFILE_SPECS)",
+    )
+    p.add_argument(
+        "--field",
+        default="planar",
+        choices=("planar", "local"),
+        help="with --profile: the field in the Alfvén speed, the planar Eq. (8) field "
+        "(the paper's convention, default) or that of the diluted local flux",
+    )
+    p.add_argument(
+        "--r-out",
+        dest="r_out",
+        default=None,
+        help="outer radius of the halo (default 10 R_d; plain numbers in kpc)",
+    )
     add_param_args(p)
     p.add_argument("--csv", action="store_true", help="print CSV")
     p.set_defaults(func=run)
@@ -81,7 +115,21 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.json and args.csv:
         raise CLIError("--json and --csv are exclusive")
-    model = CGMEmission(params, sigma_model=args.sigma)
+    profile = None
+    if args.profile is not None:
+        profile = parse_profile(args.profile, parse_set(args.profile_set), params.cgm)
+        if "e" in species:
+            raise ParameterError(
+                "species = 'e' is not allowed with --profile: the e± production rate varies "
+                "with r (use the sky-averaged species)"
+            )
+    elif args.profile_set:
+        raise CLIError("--profile-set needs --profile")
+    elif args.field != "planar":
+        raise CLIError(f"--field {args.field} needs --profile (e.g. --profile uniform)")
+    model = CGMEmission(
+        params, sigma_model=args.sigma, R_out=args.r_out, profile=profile, field=args.field
+    )
     E = np.geomspace(e_lo.value, e_hi.value, args.num) * u.GeV
     cols = {}
     units = {}
@@ -104,6 +152,10 @@ def run(args: argparse.Namespace) -> int:
                 "sigma_model": args.sigma,
                 "v_A_km_s": model.v_A / 1e5,
                 "delta_B_G": model.delta_B,
+                "profile": None if profile is None else profile.as_dict(),
+                "field": args.field if profile is not None else None,
+                "R_out_kpc": model.geometry.R_out / C.kpc,
+                "equivalent_delta_G": model.equivalent_delta_G,
             }
         )
         return 0
@@ -114,8 +166,13 @@ def run(args: argparse.Namespace) -> int:
             w.writerow([f"{e:.6g}", *[f"{cols[s][i]:.6g}" for s in species]])
         return 0
     p = params.as_dict()
+    gas = (
+        f"delta_G = {p['delta_G']:g}"
+        if profile is None
+        else f"profile = {args.profile} ({args.field} field)"
+    )
     print(
-        f"crescape spectrum: delta_G = {p['delta_G']:g}, slope = {p['slope']:g}, "
+        f"crescape spectrum: {gas}, slope = {p['slope']:g}, "
         f"E_max = {p['E_max']:g} GeV ({p['cutoff']}), sigma = {args.sigma}; E² dN/dE"
     )
     print(f"{'E [GeV]':>12} " + " ".join(f"{s:>12}" for s in species))

@@ -37,6 +37,7 @@ from .saturation import B_sat_escape
 __all__ = [
     "R_SUN",
     "HaloGeometry",
+    "dilution",
     "advection_speed",
     "cr_density",
     "target_density",
@@ -91,8 +92,17 @@ class HaloGeometry:
     def profile(self, r: ArrayLike) -> np.ndarray:
         """f(r): CR density relative to the inner region (1 inside R_d, (R_d/r)² out to R_out)."""
         r = np.asarray(r, dtype=float)
-        out = np.where(r <= self.R_d, 1.0, (self.R_d / np.maximum(r, 1e-300)) ** 2)
-        return np.where(r <= self.R_out, out, 0.0)
+        return np.where(r <= self.R_out, dilution(r, self.R_d), 0.0)
+
+
+def dilution(r: ArrayLike, R_d: ArrayLike) -> FloatArray:
+    """f(r) = 1 for r <= R_d, (R_d/r)² beyond: the CR flux at r over that of Eq. (3).
+
+    The paper's picture (text after Eq. 15): one-dimensional up to ~R_d, spherical
+    beyond. :meth:`HaloGeometry.profile` is this, cut at R_out. Broadcasts r and R_d.
+    """
+    r = np.asarray(r, dtype=float)
+    return np.where(r <= R_d, 1.0, (R_d / np.maximum(r, 1e-300)) ** 2)
 
 
 def advection_speed(

@@ -85,6 +85,7 @@ def profile_column(
     R_out: float | None = None,
     R_sun: float | None = None,
     n_dir: int = 48,
+    kappa: ArrayLike | None = None,
 ) -> FloatArray:
     """X = (1/4π)·(1/4π)∫dΩ∫ds f(r) n(r)/ṽ_A(r) [s cm^-3 sr^-1]: the column of Eq. (16) for a profile.
 
@@ -96,6 +97,14 @@ def profile_column(
         The geometry of :class:`crescape.physics.cgm_source.HaloGeometry` (the CR density
         falls as f(r) = (R_d/r)² beyond R_d, none beyond R_out = 10 R_d by default; the
         observer at R_sun = 8.178 kpc).
+    n_dir : int
+        Directions of the sky quadrature (:func:`crescape.physics.cgm_source.los_nodes`).
+    kappa : array (n,) or None
+        Absorption coefficient [cm^-1] for each of the n quantities: the integrand is
+        multiplied by e^{-κ s} at the path length s from the observer (γ rays on the CMB).
+
+    Any radial integrand can be given in place of n/ṽ_A (e.g. a ratio to a uniform CGM);
+    the result is then in its units times cm sr^-1.
 
     Notes
     -----
@@ -109,6 +118,8 @@ def profile_column(
     s, r, w = los_nodes(geom, n_dir)
     g = np.asarray(n_over_vA(r.ravel()), dtype=float)
     g = g.reshape(r.size, -1) * (geom.profile(r.ravel()) * w.ravel())[:, None]
+    if kappa is not None:
+        g = g * np.exp(-np.atleast_1d(np.asarray(kappa, dtype=float))[None, :] * s.ravel()[:, None])
     out = g.sum(axis=0) / (4.0 * np.pi) ** 2
     return out[0] if out.size == 1 else out
 
