@@ -17,26 +17,21 @@ import sys
 import time
 from pathlib import Path
 
+from _timing import time_per_step
+
 from crescape.reproduction.halo import boundness
 from crescape.simulate.cgm_config import load_config
 from crescape.simulate.coupled import CGMSimulation
 
 CONFIG = Path(__file__).resolve().parents[1] / "examples" / "simulate_milky_way_halo.toml"
-#: the issue's target for the 1000 × 48 run to 1 Gyr on this machine [s]
+#: the speed target for the 1000 × 48 run to 1 Gyr on a 2-core machine [s]
 TARGET_S = 300.0
 N_BASELINE = 30
 
 
-def _steps(sim, n):
-    t0 = time.perf_counter()
-    for _ in range(n):
-        sim.step(sim.next_dt())
-    return (time.perf_counter() - t0) / n
-
-
 def main(t_end_myr: float = 1000.0) -> None:
     params, cfg = load_config(CONFIG, {"t_end": t_end_myr})
-    _steps(CGMSimulation(params, cfg, backend="numba"), 2)  # compile or load the numba cache
+    time_per_step(CGMSimulation(params, cfg, backend="numba"), 2)  # compile or load the numba cache
     sim = CGMSimulation(params, cfg, backend="numba")
     n_cells, n_p = sim.transport.shape
     print(f"Milky Way halo: {n_cells} cells x {n_p} momenta, t_end = {t_end_myr:g} Myr")
@@ -63,8 +58,8 @@ def main(t_end_myr: float = 1000.0) -> None:
     )
     ref = CGMSimulation(params, cfg, backend="reference")
     ref.load_arrays(sim.state_arrays())
-    t_ref = _steps(ref, N_BASELINE)
-    t_fast = _steps(sim, N_BASELINE)
+    t_ref = time_per_step(ref, N_BASELINE)
+    t_fast = time_per_step(sim, N_BASELINE)
     print(
         f"  baseline (numpy reference kernels, {N_BASELINE} steps from the end state): "
         f"{t_ref * 1e3:.2f} ms/step vs numba {t_fast * 1e3:.2f} ms/step: ratio {t_ref / t_fast:.2f}"

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _timing import time_per_step
 
 from crescape import constants as C
 from crescape.simulate.cgm_config import load_config
@@ -33,17 +34,10 @@ CONFIG = Path(__file__).resolve().parents[1] / "examples" / "simulate_fiducial.t
 N_BASELINE = 30
 
 
-def _steps(sim, n):
-    t0 = time.perf_counter()
-    for _ in range(n):
-        sim.step(sim.next_dt())
-    return (time.perf_counter() - t0) / n
-
-
 def main(t_end_myr: float = 20.0) -> None:
     params, cfg = load_config(CONFIG, {"t_end": t_end_myr, "n_output": 11})
     sim = CGMSimulation(params, cfg, backend="numba")
-    _steps(sim, 2)  # compile or load the numba cache
+    time_per_step(sim, 2)  # compile or load the numba cache
     sim = CGMSimulation(params, cfg, backend="numba")
     n_cells, n_p = sim.transport.shape
     print(
@@ -87,8 +81,8 @@ def main(t_end_myr: float = 20.0) -> None:
     fast = CGMSimulation(params, cfg, backend="numba")
     for s in (ref, fast):
         s.run(times=[0.0, 1.0 * C.Myr])
-    t_ref = _steps(ref, N_BASELINE)
-    t_fast = _steps(fast, N_BASELINE)
+    t_ref = time_per_step(ref, N_BASELINE)
+    t_fast = time_per_step(fast, N_BASELINE)
     print(
         f"  per step, {N_BASELINE} steps after 1 Myr:  numba {t_fast * 1e3:8.2f} ms   reference (numpy) {t_ref * 1e3:8.2f} ms   ratio {t_ref / t_fast:6.1f}x"
     )

@@ -18,7 +18,6 @@ from pathlib import Path
 import astropy.units as u
 import numpy as np
 import pytest
-from scipy.integrate import quad
 
 from crescape import CGM, ParameterError
 from crescape import constants as C
@@ -193,21 +192,8 @@ def test_a_profile_with_a_matching_cgm_is_accepted():
 # ---------------------------------------------------------------- the field conventions
 
 
-def _shell_path(w, R_out, d=8.178 * C.kpc):
-    """(1/4π)∫dΩ∫ds w(r) = ∫ r² w(r) ln((r + d)/|r − d|)/(2rd) dr [cm] (scipy quad)."""
-
-    def g(r):
-        return r * w(r) * np.log((r + d) / abs(r - d)) / (2.0 * d)
-
-    edges = [0.0, d, R_D, R_out]
-    return sum(
-        quad(g, a, b, limit=400, epsabs=0, epsrel=1e-11)[0]
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
-    )
-
-
 @pytest.mark.parametrize("R_out_kpc", [50.0, 100.0])
-def test_local_over_planar_is_the_ratio_of_the_diluted_paths(R_out_kpc):
+def test_local_over_planar_is_the_ratio_of_the_diluted_paths(R_out_kpc, shell_path):
     """For a uniform CGM, Eq. (16) local/planar = ∫∫ f^{1/2} / ∫∫ f (ṽ_A ∝ f^{1/2} in the local field)."""
     prof = CGMProfile(cgm=CGM(delta_G=30.0))
     params = Parameters(cgm=prof.cgm)
@@ -219,7 +205,7 @@ def test_local_over_planar_is_the_ratio_of_the_diluted_paths(R_out_kpc):
     def f(r):
         return 1.0 if r <= R_D else (R_D / r) ** 2
 
-    want = _shell_path(lambda r: np.sqrt(f(r)), R_out) / _shell_path(f, R_out)
+    want = shell_path(lambda r: np.sqrt(f(r)), R_out) / shell_path(f, R_out)
     assert want > 1.05
     assert local / planar == pytest.approx(want, rel=1e-9, abs=0)
 

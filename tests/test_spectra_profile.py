@@ -16,7 +16,6 @@ from pathlib import Path
 import astropy.units as u
 import numpy as np
 import pytest
-from scipy.integrate import quad
 
 from crescape import CGM, ParameterError
 from crescape import constants as C
@@ -74,19 +73,8 @@ def test_uniform_profile_radio_is_the_uniform_cgm_bit_for_bit(uniform_pair):
     assert np.array_equal(prof.weight(r), em.geometry.profile(r))
 
 
-def _shell_path(w, R_out, d):
-    def g(r):
-        return r * w(r) * np.log((r + d) / abs(r - d)) / (2.0 * d)
-
-    edges = [0.0, d, R_D, R_out]
-    return sum(
-        quad(g, a, b, limit=400, epsabs=0, epsrel=1e-11)[0]
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
-    )
-
-
 @pytest.mark.parametrize("field, power", [("planar", 1.0), ("local", 0.5)])
-def test_profile_is_the_uniform_cgm_of_its_column_weighted_density(field, power):
+def test_profile_is_the_uniform_cgm_of_its_column_weighted_density(field, power, shell_path):
     """Emission of the profile = emission of the uniform CGM at ρ_eq = ρ₀(∫w/∫f)^{2/3} (ν, unabsorbed γ)."""
     em = CGMEmission(P100, profile=CORED, field=field)
     g = em.geometry
@@ -98,8 +86,8 @@ def test_profile_is_the_uniform_cgm_of_its_column_weighted_density(field, power)
     def w(r):
         return f(r) ** power * (float(CORED.rho_cgs(np.array(r))) / rho0) ** 1.5
 
-    L_w = _shell_path(w, g.R_out, g.R_sun)
-    L_f = _shell_path(f, g.R_out, g.R_sun)
+    L_w = shell_path(w, g.R_out, g.R_sun)
+    L_f = shell_path(f, g.R_out, g.R_sun)
     assert em.effective_path == pytest.approx(L_w, rel=1e-9, abs=0)
     delta_eq = 100.0 * (L_w / L_f) ** (2.0 / 3.0)
     assert em.equivalent_delta_G == pytest.approx(delta_eq, rel=1e-9, abs=0)
