@@ -62,6 +62,24 @@ def test_eisenstein_hu_limits_and_sound_horizon():
     assert MF.sound_horizon().to_value(u.Mpc) == pytest.approx(147.09, rel=0.03, abs=0)
 
 
+def test_eisenstein_hu_no_wiggle_form_written_out():
+    """T_0(k) through the suppression scale k ~ 1/(0.43 s), from Eisenstein & Hu (1998)
+    Eqs. 26, 28-31 written out here for Planck 2018: pins every coefficient, including the
+    0.43 of Γ_eff (Eq. 30), which no limit checks."""
+    h, Om, Ob = Planck18.h, Planck18.Om0, Planck18.Ob0
+    theta = Planck18.Tcmb0.to_value(u.K) / 2.7
+    wm, wb, fb = Om * h * h, Ob * h * h, Ob / Om
+    s = 44.5 * math.log(9.83 / wm) / math.sqrt(1 + 10 * wb**0.75)
+    alpha = 1 - 0.328 * math.log(431 * wm) * fb + 0.38 * math.log(22.3 * wm) * fb**2
+    for k in (0.005, 0.016, 0.03, 0.1):  # 1/Mpc
+        gam = Om * h * (alpha + (1 - alpha) / (1 + (0.43 * k * s) ** 4))
+        q = k / h * theta**2 / gam
+        L0 = math.log(2 * math.e + 1.8 * q)
+        want = L0 / (L0 + (14.2 + 731 / (1 + 62.5 * q)) * q * q)
+        got = float(MF.transfer_function(k / u.Mpc))
+        assert got == pytest.approx(want, rel=1e-12, abs=0), k
+
+
 def test_collapsed_fraction_over_all_masses():
     # ∫ M n(M) dM over (almost) all masses against ρ̄_m: Tinker's f(σ) is not normalised
     # (f → A as σ → ∞, so the integral keeps growing like A ln σ at low mass); from
