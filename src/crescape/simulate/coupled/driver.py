@@ -1,4 +1,8 @@
-"""The driver of the coupled run: output times, progress, checkpoints tied to the configuration."""
+"""The driver of the coupled run: output times, progress, checkpoints tied to the configuration.
+
+:func:`drive` is the loop shared with the 1.5D MHD run (:mod:`crescape.simulate.mhd_config`);
+:func:`run` adds the CGM run's output and its energy check.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["run", "CORRECTION_LIMIT", "RunFailedWarning"]
+__all__ = ["run", "drive", "CORRECTION_LIMIT", "RunFailedWarning"]
 
 #: largest share of the CR energy supplied that floors and unpaid transfers may add
 CORRECTION_LIMIT = 1e-6
@@ -23,22 +27,57 @@ def _checkpointer(sim, path):
     )
 
 
-def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=None):
-    """See :meth:`crescape.simulate.coupled.CGMSimulation.run`."""
-    from ..observers import ProgressBar, Recorder
+def drive(
+    sim, times, checkpoint=None, resume=False, stop=None, progress=False, desc="cgm", catch=()
+):
+    """Step ``sim`` through the output ``times``: progress, checkpoints, resume (the shared loop).
 
-    cfg = sim.config
-    if times is None:
-        times = np.linspace(0.0, cfg.cgs("t_end"), cfg.n_output)
+    ``sim`` has ``t``, ``step_count``, ``state`` (with ``set_time``), ``stepper`` (a
+    :class:`~.splitting.SplitStepper`), ``next_dt(t_stop)``, ``step(dt)``, ``snapshot()``
+    (a dict of arrays), ``state_arrays()`` and ``load_arrays(arrays)``: the coupled CGM run
+    (:class:`~.simulation.CGMSimulation`) and the 1.5D MHD run
+    (:class:`crescape.simulate.mhd_config.MHDRun`).
+
+    Parameters
+    ----------
+    times : array [s]
+        Output times (finite, strictly increasing); the last step before each lands on it.
+    checkpoint : Checkpointer or None
+        Written when :meth:`~crescape.simulate.observers.Checkpointer.due` after a step and at
+        every output time, with the snapshots so far.
+    resume : bool
+        Continue from ``checkpoint`` if its file exists.
+    stop : int or None
+        Stop after this many steps in total, after writing a checkpoint (simulates a kill).
+    catch : tuple of exception types
+        A breakdown of the run (e.g. :class:`FloatingPointError`) that ends it with the
+        snapshots so far instead of raising.
+
+    Returns
+    -------
+    snaps : list of dict
+    status : str
+        ``"done"``, ``"stopped"`` (``stop`` reached) or the message of the caught exception.
+    """
+    from ..observers import CheckpointCorrupt, CheckpointMismatch, ProgressBar, Recorder
+
     times = Recorder(times).times  # validates: finite, strictly increasing, non-empty
     snaps = []
-    ck = _checkpointer(sim, Path(checkpoint)) if checkpoint is not None else None
+    ck = checkpoint
     if resume and ck is not None and ck.exists():
         a = ck.load()
-        sim.load_arrays(a)
-        n_snap = int(a["n_snap"])
-        keys = [str(k) for k in a["snap_keys"]]
-        snaps = [{k: a[f"snap{i}_{k}"] for k in keys} for i in range(n_snap)]
+        try:
+            sim.load_arrays(a)
+        except (CheckpointCorrupt, CheckpointMismatch) as exc:
+            raise type(exc)(f"checkpoint {ck.path} {exc}") from None
+        try:
+            n_snap = int(a["n_snap"])
+            keys = [str(k) for k in a["snap_keys"]]
+            snaps = [{k: a[f"snap{i}_{k}"] for k in keys} for i in range(n_snap)]
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise CheckpointCorrupt(
+                f"checkpoint {ck.path} is corrupt: missing or malformed entry {exc}"
+            ) from None
 
     def save():
         if ck is None:
@@ -52,7 +91,7 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
                 arrs[f"snap{i}_{k}"] = np.asarray(sn[k])
         ck.save_arrays(arrs)
 
-    bar = ProgressBar(progress, desc="cgm")
+    bar = ProgressBar(progress, desc=desc)
     bar.start(sim.t, times[-1])
 
     class _S:  # what ProgressBar.update reads
@@ -63,7 +102,7 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
         bar.update(_S)
         if stop is not None and state.step >= stop:
             return False
-        if ck is not None and state.step % cfg.checkpoint_every == 0:
+        if ck is not None and ck.due(state):
             save()
         return True
 
@@ -72,10 +111,13 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
             while sim.t < t_out:
                 if stop is not None and sim.step_count >= stop:
                     save()
-                    return None
-                dt = sim.next_dt(t_out)
-                last = sim.stepper.last_limit == "output"
-                sim.step(dt)
+                    return snaps, "stopped"
+                try:
+                    dt = sim.next_dt(t_out)
+                    last = sim.stepper.last_limit == "output"
+                    sim.step(dt)
+                except catch as exc:
+                    return snaps, str(exc)
                 if last:
                     sim.state.set_time(t_out)
                 after(sim.state)
@@ -83,6 +125,18 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
             save()
     finally:
         bar.close()
+    return snaps, "done"
+
+
+def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=None):
+    """See :meth:`crescape.simulate.coupled.CGMSimulation.run`."""
+    cfg = sim.config
+    if times is None:
+        times = np.linspace(0.0, cfg.cgs("t_end"), cfg.n_output)
+    ck = _checkpointer(sim, Path(checkpoint)) if checkpoint is not None else None
+    snaps, status = drive(sim, times, ck, resume, stop, progress, desc="cgm")
+    if status == "stopped":
+        return None
     if ck is not None:
         ck.mark_final()
     ds = sim.dataset(snaps)
