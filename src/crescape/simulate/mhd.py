@@ -233,6 +233,10 @@ class BellMHD:
         Add the Hall term (ion inertia, the electrons carry the return current),
         with the ion inertial length d_i = v_A/Ω_i of the initial state
         (:meth:`hall_step`).
+    hall_density : {"local", "mean"}
+        Density n of the Hall field j_th × B/(nec): each cell's (default; the exact step with
+        the box mean plus a finite-volume correction, :class:`~.mhd_ops.HallOperator`), or
+        the box mean alone (the exact spectral step).
 
     Raises
     ------
@@ -266,6 +270,7 @@ class BellMHD:
         cr_energy_max=np.inf,
         hall=False,
         cr_spectrum="power_law",
+        hall_density="local",
     ):
         if isinstance(n_cells, bool) or not isinstance(n_cells, (int, np.integer)) or n_cells < 8:
             raise ParameterError(f"n_cells = {n_cells!r} is not allowed: must be an integer >= 8")
@@ -313,6 +318,11 @@ class BellMHD:
         self.cr_spectrum = "one_energy" if cr_slope is None else cr_spectrum
         self._init_response(cr_energy, cr_slope, cr_energy_max)
         self.hall = bool(hall)
+        if hall_density not in ("local", "mean"):
+            raise ParameterError(
+                f"hall_density = {hall_density!r} is not allowed: must be 'local' or 'mean'"
+            )
+        self.hall_density = hall_density
 
     def _init_response(self, cr_energy, cr_slope, cr_energy_max):
         """Check the CR-response options and tabulate 1 − σ per Fourier index (or None)."""
@@ -574,7 +584,7 @@ class BellMHD:
             return _cr_source_np(U, self.Jc, self.isothermal)
         b = U[4] + 1j * U[5]
         bh = np.fft.fft(b)
-        f = -1j * self.Jc * np.fft.ifft(self.response * bh)
+        f = self.cr_force_perp(b)
         dj = (self.J / self.B0) * np.fft.ifft((1.0 - self.response) * bh)
         S = np.zeros_like(U)
         S[1] = -(dj.real * U[5] - dj.imag * U[4]) / C.c
@@ -583,6 +593,13 @@ class BellMHD:
         if not self.isothermal:
             S[6] = (U[1] * S[1] + U[2] * S[2] + U[3] * S[3]) / U[0]
         return S
+
+    def cr_force_perp(self, b) -> np.ndarray:
+        """F_y + iF_z = −i (J/c) F^-1[(1 − σ_m) b_m] [dyn cm^-3] of b = B_y + iB_z (:meth:`cr_source`;
+        without the response −i (J/c) b, the kernels' F = −(J/c) x̂ × B)."""
+        if self.response is None:
+            return -1j * self.Jc * b
+        return -1j * self.Jc * np.fft.ifft(self.response * np.fft.fft(b))
 
     def rhs(self, U):
         """(dU/dt, CR source) with the chosen backend."""
@@ -626,24 +643,25 @@ class BellMHD:
         return out, src
 
     def hall_step(self, state: MHDState, dt: float) -> MHDState:
-        """Advance the Hall part of the induction equation exactly, mode by mode, over dt.
+        """Advance the Hall part of the induction equation over dt (a copy of ``state``).
 
         With massless electrons that carry the plasma current j_th = (c/4π)∇×B − J_CR, the
         field is frozen into the electrons, E = −u×B/c + j_th × B/(n e c) (the generalised
         Ohm's law of Hall MHD, e.g. Huba 2003, Lect. Notes Phys. 615, 166, here with the CR
-        current in j_th). In 1.5D j_th × B/c is the force density (B0/4π)∂_x B_⊥ + F_⊥ on the
-        plasma (F of :meth:`cr_source`), and the Hall part of ∂_t b, b = B_y + iB_z, is linear
-        in b:
+        current in j_th). In 1.5D j_th × B/c is the force density g = (B0/4π)∂_x b + F_⊥ on
+        the plasma (b = B_y + iB_z, F_y + iF_z of :meth:`cr_force_perp`), the Hall field is
+        E_y + iE_z = g/(ne), and the Hall part of the induction equation is
 
-            ∂_t b_m = i d_i v_A k [k − k_c (1 − σ_m)] b_m,   k = 2πm/L,
+            ∂_t b = −i (c/e) ∂_x (g/n),   n = ρ/m_p.
 
-        with n = ρ̄/m_p the box-mean density (exact in the linear regime; density
-        fluctuations are left out of the Hall term). With the ideal step this gives
-        ω² = R (1 ∓ ω/Ω_i), R = k²v_A² ∓ k k_c v_A² (1 − σ), the Hall form of
-        :func:`crescape.physics.dispersion.dispersion_modes`. The velocities are not
-        changed; the magnetic energy changes by the work −J_CR·E_Hall (j_th·E_Hall = 0),
-        which is added to each cell's energy (its pressure unchanged) and to the budget's
-        ``work``.
+        With the box-mean density n̄ it is linear with constant coefficients, exact mode by
+        mode: ∂_t b_m = i d_i v_A k [k − k_c (1 − σ_m)] b_m, k = 2πm/L (d_i, v_A of n̄); with
+        the ideal step this gives ω² = R (1 ∓ ω/Ω_i), R = k²v_A² ∓ k k_c v_A² (1 − σ), the Hall
+        form of :func:`crescape.physics.dispersion.dispersion_modes`. With
+        ``hall_density="local"`` the rest, −i (c/e) ∂_x[(1/n − 1/n̄) g], is added in finite
+        volumes (:class:`~.mhd_ops.HallOperator`). The velocities are not changed; the
+        magnetic energy changes by the work −J_CR·E_Hall (j_th·E_Hall = 0), which is added to
+        each cell's energy (its pressure unchanged) and to the ledger's ``cr_work``.
         """
         out = state.copy()
         if self.hall:
@@ -655,11 +673,12 @@ class BellMHD:
 
         :class:`~.mhd_ops.MHDFluxOperator` alone, or with the Hall term Strang's splitting
         (Strang 1968): :class:`~.mhd_ops.HallOperator` over Δt/2, the flux operator, the Hall
-        operator over Δt/2.
+        operator over Δt/2 (with its two parts in the reverse order, so that the whole step
+        is symmetric).
         """
         flux = MHDFluxOperator(self)
         if self.hall:
-            return [HallOperator(self, 0.5), flux, HallOperator(self, 0.5)]
+            return [HallOperator(self, 0.5), flux, HallOperator(self, 0.5, reverse=True)]
         return [flux]
 
     def stepper(self):

@@ -11,7 +11,7 @@ documented unit, strings may carry a unit (``"3 uG"``):
   (r_L = E_min/(eB0)), ``spectrum`` (``"power_law"``, ``"one_energy"`` or
   ``"drifting_p4"``), ``slope``, ``E_max`` [GeV];
 * ``[grid]``: ``n_cells``, ``length`` (in λ_c = 2π/k_c);
-* ``[scheme]``: ``riemann``, ``limiter``, ``cfl``, ``backend``, ``hall``;
+* ``[scheme]``: ``riemann``, ``limiter``, ``cfl``, ``backend``, ``hall``, ``hall_density``;
 * ``[init]``: ``seed`` (``"noise"`` or ``"mode"``), ``amplitude`` (δB/B0 rms), ``m``,
   ``m_max``, ``polarisation``, ``random_seed``;
 * ``[time]``: ``t_end`` and ``n_output`` (``t_end`` in growth times 1/γ_max,
@@ -146,6 +146,13 @@ SCHEMA = {
         option("scheme", "cfl", 0.4, low=0.0, high=0.8, low_open=True, doc="Courant number"),
         option("scheme", "backend", "numba", choices=("numba", "numpy"), doc="kernel"),
         option("scheme", "hall", False, doc="Hall term (ion inertial length d_i = v_A/Ω_i)"),
+        option(
+            "scheme",
+            "hall_density",
+            "local",
+            choices=("local", "mean"),
+            doc="density of the Hall term: each cell's, or the box mean (exact spectral step)",
+        ),
     ),
     "init": _tab(
         "init",
@@ -301,6 +308,7 @@ class MHDConfig:
             cr_spectrum=cr["spectrum"],
             cr_energy_max=cr["E_max"],
             hall=r["scheme"]["hall"],
+            hall_density=r["scheme"]["hall_density"],
         )
 
     def initial_state(self, sim: BellMHD) -> MHDState:

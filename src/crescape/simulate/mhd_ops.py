@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import constants as C
 from .coupled.base import Operator
 from .mhd_kernels import _fast_speed_np
 
@@ -96,39 +97,109 @@ class MHDFluxOperator(Operator):
 class HallOperator(Operator):
     """The Hall part of the induction equation over ``fraction`` Δt, in place.
 
-    The physics is that of :meth:`BellMHD.hall_step <crescape.simulate.mhd.BellMHD.hall_step>`
-    (which calls this operator): b = B_y + iB_z advanced exactly, mode by mode, with the
-    box-mean density; the velocities are not changed, each cell's energy gains the change of
-    its magnetic energy (pressure unchanged), and the sum is the work −J_CR·E_Hall of the CR
-    current, recorded as ``energy.cr_work``.
+    The equation is that of :meth:`BellMHD.hall_step <crescape.simulate.mhd.BellMHD.hall_step>`,
+    ∂_t b = −i (c/e) ∂_x (g/n), b = B_y + iB_z, g = (B0/4π)∂_x b + F_y + iF_z, n = ρ/m_p
+    (frozen during the Hall step: it changes only b). With 1/n = 1/n̄ + w, n̄ the box mean,
+    it is advanced in two parts:
+
+    * the mean-density part, exactly mode by mode (linear with constant coefficients);
+    * with ``hall_density="local"``, the correction ∂_t b = −∂_x Φ, Φ = i (c/e) w g, in finite
+      volumes: Φ at the faces with w and F_⊥ averaged from the two cells and ∂_x b their
+      difference, three-stage SSP Runge–Kutta (Shu & Osher 1988), stable on the imaginary
+      axis (the dispersive whistler part) for |λ| Δt <= √3. Its limit ``hall_whistler`` is
+      cfl √3/(fraction λ_max) with the bound λ_max = (c/e) max|w| [(B0/4π) 4/Δx² +
+      (J/c) max|1 − σ|/Δx] (Gershgorin) on the eigenvalues; it vanishes (no limit, no
+      correction) in a uniform density, where the result is the exact step alone.
+
+    The first operator of the Strang step applies the exact part, then the correction; the
+    one after the flux operator (``reverse=True``) the correction, then the exact part. The
+    velocities are not changed; each cell's energy gains the change of its magnetic energy
+    (pressure unchanged), and the sum is the work −J_CR·E_Hall of the CR current, recorded
+    as ``energy.cr_work``.
 
     Parameters
     ----------
     sim : crescape.simulate.mhd.BellMHD
     fraction : float
         Share of the step this operator advances (1/2 for each half of Strang's splitting).
+    reverse : bool
+        Correction first, then the exact step.
     """
 
     name = "hall"
 
-    def __init__(self, sim, fraction: float = 0.5):
+    def __init__(self, sim, fraction: float = 0.5, reverse: bool = False):
         self.sim = sim
         self.fraction = float(fraction)
+        self.reverse = bool(reverse)
 
-    def advance(self, state, dt: float, ledger) -> None:
+    # the two parts ---------------------------------------------------------------
+    def _mean_step(self, U, h):
+        """b of U advanced over h by the mean-density part, exactly (in place)."""
         sim = self.sim
-        h = self.fraction * dt
-        U = state.U
         rho_bar = float(np.mean(U[0]))
         d_i = sim.ion_inertial_length * np.sqrt(sim.rho0 / rho_bar)
         vA = sim.B0 / np.sqrt(_FOURPI * rho_bar)
         k = 2.0 * np.pi * np.fft.fftfreq(sim.n, 1.0 / sim.n) / sim.L
         mult = np.ones(sim.n) if sim.response is None else sim.response
         lam = 1j * (k * k * d_i * vA - k * sim.k_c * vA * d_i * mult)
-        U = U.copy()
         b = np.fft.ifft(np.exp(lam * h) * np.fft.fft(U[4] + 1j * U[5]))
-        old = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI
         U[4], U[5] = b.real, b.imag
+
+    def _w(self, U):
+        """w = 1/n − 1/n̄ [cm³] per cell (n = ρ/m_p)."""
+        return C.m_p * (1.0 / U[0] - 1.0 / float(np.mean(U[0])))
+
+    def _rate(self, w) -> float:
+        """The bound λ_max [s^-1] on the eigenvalues of the correction (class docstring)."""
+        sim = self.sim
+        wf = np.max(np.abs(0.5 * (w + np.roll(w, -1))))
+        resp = 1.0 if sim.response is None else float(np.max(np.abs(sim.response)))
+        return (C.c / C.e) * wf * (sim.B0 / _FOURPI * 4.0 / sim.dx**2 + sim.Jc * resp / sim.dx)
+
+    def _correction_rhs(self, b, wf):
+        """−∂_x Φ, Φ = i (c/e) w g at the faces i+1/2 (class docstring)."""
+        sim = self.sim
+        f = sim.cr_force_perp(b)
+        bp = np.roll(b, -1)
+        g = (sim.B0 / _FOURPI) * (bp - b) / sim.dx + 0.5 * (f + np.roll(f, -1))
+        phi = (1j * C.c / C.e) * wf * g
+        return -(phi - np.roll(phi, 1)) / sim.dx
+
+    def _correction_step(self, U, h, w):
+        """b of U advanced over h by the local-density correction, SSP-RK3 (in place)."""
+        wf = 0.5 * (w + np.roll(w, -1))
+        b0 = U[4] + 1j * U[5]
+        b1 = b0 + h * self._correction_rhs(b0, wf)
+        b2 = 0.75 * b0 + 0.25 * (b1 + h * self._correction_rhs(b1, wf))
+        b = b0 / 3.0 + (2.0 / 3.0) * (b2 + h * self._correction_rhs(b2, wf))
+        U[4], U[5] = b.real, b.imag
+
+    def _local(self, U) -> bool:
+        return self.sim.hall_density == "local" and bool(np.any(U[0] != U[0, 0]))
+
+    # the operator interface --------------------------------------------------------
+    def limits(self, state) -> dict:
+        if not self._local(state.U):
+            return {}
+        rate = self._rate(self._w(state.U))
+        return {"hall_whistler": self.sim.cfl * np.sqrt(3.0) / (self.fraction * rate)}
+
+    def advance(self, state, dt: float, ledger) -> None:
+        sim = self.sim
+        h = self.fraction * dt
+        U = state.U.copy()
+        old = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI
+        if self._local(U):
+            w = self._w(U)
+            if self.reverse:
+                self._correction_step(U, h, w)
+                self._mean_step(U, h)
+            else:
+                self._mean_step(U, h)
+                self._correction_step(U, h, w)
+        else:
+            self._mean_step(U, h)
         dE = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI - old
         if not sim.isothermal:
             U[6] += dE
@@ -136,4 +207,4 @@ class HallOperator(Operator):
         state.U = U
 
     def attrs(self) -> dict:
-        return {"hall_fraction": self.fraction}
+        return {"hall_fraction": self.fraction, "hall_density": self.sim.hall_density}
