@@ -85,19 +85,37 @@ def ref():
         return dict(f)
 
 
+#: set-ups whose kernel arithmetic changed on purpose: the isothermal HLLD central state is
+#: now the adiabatic one's formula (Miyoshi & Kusano 2005, Eqs. 59-62) with ρ*_L = ρ*_R, and
+#: its outer states keep v*, w* instead of recovering them as (ρv*)/ρ*: round-off only
+ROUNDOFF = {"hlld_iso": 1e-13}
+
+
 @pytest.mark.parametrize("name", list(SETUPS))
 def test_operators_bit_identical_to_the_solver_before(ref, name):
     """40 steps of the operators through SplitStepper == the old loop, state and budget (==)."""
     sim, s = build(name, **({"hall_density": "mean"} if "hall" in name else {}))
     stepper = sim.stepper()
+    tol = ROUNDOFF.get(name)
     for i in range(N_STEPS):
         dt = stepper.next_dt(s)
-        assert dt == ref[f"{name}__dt"][i]
+        if tol is None:
+            assert dt == ref[f"{name}__dt"][i]
+        else:
+            assert dt == pytest.approx(ref[f"{name}__dt"][i], rel=tol, abs=0)
         stepper.step(s, dt, s.ledger)
-    assert s.steps == N_STEPS and s.t == ref[f"{name}__t"]
-    assert np.array_equal(s.U, ref[f"{name}__U"])
-    for k, v in s.budget.items():
-        assert v == ref[f"{name}__budget_{k}"], k
+    assert s.steps == N_STEPS
+    old = ref[f"{name}__U"]
+    if tol is None:
+        assert s.t == ref[f"{name}__t"]
+        assert np.array_equal(s.U, old)
+        for k, v in s.budget.items():
+            assert v == ref[f"{name}__budget_{k}"], k
+        return
+    assert not np.array_equal(s.U, old)  # the round-off change is there
+    for row in range(6):
+        scale = np.max(np.abs(old[row]))
+        assert np.max(np.abs(s.U[row] - old[row])) <= tol * scale, row
 
 
 @pytest.mark.parametrize("name", list(CLI))
