@@ -321,8 +321,9 @@ def _star_row(row, rs, us, v, z, by, bz, e):
 
 @njit(cache=True, inline="always")
 def _outer_flux(F, f, S, Us, U):
-    """F*_a = F_a + S_a (U*_a − U_a), the flux in an outer intermediate state (Rankine–Hugoniot
-    across the fast wave S_a; Miyoshi & Kusano 2005, Eq. 64)."""
+    """F*_a = F_a + S_a (U*_a − U_a), the flux in an outer intermediate state: the
+    Rankine–Hugoniot condition across the fast wave S_a (the F*_α of the HLLD flux of
+    Miyoshi & Kusano 2005)."""
     for k in range(7):
         F[k] = f[k] + S * (Us[k] - U[k])
 
