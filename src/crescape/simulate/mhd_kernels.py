@@ -500,3 +500,29 @@ def _hlld_iso_flux(wl, wr, Bx, cs2, F, work):
         F[1] = f_mx
     F[4] *= sq
     F[5] *= sq
+
+
+# --------------------------------------------------------------------------- Hall correction
+
+
+def _hall_correction_rhs_np(b, f, wf, a, c, dx):
+    """−∂_x Φ, Φ_{i+1/2} = i w_{i+1/2} [a (b_{i+1} − b_i) + c (f_i + f_{i+1})] (numpy reference).
+
+    The local-density correction of the Hall step (:class:`crescape.simulate.mhd_ops.HallOperator`):
+    a = (c_light/e)(B0/4π)/Δx, c = c_light/(2e), f = F_y + iF_z, wf = 1/n − 1/n̄ at the faces.
+    """
+    phi = 1j * wf * (a * (np.roll(b, -1) - b) + c * (f + np.roll(f, -1)))
+    return -(phi - np.roll(phi, 1)) / dx
+
+
+@njit(cache=True)
+def _hall_correction_rhs(b, f, wf, a, c, dx, out):
+    """The numba kernel of :func:`_hall_correction_rhs_np`; writes ``out``."""
+    n = b.shape[0]
+    phi_last = 1j * wf[n - 1] * (a * (b[0] - b[n - 1]) + c * (f[n - 1] + f[0]))
+    prev = phi_last
+    for i in range(n):
+        ip = i + 1 if i < n - 1 else 0
+        phi = 1j * wf[i] * (a * (b[ip] - b[i]) + c * (f[i] + f[ip])) if i < n - 1 else phi_last
+        out[i] = -(phi - prev) / dx
+        prev = phi

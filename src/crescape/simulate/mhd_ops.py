@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import constants as C
 from .coupled.base import Operator
-from .mhd_kernels import _fast_speed_np
+from .mhd_kernels import _fast_speed_np, _hall_correction_rhs, _hall_correction_rhs_np
 
 __all__ = ["MHDFluxOperator", "HallOperator", "IMPULSE", "WORK"]
 
@@ -132,19 +132,27 @@ class HallOperator(Operator):
         self.sim = sim
         self.fraction = float(fraction)
         self.reverse = bool(reverse)
+        self._lam = None
 
     # the two parts ---------------------------------------------------------------
     def _mean_step(self, U, h):
         """b of U advanced over h by the mean-density part, exactly (in place)."""
-        sim = self.sim
         rho_bar = float(np.mean(U[0]))
+        b = np.fft.ifft(np.exp(self._rates(rho_bar) * h) * np.fft.fft(U[4] + 1j * U[5]))
+        U[4], U[5] = b.real, b.imag
+
+    def _rates(self, rho_bar):
+        """λ_m = i d_i v_A k [k − k_c (1 − σ_m)] of the mean density ρ̄ (kept for the last ρ̄)."""
+        if self._lam is not None and self._lam[0] == rho_bar:
+            return self._lam[1]
+        sim = self.sim
         d_i = sim.ion_inertial_length * np.sqrt(sim.rho0 / rho_bar)
         vA = sim.B0 / np.sqrt(_FOURPI * rho_bar)
         k = 2.0 * np.pi * np.fft.fftfreq(sim.n, 1.0 / sim.n) / sim.L
         mult = np.ones(sim.n) if sim.response is None else sim.response
         lam = 1j * (k * k * d_i * vA - k * sim.k_c * vA * d_i * mult)
-        b = np.fft.ifft(np.exp(lam * h) * np.fft.fft(U[4] + 1j * U[5]))
-        U[4], U[5] = b.real, b.imag
+        self._lam = (rho_bar, lam)
+        return lam
 
     def _w(self, U):
         """w = 1/n − 1/n̄ [cm³] per cell (n = ρ/m_p)."""
@@ -158,13 +166,17 @@ class HallOperator(Operator):
         return (C.c / C.e) * wf * (sim.B0 / _FOURPI * 4.0 / sim.dx**2 + sim.Jc * resp / sim.dx)
 
     def _correction_rhs(self, b, wf):
-        """−∂_x Φ, Φ = i (c/e) w g at the faces i+1/2 (class docstring)."""
+        """−∂_x Φ, Φ = i (c/e) w g at the faces i+1/2 (class docstring), with the backend's
+        kernel (:func:`~.mhd_kernels._hall_correction_rhs_np` or its numba twin)."""
         sim = self.sim
         f = sim.cr_force_perp(b)
-        bp = np.roll(b, -1)
-        g = (sim.B0 / _FOURPI) * (bp - b) / sim.dx + 0.5 * (f + np.roll(f, -1))
-        phi = (1j * C.c / C.e) * wf * g
-        return -(phi - np.roll(phi, 1)) / sim.dx
+        a = (C.c / C.e) * (sim.B0 / _FOURPI) / sim.dx
+        c = 0.5 * C.c / C.e
+        if sim.backend == "numpy":
+            return _hall_correction_rhs_np(b, f, wf, a, c, sim.dx)
+        out = np.empty_like(b)
+        _hall_correction_rhs(b, f, wf, a, c, sim.dx, out)
+        return out
 
     def _correction_step(self, U, h, w):
         """b of U advanced over h by the local-density correction, SSP-RK3 (in place)."""
