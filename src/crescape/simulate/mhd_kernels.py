@@ -526,3 +526,30 @@ def _hall_correction_rhs(b, f, wf, a, c, dx, out):
         phi = 1j * wf[i] * (a * (b[ip] - b[i]) + c * (f[i] + f[ip])) if i < n - 1 else phi_last
         out[i] = -(phi - prev) / dx
         prev = phi
+
+
+@njit(cache=True)
+def _hall_correction_rk3(b0, wf, a, c, Jc, h, dx, out):
+    """Three-stage SSP Runge–Kutta (Shu & Osher 1988) of ∂_t b = :func:`_hall_correction_rhs_np`
+    over h with the local CR force f = −i (J/c) b (no CR response), in one pass; writes ``out``.
+
+    b1 = b0 + h L(b0), b2 = 3/4 b0 + 1/4 (b1 + h L(b1)), out = 1/3 b0 + 2/3 (b2 + h L(b2)).
+    """
+    n = b0.shape[0]
+    f = np.empty_like(b0)
+    r = np.empty_like(b0)
+    b1 = np.empty_like(b0)
+    b2 = np.empty_like(b0)
+    for i in range(n):
+        f[i] = -1j * Jc * b0[i]
+    _hall_correction_rhs(b0, f, wf, a, c, dx, r)
+    for i in range(n):
+        b1[i] = b0[i] + h * r[i]
+        f[i] = -1j * Jc * b1[i]
+    _hall_correction_rhs(b1, f, wf, a, c, dx, r)
+    for i in range(n):
+        b2[i] = 0.75 * b0[i] + 0.25 * (b1[i] + h * r[i])
+        f[i] = -1j * Jc * b2[i]
+    _hall_correction_rhs(b2, f, wf, a, c, dx, r)
+    for i in range(n):
+        out[i] = b0[i] / 3.0 + (2.0 / 3.0) * (b2[i] + h * r[i])
