@@ -53,9 +53,15 @@ recorded impulse and work.
 Options beyond the fixed current: the CR current's linear response σ(k r_L)
 (``cr_energy``, :meth:`BellMHD.cr_source`), the same σ as
 :mod:`crescape.physics.dispersion`, applied mode by mode on the periodic box; and
-the Hall term (``hall=True``, :meth:`BellMHD.hall_step`), integrated exactly in
-Fourier space and Strang-split with the Runge–Kutta step. The kernels live in
-:mod:`crescape.simulate.mhd_kernels`.
+the Hall term (``hall=True``, :meth:`BellMHD.hall_step`), with the local density (the
+exact mean-density step in Fourier space plus a finite-volume correction), Strang-split
+with the Runge–Kutta step. The kernels live in :mod:`crescape.simulate.mhd_kernels`.
+
+The scheme is a set of operators of the coupled framework (:mod:`crescape.simulate.mhd_ops`:
+the flux update with the CR force, the Hall step), composed by the coupled
+:class:`~crescape.simulate.coupled.splitting.SplitStepper` (:meth:`BellMHD.stepper`), with
+the CR impulse and work in a :class:`~crescape.simulate.coupled.ledger.Ledger`;
+:class:`BellMHD` is the set-up (seeding, linear relation, totals).
 
 Two implementations of the same scheme: :func:`rhs_reference` (numpy, readable)
 and the numba kernel ``_rhs_fast`` (``backend="numba"``); the tests compare them.

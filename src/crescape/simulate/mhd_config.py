@@ -18,10 +18,11 @@ documented unit, strings may carry a unit (``"3 uG"``):
   γ_max = k_c v_A/2);
 * ``[checkpoint]``: ``every_steps``, ``every_seconds``.
 
-:func:`run_mhd` advances the run through the output times with the progress bar,
-the checkpoints (tied to the fingerprint of the resolved configuration, so a
-resume with another configuration is refused) and the atomic writes of
-:mod:`crescape.simulate.observers`, and returns an xarray Dataset with units and the
+:func:`run_mhd` advances the run (:class:`MHDRun`: the solver's operators and its state)
+through the output times with the driver of the coupled run
+(:func:`crescape.simulate.coupled.driver.drive`: progress bar, checkpoints tied to the
+fingerprint of the resolved configuration, so a resume with another configuration is
+refused, atomic writes of :mod:`crescape.simulate.observers`), and returns an xarray Dataset with units and the
 configuration in its attributes. The step depends only on the state, so a resumed
 run is bit-identical to an uninterrupted one.
 
