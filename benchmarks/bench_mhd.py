@@ -7,7 +7,11 @@
    (one update = one cell advanced by one full SSP-RK2 step), and the measured
    growth against the linear relation; the same with HLLD fluxes (numba), with the
    CR response σ(k r_L) at k_c r_L = 30, and with the response and the Hall term
-   (k_c d_i = 2.9e-5 at ρ = 1 g cm^-3: the Hall correction is negligible, only its cost counts).
+   (k_c d_i = 2.9e-5 at ρ = 1 g cm^-3: the Hall correction is negligible, only its cost counts:
+   the exact mean-density step and, since the density is no longer exactly uniform after the
+   first step, the local-density correction, three stages with an FFT pair each).
+   Every run steps the operators of :mod:`crescape.simulate.mhd_ops` through the coupled
+   SplitStepper (``BellMHD.run``).
 2. Baseline: the 1D Euler solver (:class:`crescape.simulate.gas.EulerSolver`,
    numba, HLLC, same limiter and time integrator) on 1024 cells for the same
    number of steps.
@@ -33,7 +37,7 @@ def _mhd_run(backend: str, riemann: str = "hll", extra: str = ""):
     kw = {}
     if "sigma" in extra:  # the CR response at k_c r_L = 30 (Fourier transforms each stage)
         kw["cr_energy"] = C.e * 30.0
-    if "hall" in extra:  # the Hall term (spectral step, Strang-split)
+    if "hall" in extra:  # the Hall term (exact step + local-density correction, Strang-split)
         kw["hall"] = True
     sim = BellMHD(
         N, 4.0 * np.pi, 1.0, 1.0, J, sound_speed=vA, backend=backend, riemann=riemann, **kw

@@ -78,22 +78,23 @@ def test_example_config_runs_short(tmp_path):
 
 
 def _interrupt(monkeypatch, argv, at):
-    from crescape.simulate.mhd import BellMHD
+    """Run ``argv`` and kill it (KeyboardInterrupt) in the ``at``-th step of the flux operator."""
+    from crescape.simulate.mhd_ops import MHDFluxOperator
 
-    original = BellMHD.step
+    original = MHDFluxOperator.advance
     calls = {"n": 0}
 
-    def failing_step(self, state, dt):
+    def failing_advance(self, state, dt, ledger):
         calls["n"] += 1
         if calls["n"] == at:
             raise KeyboardInterrupt
-        return original(self, state, dt)
+        return original(self, state, dt, ledger)
 
-    monkeypatch.setattr(BellMHD, "step", failing_step)
+    monkeypatch.setattr(MHDFluxOperator, "advance", failing_advance)
     try:
         assert main(argv) == 130
     finally:
-        monkeypatch.setattr(BellMHD, "step", original)
+        monkeypatch.setattr(MHDFluxOperator, "advance", original)
 
 
 @pytest.mark.parametrize(
@@ -145,6 +146,8 @@ def test_resume_with_another_configuration_is_refused(tmp_path, monkeypatch, cap
         (["init.seed=mode", "init.m=40"], "init.m = 40"),
         (["L_CR=2e41"], "L_CR"),
         (["magic.key=1"], "unknown table 'magic'"),
+        (["plasma.sound_speed=1.34e149"], "below the speed of light"),
+        (["plasma.B0=1e30", "plasma.n=1e-30"], "Alfvén speed"),
     ],
 )
 def test_bad_input_gives_one_line_and_exit_2(tmp_path, capsys, sets, message):

@@ -19,6 +19,7 @@ __all__ = [
     "params_from_args",
     "read_config",
     "check_output_file",
+    "check_run_outputs",
     "check_output_dir",
     "print_json",
 ]
@@ -187,6 +188,30 @@ def check_output_file(value: str, option: str = "--out") -> Path:
     if out.exists() and not out.is_file():
         raise CLIError(f"{option} {str(value)!r} exists and is not a regular file")
     return out
+
+
+def check_run_outputs(out_arg: str, checkpoint_arg: str | None = None) -> tuple[Path, Path]:
+    """The output file of a run and its checkpoint, refused before any work if not writable.
+
+    The checkpoint is ``checkpoint_arg`` (``--checkpoint``, which must not be the output
+    file) or, by default, ``<out>.ckpt.npz`` beside the output (which, if it exists, must be
+    a regular file).
+
+    Raises
+    ------
+    CLIError
+        One line naming the option and the value.
+    """
+    out = check_output_file(out_arg, "--out")
+    if checkpoint_arg is not None:
+        ckpt = check_output_file(checkpoint_arg, "--checkpoint")
+        if ckpt.resolve() == out.resolve():
+            raise CLIError(f"--checkpoint {checkpoint_arg!r} is not allowed: it is the --out file")
+        return out, ckpt
+    ckpt = out.with_name(out.name + ".ckpt.npz")
+    if ckpt.exists() and not ckpt.is_file():
+        raise CLIError(f"checkpoint {str(ckpt)!r} exists and is not a regular file")
+    return out, ckpt
 
 
 def check_output_dir(value: str, option: str = "--out") -> Path:

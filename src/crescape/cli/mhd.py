@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from ..params import ParameterError, parse_set
-from ._common import CLIError, add_run_arguments, check_output_file, print_json
+from ._common import CLIError, add_run_arguments, check_run_outputs, print_json
 from .simulate import config_path
 
 
@@ -40,26 +40,13 @@ def register(subparsers) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..simulate.mhd_config import load_mhd_config, run_mhd
-    from ..simulate.observers import (
-        CheckpointCorrupt,
-        Checkpointer,
-        CheckpointMismatch,
-        write_netcdf,
-    )
+    from ..simulate.mhd_config import checkpointer, load_mhd_config, run_mhd
+    from ..simulate.observers import CheckpointCorrupt, CheckpointMismatch, write_netcdf
 
     args.config = config_path(args)
     if not Path(args.config).is_file():
         raise CLIError(f"config = {args.config!r}: no such file")
-    out = check_output_file(args.out, "--out")
-    if args.checkpoint is not None:
-        ckpt_path = check_output_file(args.checkpoint, "--checkpoint")
-        if ckpt_path.resolve() == out.resolve():
-            raise CLIError(f"--checkpoint {args.checkpoint!r} is not allowed: it is the --out file")
-    else:
-        ckpt_path = out.with_name(out.name + ".ckpt.npz")
-        if ckpt_path.exists() and not ckpt_path.is_file():
-            raise CLIError(f"checkpoint {str(ckpt_path)!r} exists and is not a regular file")
+    out, ckpt_path = check_run_outputs(args.out, args.checkpoint)
     cfg = load_mhd_config(args.config, parse_set(args.set))
     try:
         cfg.build()
@@ -67,9 +54,8 @@ def _run(args: argparse.Namespace) -> int:
         raise
     except ValueError as exc:
         raise CLIError(f"config = {args.config!r}: {exc}") from None
-    ck = cfg.resolved["checkpoint"]
     fingerprint = cfg.fingerprint()
-    ckpt = Checkpointer(ckpt_path, ck["every_steps"], ck["every_seconds"], fingerprint=fingerprint)
+    ckpt = checkpointer(cfg, ckpt_path)
     try:
         ds = run_mhd(
             cfg, progress=not args.no_progress, checkpoint=ckpt, resume=args.resume, finalize=False

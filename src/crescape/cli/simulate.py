@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..params import parse_set
-from ._common import CLIError, add_run_arguments, check_output_file
+from ._common import CLIError, add_run_arguments, check_run_outputs
 
 
 def config_path(args) -> str:
@@ -47,12 +47,12 @@ def main(args) -> int:
     from ..simulate.observers import CheckpointCorrupt, CheckpointMismatch
 
     params, cfg = load_config(args.config, parse_set(args.set))
-    out = check_output_file(args.out, "--out")
+    out, ckpt_path = check_run_outputs(args.out)
     sim = CGMSimulation(params, cfg)
     try:
         ds = sim.run(
             progress=not args.no_progress,
-            checkpoint=out.with_name(out.name + ".ckpt.npz"),
+            checkpoint=ckpt_path,
             resume=args.resume,
         )
     except (CheckpointMismatch, CheckpointCorrupt) as exc:

@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from ..params import ParameterError, parse_set
-from ._common import CLIError, add_run_arguments, check_output_file, print_json
+from ._common import CLIError, add_run_arguments, check_run_outputs, print_json
 from .simulate import config_path
 
 
@@ -37,19 +37,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=_run)
 
 
-def _checkpoint_path(out: Path) -> Path:
-    return out.with_name(out.name + ".ckpt.npz")
-
-
-def _check_output(out_arg: str) -> Path:
-    """Refuse an --out (and its checkpoint) that cannot be written, before any work is done."""
-    out = check_output_file(out_arg, "--out")
-    ckpt = _checkpoint_path(out)
-    if ckpt.exists() and not ckpt.is_file():
-        raise CLIError(f"checkpoint {str(ckpt)!r} exists and is not a regular file")
-    return out
-
-
 def _run(args: argparse.Namespace) -> int:
     from ..simulate.config import load_config
     from ..simulate.observers import (
@@ -63,7 +50,7 @@ def _run(args: argparse.Namespace) -> int:
     args.config = config_path(args)
     if not Path(args.config).is_file():
         raise CLIError(f"config = {args.config!r}: no such file")
-    out = _check_output(args.out)
+    out, ckpt_path = check_run_outputs(args.out)
     cfg = load_config(args.config, parse_set(args.set))
     try:
         op, stepper, times = cfg.build()
@@ -72,9 +59,7 @@ def _run(args: argparse.Namespace) -> int:
             raise
         raise CLIError(f"config = {args.config!r}: {exc}") from None
     fingerprint = cfg.fingerprint()
-    ckpt = Checkpointer(
-        _checkpoint_path(out), cfg.every_steps, cfg.every_seconds, fingerprint=fingerprint
-    )
+    ckpt = Checkpointer(ckpt_path, cfg.every_steps, cfg.every_seconds, fingerprint=fingerprint)
     attrs = cfg.attrs()
     attrs["config_file"] = str(args.config)
     try:

@@ -53,9 +53,15 @@ recorded impulse and work.
 Options beyond the fixed current: the CR current's linear response σ(k r_L)
 (``cr_energy``, :meth:`BellMHD.cr_source`), the same σ as
 :mod:`crescape.physics.dispersion`, applied mode by mode on the periodic box; and
-the Hall term (``hall=True``, :meth:`BellMHD.hall_step`), integrated exactly in
-Fourier space and Strang-split with the Runge–Kutta step. The kernels live in
-:mod:`crescape.simulate.mhd_kernels`.
+the Hall term (``hall=True``, :meth:`BellMHD.hall_step`), with the local density (the
+exact mean-density step in Fourier space plus a finite-volume correction), Strang-split
+with the Runge–Kutta step. The kernels live in :mod:`crescape.simulate.mhd_kernels`.
+
+The scheme is a set of operators of the coupled framework (:mod:`crescape.simulate.mhd_ops`:
+the flux update with the CR force, the Hall step), composed by the coupled
+:class:`~crescape.simulate.coupled.splitting.SplitStepper` (:meth:`BellMHD.stepper`), with
+the CR impulse and work in a :class:`~crescape.simulate.coupled.ledger.Ledger`;
+:class:`BellMHD` is the set-up (seeding, linear relation, totals).
 
 Two implementations of the same scheme: :func:`rhs_reference` (numpy, readable)
 and the numba kernel ``_rhs_fast`` (``backend="numba"``); the tests compare them.
@@ -70,6 +76,7 @@ import numpy as np
 from .. import constants as C
 from ..errors import ParameterError
 from ..units import to_cgs
+from .coupled.ledger import Ledger
 from .mhd_kernels import (  # noqa: F401  (the kernels' private names stay importable here)
     MHD_LIMITERS,
     VARIABLES,
@@ -83,6 +90,7 @@ from .mhd_kernels import (  # noqa: F401  (the kernels' private names stay impor
     _state_flux,
     rhs_reference,
 )
+from .mhd_ops import IMPULSE, WORK, HallOperator, MHDFluxOperator
 
 __all__ = [
     "MHDState",
@@ -100,27 +108,42 @@ _EIGHTPI = 8.0 * np.pi
 
 @dataclass
 class MHDState:
-    """Conserved variables per cell (rows of :data:`VARIABLES`, cgs, Gaussian B), the time, a budget.
+    """Conserved variables per cell (rows of :data:`VARIABLES`, cgs, Gaussian B), the clock, a ledger.
 
-    ``budget`` holds, per unit area [cgs], the cumulative x-, y- and
-    z-momentum (``impulse_x``, ``impulse_y``, ``impulse_z``) and the energy
-    (``work``) that the CR force has given the gas; ``steps`` counts steps.
+    ``ledger`` (:class:`crescape.simulate.coupled.ledger.Ledger`) holds, per unit area
+    [cgs], the cumulative x-, y- and z-momentum and the energy that the CR current has
+    given the gas and field (entries :data:`crescape.simulate.mhd_ops.IMPULSE` and
+    ``WORK``); :attr:`budget` reads them under the names ``impulse_x``, ``impulse_y``,
+    ``impulse_z`` and ``work``. ``steps`` counts steps; ``aux`` holds what the stepper keeps
+    between steps (the last step).
     """
 
     U: np.ndarray
     t: float = 0.0
-    budget: dict = field(
-        default_factory=lambda: {"impulse_x": 0.0, "impulse_y": 0.0, "impulse_z": 0.0, "work": 0.0}
-    )
+    ledger: Ledger = field(default_factory=Ledger)
     steps: int = 0
+    aux: dict = field(default_factory=dict)
 
     def copy(self) -> MHDState:
-        return MHDState(self.U.copy(), self.t, dict(self.budget), self.steps)
+        return MHDState(self.U.copy(), self.t, self.ledger.copy(), self.steps, dict(self.aux))
 
     @property
     def step(self) -> int:
-        """The step count (the name the run observers read)."""
+        """The step count (the name the stepper and the run observers read)."""
         return self.steps
+
+    def set_time(self, t: float) -> None:
+        self.t = float(t)
+
+    def set_step(self, n: int) -> None:
+        self.steps = int(n)
+
+    @property
+    def budget(self) -> dict:
+        """The CR impulse (``impulse_x``, ``_y``, ``_z``) and ``work`` from the ledger [cgs per area]."""
+        out = {f"impulse_{ax}": self.ledger.get(*e) for ax, e in zip("xyz", IMPULSE, strict=True)}
+        out["work"] = self.ledger.get(*WORK)
+        return out
 
     @property
     def rho(self) -> np.ndarray:
@@ -135,6 +158,21 @@ class MHDState:
     def B_perp(self) -> np.ndarray:
         """Transverse field (2, N) [G]."""
         return self.U[4:6]
+
+    def to_arrays(self) -> dict:
+        """The state as named arrays (for a checkpoint)."""
+        out = {"U": self.U, "t": np.float64(self.t), "step": np.int64(self.steps)}
+        out.update({f"aux_{k}": np.asarray(v) for k, v in self.aux.items()})
+        out.update(self.ledger.to_arrays())
+        return out
+
+    @classmethod
+    def from_arrays(cls, a: dict) -> MHDState:
+        aux = {k[4:]: np.array(a[k]) for k in a if k.startswith("aux_")}
+        aux = {k: (float(v) if v.ndim == 0 else v) for k, v in aux.items()}
+        return cls(
+            np.array(a["U"], dtype=float), float(a["t"]), Ledger.from_arrays(a), int(a["step"]), aux
+        )
 
 
 # --------------------------------------------------------------------------- solver
@@ -201,6 +239,10 @@ class BellMHD:
         Add the Hall term (ion inertia, the electrons carry the return current),
         with the ion inertial length d_i = v_A/Ω_i of the initial state
         (:meth:`hall_step`).
+    hall_density : {"local", "mean"}
+        Density n of the Hall field j_th × B/(nec): each cell's (default; the exact step with
+        the box mean plus a finite-volume correction, :class:`~.mhd_ops.HallOperator`), or
+        the box mean alone (the exact spectral step).
 
     Raises
     ------
@@ -234,6 +276,7 @@ class BellMHD:
         cr_energy_max=np.inf,
         hall=False,
         cr_spectrum="power_law",
+        hall_density="local",
     ):
         if isinstance(n_cells, bool) or not isinstance(n_cells, (int, np.integer)) or n_cells < 8:
             raise ParameterError(f"n_cells = {n_cells!r} is not allowed: must be an integer >= 8")
@@ -243,6 +286,17 @@ class BellMHD:
         self.rho0 = _positive("rho", rho, "g / cm3")
         self.J = _positive("J", J, "statA / cm2", allow_zero=True)
         self.cs0 = _positive("sound_speed", sound_speed, "cm / s")
+        v_A = self.B0 / np.sqrt(4.0 * np.pi * self.rho0)
+        if not v_A < C.c:
+            raise ParameterError(
+                f"B0 = {self.B0:g} G and rho = {self.rho0:g} g/cm3 are not allowed: their Alfvén "
+                f"speed {v_A / 1e5:.3g} km/s must be below the speed of light (non-relativistic MHD)"
+            )
+        if not self.cs0 < C.c:
+            raise ParameterError(
+                f"sound_speed = {self.cs0 / 1e5:g} km/s is not allowed: must be below the speed of "
+                "light (non-relativistic MHD)"
+            )
         g = float(gamma)
         if not (1.0 < g <= 3.0):
             raise ParameterError(f"gamma = {gamma!r} is not allowed: must be in (1, 3]")
@@ -281,6 +335,11 @@ class BellMHD:
         self.cr_spectrum = "one_energy" if cr_slope is None else cr_spectrum
         self._init_response(cr_energy, cr_slope, cr_energy_max)
         self.hall = bool(hall)
+        if hall_density not in ("local", "mean"):
+            raise ParameterError(
+                f"hall_density = {hall_density!r} is not allowed: must be 'local' or 'mean'"
+            )
+        self.hall_density = hall_density
 
     def _init_response(self, cr_energy, cr_slope, cr_energy_max):
         """Check the CR-response options and tabulate 1 − σ per Fourier index (or None)."""
@@ -518,19 +577,12 @@ class BellMHD:
         return _primitive_np(state.U, self.B0, self.gamma, self.isothermal, self.cs2)
 
     def max_dt(self, state: MHDState) -> float:
-        """cfl dx / max(|u_x| + c_f), and cfl/(k_c v_A,max) for the CR force [s]."""
-        W = self.primitive(state)
-        if not (np.all(W[0] > 0) and np.all(W[6] > 0) and np.all(np.isfinite(W))):
-            raise FloatingPointError(
-                f"non-positive density or pressure at t = {state.t:g} s (step {state.steps}): "
-                "reduce cfl or the perturbation"
-            )
-        cf = _fast_speed_np(W, self.B0, self.gamma, self.isothermal, self.cs2)
-        dt = self.cfl * self.dx / float(np.max(np.abs(W[1]) + cf))
-        if self.J > 0:
-            vA = self.B0 / np.sqrt(_FOURPI * float(np.min(W[0])))
-            dt = min(dt, self.cfl / (self.k_c * vA))
-        return dt
+        """cfl dx / max(|u_x| + c_f), and cfl/(k_c v_A,max) for the CR force [s]: the smallest
+        limit of :meth:`operators` (:meth:`MHDFluxOperator.limits <.mhd_ops.MHDFluxOperator.limits>`)."""
+        lim = {}
+        for op in self.operators():
+            lim.update(op.limits(state))
+        return min(lim.values())
 
     def cr_source(self, U) -> np.ndarray:
         """CR force density and its work (7, N) with the CR current's linear response.
@@ -549,7 +601,7 @@ class BellMHD:
             return _cr_source_np(U, self.Jc, self.isothermal)
         b = U[4] + 1j * U[5]
         bh = np.fft.fft(b)
-        f = -1j * self.Jc * np.fft.ifft(self.response * bh)
+        f = self.cr_force_perp(b)
         dj = (self.J / self.B0) * np.fft.ifft((1.0 - self.response) * bh)
         S = np.zeros_like(U)
         S[1] = -(dj.real * U[5] - dj.imag * U[4]) / C.c
@@ -558,6 +610,13 @@ class BellMHD:
         if not self.isothermal:
             S[6] = (U[1] * S[1] + U[2] * S[2] + U[3] * S[3]) / U[0]
         return S
+
+    def cr_force_perp(self, b) -> np.ndarray:
+        """F_y + iF_z = −i (J/c) F^-1[(1 − σ_m) b_m] [dyn cm^-3] of b = B_y + iB_z (:meth:`cr_source`;
+        without the response −i (J/c) b, the kernels' F = −(J/c) x̂ × B)."""
+        if self.response is None:
+            return -1j * self.Jc * b
+        return -1j * self.Jc * np.fft.ifft(self.response * np.fft.fft(b))
 
     def rhs(self, U):
         """(dU/dt, CR source) with the chosen backend."""
@@ -601,84 +660,80 @@ class BellMHD:
         return out, src
 
     def hall_step(self, state: MHDState, dt: float) -> MHDState:
-        """Advance the Hall part of the induction equation exactly, mode by mode, over dt.
+        """Advance the Hall part of the induction equation over dt (a copy of ``state``).
 
         With massless electrons that carry the plasma current j_th = (c/4π)∇×B − J_CR, the
         field is frozen into the electrons, E = −u×B/c + j_th × B/(n e c) (the generalised
         Ohm's law of Hall MHD, e.g. Huba 2003, Lect. Notes Phys. 615, 166, here with the CR
-        current in j_th). In 1.5D j_th × B/c is the force density (B0/4π)∂_x B_⊥ + F_⊥ on the
-        plasma (F of :meth:`cr_source`), and the Hall part of ∂_t b, b = B_y + iB_z, is linear
-        in b:
+        current in j_th). In 1.5D j_th × B/c is the force density g = (B0/4π)∂_x b + F_⊥ on
+        the plasma (b = B_y + iB_z, F_y + iF_z of :meth:`cr_force_perp`), the Hall field is
+        E_y + iE_z = g/(ne), and the Hall part of the induction equation is
 
-            ∂_t b_m = i d_i v_A k [k − k_c (1 − σ_m)] b_m,   k = 2πm/L,
+            ∂_t b = −i (c/e) ∂_x (g/n),   n = ρ/m_p.
 
-        with n = ρ̄/m_p the box-mean density (exact in the linear regime; density
-        fluctuations are left out of the Hall term). With the ideal step this gives
-        ω² = R (1 ∓ ω/Ω_i), R = k²v_A² ∓ k k_c v_A² (1 − σ), the Hall form of
-        :func:`crescape.physics.dispersion.dispersion_modes`. The velocities are not
-        changed; the magnetic energy changes by the work −J_CR·E_Hall (j_th·E_Hall = 0),
-        which is added to each cell's energy (its pressure unchanged) and to the budget's
-        ``work``.
+        With the box-mean density n̄ it is linear with constant coefficients, exact mode by
+        mode: ∂_t b_m = i d_i v_A k [k − k_c (1 − σ_m)] b_m, k = 2πm/L (d_i, v_A of n̄); with
+        the ideal step this gives ω² = R (1 ∓ ω/Ω_i), R = k²v_A² ∓ k k_c v_A² (1 − σ), the Hall
+        form of :func:`crescape.physics.dispersion.dispersion_modes`. With
+        ``hall_density="local"`` the rest, −i (c/e) ∂_x[(1/n − 1/n̄) g], is added in finite
+        volumes (:class:`~.mhd_ops.HallOperator`). The velocities are not changed; the
+        magnetic energy changes by the work −J_CR·E_Hall (j_th·E_Hall = 0), which is added to
+        each cell's energy (its pressure unchanged) and to the ledger's ``cr_work``.
         """
-        if not self.hall:
-            return state
-        rho_bar = float(np.mean(state.U[0]))
-        d_i = self.ion_inertial_length * np.sqrt(self.rho0 / rho_bar)
-        vA = self.B0 / np.sqrt(_FOURPI * rho_bar)
-        k = 2.0 * np.pi * np.fft.fftfreq(self.n, 1.0 / self.n) / self.L
-        mult = np.ones(self.n) if self.response is None else self.response
-        lam = 1j * (k * k * d_i * vA - k * self.k_c * vA * d_i * mult)
-        U = state.U.copy()
-        b = np.fft.ifft(np.exp(lam * dt) * np.fft.fft(U[4] + 1j * U[5]))
         out = state.copy()
-        old = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI
-        U[4], U[5] = b.real, b.imag
-        dE = (U[4] ** 2 + U[5] ** 2) / _EIGHTPI - old
-        if not self.isothermal:
-            U[6] += dE
-            out.budget["work"] += float(dE.sum() * self.dx)
-        out.U = U
+        if self.hall:
+            HallOperator(self, 1.0).advance(out, dt, out.ledger)
         return out
 
-    def step(self, state: MHDState, dt: float) -> MHDState:
-        """One step: SSP-RK2 (Heun), U1 = U + dt L(U), U' = (U + U1 + dt L(U1))/2 (Shu & Osher 1988).
+    def operators(self) -> list:
+        """The operators of one step, in order (:mod:`crescape.simulate.mhd_ops`).
 
-        With the Hall term, Strang splitting (Strang 1968): :meth:`hall_step` over dt/2,
-        the Runge–Kutta step, :meth:`hall_step` over dt/2.
+        :class:`~.mhd_ops.MHDFluxOperator` alone, or with the Hall term Strang's splitting
+        (Strang 1968): :class:`~.mhd_ops.HallOperator` over Δt/2, the flux operator, the Hall
+        operator over Δt/2 (with its two parts in the reverse order, so that the whole step
+        is symmetric).
         """
+        flux = MHDFluxOperator(self)
         if self.hall:
-            s = self._rk2(self.hall_step(state, 0.5 * dt), dt)
-            return self.hall_step(s, 0.5 * dt)
-        return self._rk2(state, dt)
+            return [HallOperator(self, 0.5), flux, HallOperator(self, 0.5, reverse=True)]
+        return [flux]
 
-    def _rk2(self, state: MHDState, dt: float) -> MHDState:
-        U0 = state.U
-        L0, S0 = self.rhs(U0)
-        U1 = U0 + dt * L0
-        if not np.all(U1[0] > 0):
-            raise FloatingPointError(f"negative density at t = {state.t:g} s: reduce cfl")
-        L1, S1 = self.rhs(U1)
-        U = 0.5 * (U0 + U1 + dt * L1)
-        Ssum = (0.5 * dt * self.dx) * (S0.sum(axis=1) + S1.sum(axis=1))
-        b = dict(state.budget)
-        b["impulse_x"] += Ssum[1]
-        b["impulse_y"] += Ssum[2]
-        b["impulse_z"] += Ssum[3]
-        b["work"] += Ssum[6]
-        return MHDState(U, state.t + dt, b, state.steps + 1)
+    def stepper(self):
+        """:meth:`operators` composed by the coupled :class:`~.coupled.splitting.SplitStepper`.
+
+        The step is the smallest operator limit (no ramp of the first steps: the step
+        depends only on the state, so a resumed run is bit-identical to an uninterrupted one).
+        """
+        from .coupled.splitting import SplitStepper
+
+        return SplitStepper(self.operators(), growth=np.inf)
+
+    def step(self, state: MHDState, dt: float) -> MHDState:
+        """One step of :meth:`stepper` over dt on a copy of ``state``: SSP-RK2 (Heun),
+        U1 = U + dt L(U), U' = (U + U1 + dt L(U1))/2 (Shu & Osher 1988), with the Hall term
+        Strang-split around it (:meth:`operators`)."""
+        s = state.copy()
+        self.stepper().step(s, dt, s.ledger)
+        return s
 
     def run(self, state: MHDState, t_end: float, every: int = 1, observe=None, max_steps=10**8):
-        """Advance to t_end [s] with the largest stable steps; call observe(state) every ``every`` steps."""
-        s = state
+        """Advance a copy of ``state`` to t_end [s] with the largest stable steps (:meth:`stepper`).
+
+        ``observe(state)`` is called at the start, every ``every`` steps and at t_end.
+        """
+        s = state.copy()
+        stepper = self.stepper()
         if observe is not None:
             observe(s)
-        while s.t < t_end * (1 - 1e-14):
-            if s.steps - state.steps >= max_steps:
-                raise RuntimeError(f"max_steps = {max_steps} reached at t = {s.t:g} s")
-            dt = min(self.max_dt(s), t_end - s.t)
-            s = self.step(s, dt)
-            if observe is not None and (s.steps % every == 0 or s.t >= t_end * (1 - 1e-14)):
-                observe(s)
+        n0 = s.steps
+
+        def after(st):
+            if st.steps - n0 >= max_steps and st.t < t_end:
+                raise RuntimeError(f"max_steps = {max_steps} reached at t = {st.t:g} s")
+            if observe is not None and (st.steps % every == 0 or st.t >= t_end):
+                observe(st)
+
+        stepper.advance_to(s, t_end, s.ledger, after)
         return s
 
     def totals(self, state: MHDState) -> dict:

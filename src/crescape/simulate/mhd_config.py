@@ -11,17 +11,18 @@ documented unit, strings may carry a unit (``"3 uG"``):
   (r_L = E_min/(eB0)), ``spectrum`` (``"power_law"``, ``"one_energy"`` or
   ``"drifting_p4"``), ``slope``, ``E_max`` [GeV];
 * ``[grid]``: ``n_cells``, ``length`` (in λ_c = 2π/k_c);
-* ``[scheme]``: ``riemann``, ``limiter``, ``cfl``, ``backend``, ``hall``;
+* ``[scheme]``: ``riemann``, ``limiter``, ``cfl``, ``backend``, ``hall``, ``hall_density``;
 * ``[init]``: ``seed`` (``"noise"`` or ``"mode"``), ``amplitude`` (δB/B0 rms), ``m``,
   ``m_max``, ``polarisation``, ``random_seed``;
 * ``[time]``: ``t_end`` and ``n_output`` (``t_end`` in growth times 1/γ_max,
   γ_max = k_c v_A/2);
 * ``[checkpoint]``: ``every_steps``, ``every_seconds``.
 
-:func:`run_mhd` advances the run through the output times with the progress bar,
-the checkpoints (tied to the fingerprint of the resolved configuration, so a
-resume with another configuration is refused) and the atomic writes of
-:mod:`crescape.simulate.observers`, and returns an xarray Dataset with units and the
+:func:`run_mhd` advances the run (:class:`MHDRun`: the solver's operators and its state)
+through the output times with the driver of the coupled run
+(:func:`crescape.simulate.coupled.driver.drive`: progress bar, checkpoints tied to the
+fingerprint of the resolved configuration, so a resume with another configuration is
+refused, atomic writes of :mod:`crescape.simulate.observers`), and returns an xarray Dataset with units and the
 configuration in its attributes. The step depends only on the state, so a resumed
 run is bit-identical to an uninterrupted one.
 
@@ -42,7 +43,16 @@ from .mhd import BellMHD, MHDState
 from .mhd_kernels import MHD_LIMITERS
 from .options import load, option, read_table
 
-__all__ = ["SCHEMA", "MHDConfig", "load_mhd_config", "run_mhd", "field_spectrum", "MHD_DIAGNOSTICS"]
+__all__ = [
+    "SCHEMA",
+    "MHDConfig",
+    "MHDRun",
+    "load_mhd_config",
+    "run_mhd",
+    "checkpointer",
+    "field_spectrum",
+    "MHD_DIAGNOSTICS",
+]
 
 _dimless = u.dimensionless_unscaled
 _J_UNIT = u.statA / u.cm**2
@@ -137,6 +147,13 @@ SCHEMA = {
         option("scheme", "cfl", 0.4, low=0.0, high=0.8, low_open=True, doc="Courant number"),
         option("scheme", "backend", "numba", choices=("numba", "numpy"), doc="kernel"),
         option("scheme", "hall", False, doc="Hall term (ion inertial length d_i = v_A/Ω_i)"),
+        option(
+            "scheme",
+            "hall_density",
+            "local",
+            choices=("local", "mean"),
+            doc="density of the Hall term: each cell's, or the box mean (exact spectral step)",
+        ),
     ),
     "init": _tab(
         "init",
@@ -292,6 +309,7 @@ class MHDConfig:
             cr_spectrum=cr["spectrum"],
             cr_energy_max=cr["E_max"],
             hall=r["scheme"]["hall"],
+            hall_density=r["scheme"]["hall_density"],
         )
 
     def initial_state(self, sim: BellMHD) -> MHDState:
@@ -390,39 +408,70 @@ def _snapshot(sim: BellMHD, s: MHDState) -> dict:
     }
 
 
-def _state_arrays(s: MHDState, snaps: list[dict]) -> dict:
-    out = {
-        "U": s.U,
-        "t": np.array(s.t),
-        "steps": np.array(s.steps),
-        "budget_keys": np.array(list(s.budget)),
-        "budget_values": np.array([s.budget[k] for k in s.budget]),
-    }
-    if snaps:
-        for key in snaps[0]:
-            out[f"snap_{key}"] = np.array([sn[key] for sn in snaps])
-    return out
+class MHDRun:
+    """One MHD run as the shared driver (:func:`crescape.simulate.coupled.driver.drive`) steps it.
+
+    The solver :meth:`MHDConfig.build` and its operators composed by
+    :meth:`BellMHD.stepper <crescape.simulate.mhd.BellMHD.stepper>`, the state (seeded by
+    :meth:`MHDConfig.initial_state`) with its ledger, the snapshots' content, and the
+    checkpoint's arrays.
+    """
+
+    def __init__(self, cfg: MHDConfig):
+        self.config = cfg
+        self.sim = cfg.build()
+        self.state = cfg.initial_state(self.sim)
+        self.stepper = self.sim.stepper()
+
+    @property
+    def t(self) -> float:
+        return self.state.t
+
+    @property
+    def step_count(self) -> int:
+        return self.state.steps
+
+    @property
+    def ledger(self):
+        return self.state.ledger
+
+    def next_dt(self, t_stop=np.inf) -> float:
+        return self.stepper.next_dt(self.state, t_stop)
+
+    def step(self, dt: float) -> None:
+        self.stepper.step(self.state, dt, self.state.ledger)
+
+    def snapshot(self) -> dict:
+        return _snapshot(self.sim, self.state)
+
+    def state_arrays(self) -> dict:
+        return self.state.to_arrays()
+
+    def load_arrays(self, a: dict) -> None:
+        """Take the state of a checkpoint (CheckpointCorrupt, CheckpointMismatch: the rest of
+        a one-line message that the driver prefixes with the file)."""
+        from .observers import CheckpointCorrupt, CheckpointMismatch
+
+        try:
+            st = MHDState.from_arrays(a)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise CheckpointCorrupt(f"is corrupt: missing or malformed entry {exc}") from None
+        if st.U.shape != (7, self.sim.n):
+            raise CheckpointMismatch(f"has shape {st.U.shape}, the grid is {(7, self.sim.n)}")
+        self.state = st
+        self.stepper.last_dt = None
 
 
-def _from_arrays(data: dict) -> tuple[MHDState, list[dict]]:
-    budget = {
-        str(k): float(v) for k, v in zip(data["budget_keys"], data["budget_values"], strict=True)
-    }
-    s = MHDState(np.array(data["U"], dtype=float), float(data["t"]), budget, int(data["steps"]))
-    keys = [k[5:] for k in data if k.startswith("snap_")]
-    n = len(data["snap_t"]) if "snap_t" in data else 0
-    snaps = [
-        {
-            k: (
-                np.array(data[f"snap_{k}"][i])
-                if np.ndim(data[f"snap_{k}"][i])
-                else float(data[f"snap_{k}"][i])
-            )
-            for k in keys
-        }
-        for i in range(n)
-    ]
-    return s, snaps
+def checkpointer(cfg: MHDConfig, path):
+    """The :class:`~crescape.simulate.observers.Checkpointer` of a run of ``cfg`` at ``path``.
+
+    Its schedule is ``[checkpoint]``; it carries the fingerprint of the resolved
+    configuration (:meth:`MHDConfig.fingerprint`), so a resume with another one is refused.
+    """
+    from .observers import Checkpointer
+
+    ck = cfg.resolved["checkpoint"]
+    return Checkpointer(path, ck["every_steps"], ck["every_seconds"], fingerprint=cfg.fingerprint())
 
 
 def run_mhd(
@@ -434,13 +483,18 @@ def run_mhd(
 ):
     """Run ``cfg`` through its output times; return the snapshots as an xarray Dataset.
 
+    The operators of :meth:`BellMHD.stepper <crescape.simulate.mhd.BellMHD.stepper>` are
+    stepped by the driver shared with the coupled run
+    (:func:`crescape.simulate.coupled.driver.drive`: output times, progress, checkpoints).
+
     Parameters
     ----------
     cfg : MHDConfig
     progress : bool
         Progress bar on stderr (:class:`crescape.simulate.observers.ProgressBar`).
-    checkpoint : Checkpointer or None
-        Written every ``[checkpoint]`` interval and at each output time.
+    checkpoint : path, Checkpointer or None
+        Written every ``[checkpoint]`` interval and at each output time (a path: with the
+        :func:`checkpointer` of this configuration).
     resume : bool
         Continue from ``checkpoint`` if its file exists (refused, with
         :class:`~crescape.simulate.observers.CheckpointMismatch`, if it belongs to
@@ -458,50 +512,21 @@ def run_mhd(
         pressure exceeds the gas pressure by orders of magnitude), the snapshots so far,
         with the attributes ``valid = 0`` and ``failure`` (the reason); else ``valid = 1``.
     """
-    from .observers import CheckpointCorrupt, CheckpointMismatch, ProgressBar
+    from .coupled.driver import drive
+    from .observers import Checkpointer
 
-    sim = cfg.build()
-    times = cfg.output_times(sim)
-    state = cfg.initial_state(sim)
-    snaps: list[dict] = []
-    if resume and checkpoint is not None and checkpoint.exists():
-        data = checkpoint.load()
-        try:
-            state, snaps = _from_arrays(data)
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise CheckpointCorrupt(
-                f"checkpoint {checkpoint.path} is corrupt: missing or malformed entry {exc}"
-            ) from None
-        if state.U.shape != (7, sim.n):
-            raise CheckpointMismatch(
-                f"checkpoint {checkpoint.path} has shape {state.U.shape}, the grid is {(7, sim.n)}"
-            )
-    bar = ProgressBar(progress, desc="mhd")
-    bar.start(state.t, times[-1])
-
-    def observe(s):
-        bar.update(s)
-        if checkpoint is not None and checkpoint.due(s):
-            checkpoint.save_arrays(_state_arrays(s, snaps))
-
-    failure = None
-    try:
-        while len(snaps) < times.size:
-            t_out = times[len(snaps)]
-            if t_out > state.t:
-                try:
-                    state = sim.run(state, t_out, observe=observe)
-                except FloatingPointError as exc:  # e.g. a negative pressure when B² ≫ P
-                    failure = str(exc)
-                    break
-            snaps.append(_snapshot(sim, state))
-            if checkpoint is not None:
-                checkpoint.save_arrays(_state_arrays(state, snaps))
-    finally:
-        bar.close()
-    if checkpoint is not None and finalize:
-        checkpoint.mark_final()
-    ds = _dataset(cfg, sim, snaps, state)
+    run = MHDRun(cfg)
+    ck = checkpoint
+    if ck is not None and not isinstance(ck, Checkpointer):
+        ck = checkpointer(cfg, ck)
+    times = cfg.output_times(run.sim)
+    snaps, status = drive(
+        run, times, ck, resume, progress=progress, desc="mhd", catch=(FloatingPointError,)
+    )
+    if ck is not None and finalize:
+        ck.mark_final()
+    ds = _dataset(cfg, run.sim, snaps, run.state)
+    failure = None if status == "done" else status
     ds.attrs["valid"] = int(failure is None)
     ds.attrs["failure"] = failure or "none"
     return ds

@@ -262,6 +262,72 @@ def _state_flux(w, Bx, gamma, iso, cs2, u, f):
     return _cf(a2, 2.0 * pm / rho, Bx * Bx / (_FOURPI * rho))
 
 
+@njit(cache=True, inline="always")
+def _flux_b(f, r, u, v, z, by, bz, pt, bx):
+    """Mass, momentum and induction fluxes f[0:6] of one state in b = B/√(4π) units, total
+    pressure pt (Miyoshi & Kusano 2005, Eq. 2; the energy flux f[6] is the caller's)."""
+    f[0] = r * u
+    f[1] = r * u * u + pt - bx * bx
+    f[2] = r * u * v - bx * by
+    f[3] = r * u * z - bx * bz
+    f[4] = u * by - v * bx
+    f[5] = u * bz - z * bx
+
+
+@njit(cache=True, inline="always")
+def _single_star(r, u, v, z, by, bz, S, SM, bx):
+    """(v*, w*, B_y*, B_z*) behind the fast wave S of an outer state moving at S_M, b units.
+
+    Miyoshi & Kusano (2005), Eqs. 44-47; the isothermal HLLD of Mignone (2007) has the same
+    jumps with S_M = u*. The degenerate case S = S_M ± c_A (the denominator zero) keeps
+    the outer state's values, as in their text below Eq. 47.
+    """
+    d = r * (S - u) * (S - SM) - bx * bx
+    if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
+        return v, z, by, bz
+    fac = (r * (S - u) * (S - u) - bx * bx) / d
+    vs = v - bx * by * (SM - u) / d  # Eq. 44
+    zs = z - bx * bz * (SM - u) / d  # Eq. 46
+    return vs, zs, by * fac, bz * fac  # Eqs. 45, 47
+
+
+@njit(cache=True, inline="always")
+def _double_star(s0, s1, vs, sgn):
+    """(v**, w**, B_y**, B_z**) between the rotational discontinuities, b units.
+
+    Miyoshi & Kusano (2005), Eqs. 59-62, with s0, s1 = √ρ*_L, √ρ*_R and vs[j] = (v*, w*,
+    B_y*, B_z*) of the left (j = 0) and right single-star states; the isothermal HLLD
+    (Mignone 2007) is the case ρ*_L = ρ*_R.
+    """
+    inv = 1.0 / (s0 + s1)
+    vss = (s0 * vs[0, 0] + s1 * vs[1, 0] + (vs[1, 2] - vs[0, 2]) * sgn) * inv  # Eq. 59
+    zss = (s0 * vs[0, 1] + s1 * vs[1, 1] + (vs[1, 3] - vs[0, 3]) * sgn) * inv  # Eq. 60
+    byss = (s0 * vs[1, 2] + s1 * vs[0, 2] + s0 * s1 * (vs[1, 0] - vs[0, 0]) * sgn) * inv  # Eq. 61
+    bzss = (s0 * vs[1, 3] + s1 * vs[0, 3] + s0 * s1 * (vs[1, 1] - vs[0, 1]) * sgn) * inv  # Eq. 62
+    return vss, zss, byss, bzss
+
+
+@njit(cache=True, inline="always")
+def _star_row(row, rs, us, v, z, by, bz, e):
+    """The conserved single- or double-star state (ρ, ρu, ρv, ρw, B_y, B_z, E) in ``row``."""
+    row[0] = rs
+    row[1] = rs * us
+    row[2] = rs * v
+    row[3] = rs * z
+    row[4] = by
+    row[5] = bz
+    row[6] = e
+
+
+@njit(cache=True, inline="always")
+def _outer_flux(F, f, S, Us, U):
+    """F*_a = F_a + S_a (U*_a − U_a), the flux in an outer intermediate state: the
+    Rankine–Hugoniot condition across the fast wave S_a (the F*_α of the HLLD flux of
+    Miyoshi & Kusano 2005)."""
+    for k in range(7):
+        F[k] = f[k] + S * (Us[k] - U[k])
+
+
 @njit(cache=True)
 def _hlld_flux(wl, wr, Bx, gamma, F, work):
     """HLLD flux of Miyoshi & Kusano (2005), J. Comput. Phys. 208, 315, Eqs. 38-63 (adiabatic).
@@ -297,19 +363,12 @@ def _hlld_flux(wl, wr, Bx, gamma, F, work):
         work[7:9],
         work[9],
     )
-    Ul[0], Ul[1], Ul[2], Ul[3], Ul[4], Ul[5], Ul[6] = rl, rl * ul, rl * vl, rl * zl, byl, bzl, el
-    Ur[0], Ur[1], Ur[2], Ur[3], Ur[4], Ur[5], Ur[6] = rr, rr * ur, rr * vr, rr * zr, byr, bzr, er
-    for f, r, u, v, z, by, bz, pt, e in (
-        (fl, rl, ul, vl, zl, byl, bzl, ptl, el),
-        (fr, rr, ur, vr, zr, byr, bzr, ptr, er),
-    ):
-        f[0] = r * u
-        f[1] = r * u * u + pt - bx * bx
-        f[2] = r * u * v - bx * by
-        f[3] = r * u * z - bx * bz
-        f[4] = u * by - v * bx
-        f[5] = u * bz - z * bx
-        f[6] = (e + pt) * u - bx * (u * bx + v * by + z * bz)
+    _star_row(Ul, rl, ul, vl, zl, byl, bzl, el)
+    _star_row(Ur, rr, ur, vr, zr, byr, bzr, er)
+    _flux_b(fl, rl, ul, vl, zl, byl, bzl, ptl, bx)
+    _flux_b(fr, rr, ur, vr, zr, byr, bzr, ptr, bx)
+    fl[6] = (el + ptl) * ul - bx * (ul * bx + vl * byl + zl * bzl)
+    fr[6] = (er + ptr) * ur - bx * (ur * bx + vr * byr + zr * bzr)
     if SL >= 0.0:
         for k in range(7):
             F[k] = fl[k]
@@ -328,47 +387,27 @@ def _hlld_flux(wl, wr, Bx, gamma, F, work):
                 r, u, v, z, by, bz, e, S, pt = rl, ul, vl, zl, byl, bzl, el, SL, ptl
             else:
                 r, u, v, z, by, bz, e, S, pt = rr, ur, vr, zr, byr, bzr, er, SR, ptr
-            rs = r * (S - u) / (S - SM)
-            d = r * (S - u) * (S - SM) - bx * bx
-            if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
-                vsj, zsj, bysj, bzsj = v, z, by, bz  # degenerate: S = SM ± c_A
-            else:
-                vsj = v - bx * by * (SM - u) / d  # Eq. 44
-                zsj = z - bx * bz * (SM - u) / d
-                fac = (r * (S - u) * (S - u) - bx * bx) / d  # Eq. 45
-                bysj = by * fac
-                bzsj = bz * fac
+            rs = r * (S - u) / (S - SM)  # Eq. 43
+            vsj, zsj, bysj, bzsj = _single_star(r, u, v, z, by, bz, S, SM, bx)
             es = (
                 (S - u) * e
                 - pt * u
                 + pts * SM
                 + bx * (u * bx + v * by + z * bz - (SM * bx + vsj * bysj + zsj * bzsj))
             ) / (S - SM)  # Eq. 48
-            Us[j, 0] = rs
-            Us[j, 1] = rs * SM
-            Us[j, 2] = rs * vsj
-            Us[j, 3] = rs * zsj
-            Us[j, 4] = bysj
-            Us[j, 5] = bzsj
-            Us[j, 6] = es
+            _star_row(Us[j], rs, SM, vsj, zsj, bysj, bzsj, es)
             sqr[j] = np.sqrt(rs)
             vs[j, 0], vs[j, 1], vs[j, 2], vs[j, 3] = vsj, zsj, bysj, bzsj
         SLs = SM - abs(bx) / sqr[0]  # Eq. 51
         SRs = SM + abs(bx) / sqr[1]
         if SLs >= 0.0:  # F*L
-            for k in range(7):
-                F[k] = fl[k] + SL * (Us[0, k] - Ul[k])
+            _outer_flux(F, fl, SL, Us[0], Ul)
         elif SRs <= 0.0:  # F*R
-            for k in range(7):
-                F[k] = fr[k] + SR * (Us[1, k] - Ur[k])
+            _outer_flux(F, fr, SR, Us[1], Ur)
         else:
             sgn = 1.0 if bx > 0 else (-1.0 if bx < 0 else 0.0)
             s0, s1 = sqr[0], sqr[1]
-            inv = 1.0 / (s0 + s1)
-            vss = (s0 * vs[0, 0] + s1 * vs[1, 0] + (vs[1, 2] - vs[0, 2]) * sgn) * inv  # Eq. 59
-            zss = (s0 * vs[0, 1] + s1 * vs[1, 1] + (vs[1, 3] - vs[0, 3]) * sgn) * inv  # Eq. 60
-            byss = (s0 * vs[1, 2] + s1 * vs[0, 2] + s0 * s1 * (vs[1, 0] - vs[0, 0]) * sgn) * inv
-            bzss = (s0 * vs[1, 3] + s1 * vs[0, 3] + s0 * s1 * (vs[1, 1] - vs[0, 1]) * sgn) * inv
+            vss, zss, byss, bzss = _double_star(s0, s1, vs, sgn)
             vbss = SM * bx + vss * byss + zss * bzss
             if SM >= 0.0:
                 j, S, Ss, f, U = 0, SL, SLs, fl, Ul
@@ -382,9 +421,7 @@ def _hlld_flux(wl, wr, Bx, gamma, F, work):
                     Us[1, 6]
                     + s1 * (SM * bx + vs[1, 0] * vs[1, 2] + vs[1, 1] * vs[1, 3] - vbss) * sgn
                 )
-            rs = Us[j, 0]
-            Uss[0], Uss[1], Uss[2], Uss[3] = rs, rs * SM, rs * vss, rs * zss  # Eq. 62
-            Uss[4], Uss[5], Uss[6] = byss, bzss, ess  # Eqs. 61, 63
+            _star_row(Uss, Us[j, 0], SM, vss, zss, byss, bzss, ess)  # Eqs. 61-63
             for k in range(7):
                 F[k] = f[k] + Ss * Uss[k] - (Ss - S) * Us[j, k] - S * U[k]
     F[4] *= sq
@@ -401,10 +438,11 @@ def _hlld_iso_flux(wl, wr, Bx, cs2, F, work):
     u* = F_HLL(ρ)/ρ_HLL, which satisfy the mass jump ρ*(S_a − u*) = ρ_a(S_a − u_a) across
     both fast waves; the fluxes of ρ and ρu_x are the HLL ones. The transverse velocity and
     field of the outer states follow from the jumps of transverse momentum and induction
-    across S_a (the forms of Miyoshi & Kusano 2005, Eqs. 44-47, with S_M = u*), those of
-    the central state from the jumps across S*_a with ρ, u_x continuous (their Eqs. 59-62
-    with ρ*_L = ρ*_R). wl, wr: primitive states (ρ, u_x, u_y, u_z, B_y, B_z, P); F: the
-    flux (7; F[6] = 0, no energy equation); work: scratch space (10, 7).
+    across S_a (:func:`_single_star`, the forms of Miyoshi & Kusano 2005, Eqs. 44-47, with
+    S_M = u*), those of the central state from the jumps across S*_a with ρ, u_x continuous
+    (:func:`_double_star`, their Eqs. 59-62 with ρ*_L = ρ*_R). wl, wr: primitive states
+    (ρ, u_x, u_y, u_z, B_y, B_z, P); F: the flux (7; F[6] = 0, no energy equation); work:
+    scratch space (10, 7).
     """
     sq = np.sqrt(_FOURPI)
     bx = Bx / sq
@@ -418,20 +456,13 @@ def _hlld_iso_flux(wl, wr, Bx, cs2, F, work):
     cmax = max(cfl, cfr)
     SL = min(ul, ur) - cmax
     SR = max(ul, ur) + cmax
-    fl, fr, Ul, Ur, Us, Uss = work[0], work[1], work[2], work[3], work[4:6], work[6]
-    Ul[0], Ul[1], Ul[2], Ul[3], Ul[4], Ul[5], Ul[6] = rl, rl * ul, rl * vl, rl * zl, byl, bzl, 0.0
-    Ur[0], Ur[1], Ur[2], Ur[3], Ur[4], Ur[5], Ur[6] = rr, rr * ur, rr * vr, rr * zr, byr, bzr, 0.0
-    for f, r, u, v, z, by, bz, pt in (
-        (fl, rl, ul, vl, zl, byl, bzl, ptl),
-        (fr, rr, ur, vr, zr, byr, bzr, ptr),
-    ):
-        f[0] = r * u
-        f[1] = r * u * u + pt - bx * bx
-        f[2] = r * u * v - bx * by
-        f[3] = r * u * z - bx * bz
-        f[4] = u * by - v * bx
-        f[5] = u * bz - z * bx
-        f[6] = 0.0
+    fl, fr, Ul, Ur, Us, Uss, vs = work[0], work[1], work[2], work[3], work[4:6], work[6], work[7:9]
+    _star_row(Ul, rl, ul, vl, zl, byl, bzl, 0.0)
+    _star_row(Ur, rr, ur, vr, zr, byr, bzr, 0.0)
+    _flux_b(fl, rl, ul, vl, zl, byl, bzl, ptl, bx)
+    _flux_b(fr, rr, ur, vr, zr, byr, bzr, ptr, bx)
+    fl[6] = 0.0
+    fr[6] = 0.0
     if SL >= 0.0:
         for k in range(7):
             F[k] = fl[k]
@@ -449,44 +480,76 @@ def _hlld_iso_flux(wl, wr, Bx, cs2, F, work):
                 r, u, v, z, by, bz, S = rl, ul, vl, zl, byl, bzl, SL
             else:
                 r, u, v, z, by, bz, S = rr, ur, vr, zr, byr, bzr, SR
-            d = r * (S - u) * (S - us) - bx * bx
-            if abs(d) < 1e-12 * (r * (S - u) * (S - u) + bx * bx + 1e-300):
-                vsj, zsj, bysj, bzsj = v, z, by, bz  # degenerate: S = u* ± c_A
-            else:
-                vsj = v - bx * by * (us - u) / d
-                zsj = z - bx * bz * (us - u) / d
-                fac = (r * (S - u) * (S - u) - bx * bx) / d
-                bysj = by * fac
-                bzsj = bz * fac
-            Us[j, 0] = rs
-            Us[j, 1] = rs * us
-            Us[j, 2] = rs * vsj
-            Us[j, 3] = rs * zsj
-            Us[j, 4] = bysj
-            Us[j, 5] = bzsj
-            Us[j, 6] = 0.0
+            vsj, zsj, bysj, bzsj = _single_star(r, u, v, z, by, bz, S, us, bx)
+            _star_row(Us[j], rs, us, vsj, zsj, bysj, bzsj, 0.0)
+            vs[j, 0], vs[j, 1], vs[j, 2], vs[j, 3] = vsj, zsj, bysj, bzsj
         sqr = np.sqrt(rs)
         SLs = us - abs(bx) / sqr
         SRs = us + abs(bx) / sqr
         if SLs >= 0.0:  # F*L
-            for k in range(7):
-                F[k] = fl[k] + SL * (Us[0, k] - Ul[k])
+            _outer_flux(F, fl, SL, Us[0], Ul)
         elif SRs <= 0.0:  # F*R
-            for k in range(7):
-                F[k] = fr[k] + SR * (Us[1, k] - Ur[k])
+            _outer_flux(F, fr, SR, Us[1], Ur)
         else:  # the central state (ρ, u_x continuous across S*_L and S*_R)
             sgn = 1.0 if bx > 0 else (-1.0 if bx < 0 else 0.0)
-            vL, vR = Us[0, 2] / rs, Us[1, 2] / rs
-            zL, zR = Us[0, 3] / rs, Us[1, 3] / rs
-            vc = 0.5 * (vL + vR) + 0.5 * (Us[1, 4] - Us[0, 4]) * sgn / sqr
-            zc = 0.5 * (zL + zR) + 0.5 * (Us[1, 5] - Us[0, 5]) * sgn / sqr
-            byc = 0.5 * (Us[0, 4] + Us[1, 4]) + 0.5 * sqr * (vR - vL) * sgn
-            bzc = 0.5 * (Us[0, 5] + Us[1, 5]) + 0.5 * sqr * (zR - zL) * sgn
-            Uss[0], Uss[1], Uss[2], Uss[3] = rs, rs * us, rs * vc, rs * zc
-            Uss[4], Uss[5], Uss[6] = byc, bzc, 0.0
+            vc, zc, byc, bzc = _double_star(sqr, sqr, vs, sgn)
+            _star_row(Uss, rs, us, vc, zc, byc, bzc, 0.0)
             for k in range(7):
                 F[k] = fl[k] + SLs * Uss[k] - (SLs - SL) * Us[0, k] - SL * Ul[k]
         F[0] = f_rho
         F[1] = f_mx
     F[4] *= sq
     F[5] *= sq
+
+
+# --------------------------------------------------------------------------- Hall correction
+
+
+def _hall_correction_rhs_np(b, f, wf, a, c, dx):
+    """−∂_x Φ, Φ_{i+1/2} = i w_{i+1/2} [a (b_{i+1} − b_i) + c (f_i + f_{i+1})] (numpy reference).
+
+    The local-density correction of the Hall step (:class:`crescape.simulate.mhd_ops.HallOperator`):
+    a = (c_light/e)(B0/4π)/Δx, c = c_light/(2e), f = F_y + iF_z, wf = 1/n − 1/n̄ at the faces.
+    """
+    phi = 1j * wf * (a * (np.roll(b, -1) - b) + c * (f + np.roll(f, -1)))
+    return -(phi - np.roll(phi, 1)) / dx
+
+
+@njit(cache=True)
+def _hall_correction_rhs(b, f, wf, a, c, dx, out):
+    """The numba kernel of :func:`_hall_correction_rhs_np`; writes ``out``."""
+    n = b.shape[0]
+    phi_last = 1j * wf[n - 1] * (a * (b[0] - b[n - 1]) + c * (f[n - 1] + f[0]))
+    prev = phi_last
+    for i in range(n):
+        ip = i + 1 if i < n - 1 else 0
+        phi = 1j * wf[i] * (a * (b[ip] - b[i]) + c * (f[i] + f[ip])) if i < n - 1 else phi_last
+        out[i] = -(phi - prev) / dx
+        prev = phi
+
+
+@njit(cache=True)
+def _hall_correction_rk3(b0, wf, a, c, Jc, h, dx, out):
+    """Three-stage SSP Runge–Kutta (Shu & Osher 1988) of ∂_t b = :func:`_hall_correction_rhs_np`
+    over h with the local CR force f = −i (J/c) b (no CR response), in one pass; writes ``out``.
+
+    b1 = b0 + h L(b0), b2 = 3/4 b0 + 1/4 (b1 + h L(b1)), out = 1/3 b0 + 2/3 (b2 + h L(b2)).
+    """
+    n = b0.shape[0]
+    f = np.empty_like(b0)
+    r = np.empty_like(b0)
+    b1 = np.empty_like(b0)
+    b2 = np.empty_like(b0)
+    for i in range(n):
+        f[i] = -1j * Jc * b0[i]
+    _hall_correction_rhs(b0, f, wf, a, c, dx, r)
+    for i in range(n):
+        b1[i] = b0[i] + h * r[i]
+        f[i] = -1j * Jc * b1[i]
+    _hall_correction_rhs(b1, f, wf, a, c, dx, r)
+    for i in range(n):
+        b2[i] = 0.75 * b0[i] + 0.25 * (b1[i] + h * r[i])
+        f[i] = -1j * Jc * b2[i]
+    _hall_correction_rhs(b2, f, wf, a, c, dx, r)
+    for i in range(n):
+        out[i] = b0[i] / 3.0 + (2.0 / 3.0) * (b2[i] + h * r[i])

@@ -1,4 +1,8 @@
-"""The driver of the coupled run: output times, progress, checkpoints tied to the configuration."""
+"""The driver of the coupled run: output times, progress, checkpoints tied to the configuration.
+
+:func:`drive` is the loop shared with the 1.5D MHD run (:mod:`crescape.simulate.mhd_config`);
+:func:`run` adds the CGM run's output and its energy check.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import numpy as np
 
 from ...errors import RunFailedError
 
-__all__ = ["run", "CORRECTION_LIMIT", "RunFailedWarning", "RunFailedError"]
+__all__ = ["run", "drive", "CORRECTION_LIMIT", "RunFailedWarning", "RunFailedError"]
 
 #: largest share of the CR energy supplied that floors and unpaid transfers may add
 CORRECTION_LIMIT = 1e-6
@@ -25,22 +29,71 @@ def _checkpointer(sim, path):
     )
 
 
-def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=None):
-    """See :meth:`crescape.simulate.coupled.CGMSimulation.run`."""
-    from ..observers import ProgressBar, Recorder
+def drive(
+    sim,
+    times,
+    checkpoint=None,
+    resume=False,
+    stop=None,
+    progress=False,
+    desc="cgm",
+    catch=(),
+    breakdown=None,
+):
+    """Step ``sim`` through the output ``times``: progress, checkpoints, resume (the shared loop).
 
-    cfg = sim.config
-    if times is None:
-        times = np.linspace(0.0, cfg.cgs("t_end"), cfg.n_output)
+    ``sim`` has ``t``, ``step_count``, ``state`` (with ``set_time``), ``stepper`` (a
+    :class:`~.splitting.SplitStepper`), ``next_dt(t_stop)``, ``step(dt)``, ``snapshot()``
+    (a dict of arrays), ``state_arrays()`` and ``load_arrays(arrays)``: the coupled CGM run
+    (:class:`~.simulation.CGMSimulation`) and the 1.5D MHD run
+    (:class:`crescape.simulate.mhd_config.MHDRun`).
+
+    Parameters
+    ----------
+    times : array [s]
+        Output times (finite, strictly increasing); the last step before each lands on it.
+    checkpoint : Checkpointer or None
+        Written when :meth:`~crescape.simulate.observers.Checkpointer.due` after a step and at
+        every output time, with the snapshots so far.
+    resume : bool
+        Continue from ``checkpoint`` if its file exists.
+    stop : int or None
+        Stop after this many steps in total, after writing a checkpoint (simulates a kill).
+    catch : tuple of exception types
+        A breakdown of the run (e.g. :class:`FloatingPointError`) that ends it with the
+        snapshots so far instead of raising.
+    breakdown : (nonfinite, describe) or None
+        Checks that raise :class:`~crescape.errors.RunFailedError` on a numerical breakdown
+        not in ``catch``: ``nonfinite(state)`` says what is not finite after a step ('' if all
+        is), ``describe(sim, n, dt, limit, what, checkpoint)`` makes the one-line message; a
+        division by zero, a floating-point error or an overflow in a step, and an operator
+        refusing non-finite input mid-step, are reported the same way.
+
+    Returns
+    -------
+    snaps : list of dict
+    status : str
+        ``"done"``, ``"stopped"`` (``stop`` reached) or the message of the caught exception.
+    """
+    from ..observers import CheckpointCorrupt, CheckpointMismatch, ProgressBar, Recorder
+
     times = Recorder(times).times  # validates: finite, strictly increasing, non-empty
     snaps = []
-    ck = _checkpointer(sim, Path(checkpoint)) if checkpoint is not None else None
+    ck = checkpoint
     if resume and ck is not None and ck.exists():
         a = ck.load()
-        sim.load_arrays(a)
-        n_snap = int(a["n_snap"])
-        keys = [str(k) for k in a["snap_keys"]]
-        snaps = [{k: a[f"snap{i}_{k}"] for k in keys} for i in range(n_snap)]
+        try:
+            sim.load_arrays(a)
+        except (CheckpointCorrupt, CheckpointMismatch) as exc:
+            raise type(exc)(f"checkpoint {ck.path} {exc}") from None
+        try:
+            n_snap = int(a["n_snap"])
+            keys = [str(k) for k in a["snap_keys"]]
+            snaps = [{k: a[f"snap{i}_{k}"] for k in keys} for i in range(n_snap)]
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise CheckpointCorrupt(
+                f"checkpoint {ck.path} is corrupt: missing or malformed entry {exc}"
+            ) from None
 
     def save():
         if ck is None:
@@ -54,7 +107,7 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
                 arrs[f"snap{i}_{k}"] = np.asarray(sn[k])
         ck.save_arrays(arrs)
 
-    bar = ProgressBar(progress, desc="cgm")
+    bar = ProgressBar(progress, desc=desc)
     bar.start(sim.t, times[-1])
 
     class _S:  # what ProgressBar.update reads
@@ -65,7 +118,7 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
         bar.update(_S)
         if stop is not None and state.step >= stop:
             return False
-        if ck is not None and state.step % cfg.checkpoint_every == 0:
+        if ck is not None and ck.due(state):
             save()
         return True
 
@@ -74,24 +127,30 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
             while sim.t < t_out:
                 if stop is not None and sim.step_count >= stop:
                     save()
-                    return None
-                dt = sim.next_dt(t_out)
-                last = sim.stepper.last_limit == "output"
-                limit, n = sim.stepper.last_limit, sim.step_count + 1
+                    return snaps, "stopped"
+                dt, limit, n = float("nan"), "", sim.step_count + 1
                 try:
+                    dt = sim.next_dt(t_out)
+                    limit = sim.stepper.last_limit
+                    last = limit == "output"
                     sim.step(dt)
+                except catch as exc:
+                    return snaps, str(exc)
                 except (ZeroDivisionError, FloatingPointError, OverflowError) as exc:
+                    if breakdown is None:
+                        raise
                     what = f"{type(exc).__name__}: {exc}"
-                    raise RunFailedError(_failure(sim, n, dt, limit, what, ck)) from None
+                    raise RunFailedError(breakdown[1](sim, n, dt, limit, what, ck)) from None
                 except ValueError as exc:  # an operator refusing non-finite input mid-step
-                    what = _nonfinite(sim.state)
+                    what = breakdown[0](sim.state) if breakdown is not None else ""
                     if not what:
                         raise
                     what += f" ({exc})"
-                    raise RunFailedError(_failure(sim, n, dt, limit, what, ck)) from None
-                what = _nonfinite(sim.state)
-                if what:
-                    raise RunFailedError(_failure(sim, n, dt, limit, what, ck))
+                    raise RunFailedError(breakdown[1](sim, n, dt, limit, what, ck)) from None
+                if breakdown is not None:
+                    what = breakdown[0](sim.state)
+                    if what:
+                        raise RunFailedError(breakdown[1](sim, n, dt, limit, what, ck))
                 if last:
                     sim.state.set_time(t_out)
                 after(sim.state)
@@ -99,6 +158,20 @@ def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=Non
             save()
     finally:
         bar.close()
+    return snaps, "done"
+
+
+def run(sim, times=None, progress=False, checkpoint=None, resume=False, stop=None):
+    """See :meth:`crescape.simulate.coupled.CGMSimulation.run`."""
+    cfg = sim.config
+    if times is None:
+        times = np.linspace(0.0, cfg.cgs("t_end"), cfg.n_output)
+    ck = _checkpointer(sim, Path(checkpoint)) if checkpoint is not None else None
+    snaps, status = drive(
+        sim, times, ck, resume, stop, progress, desc="cgm", breakdown=(_nonfinite, _failure)
+    )
+    if status == "stopped":
+        return None
     if ck is not None:
         ck.mark_final()
     ds = sim.dataset(snaps)

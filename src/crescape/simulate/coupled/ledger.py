@@ -41,6 +41,11 @@ class Ledger:
     def corrections(self, kind: str = "energy") -> dict:
         return {k: v for k, v in self.entries[kind].items() if k.startswith(("floor_", "unpaid_"))}
 
+    def copy(self) -> Ledger:
+        led = Ledger()
+        led.entries = {k: dict(d) for k, d in self.entries.items()}
+        return led
+
     def to_arrays(self) -> dict:
         return {
             f"ledger_{kind}__{name}": np.float64(v)

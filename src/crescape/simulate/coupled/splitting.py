@@ -9,6 +9,10 @@ transported in z with D from the field and advected with the gas, and the
 adiabatic term pays the CR work. Δt is the smallest of the operators' limits,
 ``dt_max`` and the time left to the next output; :attr:`SplitStepper.last_limit`
 names the limit that set it.
+
+The stepper takes any state with ``t``, ``step``, ``aux`` (a dict),
+``set_time(t)`` and ``set_step(n)``: :class:`~.state.CoupledState` here, and
+:class:`crescape.simulate.mhd.MHDState` for the 1.5D MHD operators.
 """
 
 from __future__ import annotations
@@ -64,8 +68,7 @@ class SplitStepper:
             op.advance(state, dt, ledger)
         state.set_time(state.t + dt)
         state.aux["last_dt"] = self.last_dt = dt
-        state.step += 1
-        state.cr.step = state.step
+        state.set_step(state.step + 1)
 
     def advance_to(self, state, t_stop: float, ledger, callback=None) -> None:
         """Step until t_stop (the last step lands on it exactly); ``callback(state)`` after each step."""

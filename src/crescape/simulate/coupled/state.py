@@ -46,6 +46,9 @@ class CoupledState:
     def set_time(self, t: float) -> None:
         self.t = self.cr.t = self.gas.t = float(t)
 
+    def set_step(self, n: int) -> None:
+        self.step = self.cr.step = int(n)
+
     def to_arrays(self) -> dict:
         out = {f"cr_{k}": v for k, v in self.cr.to_arrays().items()}
         out.update(gas_rho=self.gas.rho, gas_mom=self.gas.mom, gas_ener=self.gas.ener)
