@@ -94,11 +94,14 @@ def shape_prefactor(p) -> np.ndarray:
 
     p = p.cgs if isinstance(p, Parameters) else p
     spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+    brk = {"E_break": p.E_break, "slope_high": p.slope_high}
     E_star = 10.0 * np.asarray(p.E_min, dtype=float)
-    norm = escape_flux(E_star, *spec) / spectral_shape(E_star, p.slope, p.E_min, p.E_max, p.cutoff)
+    norm = escape_flux(E_star, *spec, **brk) / spectral_shape(
+        E_star, p.slope, p.E_min, p.E_max, p.cutoff, **brk
+    )
     rho = gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
     n_t = cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, "paper")
-    v_A = cgm_source.advection_speed(*spec, rho, C.GeV)  # E_ref = 1 GeV, as CGMEmission
+    v_A = cgm_source.advection_speed(*spec, rho, C.GeV, **brk)  # E_ref = 1 GeV, as CGMEmission
     return np.asarray(n_t * norm / v_A, dtype=float)
 
 
