@@ -174,6 +174,7 @@ class CGMEmission:
             self.E_p_max,
             self.sigma_model,
             enhancement=self.enhancement,
+            E_p_break=float(self._brk["E_break"]),  # the quadratures split at the break
         )
 
     def emissivity(self, E, species="gamma") -> u.Quantity:
