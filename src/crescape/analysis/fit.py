@@ -198,7 +198,14 @@ FREE_PARAMETERS: dict[str, FreeParameter] = {
     "slope": FreeParameter("slope", False, 1.8, 3.0, r"$s$"),
     "E_max": FreeParameter("E_max", True, 4.0, 9.0, r"$\log_{10}(E_{\max}/{\rm GeV})$", "GeV"),
     "eta": FreeParameter("eta", False, 0.02, 0.2, r"$\eta$"),
+    # the break of the source spectrum (crescape.physics.spectrum): the index above it and
+    # its energy; the E_break box is shrunk to lie inside (E_min, E_max) of the base parameters
+    "slope_high": FreeParameter("slope_high", False, 2.0, 4.0, r"$s_2$"),
+    "E_break": FreeParameter("E_break", True, 3.0, 5.8, r"$\log_{10}(E_{\rm b}/{\rm GeV})$", "GeV"),
 }
+
+#: the free parameters given to the model in log10 GeV
+_LOG_GEV = ("E_max", "E_break")
 
 #: the models of the fit: the δ-function Eqs. (16)-(17), the full KAB06 spectra tabulated once
 #: per fit (:mod:`crescape.analysis.fit_model`), and the same computed directly (slow, the reference)
@@ -355,9 +362,16 @@ class Dataset:
         )
         for j in np.flatnonzero(self.is_ul):
             ul90 = self.hi90[j] if np.isfinite(self.hi90[j]) else self.hi[j] * math.sqrt(D90)
-            a, b = upper_limit_coefficients(self.hi[j], ul90)
+            key = (float(self.hi[j]), float(ul90))
+            if key not in _UL_COEFFICIENTS:  # the same bins every evaluation
+                _UL_COEFFICIENTS[key] = upper_limit_coefficients(*key)
+            a, b = _UL_COEFFICIENTS[key]
             out[..., j] = chi2_upper_limit(mu[..., j], a, b)
         return out
+
+
+#: (a, b) of :func:`upper_limit_coefficients` by (68%, 90%) bound, computed once each
+_UL_COEFFICIENTS: dict[tuple[float, float], tuple[float, float]] = {}
 
 
 def _check_flavour(flavour: str) -> str:
@@ -750,6 +764,7 @@ class CGMModel:
         base = base or Parameters()
         if "E_max" in free and base.galaxy.cutoff == "sharp":
             base = base.replace(cutoff="exponential")
+        self._check_break(free, base, bounds or {})
         self.base = base
         self.model = model
         self.convention = "eq16" if "E_max" in free else "paper"
@@ -760,6 +775,43 @@ class CGMModel:
                 "free = eta is not allowed with model = 'full': the KAB06 spectra have no eta "
                 "(it belongs to the delta-function Eq. 16); use model='eq17'"
             )
+
+    def _check_break(self, free, base, bounds) -> None:
+        """The break must lie inside (E_min, E_max) over the whole prior box.
+
+        A free ``E_break`` with the default box has it shrunk to lie 0.01 dex inside
+        (E_min, E_max) of ``base``; given bounds outside are an error, and so are ``E_break``
+        and ``E_max`` both free (the tabulated model has no E_break x E_max table).
+        """
+        names = list(free)
+        g = base.galaxy
+        lo_E = math.log10(float(g.E_min.to_value(u.GeV)))
+        if "E_break" in names and "E_max" in names:
+            raise ParameterError(
+                "free = E_break, E_max is not allowed: the break must stay below E_max and the "
+                "model tabulates no E_break x E_max grid; fix E_max (--set E_max=...)"
+            )
+        if "E_break" in names:
+            i = names.index("E_break")
+            f = self.free[i]
+            hi_E = math.log10(float(g.E_max.to_value(u.GeV)))
+            lo, hi = f.lo, f.hi
+            if "E_break" not in bounds:
+                lo, hi = max(lo, lo_E + 0.01), min(hi, hi_E - 0.01)
+            if not (lo_E < lo < hi < hi_E):
+                raise ParameterError(
+                    f"bounds of 'E_break' = ({lo:g}, {hi:g}) (log10 GeV) are not allowed: they must "
+                    f"lie inside (log10 E_min, log10 E_max) = ({lo_E:g}, {hi_E:g})"
+                )
+            self.free[i] = FreeParameter(f.name, f.log, lo, hi, f.label, f.unit)
+        elif "E_max" in names and g.E_break is not None:
+            f = self.free[names.index("E_max")]
+            Eb = math.log10(float(g.E_break.to_value(u.GeV)))
+            if not f.lo > Eb:
+                raise ParameterError(
+                    f"bounds of 'E_max' = ({f.lo:g}, {f.hi:g}) (log10 GeV) are not allowed with "
+                    f"E_break = {10**Eb:g} GeV: E_max must stay above the break"
+                )
 
     @property
     def table(self):
@@ -788,8 +840,9 @@ class CGMModel:
         """Parameters for fit vectors ``theta`` (n, k) (arrays of shape (n, 1))."""
         theta = np.atleast_2d(theta)
         changes = {f.name: f.to_value(theta[:, i])[:, None] for i, f in enumerate(self.free)}
-        if "E_max" in changes:
-            changes["E_max"] = changes["E_max"] * u.GeV
+        for name in _LOG_GEV:
+            if name in changes:
+                changes[name] = changes[name] * u.GeV
         return self.base.replace(**changes)
 
     def nu_sed(self, theta: np.ndarray, E_GeV: np.ndarray) -> np.ndarray:
@@ -837,8 +890,9 @@ class CGMModel:
 
     def _scalar(self, t: np.ndarray) -> Parameters:
         changes = {f.name: float(f.to_value(t[i])) for i, f in enumerate(self.free)}
-        if "E_max" in changes:
-            changes["E_max"] = changes["E_max"] * u.GeV
+        for name in _LOG_GEV:
+            if name in changes:
+                changes[name] = changes[name] * u.GeV
         return self.base.replace(**changes)
 
     def describe(self) -> dict[str, Any]:
