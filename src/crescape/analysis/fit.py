@@ -109,6 +109,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
+from .. import constants as C
 from ..io import atomic_savefig
 from ..params import SPECS, ParameterError, Parameters
 from .icecube_match import DEFAULT_FLAVOUR, FLAVOURS, flavour_reading
@@ -825,6 +826,33 @@ class CGMModel:
         Override prior bounds ``{name: (lo, hi)}`` of the fit variables.
     flavour : {'per flavour', 'all'}
         The convention of :meth:`nu_sed` and the reading of Eq. (17) (default per flavour).
+    profile : str or crescape.halo.CGMProfile, optional
+        A CGM gas profile in place of the uniform δ_G (a kind of :class:`~crescape.halo.CGMProfile`,
+        read by its own parser, or the object). ``delta_G`` must be free and then means the
+        baryon overdensity of the profile at ``r_ref``, δ_ref = ρ(r_ref)/(Ω_b ρ_cr); the
+        profile gives only the shape ρ(r)/ρ(r_ref).
+    r_ref : Quantity [length] or float in kpc
+        The reference radius of ``profile`` (default 50 kpc).
+
+    Notes
+    -----
+    The profile's column factor. In the paper's convention (Eqs. 15-16) the emissivity is
+    ∝ n_gas n_CR with n_CR = φ/ṽ_A and ṽ_A = δB/√(4πρ), δB of Eq. (8) independent of ρ, so
+    n_CR ∝ ρ^{1/2} and the emission per volume ∝ ρ^{3/2} at every energy, with the same
+    spectrum. Along the lines of sight of the halo geometry
+    (:func:`crescape.physics.emission.profile_column`, the CR profile f(r)), a profile ρ(r)
+    gives the flux of the uniform CGM of density ρ(r_ref) times
+
+    .. math::
+
+        K = \\frac{\\int d\\Omega \\int ds\\, f(r)\\, [\\rho(r)/\\rho(r_{\\rm ref})]^{3/2}}
+                 {\\int d\\Omega \\int ds\\, f(r)},
+
+    so it is the uniform model at δ_G,eff = δ_ref K^{2/3}: the fit variable log10 δ_G is shifted
+    by (2/3) log10 K before the model is evaluated (K = 1 for the uniform profile, whose fit
+    is then the δ_G fit). The shape is exact for the neutrinos; for γ rays the γγ absorption
+    on the CMB is the uniform CGM's (its path-length weighting is not the profile's:
+    negligible below 100 TeV, where the absorption length exceeds the halo).
     """
 
     def __init__(
@@ -834,6 +862,8 @@ class CGMModel:
         model: str = "eq17",
         bounds: Mapping[str, tuple[float, float]] | None = None,
         flavour: str = DEFAULT_FLAVOUR,
+        profile: Any = None,
+        r_ref: Any = 50.0,
     ):
         bad = [f for f in free if f not in FREE_PARAMETERS]
         if bad or not free:
@@ -864,6 +894,9 @@ class CGMModel:
         if "E_max" in free and base.galaxy.cutoff == "sharp":
             base = base.replace(cutoff="exponential")
         self._check_break(free, base, bounds or {})
+        self.profile, self.r_ref, self.column_factor, self._dlog = None, None, 1.0, 0.0
+        if profile is not None:
+            self._set_profile(profile, r_ref, base, free)
         self.base = base
         self.model = model
         self.convention = "eq16" if "E_max" in free else "paper"
@@ -874,6 +907,60 @@ class CGMModel:
                 "free = eta is not allowed with model = 'full': the KAB06 spectra have no eta "
                 "(it belongs to the delta-function Eq. 16); use model='eq17'"
             )
+
+    def _set_profile(self, profile, r_ref, base, free) -> None:
+        """The column factor K of a gas profile (class Notes) and the shift of log10 δ_G."""
+        from ..halo import PROFILE_SPECS, CGMProfile
+        from ..params import parse_value
+        from ..physics.emission import profile_column
+        from ..units import parse_quantity
+
+        if "delta_G" not in free:
+            raise ParameterError(
+                f"profile = {getattr(profile, 'kind', profile)!r} needs delta_G free: the "
+                "profile's overdensity at r_ref takes its place"
+            )
+        if not isinstance(profile, CGMProfile):
+            kind = parse_value(PROFILE_SPECS["kind"], profile)  # the profile's own parser
+            profile = CGMProfile(kind=kind, cgm=base.cgm)
+        r = parse_quantity(r_ref, u.kpc, "r_ref").to_value(u.cm)
+        if not (np.ndim(r) == 0 and math.isfinite(float(r)) and float(r) > 0):
+            raise ParameterError(f"r_ref = {r_ref} is not allowed: must be one length > 0 kpc")
+        r = float(r)
+        rho_ref = float(profile.rho_cgs(np.array([r]))[0])
+        if not (math.isfinite(rho_ref) and rho_ref > 0):
+            raise ParameterError(
+                f"r_ref = {r / C.kpc:g} kpc is not allowed for profile "
+                f"{profile.kind!r}: its density there is {rho_ref:g} g/cm3"
+            )
+        R_d = float(np.ravel(base.cgs.R_d)[0])
+
+        def shape(rr):
+            return (profile.rho_cgs(rr) / rho_ref) ** 1.5
+
+        K = float(profile_column(shape, R_d) / profile_column(np.ones_like, R_d))
+        self.profile, self.r_ref, self.column_factor = profile, r, K
+        self._dlog = (2.0 / 3.0) * math.log10(K)
+        i = list(free).index("delta_G")
+        f = self.free[i]
+        spec = SPECS["delta_G"]
+        for x in (f.lo, f.hi):
+            v = 10.0 ** (x + self._dlog)
+            if not (spec.low < v <= spec.high):
+                raise ParameterError(
+                    f"bounds of 'delta_G' = ({f.lo:g}, {f.hi:g}) are not allowed with profile "
+                    f"{profile.kind!r}: delta_G,eff = delta_ref K^(2/3) = {v:g} (K = {K:.4g}) "
+                    f"must be {spec.allowed()}"
+                )
+
+    def _model_theta(self, theta: np.ndarray) -> np.ndarray:
+        """Fit vectors as the uniform model sees them: log10 δ_G shifted by (2/3) log10 K."""
+        theta = np.atleast_2d(theta)
+        if self._dlog == 0.0:
+            return theta
+        out = np.array(theta, dtype=float)
+        out[:, self.names.index("delta_G")] += self._dlog
+        return out
 
     def _check_break(self, free, base, bounds) -> None:
         """The break must lie inside (E_min, E_max) over the whole prior box.
@@ -936,8 +1023,9 @@ class CGMModel:
         return [f.name for f in self.free]
 
     def parameters(self, theta: np.ndarray) -> Parameters:
-        """Parameters for fit vectors ``theta`` (n, k) (arrays of shape (n, 1))."""
-        theta = np.atleast_2d(theta)
+        """Parameters for fit vectors ``theta`` (n, k) (arrays of shape (n, 1)); with a profile,
+        the uniform CGM of the same flux (δ_G,eff = δ_ref K^(2/3))."""
+        theta = self._model_theta(theta)
         changes = {f.name: f.to_value(theta[:, i])[:, None] for i, f in enumerate(self.free)}
         for name in _LOG_GEV:
             if name in changes:
@@ -959,6 +1047,7 @@ class CGMModel:
             ).to_value(E2_UNIT)
         from ..spectra import CGMEmission
 
+        theta = self._model_theta(theta)
         per = 3.0 / self.n_flavours_in_reading
         if self.model == "full":
             return self.table.sed("nu_all", theta, E_GeV) / per
@@ -976,6 +1065,7 @@ class CGMModel:
         if self.model == "eq17":
             k = 3.0 / self.n_flavours_in_reading
             return (2.0 / 3.0) * k * self.nu_sed(theta, 0.5 * E_GeV)
+        theta = self._model_theta(theta)
         if self.model == "full":
             return self.table.sed("gamma", theta, E_GeV)
         from ..spectra import CGMEmission
@@ -1008,6 +1098,19 @@ class CGMModel:
             "free": self.names,
             "bounds": {f.name: [f.lo, f.hi] for f in self.free},
             "log10": {f.name: f.log for f in self.free},
+            **(
+                {
+                    "profile": {
+                        "kind": self.profile.kind,
+                        "r_ref_kpc": self.r_ref / C.kpc,
+                        "delta_G_means": "the overdensity of the profile at r_ref",
+                        "column_factor_K": self.column_factor,
+                        "delta_G_uniform_equivalent": "delta_ref K^(2/3)",
+                    }
+                }
+                if self.profile is not None
+                else {}
+            ),
         }
 
 
@@ -1189,6 +1292,15 @@ class FitResult:
             f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
             f"data: {self.data.get('icecube', '')}",
             f"flavour reading: {self.model.get('flavour_reading', '')}",
+            *(
+                [
+                    f"profile: {pr['kind']}; delta_G is its overdensity at r_ref = "
+                    f"{pr['r_ref_kpc']:g} kpc; column factor K = {pr['column_factor_K']:.4g} "
+                    "(the flux of the uniform CGM at delta_G K^(2/3))"
+                ]
+                if (pr := self.model.get("profile"))
+                else []
+            ),
             f"chi2_min = {self.chi2_min:.2f} (neutrino bins {self.chi2_icecube:.2f}, "
             + (
                 f"IGRB {self.chi2_igrb:.2f}"
@@ -1569,6 +1681,8 @@ def fit(
     igrb: bool = True,
     igrb_model: str = "A",
     blazar_fraction: bool = False,
+    profile: Any = None,
+    r_ref: Any = 50.0,
     limits: Sequence[str] = (),
     limit_cl: float | None = None,
     limit_likelihood: str = "gaussian",
@@ -1616,6 +1730,10 @@ def fit(
     igrb : bool
         Include the Fermi IGRB upper limit (the best fit, MINOS and MCMC use it;
         the IceCube-only fit is always done too).
+    profile : str or crescape.halo.CGMProfile, optional
+        A CGM gas profile in place of the uniform δ_G (:class:`CGMModel`): δ_G is then the
+        profile's overdensity at ``r_ref`` (default 50 kpc) and the flux carries the profile's
+        column factor K.
     blazar_fraction : bool
         Add the point-source fraction of the EGB above 50 GeV (Ackermann et al. 2016) as a
         tighter γ-ray upper limit (:class:`EGBFractionLimit`; with or without the IGRB bands).
@@ -1689,7 +1807,7 @@ def fit(
             f"flavour = {flavour!r} is not allowed for this Dataset: its bins are "
             f"{ice.flavour!r} (build it with that flavour or pass flavour={ice.flavour!r})"
         )
-    cm = CGMModel(free, params, model, bounds, flavour)
+    cm = CGMModel(free, params, model, bounds, flavour, profile=profile, r_ref=r_ref)
     if max_steps < n_steps:
         raise ParameterError(
             f"max_steps = {max_steps} is not allowed: must be >= n_steps ({n_steps})"
