@@ -811,6 +811,10 @@ def _check_bounds_define_the_model(f: FreeParameter) -> None:
             )
 
 
+#: the last tabulated full-spectrum models, by (base parameters, free boxes)
+_TABLES: dict = {}
+
+
 class CGMModel:
     """The CGM ν and γ intensity for a vector of free parameters.
 
@@ -1002,13 +1006,18 @@ class CGMModel:
     @property
     def table(self):
         """The tabulated full-spectrum model (:class:`~crescape.analysis.fit_model.FullSpectrumTable`),
-        built on first use over the prior box."""
+        built on first use over the prior box (and kept for the next model of the same base
+        parameters and box in this process: fits with and without the γ-ray limits share it)."""
         if self._table is None:
             from .fit_model import FullSpectrumTable
 
-            self._table = FullSpectrumTable(
-                self.base, [(f.name, f.log, f.lo, f.hi) for f in self.free]
-            )
+            free = [(f.name, f.log, f.lo, f.hi) for f in self.free]
+            key = (json.dumps(self.base.as_attrs(), sort_keys=True, default=str), repr(free))
+            if key not in _TABLES:
+                if len(_TABLES) >= 4:
+                    _TABLES.pop(next(iter(_TABLES)))
+                _TABLES[key] = FullSpectrumTable(self.base, free)
+            self._table = _TABLES[key]
         return self._table
 
     @property
