@@ -95,3 +95,21 @@ def test_pp_quadrature_split_at_the_break_is_converged(monkeypatch, s, s2, Eb):
     for sp, want in ref.items():
         got = CGMEmission(p).sed(E[:-1], sp).value
         np.testing.assert_allclose(want[:-1], got, rtol=1e-10, atol=0)
+
+
+def test_sweep_takes_the_break_as_an_axis():
+    """The sweep reads Galaxy fields generically: E_break and slope_high are axes like any."""
+    from crescape.analysis.sweep import sweep
+
+    ds = sweep(
+        "chain",
+        {"E_break": ["10 TeV", "100 TeV"], "slope_high": [2.0, 2.7]},
+        outputs=["cr_flux"],
+        scheduler="serial",
+        progress=False,
+    )
+    for i, Eb in enumerate((1e4, 1e5)):
+        for j, s2 in enumerate((2.0, 2.7)):
+            m = EscapeModel.from_params(Parameters().replace(E_break=Eb, slope_high=s2))
+            want = m["cr_flux"].to_value(ds["cr_flux"].attrs["units"])
+            assert float(ds["cr_flux"].values[i, j]) == pytest.approx(want, rel=1e-12, abs=0)

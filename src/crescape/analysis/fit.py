@@ -35,8 +35,13 @@ Model ``model="eq17"``
     0.8-1.5 ms per likelihood evaluation against 10-35 ms (machine load) for the direct
     computation (``model="full-direct"``, the reference), which it reproduces to
     better than :data:`~crescape.analysis.fit_model.TOLERANCE` (tested). δ_G and L_CR
-    enter exactly; η does not enter the full spectra. A break of the CR spectrum is not
-    available (crescape's source spectrum has none).
+    enter exactly; η does not enter the full spectra. A break of the CR spectrum
+    (``slope_high``, ``E_break``; :mod:`crescape.physics.spectrum`) may be free: the
+    table then has up to three shape axes (s, s₂, E_break), ~2 ms per evaluation.
+Profiles (``profile=``, ``--profile NAME``)
+    A CGM gas profile of :class:`crescape.halo.CGMProfile` in place of the uniform δ_G:
+    the flux is the uniform one times the profile's column factor K (:class:`CGMModel`),
+    and δ_G is the profile's overdensity at ``r_ref``.
 
 Likelihood (the approximation, stated)
     ``-2 ln L = Σ_bins χ²_i + Σ_bands χ²_IGRB``, with the model value of an
@@ -56,6 +61,9 @@ Likelihood (the approximation, stated)
       band-integrated model intensity I_m exceeds the measured I, else 0; σ is the
       upper statistical+instrumental error and the foreground-model systematic
       in quadrature.
+    * The point-source share of the EGB above 50 GeV (optional, ``blazar_fraction``;
+      Ackermann et al. 2016, PRL 116, 151105): the diffuse room (1 - f) I_EGB as a
+      one-sided upper limit (:class:`EGBFractionLimit`).
     * One-event data (KM3-230213A, Nature 638, 376): the Poisson likelihood ratio of
       n = 1 observed event, ``χ² = 2(N - 1 - ln N)``, N = μ/μ₁ the expected events,
       μ₁ the E²Φ for which one event is expected (the published flux; Baker & Cousins
