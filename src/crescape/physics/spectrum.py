@@ -163,7 +163,7 @@ def energy_norm(
 def _energy_norm_broken(slope, E_min, E_max, cutoff, E_break, slope_high):
     """:func:`energy_norm` with a break: the single power law where E_break is infinite."""
     finite, Eb, s2 = _break_args(slope, E_max, E_break, slope_high)
-    single = energy_norm(slope, E_min, E_max, cutoff)
+    single = 0.0 if np.all(finite) else energy_norm(slope, E_min, E_max, cutoff)
     if not _is_exp(cutoff):
         Ebc = np.clip(Eb, E_min, E_max)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -219,7 +219,7 @@ def integral_shape(
 def _integral_shape_broken(E, slope, E_min, E_max, cutoff, E_break, slope_high):
     """:func:`integral_shape` with a break: the single power law where E_break is infinite."""
     finite, Eb, s2 = _break_args(slope, E_max, E_break, slope_high)
-    single = integral_shape(E, slope, E_min, E_max, cutoff)
+    single = 0.0 if np.all(finite) else integral_shape(E, slope, E_min, E_max, cutoff)
     lo = np.maximum(E, E_min)
     if not _is_exp(cutoff):
         Ebc = np.clip(Eb, E_min, E_max)
