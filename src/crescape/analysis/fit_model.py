@@ -112,14 +112,25 @@ def shape_prefactor(p) -> np.ndarray:
 
     p = p.cgs if isinstance(p, Parameters) else p
     spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
-    brk = {"E_break": p.E_break, "slope_high": p.slope_high}
-    E_star = 10.0 * np.asarray(p.E_min, dtype=float)
-    norm = escape_flux(E_star, *spec, **brk) / spectral_shape(
-        E_star, p.slope, p.E_min, p.E_max, p.cutoff, **brk
-    )
     rho = gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
     n_t = cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, "paper")
-    v_A = cgm_source.advection_speed(*spec, rho, C.GeV, **brk)  # E_ref = 1 GeV, as CGMEmission
+    if np.any(np.isfinite(p.E_break)):
+        # with a break: φ/shape = L/(2π R_d² Λ) (Eq. 3), Λ once; ṽ_A in the field of Eq. (8)
+        # at E_ref = 1 GeV from φ(E_ref) = that times shape(E_ref), as CGMEmission
+        from ..physics.instability import alfven_speed
+        from ..physics.saturation import B_sat
+        from ..physics.spectrum import energy_norm
+
+        brk = (p.E_break, p.slope_high)
+        norm = p.L_CR / (
+            2.0 * np.pi * p.R_d**2 * energy_norm(p.slope, p.E_min, p.E_max, p.cutoff, *brk)
+        )
+        phi_ref = norm * spectral_shape(C.GeV, p.slope, p.E_min, p.E_max, p.cutoff, *brk)
+        v_A = alfven_speed(B_sat(C.GeV**2 * phi_ref), rho)
+        return np.asarray(n_t * norm / v_A, dtype=float)
+    E_star = 10.0 * np.asarray(p.E_min, dtype=float)
+    norm = escape_flux(E_star, *spec) / spectral_shape(E_star, p.slope, p.E_min, p.E_max, p.cutoff)
+    v_A = cgm_source.advection_speed(*spec, rho, C.GeV)  # E_ref = 1 GeV, as CGMEmission
     return np.asarray(n_t * norm / v_A, dtype=float)
 
 
@@ -280,21 +291,6 @@ class FullSpectrumTable:
         t = self.tables[species]
         cut = self._cut[species]
         k = len(self.axes)
-        stencils = self._stencils(theta)
-        if k:
-            # the 4^k stencil of every row at once: (n, 4, ..., 4, nE)
-            index = tuple(
-                st[0].reshape(n, *(4 if j == i else 1 for j in range(k)))
-                for i, st in enumerate(stencils)
-            )
-            cur = t[index]
-        else:
-            cur = np.broadcast_to(t, (n, *t.shape))
-        # contract the parameter axes, one at a time: (n, 4, rest..., nE) -> (n, rest..., nE)
-        for _idx, w, wl in stencils:
-            extra = (1,) * (cur.ndim - 2)
-            cur = _limited(cur, w.reshape(n, 4, *extra), wl.reshape(n, 4, *extra), cut, axis=1)
-        # cur: (n, nE_table); interpolate in ln E
         lnE_t = self.lnE[species]
         x = np.log(np.asarray(E_GeV, dtype=float))
         if x.min() < lnE_t[0] - 1e-9 or x.max() > lnE_t[-1] + 1e-9:
@@ -306,9 +302,26 @@ class FullSpectrumTable:
         if key not in self._e_stencils:  # the energies of a likelihood are the same every call
             if len(self._e_stencils) > 16:
                 self._e_stencils.clear()
-            self._e_stencils[key] = _cubic(x, lnE_t)
-        idx, w, wl = self._e_stencils[key]
-        return _limited(cur[:, idx], w[None, :, :], wl[None, :, :], cut, axis=-1)
+            idx, w, wl = _cubic(x, lnE_t)
+            need, pos = np.unique(idx, return_inverse=True)  # the table's ln E nodes used
+            self._e_stencils[key] = (need, pos.reshape(idx.shape), w, wl)
+        need, pos, w, wl = self._e_stencils[key]
+        stencils = self._stencils(theta)
+        if k:
+            # the 4^k stencil of every row at once, at the needed ln E nodes: (n, 4, ..., 4, m)
+            index = tuple(
+                st[0].reshape(n, *(4 if j == i else 1 for j in range(k)), 1)
+                for i, st in enumerate(stencils)
+            )
+            cur = t[(*index, need.reshape((1,) * (k + 1) + (-1,)))]
+        else:
+            cur = np.broadcast_to(t[..., need], (n, need.size))
+        # contract the parameter axes, one at a time: (n, 4, rest..., m) -> (n, rest..., m)
+        for _idx, ws, wls in stencils:
+            extra = (1,) * (cur.ndim - 2)
+            cur = _limited(cur, ws.reshape(n, 4, *extra), wls.reshape(n, 4, *extra), cut, axis=1)
+        # cur: (n, m); interpolate in ln E
+        return _limited(cur[:, pos], w[None, :, :], wl[None, :, :], cut, axis=-1)
 
     def _stencils(self, theta: np.ndarray) -> list:
         """The interpolation stencils of the table axes for ``theta`` (the last one is kept:
