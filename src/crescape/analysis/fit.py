@@ -997,9 +997,14 @@ class CGMModel:
             if "E_break" not in bounds:
                 lo, hi = max(lo, lo_E + 0.01), min(hi, hi_E - 0.01)
             if not (lo_E < lo < hi < hi_E):
+                given = (
+                    f"({lo:g}, {hi:g})"
+                    if "E_break" in bounds
+                    else f"({f.lo:g}, {f.hi:g}) (the default, shrunk to ({lo:g}, {hi:g}))"
+                )
                 raise ParameterError(
-                    f"bounds of 'E_break' = ({lo:g}, {hi:g}) (log10 GeV) are not allowed: they must "
-                    f"lie inside (log10 E_min, log10 E_max) = ({lo_E:g}, {hi_E:g})"
+                    f"bounds of 'E_break' = {given} (log10 GeV) are not allowed: they must lie "
+                    f"inside (log10 E_min, log10 E_max) = ({lo_E:g}, {hi_E:g})"
                 )
             self.free[i] = FreeParameter(f.name, f.log, lo, hi, f.label, f.unit)
         elif "E_max" in names and g.E_break is not None:
