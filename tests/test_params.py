@@ -9,6 +9,7 @@ import pytest
 from crescape import constants as C
 from crescape.params import (
     CGM,
+    DEFAULT_TEXT,
     SPECS,
     Galaxy,
     Microphysics,
@@ -128,6 +129,9 @@ def test_every_spec_has_a_default_inside_its_range_and_a_doc():
         if spec.choices:
             assert spec.default in spec.choices
             continue
+        if spec.default is None:  # an optional parameter, absent by default (its meaning stated)
+            assert spec.name in DEFAULT_TEXT
+            continue
         assert math.isfinite(spec.default)
         assert spec.low <= spec.default <= spec.high
 
@@ -245,7 +249,10 @@ def test_as_attrs_is_flat_netcdf_safe_and_round_trips(tmp_path):
         {"R_d": 12, "delta_G": np.array([1.0, 30.0]), "cutoff": "exponential", "T": 2 * u.keV}
     )
     attrs = p.as_attrs()
-    assert set(k.split(".")[1] for k in attrs) == set(SPECS)
+    # the optional parameters absent by default (no spectral break) are not written
+    absent = {n for n, s in SPECS.items() if s.default is None}
+    assert absent == {"E_break", "slope_high"}
+    assert set(k.split(".")[1] for k in attrs) == set(SPECS) - absent
     assert attrs["param.R_d"] == 12.0 and attrs["param.R_d.units"] == "kpc"
     assert attrs["param.delta_G"] == [1.0, 30.0] and "param.delta_G.units" not in attrs
     assert attrs["param.sigma_pp.units"] == "mbarn"
@@ -303,3 +310,44 @@ def test_integer_and_boolean_specs_for_other_modules(tmp_path):
         load_toml(f, tables={"grid": {"n_cells": n}})
     f.write_text("[grid]\nn_cells = 50\n")
     assert load_toml(f, tables={"grid": {"n_cells": n}}) == {"grid": {"n_cells": 50}}
+
+
+# --- the optional break of the source spectrum -------------------------------------------------
+
+
+def test_no_break_by_default_and_slope_high_follows_slope():
+    g = Galaxy()
+    assert g.E_break is None and g.slope_high is None
+    assert g.cgs.E_break == math.inf and g.cgs.slope_high == g.cgs.slope == 2.0
+    assert Galaxy(slope=2.3).cgs.slope_high == 2.3
+    assert Parameters().changes() == {}
+    assert Parameters().as_dict()["E_break"] is None
+
+
+def test_break_round_trips_through_attrs_and_changes():
+    p = Parameters.from_flat({"E_break": "100 TeV", "slope_high": 2.6})
+    assert p.cgs.E_break == pytest.approx(1e5 * C.GeV, rel=1e-15, abs=0)
+    a = p.as_attrs()
+    assert a["param.E_break"] == pytest.approx(1e5, rel=1e-15, abs=0)
+    assert a["param.E_break.units"] == "GeV" and a["param.slope_high"] == 2.6
+    back = Parameters.from_attrs(a)
+    assert back.cgs.E_break == p.cgs.E_break and back.cgs.slope_high == 2.6
+    assert set(p.changes()) == {"E_break", "slope_high"}
+
+
+@pytest.mark.parametrize(
+    "kw, words",
+    [
+        ({"E_break": 0.5}, "E_break = 0.5 GeV is not allowed: must be > E_min = 1 GeV and < E_max"),
+        ({"E_break": 1e6}, "E_break = 1e+06 GeV is not allowed: must be > E_min"),
+        ({"E_break": "2 PeV"}, "E_break = 2e+06 GeV is not allowed"),
+        ({"E_break": -1}, "E_break = -1 GeV is not allowed: must be a finite value > 0"),
+        ({"E_break": math.inf}, "E_break = inf GeV is not allowed"),
+        ({"slope_high": 1.0}, "slope_high = 1 is not allowed: must be a finite value > 1 and <= 4"),
+        ({"slope_high": 4.5}, "slope_high = 4.5 is not allowed"),
+    ],
+)
+def test_bad_break_is_one_line_parameter_error(kw, words):
+    with pytest.raises(ParameterError) as exc:
+        Galaxy(**kw)
+    assert words in str(exc.value) and "\n" not in str(exc.value)

@@ -25,6 +25,8 @@ SAMPLE = {
     "slope": 2.2,
     "E_min": 1.0,
     "E_max": 1e6,
+    "E_break": 1e4,
+    "slope_high": 2.6,
     "z": 2.0,
     "D": 1e28,
     "phi": 0.47,
@@ -156,7 +158,7 @@ _CLASS = {"galaxy": Galaxy, "cgm": CGM, "micro": Microphysics}
 @pytest.mark.parametrize("spec", _NUMERIC, ids=lambda s: s.name)
 def test_parameters_quantity_and_plain_number_agree(spec):
     cls = _CLASS[spec.group]
-    v = spec.default
+    v = spec.default if spec.default is not None else SAMPLE[spec.name]  # no default: a sample
     a = getattr(cls(**{spec.name: v}).cgs, spec.name)
     b = getattr(cls(**{spec.name: _other_unit(v, spec.unit)}).cgs, spec.name)
     c = getattr(cls(**{spec.name: f"{v!r} {spec.unit.to_string()}"}).cgs, spec.name)

@@ -41,7 +41,7 @@ from .params import (
     parse_value,
 )
 from .physics import cgm_source, emission, escape, instability, saturation, transport
-from .physics.spectrum import energy_norm
+from .physics.spectrum import energy_norm, spectral_shape
 
 __all__ = [
     "EscapeModel",
@@ -288,7 +288,7 @@ def chain(
         options None the result is the paper's uniform CGM, bit for bit.
     """
     E = np.asarray(E, dtype=float)
-    spec = (p.slope, p.E_min, p.E_max, p.cutoff)
+    spec = (p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high)
     out: dict[str, Any] = {"energy": E}
     if rho is None:
         rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
@@ -325,7 +325,9 @@ def chain(
     out["B_star"] = instability.B_star_paper(J_paper, rho, T)
     out["B_sat"] = dB = saturation.B_sat(E2phi)
     out["B_sat_current"] = saturation.B_sat_current(E, J)
-    out["B_sat_linear"] = _B_sat_linear(J, E, p.slope, p.E_max)
+    # the local index of the current's spectrum: slope_high above a break (an approximation)
+    s_local = np.where(E >= p.E_break, p.slope_high, p.slope)
+    out["B_sat_linear"] = _B_sat_linear(J, E, s_local, p.E_max)
     out["r_L_sat"] = saturation.larmor_radius(E, dB)
     out["D_bohm"] = D = saturation.bohm_diffusion(E, dB)
     out["t_advection"] = t_adv = transport.advection_time(E2phi, D, rho)
@@ -520,10 +522,17 @@ def neutrino_E2_flux(
     p = params.cgs
     E = E_nu_cgs / p.eta
     if convention == "paper":
-        Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff)
-        E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E ** (2.0 - p.slope)
+        brk = (p.E_break, p.slope_high)
+        Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff, *brk)
+        if np.any(np.isfinite(p.E_break)):  # the broken power law, continued above E_max
+            shape = spectral_shape(E, p.slope, 0.0, np.inf, "sharp", *brk)
+            E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E**2 * shape
+        else:
+            E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E ** (2.0 - p.slope)
     else:
-        E2phi = E**2 * escape.escape_flux(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+        E2phi = E**2 * escape.escape_flux(
+            E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high
+        )
     if profile is not None:
         val = _neutrino_profile(p, E2phi, profile, R_out, field)
         return (val * u.erg / (u.cm**2 * u.s * u.sr)).to(u.GeV / (u.cm**2 * u.s * u.sr))

@@ -79,6 +79,7 @@ __all__ = [
     "ValidityWarning",
     "Spec",
     "SPECS",
+    "DEFAULT_TEXT",
     "OPTION_SPECS",
     "GROUPS",
     "Galaxy",
@@ -109,8 +110,10 @@ class Spec:
         Documented unit: plain numbers are read in it.
     cgs : astropy.units.UnitBase
         The cgs unit of the value stored in ``obj.cgs``.
-    default : float or str
-        The paper's value (in ``unit``), or a string for a choice parameter.
+    default : float, str or None
+        The paper's value (in ``unit``), or a string for a choice parameter. None for
+        an optional model parameter that is absent by default (``E_break``: no break;
+        ``slope_high``: equal to ``slope``), whose meaning :data:`DEFAULT_TEXT` states.
     low, high : float
         Allowed range in ``unit``; ``low_open``/``high_open`` make the bound exclusive.
     doc : str
@@ -244,6 +247,32 @@ SPECS: dict[str, Spec] = {
             True,
             False,
             "highest energy (or cutoff energy) of the source spectrum (paper: 1 PeV, Eq. 6)",
+        ),
+        Spec(
+            "E_break",
+            "galaxy",
+            u.GeV,
+            u.erg,
+            None,
+            0,
+            math.inf,
+            True,
+            False,
+            "break energy of the source spectrum, Q ∝ E^-slope below it and "
+            "E_break^(slope_high-slope) E^-slope_high above (continuous); not in the paper. "
+            "Default none (the paper's single power law); if given, E_min < E_break < E_max",
+        ),
+        Spec(
+            "slope_high",
+            "galaxy",
+            _dimless,
+            _dimless,
+            None,
+            1.0,
+            4.0,
+            True,
+            False,
+            "source spectral index above E_break (default: equal to slope)",
         ),
         Spec(
             "cutoff",
@@ -404,6 +433,9 @@ SPECS: dict[str, Spec] = {
     ]
 }
 
+#: The meaning of the default of the model parameters whose default is None (absent).
+DEFAULT_TEXT = {"E_break": "none (no break)", "slope_high": "slope"}
+
 #: The parameter groups: TOML table name -> dataclass name.
 GROUPS = {"galaxy": "Galaxy", "cgm": "CGM", "micro": "Microphysics"}
 _GROUP_ALIASES = {"microphysics": "micro"}
@@ -480,7 +512,8 @@ def describe(groups: Iterable[str] | None = None, options: bool = True) -> list[
         if wanted is not None and sp.group not in wanted:
             continue
         unit = "" if sp.unit is None else sp.unit.to_string()
-        rows.append(ParamRow(sp.name, sp.group, unit, sp.default, sp.allowed(), sp.doc))
+        default = DEFAULT_TEXT.get(sp.name, sp.default) if sp.default is None else sp.default
+        rows.append(ParamRow(sp.name, sp.group, unit, default, sp.allowed(), sp.doc))
     return rows
 
 
@@ -568,6 +601,9 @@ class _ParamGroup:
     def __post_init__(self) -> None:
         cgs = {}
         for spec in _group_specs(self._group):
+            if spec.default is None and getattr(self, spec.name) is None:
+                cgs[spec.name] = None  # absent (the group's _check gives its cgs meaning)
+                continue
             q = parse_value(spec, getattr(self, spec.name))
             object.__setattr__(self, spec.name, q)
             cgs[spec.name] = q if spec.choices else q.to_value(spec.cgs)
@@ -586,7 +622,9 @@ class _ParamGroup:
         out = {}
         for spec in _group_specs(self._group):
             v = getattr(self, spec.name)
-            if isinstance(v, u.Quantity):
+            if v is None:
+                out[spec.name] = None
+            elif isinstance(v, u.Quantity):
                 out[spec.name] = v.value.tolist() if v.ndim else float(v.value)
             else:
                 out[spec.name] = v
@@ -602,6 +640,8 @@ class _ParamGroup:
 
 def _field(name: str):
     spec = SPECS[name]
+    if spec.default is None:
+        return field(default=None, metadata={"spec": spec})
     default = spec.default if spec.choices else spec.default * spec.unit
     return field(default=default, metadata={"spec": spec})
 
@@ -622,6 +662,13 @@ class Galaxy(_ParamGroup):
         Source spectral index s (Q ∝ E^-s), 1 < s <= 4. Default 2.
     E_min, E_max : Quantity [energy] or float in GeV
         Energy range of the source spectrum. Defaults 1 GeV and 1 PeV.
+    E_break : Quantity [energy] or float in GeV, optional
+        Break of the source spectrum (not in the paper): Q ∝ E^-slope below it,
+        E_break^(slope_high - slope) E^-slope_high above (continuous at E_break).
+        Default None: no break (``cgs.E_break`` is inf). Must lie in (E_min, E_max).
+    slope_high : float, optional
+        Index above E_break, 1 < s₂ <= 4. Default None: equal to ``slope``
+        (``cgs.slope_high`` is ``cgs.slope``).
     cutoff : {'sharp', 'exponential'}
         Spectral shape at E_max. Default 'sharp' (the paper's).
     D_gal : Quantity [cm2/s] or float, D_gal_slope : float, E_D : energy
@@ -639,13 +686,39 @@ class Galaxy(_ParamGroup):
     D_gal: Any = _field("D_gal")
     D_gal_slope: Any = _field("D_gal_slope")
     E_D: Any = _field("E_D")
+    E_break: Any = _field("E_break")
+    slope_high: Any = _field("slope_high")
 
     def _check(self) -> None:
-        if np.any(np.asarray(self.cgs.E_min) >= np.asarray(self.cgs.E_max)):
+        E_min, E_max = np.asarray(self.cgs.E_min), np.asarray(self.cgs.E_max)
+        if np.any(E_min >= E_max):
             raise ParameterError(
                 f"E_min = {self.E_min} and E_max = {self.E_max} are not allowed: "
                 "E_min must be below E_max"
             )
+        if self.cgs.E_break is None:
+            self.cgs.E_break = np.inf
+        else:
+            Eb = np.asarray(self.cgs.E_break)
+            bad = (Eb <= E_min) | (Eb >= E_max)
+            if np.any(bad):
+                shown = np.broadcast_to(self.E_break.to_value(u.GeV), bad.shape)[bad].flat[0]
+                lo = np.broadcast_to(self.E_min.to_value(u.GeV), bad.shape)[bad].flat[0]
+                hi = np.broadcast_to(self.E_max.to_value(u.GeV), bad.shape)[bad].flat[0]
+                raise ParameterError(
+                    f"E_break = {shown:g} GeV is not allowed: must be > E_min = {lo:g} GeV "
+                    f"and < E_max = {hi:g} GeV"
+                )
+        if self.cgs.slope_high is None:
+            self.cgs.slope_high = self.cgs.slope
+
+    def spectrum(self) -> dict[str, Any]:
+        """The break of the source spectrum as keyword arguments of the physics functions.
+
+        ``{"E_break": cgs.E_break, "slope_high": cgs.slope_high}`` (inf and ``slope``
+        without a break), for :mod:`crescape.physics.spectrum` / :mod:`~crescape.physics.escape`.
+        """
+        return {"E_break": self.cgs.E_break, "slope_high": self.cgs.slope_high}
 
 
 @dataclass(frozen=True, eq=False)
@@ -748,6 +821,10 @@ class Parameters:
         out = {}
         for name, value in self.as_flat().items():
             spec = SPECS[name]
+            if value is None or spec.default is None:
+                if value is not None:
+                    out[name] = value
+                continue
             if spec.choices:
                 if value != spec.default:
                     out[name] = value
@@ -813,6 +890,8 @@ class Parameters:
                 continue
             spec = SPECS[name]
             key = prefix + name
+            if value is None:  # absent (E_break: no break): not written, read back as absent
+                continue
             if spec.choices:
                 out[key] = str(value)
                 continue

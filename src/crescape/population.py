@@ -572,7 +572,8 @@ class CosmicPopulation:
         )  # the convention ('paper' or 'hydrogen') cancels in the ratio
         rho = gas_density(dg, p.Omega_b_h2, p.rho_cr_h2)
         spec = (self.L_CR * ratio, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
-        v_k = cgm_source.advection_speed(*spec, rho, self.emission.E_ref)
+        brk = {"E_break": p.E_break, "slope_high": p.slope_high}
+        v_k = cgm_source.advection_speed(*spec, rho, self.emission.E_ref, **brk)
         F = float(np.sum(w * n_ratio * self.emission.v_A / v_k))
         return float(F)
 

@@ -128,7 +128,8 @@ class CGMEmission:
     ----------
     params : Parameters, optional
         The model parameters (defaults: the paper's). ``delta_G``, ``L_CR``, ``R_d``,
-        ``slope``, ``E_min``, ``E_max``, ``cutoff`` and the cosmology enter.
+        ``slope``, ``E_min``, ``E_max``, ``cutoff``, the break ``E_break``, ``slope_high``
+        and the cosmology enter.
     sigma_model : {'KAB06', 'Kafexhiu14'}
         Inelastic pp cross section (KAB06 Eq. 79 or Kafexhiu et al. 2014 Eq. 1).
     target : {'paper', 'hydrogen'}
@@ -192,7 +193,7 @@ class CGMEmission:
         self.sigma_model = sigma_model
         self.enhancement = _enhancement(enhancement)
         p = self.params.cgs
-        for name in ("delta_G", "L_CR", "R_d", "slope", "E_max"):
+        for name in ("delta_G", "L_CR", "R_d", "slope", "E_max", "E_break", "slope_high"):
             if np.ndim(getattr(p, name)) != 0:
                 raise ParameterError(f"{name} must be a scalar for CGMEmission (got an array)")
         self.rho = float(gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2))
@@ -203,6 +204,7 @@ class CGMEmission:
         R_out_cgs = None if R_out is None else _length(R_out, "R_out")
         self.geometry = cgm_source.HaloGeometry(float(p.R_d), R_out_cgs, _length(R_sun, "R_sun"))
         self._spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+        self._brk = {"E_break": p.E_break, "slope_high": p.slope_high}  # the optional break
         self.E_p_max = p.E_max if p.cutoff == "sharp" else 60.0 * p.E_max
 
     # --- the CR source -------------------------------------------------------------------
@@ -210,15 +212,15 @@ class CGMEmission:
     def delta_B(self) -> float:
         """Saturated field δB of Eq. (8) at E_ref [G]."""
         E = self.E_ref
-        return float(B_sat(E**2 * escape_flux(E, *self._spec)))
+        return float(B_sat(E**2 * escape_flux(E, *self._spec, **self._brk)))
 
     @cached_property
     def v_A(self) -> float:
         """Advection speed ṽ_A = δB/√(4πρ) [cm/s]."""
-        return float(cgm_source.advection_speed(*self._spec, self.rho, self.E_ref))
+        return float(cgm_source.advection_speed(*self._spec, self.rho, self.E_ref, **self._brk))
 
     def _J(self, E):
-        return escape_flux(E, *self._spec) / self.v_A
+        return escape_flux(E, *self._spec, **self._brk) / self.v_A
 
     def proton_density(self, E) -> u.Quantity:
         """Eq. (15): n_CR(E) = φ(E)/ṽ_A in the inner region [1/(GeV cm3)]."""
@@ -234,6 +236,7 @@ class CGMEmission:
             self.E_p_max,
             self.sigma_model,
             enhancement=self.enhancement,
+            E_p_break=float(self._brk["E_break"]),  # the quadratures split at the break
         )
 
     def emissivity(self, E, species="gamma") -> u.Quantity:

@@ -132,12 +132,17 @@ def toml_value(v) -> str:
     raise TypeError(v)
 
 
+#: values of the parameters whose default is None (absent): the break at 10 TeV, s2 = 2.6
+_TYPICAL = {"E_break": 1e4, "slope_high": 2.6}
+
+
 def in_range(spec) -> st.SearchStrategy:
     """(value, exact): an accepted value of one parameter, its default (as a number or a
     string with its unit) or the default times 0.9 or 1.1 (which may meet a cross-check)."""
     if spec.choices:
         return st.tuples(st.sampled_from(spec.choices), st.just(True))
-    d = float(spec.default)
+    # an optional parameter absent by default (the spectral break): a value inside its range
+    d = float(spec.default) if spec.default is not None else _TYPICAL[spec.name]
     unit = "" if spec.unit is None else spec.unit.to_string()
     exact = st.sampled_from([d, f"{d!r} {unit}".strip()]).map(lambda v: (v, True))
     near = st.sampled_from([0.9, 1.1]).map(lambda f: (d * f, False))

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from crescape.cli import main
-from crescape.params import SPECS
+from crescape.params import DEFAULT_TEXT, SPECS
 
 
 def test_json_lists_every_registered_parameter(capsys):
@@ -18,7 +18,7 @@ def test_json_lists_every_registered_parameter(capsys):
         assert r["group"] == spec.group and r["range"] == spec.allowed()
         unit = "" if spec.unit is None else spec.unit.to_string()
         assert r["unit"] == unit
-        assert r["default"] == spec.default
+        assert r["default"] == (DEFAULT_TEXT[name] if spec.default is None else spec.default)
     assert by_name["R_d"]["unit"] == "kpc" and by_name["R_d"]["default"] == 10.0
 
 

@@ -35,8 +35,13 @@ Model ``model="eq17"``
     0.8-1.5 ms per likelihood evaluation against 10-35 ms (machine load) for the direct
     computation (``model="full-direct"``, the reference), which it reproduces to
     better than :data:`~crescape.analysis.fit_model.TOLERANCE` (tested). δ_G and L_CR
-    enter exactly; η does not enter the full spectra. A break of the CR spectrum is not
-    available (crescape's source spectrum has none).
+    enter exactly; η does not enter the full spectra. A break of the CR spectrum
+    (``slope_high``, ``E_break``; :mod:`crescape.physics.spectrum`) may be free: the
+    table then has up to three shape axes (s, s₂, E_break), ~2 ms per evaluation.
+Profiles (``profile=``, ``--profile NAME``)
+    A CGM gas profile of :class:`crescape.halo.CGMProfile` in place of the uniform δ_G:
+    the flux is the uniform one times the profile's column factor K (:class:`CGMModel`),
+    and δ_G is the profile's overdensity at ``r_ref``.
 
 Likelihood (the approximation, stated)
     ``-2 ln L = Σ_bins χ²_i + Σ_bands χ²_IGRB``, with the model value of an
@@ -56,6 +61,9 @@ Likelihood (the approximation, stated)
       band-integrated model intensity I_m exceeds the measured I, else 0; σ is the
       upper statistical+instrumental error and the foreground-model systematic
       in quadrature.
+    * The point-source share of the EGB above 50 GeV (optional, ``blazar_fraction``;
+      Ackermann et al. 2016, PRL 116, 151105): the diffuse room (1 - f) I_EGB as a
+      one-sided upper limit (:class:`EGBFractionLimit`).
     * One-event data (KM3-230213A, Nature 638, 376): the Poisson likelihood ratio of
       n = 1 observed event, ``χ² = 2(N - 1 - ln N)``, N = μ/μ₁ the expected events,
       μ₁ the E²Φ for which one event is expected (the published flux; Baker & Cousins
@@ -109,6 +117,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
+from .. import constants as C
 from ..io import atomic_savefig
 from ..params import SPECS, ParameterError, Parameters
 from .icecube_match import DEFAULT_FLAVOUR, FLAVOURS, flavour_reading
@@ -125,6 +134,8 @@ __all__ = [
     "join_datasets",
     "chi2_one_event",
     "IGRBLimit",
+    "EGBFractionLimit",
+    "load_egb_fraction",
     "CGMModel",
     "Likelihood",
     "FitResult",
@@ -198,7 +209,14 @@ FREE_PARAMETERS: dict[str, FreeParameter] = {
     "slope": FreeParameter("slope", False, 1.8, 3.0, r"$s$"),
     "E_max": FreeParameter("E_max", True, 4.0, 9.0, r"$\log_{10}(E_{\max}/{\rm GeV})$", "GeV"),
     "eta": FreeParameter("eta", False, 0.02, 0.2, r"$\eta$"),
+    # the break of the source spectrum (crescape.physics.spectrum): the index above it and
+    # its energy; the E_break box is shrunk to lie inside (E_min, E_max) of the base parameters
+    "slope_high": FreeParameter("slope_high", False, 2.0, 4.0, r"$s_2$"),
+    "E_break": FreeParameter("E_break", True, 3.0, 5.8, r"$\log_{10}(E_{\rm b}/{\rm GeV})$", "GeV"),
 }
+
+#: the free parameters given to the model in log10 GeV
+_LOG_GEV = ("E_max", "E_break")
 
 #: the models of the fit: the δ-function Eqs. (16)-(17), the full KAB06 spectra tabulated once
 #: per fit (:mod:`crescape.analysis.fit_model`), and the same computed directly (slow, the reference)
@@ -355,9 +373,16 @@ class Dataset:
         )
         for j in np.flatnonzero(self.is_ul):
             ul90 = self.hi90[j] if np.isfinite(self.hi90[j]) else self.hi[j] * math.sqrt(D90)
-            a, b = upper_limit_coefficients(self.hi[j], ul90)
+            key = (float(self.hi[j]), float(ul90))
+            if key not in _UL_COEFFICIENTS:  # the same bins every evaluation
+                _UL_COEFFICIENTS[key] = upper_limit_coefficients(*key)
+            a, b = _UL_COEFFICIENTS[key]
             out[..., j] = chi2_upper_limit(mu[..., j], a, b)
         return out
+
+
+#: (a, b) of :func:`upper_limit_coefficients` by (68%, 90%) bound, computed once each
+_UL_COEFFICIENTS: dict[tuple[float, float], tuple[float, float]] = {}
 
 
 def _check_flavour(flavour: str) -> str:
@@ -645,6 +670,103 @@ def load_igrb(model: str = "A") -> IGRBLimit:
     )
 
 
+@dataclass
+class EGBFractionLimit:
+    """The room for diffuse γ rays left by the point sources above 50 GeV, as an upper limit.
+
+    Ackermann et al. (2016), PRL 116, 151105: point sources (mostly blazars) account for
+    at least f = 86 (+16 -14)% of the total EGB above 50 GeV (``fermi_egb_resolved_ackermann2016``).
+    The CGM's γ rays are diffuse, so their intensity above 50 GeV, I_m (the model's band
+    integrals over the EGB bands), may not exceed the non-point-source room
+    R = (1 - f) I_EGB, with I_EGB the total EGB over the same bands (Ackermann et al. 2015,
+    Table 3, ``I_EGB``, foreground model A by default). One-sided Gaussian, as the IGRB:
+
+    ``χ² = ((I_m - R)/σ_R)²`` for I_m > R, else 0, with
+    σ_R² = (I_EGB σ_f)² + ((1 - f) σ_EGB)², σ_f = 0.14 the lower uncertainty of f (the side
+    that leaves more room) and σ_EGB the upper uncertainty of I_EGB (statistical + instrument
+    and foreground systematics of each band, summed linearly over the bands: they are
+    correlated). The interval of f is read as 68% (the abstract does not state it). The
+    limit is tighter than the IGRB bands above 50 GeV (R ≈ 0.14 I_EGB, while the IGRB is
+    ≈ 0.55 I_EGB there) and adds no degree of freedom.
+
+    Attributes
+    ----------
+    E_min, E_max : arrays [GeV], the EGB bands above the threshold
+    egb, egb_err : I_EGB over them and its upper uncertainty [cm^-2 s^-1 sr^-1]
+    fraction, fraction_err_lo, fraction_err_hi : f and its uncertainties
+    label : str
+    """
+
+    E_min: np.ndarray
+    E_max: np.ndarray
+    egb: float
+    egb_err: float
+    fraction: float
+    fraction_err_lo: float
+    fraction_err_hi: float
+    label: str = ""
+
+    @property
+    def room(self) -> float:
+        """R = (1 - f) I_EGB [cm^-2 s^-1 sr^-1]: the diffuse intensity the point sources leave."""
+        return (1.0 - self.fraction) * self.egb
+
+    @property
+    def sigma(self) -> float:
+        """σ_R = √((I_EGB σ_f)² + ((1 - f) σ_EGB)²) [cm^-2 s^-1 sr^-1]."""
+        return math.hypot(self.egb * self.fraction_err_lo, (1.0 - self.fraction) * self.egb_err)
+
+    def chi2(self, I_model: np.ndarray) -> np.ndarray:
+        """χ² for the model's intensity summed over the bands, (...)."""
+        excess = np.maximum(np.asarray(I_model, dtype=float) - self.room, 0.0)
+        return (excess / self.sigma) ** 2
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "bands_GeV": [float(self.E_min.min()), float(self.E_max.max())],
+            "point_source_fraction": [self.fraction, -self.fraction_err_lo, self.fraction_err_hi],
+            "I_EGB": self.egb,
+            "I_EGB_err_up": self.egb_err,
+            "room": self.room,
+            "sigma_room": self.sigma,
+            "likelihood": "one-sided Gaussian: chi2 = ((I_m - (1 - f) I_EGB)/sigma)^2 above it",
+            "confidence_level": "68% read for f (not stated in the abstract)",
+        }
+
+
+def load_egb_fraction(igrb_model: str = "A") -> EGBFractionLimit:
+    """The point-source fraction limit above 50 GeV (:class:`EGBFractionLimit`), with the EGB
+    of Ackermann et al. (2015), Table 3, foreground ``igrb_model`` (A, B or C)."""
+    from .. import data
+
+    f = data.load("fermi_egb_resolved_ackermann2016")
+    t = data.load("fermi_igrb_ackermann2015")
+    if igrb_model not in set(t["model"]):
+        raise ParameterError(f"igrb_model = {igrb_model!r} is not allowed: must be one of A, B, C")
+    E_th = float(f["E_min"].quantity[0].to_value(u.GeV))
+    t = t[(t["model"] == igrb_model) & (t["E_min"].quantity.to_value(u.GeV) >= E_th)]
+    iu = u.Unit("1 / (cm2 s sr)")
+    egb = float(np.sum(t["I_EGB"].quantity.to_value(iu)))
+    err = float(
+        np.hypot(
+            np.sum(t["I_EGB_err_up"].quantity.to_value(iu)),
+            np.sum(t["I_EGB_fg_sys_up"].quantity.to_value(iu)),
+        )
+    )
+    return EGBFractionLimit(
+        t["E_min"].quantity.to_value(u.GeV),
+        t["E_max"].quantity.to_value(u.GeV),
+        egb,
+        err,
+        float(f["fraction"][0]),
+        float(f["fraction_err_lo"][0]),
+        float(f["fraction_err_hi"][0]),
+        f"point sources >= {100 * float(f['fraction'][0]):g}% of the EGB above {E_th:g} GeV "
+        f"(Ackermann et al. 2016, PRL 116, 151105); EGB of model {igrb_model} (ApJ 799, 86)",
+    )
+
+
 def synthetic_icecube(
     model: CGMModel,
     truth: Mapping[str, float],
@@ -697,6 +819,10 @@ def _check_bounds_define_the_model(f: FreeParameter) -> None:
             )
 
 
+#: the last tabulated full-spectrum models, by (base parameters, free boxes)
+_TABLES: dict = {}
+
+
 class CGMModel:
     """The CGM ν and γ intensity for a vector of free parameters.
 
@@ -712,6 +838,33 @@ class CGMModel:
         Override prior bounds ``{name: (lo, hi)}`` of the fit variables.
     flavour : {'per flavour', 'all'}
         The convention of :meth:`nu_sed` and the reading of Eq. (17) (default per flavour).
+    profile : str or crescape.halo.CGMProfile, optional
+        A CGM gas profile in place of the uniform δ_G (a kind of :class:`~crescape.halo.CGMProfile`,
+        read by its own parser, or the object). ``delta_G`` must be free and then means the
+        baryon overdensity of the profile at ``r_ref``, δ_ref = ρ(r_ref)/(Ω_b ρ_cr); the
+        profile gives only the shape ρ(r)/ρ(r_ref).
+    r_ref : Quantity [length] or float in kpc
+        The reference radius of ``profile`` (default 50 kpc).
+
+    Notes
+    -----
+    The profile's column factor. In the paper's convention (Eqs. 15-16) the emissivity is
+    ∝ n_gas n_CR with n_CR = φ/ṽ_A and ṽ_A = δB/√(4πρ), δB of Eq. (8) independent of ρ, so
+    n_CR ∝ ρ^{1/2} and the emission per volume ∝ ρ^{3/2} at every energy, with the same
+    spectrum. Along the lines of sight of the halo geometry
+    (:func:`crescape.physics.emission.profile_column`, the CR profile f(r)), a profile ρ(r)
+    gives the flux of the uniform CGM of density ρ(r_ref) times
+
+    .. math::
+
+        K = \\frac{\\int d\\Omega \\int ds\\, f(r)\\, [\\rho(r)/\\rho(r_{\\rm ref})]^{3/2}}
+                 {\\int d\\Omega \\int ds\\, f(r)},
+
+    so it is the uniform model at δ_G,eff = δ_ref K^{2/3}: the fit variable log10 δ_G is shifted
+    by (2/3) log10 K before the model is evaluated (K = 1 for the uniform profile, whose fit
+    is then the δ_G fit). The shape is exact for the neutrinos; for γ rays the γγ absorption
+    on the CMB is the uniform CGM's (its path-length weighting is not the profile's:
+    negligible below 100 TeV, where the absorption length exceeds the halo).
     """
 
     def __init__(
@@ -721,6 +874,8 @@ class CGMModel:
         model: str = "eq17",
         bounds: Mapping[str, tuple[float, float]] | None = None,
         flavour: str = DEFAULT_FLAVOUR,
+        profile: Any = None,
+        r_ref: Any = 50.0,
     ):
         bad = [f for f in free if f not in FREE_PARAMETERS]
         if bad or not free:
@@ -750,6 +905,10 @@ class CGMModel:
         base = base or Parameters()
         if "E_max" in free and base.galaxy.cutoff == "sharp":
             base = base.replace(cutoff="exponential")
+        self._check_break(free, base, bounds or {})
+        self.profile, self.r_ref, self.column_factor, self._dlog = None, None, 1.0, 0.0
+        if profile is not None:
+            self._set_profile(profile, r_ref, base, free)
         self.base = base
         self.model = model
         self.convention = "eq16" if "E_max" in free else "paper"
@@ -761,16 +920,117 @@ class CGMModel:
                 "(it belongs to the delta-function Eq. 16); use model='eq17'"
             )
 
+    def _set_profile(self, profile, r_ref, base, free) -> None:
+        """The column factor K of a gas profile (class Notes) and the shift of log10 δ_G."""
+        from ..halo import PROFILE_SPECS, CGMProfile
+        from ..params import parse_value
+        from ..physics.emission import profile_column
+        from ..units import parse_quantity
+
+        if "delta_G" not in free:
+            raise ParameterError(
+                f"profile = {getattr(profile, 'kind', profile)!r} needs delta_G free: the "
+                "profile's overdensity at r_ref takes its place"
+            )
+        if not isinstance(profile, CGMProfile):
+            kind = parse_value(PROFILE_SPECS["kind"], profile)  # the profile's own parser
+            profile = CGMProfile(kind=kind, cgm=base.cgm)
+        r = parse_quantity(r_ref, u.kpc, "r_ref").to_value(u.cm)
+        if not (np.ndim(r) == 0 and math.isfinite(float(r)) and float(r) > 0):
+            raise ParameterError(f"r_ref = {r_ref} is not allowed: must be one length > 0 kpc")
+        r = float(r)
+        rho_ref = float(profile.rho_cgs(np.array([r]))[0])
+        if not (math.isfinite(rho_ref) and rho_ref > 0):
+            raise ParameterError(
+                f"r_ref = {r / C.kpc:g} kpc is not allowed for profile "
+                f"{profile.kind!r}: its density there is {rho_ref:g} g/cm3"
+            )
+        R_d = float(np.ravel(base.cgs.R_d)[0])
+
+        def shape(rr):
+            return (profile.rho_cgs(rr) / rho_ref) ** 1.5
+
+        K = float(profile_column(shape, R_d) / profile_column(np.ones_like, R_d))
+        self.profile, self.r_ref, self.column_factor = profile, r, K
+        self._dlog = (2.0 / 3.0) * math.log10(K)
+        i = list(free).index("delta_G")
+        f = self.free[i]
+        spec = SPECS["delta_G"]
+        for x in (f.lo, f.hi):
+            v = 10.0 ** (x + self._dlog)
+            if not (spec.low < v <= spec.high):
+                raise ParameterError(
+                    f"bounds of 'delta_G' = ({f.lo:g}, {f.hi:g}) are not allowed with profile "
+                    f"{profile.kind!r}: delta_G,eff = delta_ref K^(2/3) = {v:g} (K = {K:.4g}) "
+                    f"must be {spec.allowed()}"
+                )
+
+    def _model_theta(self, theta: np.ndarray) -> np.ndarray:
+        """Fit vectors as the uniform model sees them: log10 δ_G shifted by (2/3) log10 K."""
+        theta = np.atleast_2d(theta)
+        if self._dlog == 0.0:
+            return theta
+        out = np.array(theta, dtype=float)
+        out[:, self.names.index("delta_G")] += self._dlog
+        return out
+
+    def _check_break(self, free, base, bounds) -> None:
+        """The break must lie inside (E_min, E_max) over the whole prior box.
+
+        A free ``E_break`` with the default box has it shrunk to lie 0.01 dex inside
+        (E_min, E_max) of ``base``; given bounds outside are an error, and so are ``E_break``
+        and ``E_max`` both free (the tabulated model has no E_break x E_max table).
+        """
+        names = list(free)
+        g = base.galaxy
+        lo_E = math.log10(float(g.E_min.to_value(u.GeV)))
+        if "E_break" in names and "E_max" in names:
+            raise ParameterError(
+                "free = E_break, E_max is not allowed: the break must stay below E_max and the "
+                "model tabulates no E_break x E_max grid; fix E_max (--set E_max=...)"
+            )
+        if "E_break" in names:
+            i = names.index("E_break")
+            f = self.free[i]
+            hi_E = math.log10(float(g.E_max.to_value(u.GeV)))
+            lo, hi = f.lo, f.hi
+            if "E_break" not in bounds:
+                lo, hi = max(lo, lo_E + 0.01), min(hi, hi_E - 0.01)
+            if not (lo_E < lo < hi < hi_E):
+                given = (
+                    f"({lo:g}, {hi:g})"
+                    if "E_break" in bounds
+                    else f"({f.lo:g}, {f.hi:g}) (the default, shrunk to ({lo:g}, {hi:g}))"
+                )
+                raise ParameterError(
+                    f"bounds of 'E_break' = {given} (log10 GeV) are not allowed: they must lie "
+                    f"inside (log10 E_min, log10 E_max) = ({lo_E:g}, {hi_E:g})"
+                )
+            self.free[i] = FreeParameter(f.name, f.log, lo, hi, f.label, f.unit)
+        elif "E_max" in names and g.E_break is not None:
+            f = self.free[names.index("E_max")]
+            Eb = math.log10(float(g.E_break.to_value(u.GeV)))
+            if not f.lo > Eb:
+                raise ParameterError(
+                    f"bounds of 'E_max' = ({f.lo:g}, {f.hi:g}) (log10 GeV) are not allowed with "
+                    f"E_break = {10**Eb:g} GeV: E_max must stay above the break"
+                )
+
     @property
     def table(self):
         """The tabulated full-spectrum model (:class:`~crescape.analysis.fit_model.FullSpectrumTable`),
-        built on first use over the prior box."""
+        built on first use over the prior box (and kept for the next model of the same base
+        parameters and box in this process: fits with and without the γ-ray limits share it)."""
         if self._table is None:
             from .fit_model import FullSpectrumTable
 
-            self._table = FullSpectrumTable(
-                self.base, [(f.name, f.log, f.lo, f.hi) for f in self.free]
-            )
+            free = [(f.name, f.log, f.lo, f.hi) for f in self.free]
+            key = (json.dumps(self.base.as_attrs(), sort_keys=True, default=str), repr(free))
+            if key not in _TABLES:
+                if len(_TABLES) >= 4:
+                    _TABLES.pop(next(iter(_TABLES)))
+                _TABLES[key] = FullSpectrumTable(self.base, free)
+            self._table = _TABLES[key]
         return self._table
 
     @property
@@ -785,11 +1045,13 @@ class CGMModel:
         return [f.name for f in self.free]
 
     def parameters(self, theta: np.ndarray) -> Parameters:
-        """Parameters for fit vectors ``theta`` (n, k) (arrays of shape (n, 1))."""
-        theta = np.atleast_2d(theta)
+        """Parameters for fit vectors ``theta`` (n, k) (arrays of shape (n, 1)); with a profile,
+        the uniform CGM of the same flux (δ_G,eff = δ_ref K^(2/3))."""
+        theta = self._model_theta(theta)
         changes = {f.name: f.to_value(theta[:, i])[:, None] for i, f in enumerate(self.free)}
-        if "E_max" in changes:
-            changes["E_max"] = changes["E_max"] * u.GeV
+        for name in _LOG_GEV:
+            if name in changes:
+                changes[name] = changes[name] * u.GeV
         return self.base.replace(**changes)
 
     def nu_sed(self, theta: np.ndarray, E_GeV: np.ndarray) -> np.ndarray:
@@ -807,6 +1069,7 @@ class CGMModel:
             ).to_value(E2_UNIT)
         from ..spectra import CGMEmission
 
+        theta = self._model_theta(theta)
         per = 3.0 / self.n_flavours_in_reading
         if self.model == "full":
             return self.table.sed("nu_all", theta, E_GeV) / per
@@ -824,6 +1087,7 @@ class CGMModel:
         if self.model == "eq17":
             k = 3.0 / self.n_flavours_in_reading
             return (2.0 / 3.0) * k * self.nu_sed(theta, 0.5 * E_GeV)
+        theta = self._model_theta(theta)
         if self.model == "full":
             return self.table.sed("gamma", theta, E_GeV)
         from ..spectra import CGMEmission
@@ -837,8 +1101,9 @@ class CGMModel:
 
     def _scalar(self, t: np.ndarray) -> Parameters:
         changes = {f.name: float(f.to_value(t[i])) for i, f in enumerate(self.free)}
-        if "E_max" in changes:
-            changes["E_max"] = changes["E_max"] * u.GeV
+        for name in _LOG_GEV:
+            if name in changes:
+                changes[name] = changes[name] * u.GeV
         return self.base.replace(**changes)
 
     def describe(self) -> dict[str, Any]:
@@ -855,6 +1120,19 @@ class CGMModel:
             "free": self.names,
             "bounds": {f.name: [f.lo, f.hi] for f in self.free},
             "log10": {f.name: f.log for f in self.free},
+            **(
+                {
+                    "profile": {
+                        "kind": self.profile.kind,
+                        "r_ref_kpc": self.r_ref / C.kpc,
+                        "delta_G_means": "the overdensity of the profile at r_ref",
+                        "column_factor_K": self.column_factor,
+                        "delta_G_uniform_equivalent": "delta_ref K^(2/3)",
+                    }
+                }
+                if self.profile is not None
+                else {}
+            ),
         }
 
 
@@ -881,14 +1159,18 @@ class Likelihood:
         icecube: Dataset | Sequence[Dataset],
         igrb: IGRBLimit | None = None,
         limits: Sequence[FluxLimit] = (),
+        egb_fraction: EGBFractionLimit | None = None,
     ):
         if not isinstance(icecube, Dataset):
             icecube = join_datasets(list(icecube))
         self.model, self.icecube, self.igrb = model, icecube, igrb
         self.limits = list(limits)
+        self.egb_fraction = egb_fraction
         self._nu_E, self._nu_w = _log_nodes(icecube.E_min, icecube.E_max)
         if igrb is not None:
             self._g_E, self._g_w = _log_nodes(igrb.E_min, igrb.E_max)
+        if egb_fraction is not None:
+            self._f_E, self._f_w = _log_nodes(egb_fraction.E_min, egb_fraction.E_max)
         self._lim_E = np.concatenate([lim.E for lim in self.limits]) if self.limits else np.zeros(0)
 
     def theta_of(self, values: Mapping[str, float]) -> np.ndarray:
@@ -926,8 +1208,23 @@ class Likelihood:
             i += lim.E.size
         return np.stack(out, axis=-1)
 
+    def egb_fraction_intensity(self, theta: np.ndarray) -> np.ndarray:
+        """The model's γ intensity over the bands of the point-source fraction limit, (n,)."""
+        nE = self._f_E.shape
+        E = self._f_E.ravel()
+        f = self.model.gamma_sed(theta, E).reshape(-1, *nE)
+        return np.sum(f / self._f_E * self._f_w, axis=(-2, -1))
+
+    def chi2_egb_fraction(self, theta: np.ndarray) -> np.ndarray:
+        """χ² of the point-source fraction limit (:class:`EGBFractionLimit`), (n,); 0 without it."""
+        theta = np.atleast_2d(theta)
+        if self.egb_fraction is None:
+            return np.zeros(theta.shape[0])
+        return self.egb_fraction.chi2(self.egb_fraction_intensity(theta))
+
     def chi2_parts(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(χ²_neutrinos, χ²_IGRB) for fit vectors (n, k); the neutrino part includes the limits."""
+        """(χ²_neutrinos, χ²_γ) for fit vectors (n, k); the neutrino part includes the limits,
+        the γ part the IGRB bands and the point-source fraction limit."""
         theta = np.atleast_2d(theta)
         ic = self.icecube.chi2_terms(self.icecube_bins(theta)).sum(axis=-1)
         if self.limits:
@@ -937,6 +1234,8 @@ class Likelihood:
             if self.igrb is None
             else self.igrb.chi2_terms(self.igrb_bands(theta)).sum(axis=-1)
         )
+        if self.egb_fraction is not None:
+            ig = ig + self.chi2_egb_fraction(theta)
         return ic, ig
 
     def chi2(self, theta: np.ndarray) -> np.ndarray:
@@ -1015,7 +1314,21 @@ class FitResult:
             f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
             f"data: {self.data.get('icecube', '')}",
             f"flavour reading: {self.model.get('flavour_reading', '')}",
-            f"chi2_min = {self.chi2_min:.2f} (neutrino bins {self.chi2_icecube:.2f}, IGRB {self.chi2_igrb:.2f}"
+            *(
+                [
+                    f"profile: {pr['kind']}; delta_G is its overdensity at r_ref = "
+                    f"{pr['r_ref_kpc']:g} kpc; column factor K = {pr['column_factor_K']:.4g} "
+                    "(the flux of the uniform CGM at delta_G K^(2/3))"
+                ]
+                if (pr := self.model.get("profile"))
+                else []
+            ),
+            f"chi2_min = {self.chi2_min:.2f} (neutrino bins {self.chi2_icecube:.2f}, "
+            + (
+                f"IGRB {self.chi2_igrb:.2f}"
+                if self.data.get("egb_fraction", "not used") == "not used"
+                else f"IGRB + point-source fraction {self.chi2_igrb:.2f}"
+            )
             + (f", limits {self.chi2_limits:.2f}" if self.data.get("limits") else "")
             + f"), ndof = {self.ndof}, p = {g.get('p_value', math.nan):.3g}",
         ]
@@ -1389,6 +1702,9 @@ def fit(
     flavour: str = DEFAULT_FLAVOUR,
     igrb: bool = True,
     igrb_model: str = "A",
+    blazar_fraction: bool = False,
+    profile: Any = None,
+    r_ref: Any = 50.0,
     limits: Sequence[str] = (),
     limit_cl: float | None = None,
     limit_likelihood: str = "gaussian",
@@ -1436,6 +1752,13 @@ def fit(
     igrb : bool
         Include the Fermi IGRB upper limit (the best fit, MINOS and MCMC use it;
         the IceCube-only fit is always done too).
+    profile : str or crescape.halo.CGMProfile, optional
+        A CGM gas profile in place of the uniform δ_G (:class:`CGMModel`): δ_G is then the
+        profile's overdensity at ``r_ref`` (default 50 kpc) and the flux carries the profile's
+        column factor K.
+    blazar_fraction : bool
+        Add the point-source fraction of the EGB above 50 GeV (Ackermann et al. 2016) as a
+        tighter γ-ray upper limit (:class:`EGBFractionLimit`; with or without the IGRB bands).
     bounds : mapping, optional
         Prior bounds ``{name: (lo, hi)}`` of the fit variables (log10 for δ_G, L_CR, E_max);
         they must lie inside the parameter's allowed range.
@@ -1506,20 +1829,22 @@ def fit(
             f"flavour = {flavour!r} is not allowed for this Dataset: its bins are "
             f"{ice.flavour!r} (build it with that flavour or pass flavour={ice.flavour!r})"
         )
-    cm = CGMModel(free, params, model, bounds, flavour)
+    cm = CGMModel(free, params, model, bounds, flavour, profile=profile, r_ref=r_ref)
     if max_steps < n_steps:
         raise ParameterError(
             f"max_steps = {max_steps} is not allowed: must be >= n_steps ({n_steps})"
         )
     lim = load_igrb(igrb_model) if igrb else None
+    egb_f = load_egb_fraction(igrb_model) if blazar_fraction else None
     lik_ic = Likelihood(cm, ice, None, nu_limits)
-    lik = Likelihood(cm, ice, lim, nu_limits)
+    lik = Likelihood(cm, ice, lim, nu_limits, egb_f)
+    gamma = lim is not None or egb_f is not None
     # IceCube alone
     # (MIGRAD from the best points of a scan of the prior box: one start can stop at a local
     # minimum, e.g. at the lower bound of E_max)
     m_ic = _global_minimum(lik_ic, _starts(lik_ic, seed=seed))
     # with the IGRB limit (the reported best fit)
-    starts = [np.array(m_ic.values)] + (list(_starts(lik, seed=seed)) if igrb else [])
+    starts = [np.array(m_ic.values)] + (list(_starts(lik, seed=seed)) if gamma else [])
     m = _global_minimum(lik, starts, minos=True)
     best_v = {k: float(m.values[k]) for k in cm.names}
     ic2, ig2 = lik.chi2_parts(np.array(m.values)[None, :])
@@ -1548,6 +1873,7 @@ def fit(
             f"bad fit: chi2 = {gof['chi2']:.1f} for {ndof} dof, p = {gof['p_value']:.2g} "
             f"< {P_BAD:g}: the model ({', '.join(cm.names)} free) is rejected by {ice.label}"
             + (" with the IGRB limit" if lim else "")
+            + (" and the point-source fraction above 50 GeV" if egb_f else "")
             + "; its intervals describe a model the data exclude"
         )
         warns.append(msg)
@@ -1573,6 +1899,14 @@ def fit(
             "flavour": flavour,
             "flavour_reading": flavour_reading(flavour),
             "igrb": lim.label if lim else "not used",
+            "egb_fraction": (
+                {
+                    **egb_f.describe(),
+                    "chi2_at_best": float(lik.chi2_egb_fraction(np.array(m.values)[None, :])[0]),
+                }
+                if egb_f
+                else "not used"
+            ),
             "limits": [
                 {**x.describe(), "chi2_at_best": float(c)}
                 for x, c in zip(nu_limits, lim2, strict=True)
@@ -1600,7 +1934,7 @@ def fit(
         _lik=lik,
     )
     if profile_points and "delta_G" in cm.names:
-        res.profile, res.statement = _profile_delta_G(lik_ic, lik, m_ic, m, profile_points, igrb)
+        res.profile, res.statement = _profile_delta_G(lik_ic, lik, m_ic, m, profile_points, gamma)
     if mcmc:
         res.chain, res.posterior = _run_mcmc(
             lik, np.array(m.values), n_walkers, n_steps, max_steps, seed, progress
@@ -1622,6 +1956,14 @@ def _range_words(rec: dict) -> str:
     if rec["kind"] == "lower limit":
         return f">= {rec['lo']:.3g} ({pct} lower limit: the interval reaches the prior bound {hi_b:.3g})"
     return f"unconstrained at {pct} within the prior {lo_b:.3g} .. {hi_b:.3g}"
+
+
+def _gamma_words(lik) -> str:
+    """The γ-ray limits of a likelihood, in words (for the δ_G statement)."""
+    parts = (["Fermi IGRB limit"] if lik.igrb is not None else []) + (
+        ["point-source fraction limit above 50 GeV"] if lik.egb_fraction is not None else []
+    )
+    return " with the ".join(parts) if parts else "gamma-ray limit"
 
 
 def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
@@ -1681,7 +2023,8 @@ def _profile_delta_G(lik_ic, lik, m_ic, m, n, igrb):
             else f"delta_G <= {ul:.3g}"
         )
         text += (
-            f"; the Fermi IGRB limit allows {ul_words} (95% one-sided, along the IceCube profile), "
+            f"; the {_gamma_words(lik)} allows {ul_words} (95% one-sided, along the IceCube "
+            "profile), "
             + {
                 "all": "so it EXCLUDES ALL of the IceCube range",
                 "part": "so it EXCLUDES PART of the IceCube range",

@@ -605,7 +605,9 @@ class DispersionProduct(Product):
         E = np.broadcast_to(
             np.asarray(variables.get("energy", self.energy)) * u.GeV.to(u.erg), (n,)
         )
-        J = escape.current_above(E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+        J = escape.current_above(
+            E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high
+        )
         rho = instability.gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
         B0 = np.broadcast_to(p.B0, (n,))
         r = dispersion.fastest_growth(

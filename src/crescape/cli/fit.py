@@ -90,6 +90,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--no-igrb", action="store_true", help="do not use the Fermi IGRB limit")
     p.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=None,
+        help="a CGM gas profile in place of the uniform delta_G (a kind of crescape.halo."
+        "CGMProfile: uniform, miller_bregman, beta, ...); delta_G then is the profile's "
+        "overdensity at --r-ref, and the flux carries the profile's column factor",
+    )
+    p.add_argument(
+        "--r-ref",
+        type=float,
+        default=50.0,
+        metavar="KPC",
+        help="reference radius of --profile [kpc] (default 50)",
+    )
+    p.add_argument(
+        "--blazar-fraction",
+        action="store_true",
+        help="add the point-source (blazar) share of the EGB above 50 GeV, at least 86 (+16 -14)%% "
+        "(Ackermann et al. 2016, PRL 116, 151105), as a tighter gamma-ray upper limit: the CGM may "
+        "fill at most the remaining (1 - f) x EGB",
+    )
+    p.add_argument(
         "--igrb-model",
         default="A",
         choices=("A", "B", "C"),
@@ -181,6 +203,9 @@ def _run(args: argparse.Namespace) -> int:
         allow_shared_events=args.allow_shared_events,
         igrb=not args.no_igrb,
         igrb_model=args.igrb_model,
+        blazar_fraction=args.blazar_fraction,
+        profile=args.profile,
+        r_ref=args.r_ref,
         profile_points=args.profile_points,
         mcmc=not args.no_mcmc,
         n_walkers=args.walkers,

@@ -81,6 +81,8 @@ DATASETS: dict[str, str] = {
     "(arXiv:2502.08173), per flavour",
     "icecube_spl_contours_km3net": "IceCube HESE 7.5 yr / northern tracks 9.5 yr power-law fits: "
     "68% (phi_100, gamma) contours, per flavour",
+    "fermi_egb_resolved_ackermann2016": "Fermi-LAT point-source (blazar) fraction of the total "
+    "EGB above 50 GeV, 86 (+16 -14)% (PRL 116, 151105)",
 }
 
 #: The upper-limit curves among :data:`DATASETS` (columns ``E``, ``E2Phi_UL``).

@@ -114,14 +114,21 @@ def advection_speed(
     cutoff: Cutoff,
     rho: ArrayLike,
     E_ref: ArrayLike = C.GeV,
+    *,
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """ṽ_A = δB/√(4πρ) with δB = B_sat of Eq. (8) at the energy E_ref [cm/s].
 
     For s = 2, E²φ and hence δB are the same at every energy (Eq. 8) and E_ref
     does not matter. For s ≠ 2 the field is taken at E_ref (default 1 GeV,
-    where the CR energy flux peaks for s > 2).
+    where the CR energy flux peaks for s > 2). With a spectral break
+    (``E_break``, ``slope_high``, :mod:`crescape.physics.spectrum`) the flux at
+    E_ref is that of the broken spectrum (its normalisation Λ changes).
     """
-    return alfven_speed(B_sat_escape(E_ref, L_CR, R_d, slope, E_min, E_max, cutoff), rho)
+    return alfven_speed(
+        B_sat_escape(E_ref, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high), rho
+    )
 
 
 def cr_density(
@@ -134,10 +141,15 @@ def cr_density(
     cutoff: Cutoff,
     rho: ArrayLike,
     E_ref: ArrayLike = C.GeV,
+    *,
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
-    """Eq. (15): n_CR(E) = φ(E)/ṽ_A in the inner region [cm^-3 erg^-1]."""
-    v = advection_speed(L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref)
-    return escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff) / v
+    """Eq. (15): n_CR(E) = φ(E)/ṽ_A in the inner region [cm^-3 erg^-1] (optional break as
+    :func:`advection_speed`)."""
+    brk = {"E_break": E_break, "slope_high": slope_high}
+    v = advection_speed(L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref, **brk)
+    return escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high) / v
 
 
 def target_density(

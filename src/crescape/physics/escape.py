@@ -32,18 +32,23 @@ def injection_rate(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """Q_CR(E) = L_CR E^-s / Λ_s: particles injected per unit energy and time [erg^-1 s^-1].
 
     Notes
     -----
     Eq. (3): a luminosity L_CR in a spectrum ∝ E^-s between E_min and E_max,
-    with Λ_s = ∫ E^(1-s) dE (= ln(E_max/E_min) for s = 2).
+    with Λ_s = ∫ E^(1-s) dE (= ln(E_max/E_min) for s = 2). ``E_break``,
+    ``slope_high``: the optional break of :mod:`crescape.physics.spectrum`
+    (E^-s below E_break, E_break^(s₂-s) E^-s₂ above; default none), which every
+    function of this module passes on.
     """
     return (
         L_CR
-        * spectral_shape(E, slope, E_min, E_max, cutoff)
-        / energy_norm(slope, E_min, E_max, cutoff)
+        * spectral_shape(E, slope, E_min, E_max, cutoff, E_break, slope_high)
+        / energy_norm(slope, E_min, E_max, cutoff, E_break, slope_high)
     )
 
 
@@ -64,6 +69,8 @@ def n_gal(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """Eq. (1): CR density in the disk, n_gal = Q_CR/(2π R_d²) · H/D [cm^-3 erg^-1].
 
@@ -71,7 +78,7 @@ def n_gal(
     ----------
     E : energy [erg]; L_CR [erg/s]; R_d, H [cm]; D : Galactic D(E) [cm^2/s]
     """
-    Q = injection_rate(E, L_CR, slope, E_min, E_max, cutoff)
+    Q = injection_rate(E, L_CR, slope, E_min, E_max, cutoff, E_break, slope_high)
     return Q / (2.0 * np.pi * R_d**2) * H / D
 
 
@@ -86,10 +93,12 @@ def n_halo(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """Eq. (2): n_CR(z, E) = n_gal(E)(1 - |z|/H) for |z| <= H, zero beyond [cm^-3 erg^-1]."""
     profile = np.clip(1.0 - np.abs(np.asarray(z, dtype=float)) / H, 0.0, None)
-    return n_gal(E, L_CR, R_d, H, D, slope, E_min, E_max, cutoff) * profile
+    return n_gal(E, L_CR, R_d, H, D, slope, E_min, E_max, cutoff, E_break, slope_high) * profile
 
 
 def escape_flux(
@@ -100,13 +109,17 @@ def escape_flux(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """Eq. (3): φ_CR(E) = L_CR E^-s / (2π R_d² Λ_s) [cm^-2 s^-1 erg^-1].
 
     The flux through the halo boundary per unit energy. It equals D n_gal/H
     for any D and H: the escaping spectrum is the injected one.
     """
-    return injection_rate(E, L_CR, slope, E_min, E_max, cutoff) / (2.0 * np.pi * R_d**2)
+    return injection_rate(E, L_CR, slope, E_min, E_max, cutoff, E_break, slope_high) / (
+        2.0 * np.pi * R_d**2
+    )
 
 
 def escape_energy_flux(
@@ -117,13 +130,15 @@ def escape_energy_flux(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """E² φ_CR(E), the energy flux per logarithmic energy interval [erg cm^-2 s^-1] (Eqs. 3, 4).
 
     For s = 2 it is L_CR/(2π R_d² Λ), independent of E.
     """
     E = np.asarray(E, dtype=float)
-    return E**2 * escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff)
+    return E**2 * escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high)
 
 
 def current_above(
@@ -134,6 +149,8 @@ def current_above(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """J(>E) = e ∫_E φ_CR(E') dE', the electric current of CRs above E [statA cm^-2].
 
@@ -143,8 +160,10 @@ def current_above(
     e L/(2π R_d² Λ) (1/E - 1/E_max), which the paper approximates by e E φ(E)
     (see :func:`current_paper`).
     """
-    norm = L_CR / (2.0 * np.pi * R_d**2 * energy_norm(slope, E_min, E_max, cutoff))
-    return C.e * norm * integral_shape(E, slope, E_min, E_max, cutoff)
+    norm = L_CR / (
+        2.0 * np.pi * R_d**2 * energy_norm(slope, E_min, E_max, cutoff, E_break, slope_high)
+    )
+    return C.e * norm * integral_shape(E, slope, E_min, E_max, cutoff, E_break, slope_high)
 
 
 def current_paper(
@@ -155,6 +174,8 @@ def current_paper(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """The paper's current J_CR = e E φ_CR(E) [statA cm^-2] (text before Eq. 4).
 
@@ -162,7 +183,7 @@ def current_paper(
     e E φ/(s-1) (see :func:`current_above`).
     """
     E = np.asarray(E, dtype=float)
-    return C.e * E * escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff)
+    return C.e * E * escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high)
 
 
 def n_ballistic(phi: ArrayLike) -> FloatArray:

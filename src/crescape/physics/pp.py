@@ -97,6 +97,20 @@ def _gl_nodes(a, b, rule=_GL64):
     return a + half * (x + 1.0), half * w
 
 
+def _gl_nodes_split(a, b, m, rule=_GL64):
+    """:func:`_gl_nodes` on [a, b], or on [a, m] and [m, b] (m clipped to [a, b]) when ``m`` is
+    given: a kink of the integrand at m (the break of a broken power law) is then a node
+    boundary, and each half is integrated as a smooth function."""
+    if m is None:
+        return _gl_nodes(a, b, rule)
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    m = np.clip(np.asarray(m, dtype=float), a, b)
+    x1, w1 = _gl_nodes(a, m, rule)
+    x2, w2 = _gl_nodes(m, b, rule)
+    return np.concatenate([x1, x2], axis=-1), np.concatenate([w1, w2], axis=-1)
+
+
 # ---------------------------------------------------------------------------------------------
 # inelastic cross sections
 # ---------------------------------------------------------------------------------------------
@@ -368,6 +382,7 @@ def emissivity_full(
     species: Species,
     E_p_max: float = np.inf,
     sigma_model: SigmaModel = "KAB06",
+    E_p_break: float = np.inf,
 ) -> FloatArray:
     """KAB06 Eqs. 71-72: the production rate per volume above the transition [cm^-3 s^-1 erg^-1].
 
@@ -389,17 +404,21 @@ def emissivity_full(
     E_p_max : float [erg]
         J vanishes above this energy.
     sigma_model : {'KAB06', 'KAB06-kinematic', 'Kafexhiu14'}
+    E_p_break : float [erg]
+        A kink of J (the break of a broken power law; default inf, none): the rule is
+        split at x = E/E_p_break into two 64-node rules, so that each part is smooth.
     """
     _check_species(species)
     if species == "nu_mu":
-        return emissivity_full(E, J, n_H, "nu_mu1", E_p_max, sigma_model) + emissivity_full(
-            E, J, n_H, "nu_mu2", E_p_max, sigma_model
-        )
+        return emissivity_full(
+            E, J, n_H, "nu_mu1", E_p_max, sigma_model, E_p_break
+        ) + emissivity_full(E, J, n_H, "nu_mu2", E_p_max, sigma_model, E_p_break)
     E = np.asarray(E, dtype=float)
     top = np.log(X_NUMU1_MAX) if species == "nu_mu1" else 0.0
     lo = np.log(np.maximum(X_MIN, E / E_p_max))
     lo = np.minimum(lo, top)
-    lnx, w = _gl_nodes(lo, np.full_like(lo, top))
+    split = np.log(E / E_p_break) if np.isfinite(E_p_break) else None
+    lnx, w = _gl_nodes_split(lo, np.full_like(lo, top), split)
     x = np.exp(lnx)
     Ep = E[..., None] / x
     integrand = sigma_inel(Ep, sigma_model) * J(Ep) * F_secondary(x, Ep, species)
@@ -421,6 +440,7 @@ def emissivity_delta(
     E_p_max: float = np.inf,
     sigma_model: SigmaModel = "KAB06",
     n_tilde: ArrayLike = 1.0,
+    E_p_break: float = np.inf,
 ) -> FloatArray:
     """The δ-function approximation of KAB06 Eqs. 77-78 [cm^-3 s^-1 erg^-1].
 
@@ -436,30 +456,36 @@ def emissivity_delta(
         Φ_ℓ(E) = 2 ∫_E^∞ q_π(E_π) f_ℓ(E/E_π) dE_π/E_π.
 
     q_π = ñ (c n_H/K_π) σ_inel(m_p + E_π/K_π) J(m_p + E_π/K_π) (KAB06 Eq. 77).
+
+    ``E_p_break`` (default inf, none): a kink of J, at which every rule is split
+    (E_π = K_π (E_p_break - m_p c²)), so that each part is smooth.
     """
     _check_species(species)
     E = np.asarray(E, dtype=float)
     E_pi_max = K_PI * max(E_p_max - C.m_p_c2, 0.0) if np.isfinite(E_p_max) else 1e12 * C.PeV
+    E_pi_b = K_PI * max(E_p_break - C.m_p_c2, 0.0) if np.isfinite(E_p_break) else None
     if species == "gamma":
         E_min = E + M_PI0_C2**2 / (4.0 * E)
         t_lo = np.sqrt(np.maximum(E_min**2 - M_PI0_C2**2, 1e-300))
         t_hi = np.sqrt(max(E_pi_max**2 - M_PI0_C2**2, 0.0))
         t_hi = np.maximum(t_hi, t_lo)
         # the integrand in ln t: q(E_π) t/E_π
-        u, w = _gl_nodes(np.log(t_lo), np.log(t_hi), _GL64)
+        t_b = None if E_pi_b is None else 0.5 * np.log(max(E_pi_b**2 - M_PI0_C2**2, 1e-300))
+        u, w = _gl_nodes_split(np.log(t_lo), np.log(t_hi), t_b, _GL64)
         t = np.exp(u)
         E_pi = np.sqrt(t**2 + M_PI0_C2**2)
         val = 2.0 * np.sum(_pion_rate(E_pi, J, n_H, sigma_model) * t / E_pi * w, axis=-1)
         return n_tilde * val
     if species == "nu_mu":
         return emissivity_delta(
-            E, J, n_H, "nu_mu1", E_p_max, sigma_model, n_tilde
-        ) + emissivity_delta(E, J, n_H, "nu_mu2", E_p_max, sigma_model, n_tilde)
+            E, J, n_H, "nu_mu1", E_p_max, sigma_model, n_tilde, E_p_break
+        ) + emissivity_delta(E, J, n_H, "nu_mu2", E_p_max, sigma_model, n_tilde, E_p_break)
     hi = np.log(np.maximum(E_pi_max, E))
+    lnb = None if E_pi_b is None else np.log(E_pi_b)
     if species == "nu_mu1":
         # f = 1/(1-r) on x < 1-r: E_π from E/(1-r) up
         lo = np.minimum(np.log(E / (1.0 - R_MU_PI)), hi)
-        lnEpi, w = _gl_nodes(lo, hi, _GL64)
+        lnEpi, w = _gl_nodes_split(lo, hi, lnb, _GL64)
         E_pi = np.exp(lnEpi)
         val = 2.0 * np.sum(_pion_rate(E_pi, J, n_H, sigma_model) / (1.0 - R_MU_PI) * w, axis=-1)
         return n_tilde * val
@@ -468,7 +494,7 @@ def emissivity_delta(
     lo = np.minimum(np.log(E), hi)
     total = 0.0
     for a, b in ((lo, mid), (mid, hi)):
-        lnEpi, w = _gl_nodes(a, b, _GL48)
+        lnEpi, w = _gl_nodes_split(a, b, lnb, _GL48)
         E_pi = np.exp(lnEpi)
         f = pion_decay_lepton_distribution(E[..., None] / E_pi, species)
         total = total + np.sum(_pion_rate(E_pi, J, n_H, sigma_model) * f * w, axis=-1)
@@ -489,6 +515,7 @@ def emissivity(
     E_transition: float = E_TRANSITION,
     enhancement: ArrayLike = 1.0,
     return_n_tilde: bool = False,
+    E_p_break: float = np.inf,
 ) -> FloatArray | tuple[FloatArray, dict[str, float]]:
     """Production rate of ``species`` per volume, time and energy [cm^-3 s^-1 erg^-1].
 
@@ -510,6 +537,9 @@ def emissivity(
         Nuclear enhancement factor multiplying the result (:func:`nuclear_enhancement`).
     return_n_tilde : bool
         Also return the dict of ñ used for each (sub)species.
+    E_p_break : float [erg]
+        A kink of J (a broken power law's break; default inf, none): every quadrature is
+        split there (:func:`emissivity_full`, :func:`emissivity_delta`).
 
     Returns
     -------
@@ -523,14 +553,16 @@ def emissivity(
     for sp in _single(species):
         part = np.zeros(E.shape)
         if np.any(hi_mask):
-            part[hi_mask] = emissivity_full(E[hi_mask], J, n_H, sp, E_p_max, sigma_model)
+            part[hi_mask] = emissivity_full(E[hi_mask], J, n_H, sp, E_p_max, sigma_model, E_p_break)
         if np.any(~hi_mask):
             et = np.array([E_transition])
-            full_t = emissivity_full(et, J, n_H, sp, E_p_max, sigma_model)[0]
-            delta_t = emissivity_delta(et, J, n_H, sp, E_p_max, sigma_model)[0]
+            full_t = emissivity_full(et, J, n_H, sp, E_p_max, sigma_model, E_p_break)[0]
+            delta_t = emissivity_delta(et, J, n_H, sp, E_p_max, sigma_model, 1.0, E_p_break)[0]
             nt = full_t / delta_t if delta_t > 0 else 0.0
             n_tildes[sp] = nt
-            part[~hi_mask] = nt * emissivity_delta(E[~hi_mask], J, n_H, sp, E_p_max, sigma_model)
+            part[~hi_mask] = nt * emissivity_delta(
+                E[~hi_mask], J, n_H, sp, E_p_max, sigma_model, 1.0, E_p_break
+            )
         out += part
     out *= enhancement
     if return_n_tilde:

@@ -54,13 +54,16 @@ def B_sat_escape(
     E_min: ArrayLike,
     E_max: ArrayLike,
     cutoff: Cutoff = "sharp",
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
 ) -> FloatArray:
     """Eq. (8) for the escaping spectrum of Eq. (3) at energy E: δB = √(4π E²φ_CR(E)/c) [G].
 
     For any slope s; for s = 2 it equals :func:`B_sat_luminosity` with Λ = ln(E_max/E_min)
     and does not depend on E. For s ≠ 2 it does (E²φ ∝ E^{2-s}), so callers name the energy.
+    ``E_break``, ``slope_high``: the optional spectral break (:mod:`crescape.physics.spectrum`).
     """
-    return B_sat(escape_energy_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff))
+    return B_sat(escape_energy_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high))
 
 
 def larmor_radius(E: ArrayLike, B: ArrayLike) -> FloatArray:

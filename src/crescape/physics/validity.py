@@ -193,13 +193,21 @@ def linear_summary(
     """
     g, m = params.galaxy.cgs, params.cgm.cgs
     E = float(check_positive("energy", E, unit="erg"))
-    J = float(escape.current_above(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
+    J = float(
+        escape.current_above(
+            E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff, g.E_break, g.slope_high
+        )
+    )
     if not (J > 0 and E < g.E_max):
         raise ParameterError(
             f"energy = {E / C.GeV:g} GeV is not allowed: must be below E_max = "
             f"{g.E_max / C.GeV:g} GeV (no current above it)"
         )
-    E2phi = float(escape.escape_energy_flux(E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff))
+    E2phi = float(
+        escape.escape_energy_flux(
+            E, g.L_CR, g.R_d, g.slope, g.E_min, g.E_max, g.cutoff, g.E_break, g.slope_high
+        )
+    )
     rho = float(gas_density(m.delta_G, m.Omega_b_h2, m.rho_cr_h2))
     B0 = float(m.B0)
     T = float(m.T) if T is None else float(check_positive("T", T, allow_zero=True, unit="K"))

@@ -272,7 +272,7 @@ def run(out_dir: Path, params: Parameters) -> list[Artifact]:
     rho = ds.rho.values[last]
     nE = ds.n_CR.values[last] / C.GeV  # per erg
     inner = zk <= float(c.R_d / C.kpc)
-    spec = (c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff)
+    spec = (c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff, c.E_break, c.slope_high)
     phi = escape_flux(E, *spec)
     n_eq15 = transport.n_advective(phi, vA_paper)
     i1 = int(np.argmin(np.abs(np.log(E / C.GeV))))

@@ -48,7 +48,11 @@ def simulate(params: Parameters):
     c = params.cgs
     # Eq. (8) at the model's evaluation energy: the same δB as ``EscapeModel().B_sat``
     E_ref = DEFAULT_ENERGY.to_value("erg")
-    dB = float(B_sat_escape(E_ref, c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff))
+    dB = float(
+        B_sat_escape(
+            E_ref, c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff, c.E_break, c.slope_high
+        )
+    )
     P = MomentumGrid.from_energy(E_LO, E_HI, N_P)
     D = bohm_diffusion(P.energy, dB)  # Eq. (9)
     phi = escape_flux_per_lnp(P, params)  # Eq. (3) per ln p

@@ -100,7 +100,9 @@ class PrescribedFlux:
 def escape_flux_per_lnp(pgrid, params) -> np.ndarray:
     """Eq. (3) per ln p at the bin centres: φ_CR(E) · p v [cm^-2 s^-1]."""
     c = params.cgs
-    phi = escape_flux(pgrid.energy, c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff)
+    phi = escape_flux(
+        pgrid.energy, c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff, c.E_break, c.slope_high
+    )
     return np.asarray(phi * pgrid.dE_dlnp(), dtype=float)
 
 

@@ -283,7 +283,7 @@ class TransportConfig:
         if isinstance(dB, str) and dB.strip().lower() == "eq8":
             # Eq. (8) at the reference energy E0 of D0, for the galaxy's own slope
             c = params.cgs
-            spec = (c.slope, c.E_min, c.E_max, c.cutoff)
+            spec = (c.slope, c.E_min, c.E_max, c.cutoff, c.E_break, c.slope_high)
             E0 = res["transport"]["E0"]
             res["transport"]["dB"] = float(B_sat_escape(E0, c.L_CR, c.R_d, *spec))
             self.dB_source = "eq8"

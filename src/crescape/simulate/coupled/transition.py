@@ -84,7 +84,7 @@ def transition_run(
     E_lo, E_hi = float(c.E_min), float(c.E_max)
     P = MomentumGrid.from_energy(E_lo, E_hi, n_momenta)
     E = float(P.energy[0])
-    spec = (c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff)
+    spec = (c.L_CR, c.R_d, c.slope, c.E_min, c.E_max, c.cutoff, c.E_break, c.slope_high)
     E2phi = float(E**2 * escape_flux(E, *spec))
     rho = float(instability.gas_density(c.delta_G, c.Omega_b_h2, c.rho_cr_h2))
     D_paper = float(saturation.bohm_diffusion(E, saturation.B_sat(E2phi)))

@@ -1,0 +1,63 @@
+"""With no break (the default) every number is what it was before the break existed, bit for bit.
+
+``data/single_power_law_bb740dc.json`` holds float.hex() values computed by :func:`recipe`
+with the code of commit bb740dc (the last one without ``E_break``/``slope_high``): the chain's
+quantities, Eq. (17) in both conventions, the CGMEmission spectra, the fit prefactor and a
+FullSpectrumTable. They are compared with ==.
+"""
+
+import json
+from pathlib import Path
+
+import astropy.units as u
+import numpy as np
+import pytest
+
+from crescape import constants as C
+from crescape.analysis.fit_model import FullSpectrumTable, shape_prefactor
+from crescape.model import chain, neutrino_E2_flux
+from crescape.params import Parameters
+from crescape.spectra import CGMEmission
+
+GOLDEN = json.loads((Path(__file__).parent / "data" / "single_power_law_bb740dc.json").read_text())
+CASES = {
+    "paper": {},
+    "slope_2.3": {"slope": 2.3},
+    "exp_2.2": {"cutoff": "exponential", "slope": 2.2, "E_max": "3 PeV"},
+}
+
+
+def _hex(values):
+    return [float(x).hex() for x in np.ravel(values)]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", list(CASES))
+def test_single_power_law_numbers_unchanged(name):
+    p = Parameters().replace(**CASES[name])
+    want = GOLDEN["cases"][name]
+    E = np.array([float.fromhex(x) if isinstance(x, str) else x for x in GOLDEN["E_erg"]])
+    assert np.array_equal(E, np.geomspace(1, 1e5, 6) * C.GeV)
+    ch = chain(p.cgs, E)
+    assert set(ch) == set(want["chain"])
+    for key, vals in want["chain"].items():
+        got = _hex(np.broadcast_to(np.asarray(ch[key], dtype=float), E.shape))
+        assert got == vals, key
+    Enu = np.geomspace(1e3, 1e7, 5) * u.GeV
+    assert _hex(neutrino_E2_flux(p, Enu).value) == want["eq17_paper"]
+    assert _hex(neutrino_E2_flux(p, Enu, convention="eq16").value) == want["eq17_eq16"]
+    m = CGMEmission(p)
+    Eg = np.geomspace(1, 1e6, 7) * u.GeV
+    assert _hex(m.sed(Eg, "nu_all").value) == want["cgm_nu_all"]
+    assert _hex(m.sed(Eg, "gamma").value) == want["cgm_gamma"]
+    assert float(shape_prefactor(p)).hex() == want["shape_prefactor"]
+
+
+def test_fit_table_unchanged():
+    tab = FullSpectrumTable(
+        Parameters(), [("delta_G", True, 0.0, 4.0), ("slope", False, 2.0, 2.15)]
+    )
+    want = GOLDEN["table"]
+    theta = np.array(want["theta"])
+    assert _hex(tab.sed("nu_all", theta, np.geomspace(1e4, 1e6, 4))) == sum(want["nu_all"], [])
+    assert _hex(tab.sed("gamma", theta, np.geomspace(1, 1e3, 4))) == sum(want["gamma"], [])
