@@ -1311,7 +1311,12 @@ class FitResult:
         s = self.statement
         g = self.gof
         lines = [
-            f"free: {', '.join(self.free)}; model {self.model['model']} ({self.model['convention']} convention)",
+            f"free: {', '.join(self.free)}; model {self.model['model']}"
+            + (
+                f" ({self.model['convention']} convention of Eq. 17)"
+                if self.model["model"] == "eq17"
+                else " (KAB06 spectra of the CGM, CMB absorption)"
+            ),
             f"data: {self.data.get('icecube', '')}",
             f"flavour reading: {self.model.get('flavour_reading', '')}",
             *(
