@@ -188,7 +188,8 @@ def documents(draw):
     elif extra == "wrong_group" and specs:
         sp = specs[0]
         other = next(g for g in ("galaxy", "cgm", "micro") if g != sp.group)
-        entries = [e for e in entries if e[1] != sp.name] + [(other, sp.name, sp.default)]
+        value = sp.default if sp.default is not None else _TYPICAL[sp.name]
+        entries = [e for e in entries if e[1] != sp.name] + [(other, sp.name, value)]
         invalid = True
     flat = [f"{k} = {toml_value(v)}" for t, k, v in entries if t is None]
     tables: dict[str, list[str]] = {}
