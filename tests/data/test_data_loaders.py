@@ -284,7 +284,12 @@ def test_arcade2_radio_excess_as_published():
     t = data.load("arcade2_radio_excess")
     law = t[t["quantity"] == "power_law_combined"][0]
     assert (law["T_ref"], law["T_ref_err"], law["nu_ref"]) == (24.1, 2.1, 310.0)
-    assert (law["index"], law["index_err"], law["nu_lo"], law["nu_hi"]) == (-2.599, 0.036, 22.0, 1e4)
+    assert (law["index"], law["index_err"], law["nu_lo"], law["nu_hi"]) == (
+        -2.599,
+        0.036,
+        22.0,
+        1e4,
+    )
     pt = t[t["quantity"] == "arcade2_excess_3.3GHz"][0]
     assert (pt["T_ref"], pt["T_ref_err"], pt["nu_ref"]) == (0.054, 0.006, 3300.0)
     assert t.meta["doi"] == "10.1088/0004-637X/734/1/5"
