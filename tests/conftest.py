@@ -8,7 +8,7 @@ from crescape import constants as C
 
 
 def _shell_path(w, R_out, d=8.178 * C.kpc, R_d=10.0 * C.kpc):
-    """(1/4π)∫dΩ∫ds w(r) = ∫ r² w(r) ln((r + d)/|r − d|)/(2rd) dr [cm] (scipy quad): the
+    """(1/4π)∫dΩ∫ds w(r) = ∫ r² w(r) ln((r + d)/|r − d|)/(2 r d) dr [cm] (scipy quad): the
     sky-averaged path through a spherical emissivity w(r) seen from d, the shell average of
     1/|x − x_sun|², split at d and R_d where w or the kernel has a kink."""
 

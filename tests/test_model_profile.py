@@ -6,7 +6,7 @@ written by the code of commit bb740dc), the Miller & Bregman (2015, ApJ 800, 14)
 n = 1.35e-2 r_kpc^-1.5 cm^-3 (δ_G ≈ 1700 at 10 kpc and 150 at 50 kpc as issue 13 quotes),
 the scalings of Eq. (8) (δB ∝ (E²φ)^{1/2}), Eq. (9) (D ∝ 1/δB) and Eq. (15) with Eq. (8)
 (n_CR = φ/ṽ_A ∝ φ^{1/2} ρ^{1/2}), and the sky-averaged path of a radial weight w(r) seen
-from R_sun, ∫ r² w(r) ln((r + d)/|r − d|)/(2rd) dr (the shell average of 1/|x − x_sun|²),
+from R_sun, ∫ r² w(r) ln((r + d)/|r − d|)/(2 r d) dr (the shell average of 1/|x − x_sun|²),
 by scipy's adaptive quadrature.
 """
 

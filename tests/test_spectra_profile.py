@@ -2,7 +2,7 @@
 
 Outside truths: the sky-averaged values of the uniform CGM frozen before profiles entered
 (tests/reference/frozen_bb740dc.json, commit bb740dc); the closed-form sky-averaged path
-of a radial weight w(r) seen from R_sun, ∫ r² w(r) ln((r + d)/|r − d|)/(2rd) dr (the shell
+of a radial weight w(r) seen from R_sun, ∫ r² w(r) ln((r + d)/|r − d|)/(2 r d) dr (the shell
 average of 1/|x − x_sun|²; scipy quad), which with w = f (ρ/ρ₀)^{3/2} (Eq. 15 with Eq. 8:
 n_CR ∝ ρ^{1/2}, times the target ∝ ρ) gives the density of the uniform CGM with the same
 emission, ρ_eq = ρ₀ (∫ w / ∫ f)^{2/3}.
