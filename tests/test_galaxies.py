@@ -108,7 +108,11 @@ def test_kinds_of_the_new_sizes_and_masses_are_stated(cat):
         assert "dynamical mass" in str(_row(cat, name)["M_halo_kind"]), name
     assert "6.7 Mpc" in str(_row(cat, "NGC 4945")["M_halo_kind"])
     # the uncertainties no source gives stay NaN
-    for name, col in [("Arp 220", "sfr_err"), ("M33", "M_halo_err_up"), ("NGC 4945", "distance_err")]:
+    for name, col in [
+        ("Arp 220", "sfr_err"),
+        ("M33", "M_halo_err_up"),
+        ("NGC 4945", "distance_err"),
+    ]:
         assert math.isnan(float(_row(cat, name)[col])), (name, col)
 
 
