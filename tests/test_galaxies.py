@@ -37,6 +37,35 @@ SPOT_VALUES = [
 ]
 
 
+# values added to fill the gaps of the catalogue: (galaxy, column, value, unit, ref key, quote)
+NEW_VALUES = [
+    ("NGC 4945", "distance", 3800.0, "kpc", "B16", "using a distance of 3.8 Mpc"),
+    ("NGC 253", "distance_err", 370.0, "kpc", "K03", "3.94 +- 0.37 Mpc"),
+    ("NGC 253", "sfr", 1.73, "solMass / yr", "B15", "1.73 +- 0.12 Msun/yr"),
+    ("NGC 253", "sfr_err", 0.12, "solMass / yr", "B15", "1.73 +- 0.12 Msun/yr"),
+    ("NGC 4945", "sfr", 4.35, "solMass / yr", "B16", "4.35 +- 0.25 Msun/yr"),
+    ("NGC 4945", "sfr_err", 0.25, "solMass / yr", "B16", "4.35 +- 0.25 Msun/yr"),
+    ("NGC 1068", "sfr", 3.2, "solMass / yr", "N24", "3.2 +- 0.5 Msun/yr"),
+    ("NGC 1068", "sfr_err", 0.5, "solMass / yr", "N24", "3.2 +- 0.5 Msun/yr"),
+    ("Arp 220", "sfr", 240.0, "solMass / yr", "A00", "an SFR of ~240 M_sun/yr"),
+    ("M33", "R_d", 1.8, "kpc", "W09", "1.8 +- 0.1 kpc"),
+    ("M33", "R_d_err", 0.1, "kpc", "W09", "1.8 +- 0.1 kpc"),
+    ("M33", "M_halo", 5e11, "solMass", "K17", "total mass is 5 x 10^11 Msun"),
+    ("SMC", "M_halo", 2.4e9, "solMass", "S04", "is 2.4x10^9 Msolar"),
+    ("M82", "M_halo", 1e10, "solMass", "GMT12", "total dynamical mass is ~10^10 Msun"),
+    ("NGC 253", "M_halo", 1.6e11, "solMass", "LVHIS", "Mdyn = 1.6 x 10^11 Msun"),
+    ("NGC 4945", "M_halo", 1.4e11, "solMass", "O01", "~1.4 x 10^11 Msun within radius R=380"),
+    ("M82", "ra", 148.96845833333333, "deg", "SIMBAD_M82", "09 55 52.430 +69 40 46.93"),
+    ("M82", "dec", 69.67970277777778, "deg", "SIMBAD_M82", "09 55 52.430 +69 40 46.93"),
+]
+
+
+def _ref_col(col):
+    if col in ("ra", "dec"):
+        return "position_ref"
+    return col.removesuffix("_err") + "_ref"
+
+
 @pytest.fixture(scope="module")
 def cat():
     return gx.catalogue()
@@ -52,6 +81,39 @@ def test_catalogue_spot_values_against_their_citations(cat, name, col, value, qu
     assert float(row[col]) == pytest.approx(value, rel=1e-12, abs=0)
     ref_col = "position_ref" if col in ("ra", "dec") else f"{col}_ref"
     assert quote in cat.meta["references"][str(row[ref_col])]
+
+
+@pytest.mark.parametrize("name, col, value, unit, key, quote", NEW_VALUES)
+def test_new_catalogue_values_against_their_citations(cat, name, col, value, unit, key, quote):
+    row = _row(cat, name)
+    assert float(row[col]) == pytest.approx(value, rel=1e-12, abs=0)
+    assert cat[col].unit == u.Unit(unit)
+    assert str(row[_ref_col(col)]) == key
+    assert quote in cat.meta["references"][key]
+
+
+def test_m82_position_is_the_simbad_sexagesimal_one(cat):
+    row = _row(cat, "M82")
+    ra = (9 + 55 / 60 + 52.430 / 3600) * 15
+    dec = 69 + 40 / 60 + 46.93 / 3600
+    assert float(row["ra"]) == pytest.approx(ra, rel=1e-12, abs=0)
+    assert float(row["dec"]) == pytest.approx(dec, rel=1e-12, abs=0)
+    assert "RA = 148.96845833 deg, Dec = 69.67970278 deg" in cat.meta["references"]["SIMBAD_M82"]
+
+
+def test_kinds_of_the_new_sizes_and_masses_are_stated(cat):
+    assert "exponential scale length" in str(_row(cat, "M33")["R_d_kind"])
+    assert "virial radius" in str(_row(cat, "M33")["M_halo_kind"])
+    for name in ("SMC", "M82", "NGC 253", "NGC 4945"):
+        assert "dynamical mass" in str(_row(cat, name)["M_halo_kind"]), name
+    assert "6.7 Mpc" in str(_row(cat, "NGC 4945")["M_halo_kind"])
+    # the uncertainties no source gives stay NaN
+    for name, col in [
+        ("Arp 220", "sfr_err"),
+        ("M33", "M_halo_err_up"),
+        ("NGC 4945", "distance_err"),
+    ]:
+        assert math.isnan(float(_row(cat, name)[col])), (name, col)
 
 
 def test_catalogue_units_and_names(cat):
@@ -71,8 +133,12 @@ def test_every_shipped_value_has_a_source_and_missing_ones_are_nan(cat):
             else:
                 assert str(row[f"{col}_ref"]) in refs, (row["name"], col)
     # not found: no value invented
-    assert math.isnan(float(_row(cat, "NGC 4945")["distance"]))
-    assert "the distance of NGC 4945" in cat.meta["missing"]
+    assert math.isnan(float(_row(cat, "SMC")["sfr"]))
+    assert "the star-formation rate of the SMC" in cat.meta["missing"]
+    for name in ("NGC 1068", "Arp 220"):
+        assert math.isnan(float(_row(cat, name)["M_halo"])), name
+        assert math.isnan(float(_row(cat, name)["R_d"])), name
+    assert "the halo masses of NGC 1068 and Arp 220" in cat.meta["missing"]
 
 
 def test_catalogue_is_a_fresh_copy(cat):
