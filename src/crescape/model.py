@@ -462,6 +462,22 @@ def profile_gas_over_vA(profile: Any, E2phi: Any, R_d: float, field: str = "plan
     return g
 
 
+def paper_energy_flux(p: Any, E: Any) -> np.ndarray:
+    """E²φ(E) as the paper draws it in Fig. 1: the source spectrum without its cutoff [cgs].
+
+    E²φ = L_CR/(2πR_d² Λ) E² Q̂(E) (Eq. 3), Q̂ = E^-s continued beyond E_max (for s = 2 the
+    flat line of Eq. 17), or the broken power law (``E_break``, ``slope_high``) continued
+    beyond E_max; Λ is the normalisation of the spectrum with its cutoff. ``p`` holds cgs
+    parameters (``Parameters().cgs``), ``E`` the CR energy [erg].
+    """
+    brk = (p.E_break, p.slope_high)
+    Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff, *brk)
+    if np.any(np.isfinite(p.E_break)):  # the broken power law, continued above E_max
+        shape = spectral_shape(E, p.slope, 0.0, np.inf, "sharp", *brk)
+        return p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E**2 * shape
+    return p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E ** (2.0 - p.slope)
+
+
 def neutrino_E2_flux(
     params: Parameters | None = None,
     E_nu: Any = None,
@@ -522,13 +538,7 @@ def neutrino_E2_flux(
     p = params.cgs
     E = E_nu_cgs / p.eta
     if convention == "paper":
-        brk = (p.E_break, p.slope_high)
-        Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff, *brk)
-        if np.any(np.isfinite(p.E_break)):  # the broken power law, continued above E_max
-            shape = spectral_shape(E, p.slope, 0.0, np.inf, "sharp", *brk)
-            E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E**2 * shape
-        else:
-            E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * E ** (2.0 - p.slope)
+        E2phi = paper_energy_flux(p, E)
     else:
         E2phi = E**2 * escape.escape_flux(
             E, p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high

@@ -48,10 +48,9 @@ import numpy as np
 
 from .. import constants as C
 from .. import data
-from ..model import neutrino_E2_flux, paper_values
+from ..model import neutrino_E2_flux, paper_energy_flux, paper_values
 from ..params import OPTION_SPECS, SPECS, ParameterError, Parameters, ValidityWarning, parse_value
 from ..physics import instability, saturation
-from ..physics.spectrum import energy_norm
 from ..units import parse_quantity
 
 __all__ = [
@@ -400,9 +399,8 @@ def _match_validity(
         )
     p = params.cgs
     Ep = E.to_value(u.erg) / p.eta
-    Lam = energy_norm(p.slope, p.E_min, p.E_max, p.cutoff)
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
-        E2phi = p.L_CR / (2.0 * np.pi * p.R_d**2 * Lam) * Ep ** (2.0 - p.slope)
+        E2phi = paper_energy_flux(p, Ep)
         rho = instability.gas_density(max(lo, 1e-300), p.Omega_b_h2, p.rho_cr_h2)
         v_A = float(instability.alfven_speed(saturation.B_sat(E2phi), rho))
     if not v_A < C.c:
