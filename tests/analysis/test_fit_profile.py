@@ -59,7 +59,7 @@ def test_column_factor_is_the_ratio_of_columns():
 
 
 def test_profile_errors():
-    with pytest.raises(ParameterError, match="kind = 'nfw' is not allowed"):
+    with pytest.raises(ParameterError, match="profile = 'nfw' is not allowed"):
         F.CGMModel(("delta_G",), model="eq17", profile="nfw")
     with pytest.raises(ParameterError, match="needs delta_G free"):
         F.CGMModel(("slope",), model="eq17", profile="uniform")
@@ -80,4 +80,4 @@ def test_cli_profile(capsys):
     )
     assert main(["fit", "--model", "eq17", "--free", "delta_G", "--profile", "nfw"]) == 2
     err = capsys.readouterr().err
-    assert "kind = 'nfw' is not allowed" in err and "Traceback" not in err
+    assert "profile = 'nfw' is not allowed" in err and "Traceback" not in err

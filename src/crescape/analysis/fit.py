@@ -922,8 +922,8 @@ class CGMModel:
 
     def _set_profile(self, profile, r_ref, base, free) -> None:
         """The column factor K of a gas profile (class Notes) and the shift of log10 δ_G."""
-        from ..halo import PROFILE_SPECS, CGMProfile
-        from ..params import parse_value
+        from ..halo import CGMProfile, parse_profile
+        from ..model import profile_gas_over_vA
         from ..physics.emission import profile_column
         from ..units import parse_quantity
 
@@ -933,8 +933,7 @@ class CGMModel:
                 "profile's overdensity at r_ref takes its place"
             )
         if not isinstance(profile, CGMProfile):
-            kind = parse_value(PROFILE_SPECS["kind"], profile)  # the profile's own parser
-            profile = CGMProfile(kind=kind, cgm=base.cgm)
+            profile = parse_profile(profile, None, base.cgm)  # the one parser of profile names
         r = parse_quantity(r_ref, u.kpc, "r_ref").to_value(u.cm)
         if not (np.ndim(r) == 0 and math.isfinite(float(r)) and float(r) > 0):
             raise ParameterError(f"r_ref = {r_ref} is not allowed: must be one length > 0 kpc")
@@ -947,8 +946,12 @@ class CGMModel:
             )
         R_d = float(np.ravel(base.cgs.R_d)[0])
 
+        # n/ṽ_A of Eq. (16) in the paper's planar field (∝ ρ^{3/2}; any flux: it cancels)
+        g = profile_gas_over_vA(profile, 1.0, R_d, "planar")
+        g_ref = float(g(np.array([r]))[0, 0])
+
         def shape(rr):
-            return (profile.rho_cgs(rr) / rho_ref) ** 1.5
+            return g(rr)[:, 0] / g_ref
 
         K = float(profile_column(shape, R_d) / profile_column(np.ones_like, R_d))
         self.profile, self.r_ref, self.column_factor = profile, r, K
