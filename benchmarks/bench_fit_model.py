@@ -23,6 +23,11 @@ from crescape.analysis import fit_model as FM
 CASES = [
     (("delta_G", "slope"), None),
     (("delta_G", "slope", "E_max"), {"E_max": (5.0, 8.0)}),
+    # the break axes (three shape axes, a 4^3 stencil), on the box of the tests
+    (
+        ("delta_G", "slope", "slope_high", "E_break"),
+        {"slope": (2.0, 2.3), "slope_high": (2.5, 2.9), "E_break": (4.2, 5.0)},
+    ),
 ]
 
 
