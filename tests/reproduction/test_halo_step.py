@@ -105,3 +105,25 @@ def test_step_runs_on_a_tiny_grid(tmp_path, monkeypatch):
     s = d["sed"]["halo"]
     tot = np.array(s["nu_e"]) + np.array(s["nu_mu"]) + np.array(s["nu_tau"])
     assert tot == pytest.approx(np.array(s["nu_all"]), rel=1e-10, abs=0)
+
+
+def test_step_runs_the_example_configuration():
+    """The step's Milky Way run is examples/simulate_milky_way_halo.toml at its own cell count
+    (the example is not package data, so the step keeps a copy: this keeps them one fact)."""
+    from pathlib import Path
+
+    from crescape.simulate.cgm_config import SimulationConfig, load_config
+
+    ex = Path(__file__).resolve().parents[2] / "examples" / "simulate_milky_way_halo.toml"
+    params, cfg = load_config(ex)
+    step_params = halo.halo_parameters(Parameters())
+    step_cfg = SimulationConfig.from_dict(halo.HALO_RUN)
+    for key in halo.HALO_RUN:
+        if key != "n_cells":
+            assert getattr(cfg, key) == getattr(step_cfg, key), key
+    assert cfg.cooling == step_cfg.cooling == "none" and cfg.streaming == step_cfg.streaming
+    assert float(params.cgs.delta_G) == pytest.approx(
+        float(step_params.cgs.delta_G), rel=5e-3, abs=0
+    )  # the example rounds it
+    assert float(params.cgs.T) == float(step_params.cgs.T)
+    assert float(params.cgs.B0) == float(step_params.cgs.B0)
