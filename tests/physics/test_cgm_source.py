@@ -101,3 +101,10 @@ def test_column_sed_below_the_full_spectra_raises_a_parameter_error():
     E = np.array([1.0, 10.0]) * C.TeV
     with pytest.raises(ParameterError, match="^E_nu min = 1 GeV is not allowed"):
         cs.column_neutrino_sed(z, E, np.ones((2, 2)), np.ones(2), [C.GeV], 10 * C.kpc)
+
+
+def test_a_geometry_too_large_for_float64_is_refused():
+    """R_out² must stay finite in the line-of-sight nodes (an R_d of 4e131 kpc overflowed)."""
+    with pytest.raises(ParameterError, match="R_out = .* kpc is not allowed: must be below"):
+        cs.HaloGeometry(4.3e131 * C.kpc)
+    cs.HaloGeometry(1e6 * C.kpc)  # a Gpc-scale halo is still fine

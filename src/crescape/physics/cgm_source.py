@@ -51,6 +51,8 @@ __all__ = [
 R_SUN = 8.178 * C.kpc
 
 _GL = np.polynomial.legendre.leggauss(48)
+#: the largest radius of the geometry [cm]: R² (and R_sun R μ) must stay finite in float64
+_R_MAX = float(np.sqrt(np.finfo(float).max)) / 1e3
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ class HaloGeometry:
                 raise ParameterError(
                     f"{name} = {v:g} cm is not allowed: must be a finite value > 0"
                 )
+        if self.R_out > _R_MAX:
+            raise ParameterError(
+                f"R_out = {self.R_out / C.kpc:g} kpc is not allowed: must be below "
+                f"{_R_MAX / C.kpc:.3g} kpc, where the squares of the line-of-sight geometry "
+                "stay finite (R_out is 10 R_d by default)"
+            )
         if self.R_out < self.R_d:
             raise ParameterError(
                 f"R_out = {self.R_out / C.kpc:g} kpc is not allowed: must be >= R_d = {self.R_d / C.kpc:g} kpc"
