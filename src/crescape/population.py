@@ -9,7 +9,9 @@ adds up the circumgalactic emission of all of them over cosmic time:
   the L_CR-SFR relation of :func:`crescape.galaxies.cr_luminosity_from_sfr`;
 * :func:`ebl_optical_depth` - γγ absorption on the extragalactic background light, from
   the shipped optical-depth table of Domínguez et al. (2011, MNRAS 410, 2556);
-  :func:`cmb_optical_depth` - the absorption on the CMB along the same path;
+  :func:`cmb_optical_depth` - the absorption on the CMB along the same path; the
+  absorbed energy re-emitted as the universal cascade spectrum of
+  :mod:`crescape.physics.cascade` (``CosmicPopulation(cascade=True)``, the default);
 * :func:`background_intensity` - the background integral for any comoving emissivity,
   and :func:`redshift_factor`, its closed form for a non-evolving power law;
 * :class:`CosmicPopulation` - the population of CGM halos, its ν (per flavour and all
@@ -70,6 +72,7 @@ from .analysis.sweep import Product
 from .galaxies import XI_CR, cr_luminosity_from_sfr, galaxy, supernovae_per_mass
 from .observer import halo_luminosity
 from .params import SPECS, ParameterError
+from .physics import cascade as _cascade
 from .physics import cgm_source, gamma_absorption
 from .physics.instability import gas_density
 from .spectra import INTENSITY_UNIT, SED_UNIT, CGMEmission, _energy
@@ -338,6 +341,56 @@ def cmb_optical_depth(E: Any, z: Any, cosmology=Planck18) -> np.ndarray:
     return _tau_cmb(Ev, zz, cosmology)
 
 
+# --------------------------------------------------------------------------- cascade grid
+
+#: observed energies [GeV] over which the absorbed energy and the cascade cutoff are found
+CASCADE_ENERGY_RANGE = (0.1, 1e8)
+_CASCADE_PER_DECADE = 40  # τ (and E_c, the re-absorbed share) on 40 points a decade
+_CASCADE_STRIDE = 4  # the emissivity on every 4th: 10 a decade (ω_abs within 5e-4 of 80 a decade)
+
+
+@functools.cache
+def _cascade_grid():
+    """The fine grid of observed energies [erg] of :data:`CASCADE_ENERGY_RANGE`, read-only."""
+    lo, hi = CASCADE_ENERGY_RANGE
+    n = int(round(math.log10(hi / lo) * _CASCADE_PER_DECADE)) + 1
+    E = np.geomspace(lo, hi, n) * C.GeV
+    E.setflags(write=False)
+    return E
+
+
+@functools.lru_cache(maxsize=64)
+def _halo_gamma_on_cascade_grid(emission, z_max, n_z):
+    """L_MW(E (1+z)) of the γ rays on the cascade grid × redshift nodes, kept per template.
+
+    The expensive part of the cascade budget (the pp emissivity at every emitted energy);
+    the sweep's points that share a template share it. Read-only.
+    """
+    z, _ = _z_nodes(z_max, n_z)
+    Eem = np.multiply.outer(_cascade_grid()[::_CASCADE_STRIDE], 1.0 + z)
+    L = np.asarray(halo_luminosity(emission, Eem, "gamma"), dtype=float)
+    L.setflags(write=False)
+    return L
+
+
+def _reabsorbed_share(E, tau, E_h, opz, E_c, E_X):
+    """Share of the cascade energy emitted at each z that is absorbed on the way to Earth.
+
+    ∫ (1 - e^{-τ}) dF, F the cascade energy below E (:func:`crescape.physics.cascade.
+    energy_fraction_below`, exact at the breaks and at the cutoff), trapezoid in the
+    Stieltjes sense over the observed grid ``E`` (τ of shape (nE, nz)); τ = τ(E[0]) below
+    the grid (the EBL table is clamped below 30 GeV and the CMB does not absorb below 1
+    TeV, so this is exact for this τ); at the cutoff E_h (observed) τ = 1 when reached.
+    """
+    a = -np.expm1(-tau)
+    F = _cascade.energy_fraction_below(np.multiply.outer(E, opz), E_c, E_X)
+    reached = np.any(tau >= 1.0, axis=0)
+    a_h = np.where(reached, -math.expm1(-1.0), a[-1])
+    crosses = (E[:-1, None] < E_h) & (E[1:, None] >= E_h)  # the interval that holds E_h
+    a_end = np.where(crosses, a_h, a[1:])
+    return a[0] * F[0] + np.sum(0.5 * (a[:-1] + a_end) * np.diff(F, axis=0), axis=0)
+
+
 # --------------------------------------------------------------------------- background integral
 
 
@@ -472,6 +525,9 @@ class CosmicPopulation:
         Absorb the γ rays on the EBL (:func:`ebl_optical_depth`); default True.
     cmb : bool
         Absorb the γ rays on the CMB (:func:`cmb_optical_depth`); default True.
+    cascade : bool
+        Add the cascade of the absorbed γ rays to ``intensity(E, "gamma")`` (default True;
+        :meth:`cascade_intensity` gives it alone). Nothing to add without EBL and CMB.
     n_z : int
         Gauss-Legendre nodes in ln(1+z), 8 <= n_z <= 1024 (default 96).
     params : dict, optional
@@ -493,8 +549,9 @@ class CosmicPopulation:
     ρ_LCR from :func:`cr_luminosity_density` and the template the Milky Way of
     :func:`crescape.galaxies.galaxy` (L_CR = 5.8e40 erg/s from its SFR, R_d = 10 kpc).
     I(E) is :func:`background_intensity`. The γ rays absorbed on the EBL and CMB start
-    electromagnetic cascades that re-emit at GeV energies; this cascade emission is not
-    included (the γ background is the direct, absorbed one).
+    electromagnetic cascades that re-emit their energy at GeV energies: with ``cascade``
+    the absorbed energy at each redshift node is re-emitted there as the universal
+    spectrum (:meth:`cascade_intensity`, :attr:`cascade_budget`).
     """
 
     def __init__(
@@ -511,6 +568,7 @@ class CosmicPopulation:
         n_mass: int = 32,
         ebl: bool = True,
         cmb: bool = True,
+        cascade: bool = True,
         n_z: int = 96,
         params: dict | None = None,
         **cgm_kwargs: Any,
@@ -523,6 +581,7 @@ class CosmicPopulation:
         self.cosmology = cosmology
         self.ebl = bool(ebl)
         self.cmb = bool(cmb)
+        self.cascade = bool(cascade)
         self.xi = _finite_positive(xi, "xi", upper=1.0)
         flat = dict(params or {})
         flat["delta_G"] = delta_G
@@ -603,7 +662,17 @@ class CosmicPopulation:
                 else "not applied"
             ),
             "cmb": "gamma-gamma on the CMB along the path" if self.cmb else "not applied",
-            "cascades": "not included: the absorbed energy re-emitted at GeV energies is missing",
+            "cascades": (
+                "the gamma rays absorbed at each redshift re-emitted there as the universal "
+                "cascade spectrum (E^-3/2 below E_X, E^-2 up to E_c: Berezinsky & Smirnov "
+                "1975, Berezinsky & Kalashev 2016), E_c where tau to Earth is 1, E_X = "
+                "(E_c/m_e c^2)^2 eps_CMB(z)/3; cascade photons absorbed on the way recycled "
+                "into the same spectrum; IGMF deflection and IC on the EBL ignored"
+                if self._cascade_on
+                else "not included"
+                + ("" if self.cascade else " (cascade=False)")
+                + ("" if (self.ebl or self.cmb) else ": nothing is absorbed")
+            ),
         }
 
     def _number_density(self, z):
@@ -630,29 +699,124 @@ class CosmicPopulation:
             tau = tau + _tau_cmb(E, z, self.cosmology)
         return tau
 
+    @property
+    def _cascade_on(self) -> bool:
+        return self.ebl or self.cmb
+
+    @functools.cached_property
+    def cascade_budget(self) -> dict:
+        """The cascade source at each redshift node of the background integral (cgs floats).
+
+        For each node z (:func:`background_intensity`'s Gauss-Legendre nodes):
+
+        * ``absorbed``: ω_abs(z) = ∫ E' q_c(E', z) [1 - e^{-τ(E'/(1+z), z)}] dE'
+          [erg s⁻¹ cm⁻³, comoving], the energy the direct γ rays (:meth:`_emissivity`) lose
+          to pairs on their way to Earth, τ of :meth:`_optical_depth` (EBL and CMB as set);
+          trapezoid in ln E over the observed energies of :data:`CASCADE_ENERGY_RANGE`
+          (10 a decade, E' = E (1+z), as in :func:`background_intensity`);
+        * ``E_c`` [erg, emitted]: (1+z) E_h, E_h the observed energy at which τ(E_h, z) = 1
+          (:func:`crescape.physics.cascade.unit_depth_energy` on 40 points a decade): the
+          "γ-ray horizon" of the source redshift, above which cascade photons do not reach
+          Earth but cascade again; ``E_X`` = (1/3)(E_c/m_e c²)² ε̄_CMB(z)
+          (:func:`crescape.physics.cascade.break_energy`);
+        * ``reabsorbed``: the share f of the cascade spectrum's energy that τ absorbs on the
+          way (:func:`_reabsorbed_share`); these photons make pairs again and are recycled
+          into the same spectrum at the same z, so the spectrum emitted carries
+          ``emitted`` = ω_abs/(1 - f) and the part that escapes carries ω_abs exactly;
+        * ``z``, ``opz`` = 1+z, the nodes.
+
+        Zero ``absorbed`` (and nothing to emit) without EBL and CMB.
+        """
+        z, _ = _z_nodes(self.z_max, self.n_z)
+        Ef = _cascade_grid()
+        opz = 1.0 + z
+        if not self._cascade_on:
+            zero = np.zeros_like(z)
+            one = np.full_like(z, Ef[-1])
+            return {"z": z, "opz": opz, "absorbed": zero, "emitted": zero, "reabsorbed": zero,
+                    "E_c": one * opz, "E_X": one * opz}  # fmt: skip
+        tau_f = self._optical_depth(Ef, z)
+        E, tau = Ef[::_CASCADE_STRIDE], tau_f[::_CASCADE_STRIDE]
+        Eem = np.multiply.outer(E, opz)
+        # = self._emissivity("gamma")(Eem, z), the halo luminosity kept per template (tested)
+        q = self._number_density(z) * _halo_gamma_on_cascade_grid(
+            self.emission, self.z_max, self.n_z
+        )
+        absorbed = np.trapezoid(Eem**2 * q * -np.expm1(-tau), np.log(E), axis=0)
+        E_h = _cascade.unit_depth_energy(Ef, tau_f)
+        E_c = E_h * opz
+        E_X = np.minimum(_cascade.break_energy(E_c, z), E_c)
+        f = _reabsorbed_share(Ef, tau_f, E_h, opz, E_c, E_X)
+        return {"z": z, "opz": opz, "absorbed": absorbed, "emitted": absorbed / (1.0 - f),
+                "reabsorbed": f, "E_c": E_c, "E_X": E_X}  # fmt: skip
+
+    def _cascade_emissivity(self):
+        """q_cas(E', z) [1/(erg s cm³)]: the universal spectrum of :attr:`cascade_budget` at z.
+
+        The budget's values at its nodes, interpolated in ln(1+z) (exact at the nodes,
+        which are those of :func:`background_intensity`).
+        """
+        b = self.cascade_budget
+        xn = np.log1p(b["z"])
+        lnEc, lnEX = np.log(b["E_c"]), np.log(b["E_X"])
+
+        def q(Eem, z):
+            x = np.log1p(np.asarray(z, dtype=float))
+            w = np.interp(x, xn, b["emitted"])
+            Ec, EX = np.exp(np.interp(x, xn, lnEc)), np.exp(np.interp(x, xn, lnEX))
+            return _cascade.spectrum(Eem, w, Ec, EX)
+
+        return q
+
+    def cascade_intensity(self, E: Any) -> u.Quantity:
+        """The cascade part of the γ-ray intensity at Earth [1/(GeV cm² s sr)].
+
+        The universal spectrum of :attr:`cascade_budget` emitted at each redshift node,
+        through :func:`background_intensity` with its own absorption e^{-τ} (the recycled
+        share of it is in ``emitted``). Given whether or not ``cascade`` adds it to
+        :meth:`intensity`; zero without EBL and CMB.
+        """
+        Ev = np.atleast_1d(_energy(E))
+        if not self._cascade_on:
+            return u.Quantity(np.zeros(Ev.shape), INTENSITY_UNIT)
+        val = self._background(Ev, self._cascade_emissivity(), True)
+        return u.Quantity(val, "1 / (erg cm2 s sr)").to(INTENSITY_UNIT)
+
     def _check(self, species):
         if species not in _SPECIES:
             raise ParameterError(
                 f"species = {species!r} is not allowed: must be one of {', '.join(_SPECIES)}"
             )
 
-    def _intensity(self, Ev, species):
-        tau = self._optical_depth if species == "gamma" and (self.ebl or self.cmb) else None
+    def _background(self, Ev, emissivity, absorbed):
+        """:func:`background_intensity` of one emissivity at this population's settings."""
         return background_intensity(
             Ev,
-            self._emissivity(species),
+            emissivity,
             z_max=self.z_max,
             cosmology=self.cosmology,
-            optical_depth=tau,
+            optical_depth=self._optical_depth if absorbed else None,
             n_z=self.n_z,
         )
+
+    def _intensity(self, Ev, species, select=None):
+        """I(E) [1/(erg cm² s sr)]; γ rays with the cascade if on; ``select(q)`` wraps emissivities."""
+        pick = select or (lambda q: q)
+        gamma = species == "gamma"
+        out = self._background(
+            Ev, pick(self._emissivity(species)), gamma and (self.ebl or self.cmb)
+        )
+        if gamma and self.cascade and self._cascade_on:
+            out = out + self._background(Ev, pick(self._cascade_emissivity()), True)
+        return out
 
     def intensity(self, E: Any, species: str = "nu_all") -> u.Quantity:
         """Diffuse intensity dN/dE of the population at Earth [1/(GeV cm² s sr)].
 
         ``species``: 'nu_e', 'nu_mu', 'nu_tau' (ν + ν̄ of one flavour after averaged
         oscillations), 'nu_all' (all flavours), 'gamma' (absorbed on the EBL and CMB as
-        set; no cascade emission).
+        set, plus the cascade of the absorbed energy if ``cascade``:
+        :meth:`cascade_intensity`).
         """
         self._check(species)
         Ev = np.atleast_1d(_energy(E))
@@ -675,13 +839,15 @@ class CosmicPopulation:
     def absorbed_energy_intensity(
         self, E_min: Any = 10 * u.GeV, E_max: Any = 1e8 * u.GeV, n: int = 240
     ) -> u.Quantity:
-        """∫ E [I_unabsorbed(E) - I(E)] dE of the γ rays [GeV cm⁻² s⁻¹ sr⁻¹]: the cascade budget.
+        """∫ E [I_unabsorbed(E) - I_direct(E)] dE of the γ rays [GeV cm⁻² s⁻¹ sr⁻¹]: the cascade budget.
 
-        The energy intensity, today, of the γ rays removed on the EBL and CMB between
-        ``E_min`` and ``E_max`` (trapezoid in ln E on ``n`` points). The pairs they make
-        pass it to a GeV cascade; since the cascade photons redshift like the primaries
-        and part of the energy is lost on the way, this is an upper bound on the cascade
-        emission that :meth:`intensity` leaves out.
+        The energy intensity, today, of the direct γ rays removed on the EBL and CMB
+        between ``E_min`` and ``E_max`` (observed energies; trapezoid in ln E on ``n``
+        points). The pairs they make pass it to the cascade. Energy can only be lost on
+        the way (redshift acts on the primaries and the cascade photons alike), so this
+        bounds the cascade's energy intensity today; the cascade of :meth:`cascade_intensity`,
+        which recycles its own re-absorbed photons, carries all of it (over the same
+        energies as :attr:`cascade_budget`: 0.1 GeV-1e8 GeV; tested).
         """
         Ev = np.geomspace(float(_energy(E_min)), float(_energy(E_max)), int(n))
         q = self._emissivity("gamma")
@@ -699,15 +865,12 @@ class CosmicPopulation:
         """Fraction of I(E) from sources beyond z_cut (e.g. the EBL table's last redshift)."""
         self._check(species)
         Ev = np.atleast_1d(_energy(E))
-        q = self._emissivity(species)
         zc = _finite_positive(z_cut, "z_cut", upper=self.z_max)
 
-        def beyond(Eem, z):
-            return np.where(z > zc, q(Eem, z), 0.0)
+        def beyond(q):
+            return lambda Eem, z: np.where(z > zc, q(Eem, z), 0.0)
 
-        tau = self._optical_depth if species == "gamma" and (self.ebl or self.cmb) else None
-        kw = dict(z_max=self.z_max, cosmology=self.cosmology, optical_depth=tau, n_z=self.n_z)
-        return float(background_intensity(Ev, beyond, **kw)[0] / self._intensity(Ev, species)[0])
+        return float(self._intensity(Ev, species, beyond)[0] / self._intensity(Ev, species)[0])
 
 
 def _icecube_at(name, E_GeV):
@@ -792,7 +955,13 @@ def comparison(delta_G_values=(1.0, 10.0, 100.0), **population_kwargs: Any) -> Q
         "igrb_100GeV": igrb[0] * SED_UNIT,
         "igrb_band_GeV": (igrb[1], igrb[2]),
         "neutrino_convention": "nu_mu + nu_mu-bar, per flavour",
-        "gamma": "direct emission absorbed on the EBL (Dominguez et al. 2011) and CMB; no cascades",
+        "gamma": "direct emission absorbed on the EBL (Dominguez et al. 2011) and CMB"
+        + (
+            ", plus the cascade of the absorbed energy (universal spectrum)"
+            if population_kwargs.get("cascade", True)
+            and (population_kwargs.get("ebl", True) or population_kwargs.get("cmb", True))
+            else "; no cascades"
+        ),
     }
     return t
 
@@ -846,7 +1015,8 @@ def published_power_law_sed(key: str = "LW06", E: Any = None) -> u.Quantity:
 SWEEP_OUTPUTS = {
     "nu_mu_100TeV": "E^2 Phi of the population, nu_mu + nu_mu-bar (per flavour), at 100 TeV",
     "nu_all_100TeV": "E^2 Phi of the population, all flavours, at 100 TeV",
-    "gamma_100GeV": "E^2 dN/dE of the population's gamma rays at 100 GeV, after EBL and CMB absorption",
+    "gamma_100GeV": "E^2 dN/dE of the population's gamma rays at 100 GeV, after EBL and CMB absorption, "
+    "with the cascade of the absorbed energy unless cascade=False",
     "mw_nu_mu_100TeV": "the Milky Way's own CGM, nu_mu + nu_mu-bar, at 100 TeV, sky-averaged",
     "mw_gamma_100GeV": "the Milky Way's own CGM, gamma rays at 100 GeV, sky-averaged",
     "pop_over_mw_nu": "population / Milky Way, neutrinos at 100 TeV",
@@ -934,15 +1104,21 @@ class PopulationProduct(Product):
         and ``delta_G_mass_slope`` act).
     n_z : int
         Redshift nodes (default 48: the two energies change by < 0.2% from 96).
+    cascade : bool
+        γ rays with the cascade of the absorbed energy (default True, as
+        :class:`CosmicPopulation`).
     """
 
     name = "population"
     vectorized = False
 
-    def __init__(self, mass_function: str | None = "baldry2012", n_z: int = 48):
+    def __init__(
+        self, mass_function: str | None = "baldry2012", n_z: int = 48, cascade: bool = True
+    ):
         self.variables = _variable_specs()
         self.mass_function = mass_function
         self.n_z = int(n_z)
+        self.cascade = bool(cascade)
         CosmicPopulation(mass_function=mass_function, n_z=self.n_z)  # validate once
 
     def evaluate(self, params, variables, n):
@@ -953,6 +1129,7 @@ class PopulationProduct(Product):
             float(params.cgs.delta_G),
             mass_function=self.mass_function,
             n_z=self.n_z,
+            cascade=self.cascade,
             params=tpl,
             **kw,
         )
@@ -965,7 +1142,12 @@ class PopulationProduct(Product):
         return {"long_name": SWEEP_OUTPUTS[name]}
 
     def describe(self):
-        return {"product": self.name, "mass_function": self.mass_function, "n_z": self.n_z}
+        return {
+            "product": self.name,
+            "mass_function": self.mass_function,
+            "n_z": self.n_z,
+            "cascade": self.cascade,
+        }
 
 
 def assumption_sweep(
@@ -1016,7 +1198,8 @@ def uncertainty_bands(
 def plot_background(pops: dict, E=None, ax=None):
     """Figure: the population's ν (per flavour, all flavours) and γ background against the data.
 
-    ``pops`` maps a label to a :class:`CosmicPopulation`. Drawn with IceCube 2015 (all
+    ``pops`` maps a label to a :class:`CosmicPopulation`; with its cascade on, the γ curve
+    includes it and the cascade part is drawn too. Drawn with IceCube 2015 (all
     flavours / 3) and 2025 (per flavour), the Fermi-LAT IGRB (model A), the Milky Way's
     own CGM of the first population, and the published estimates of
     :func:`published_estimates` (the Loeb & Waxman 2006 power law as stated; fractions as
@@ -1039,7 +1222,12 @@ def plot_background(pops: dict, E=None, ax=None):
         ax.loglog(Ev, pop.sed(Ev * u.GeV, "nu_all").to_value(SED_UNIT), ":", color=c,
                   label=f"{label}: all flavours")  # fmt: skip
         ax.loglog(Ev, pop.sed(Ev * u.GeV, "gamma").to_value(SED_UNIT), "--", color=c,
-                  label=f"{label}: γ after EBL+CMB")  # fmt: skip
+                  label=f"{label}: γ after EBL+CMB" + (" (with cascade)" if pop.cascade and pop._cascade_on else ""))  # fmt: skip
+        if pop.cascade and pop._cascade_on:
+            cas = Ev**2 * pop.cascade_intensity(Ev * u.GeV).to_value(
+                INTENSITY_UNIT
+            )  # GeV cm⁻² s⁻¹ sr⁻¹
+            ax.loglog(Ev, cas, "-.", color=c, lw=0.8, label=f"{label}: γ cascade part")  # fmt: skip
     if first is not None:
         ax.loglog(Ev, first.milky_way_sed(Ev * u.GeV, "nu_mu").to_value(SED_UNIT), "-", color="0.5",
                   lw=0.8, label="Milky Way CGM (same template): ν_μ+ν̄_μ")  # fmt: skip

@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the cosmic nu and gamma background from the CGM of all galaxies vs IceCube and Fermi",
         description="Sum the CGM emission of all galaxies over cosmic time (crescape.population: "
         "Madau & Dickinson 2014 star formation, Planck18, EBL absorption of Dominguez et al. 2011 "
-        "and the CMB) and print E^2 Phi per flavour and for all flavours at 100 TeV and of gamma "
+        "and the CMB, the absorbed energy re-emitted as the universal cascade spectrum) and print E^2 Phi per flavour and for all flavours at 100 TeV and of gamma "
         "rays at 100 GeV, against IceCube 2015 and 2025, the Fermi-LAT IGRB and the Milky Way's own "
         "CGM. With --out DIR: the figure population.png/.pdf (with the published star-forming-"
         "galaxy estimates) and population.json.",
@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a template parameter (slope, E_max, ...) or xi, sfr_mass_slope, delta_G_mass_slope, "
         "z_max, sfr_norm (repeatable)",
     )
+    p.add_argument("--no-cascade", action="store_true",
+                   help="gamma rays without the cascade of the absorbed energy (direct only)")  # fmt: skip
     p.add_argument("--out", metavar="DIR", help="folder for the figure and the numbers")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
@@ -61,7 +63,8 @@ def _population(args):
         raise CLIError("--set delta_G is not allowed here: use --delta-G")
     Parameters.from_flat(sets)  # every template parameter checked before any work
     mf = None if args.mass_function == "none" else args.mass_function
-    return CosmicPopulation(args.delta_G, params=sets, mass_function=mf, **pop_kw)
+    cascade = not args.no_cascade
+    return CosmicPopulation(args.delta_G, params=sets, mass_function=mf, cascade=cascade, **pop_kw)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,8 +76,10 @@ def run(args: argparse.Namespace) -> int:
     ref = reference_values()
     payload = {
         "delta_G": pop.delta_G,
+        "cascade": pop.cascade,
         "units": "GeV / (s sr cm2) (ratios dimensionless)",
         "numbers": nums,
+        "gamma_cascade_100GeV": _cascade_sed_100(pop),
         "descriptions": SWEEP_OUTPUTS,
         "references": {
             "icecube2015_per_flavour_100TeV": float(ref["icecube2015_per_flavour_100TeV"].value),
@@ -101,8 +106,11 @@ def run(args: argparse.Namespace) -> int:
           f"IceCube 2015 {payload['references']['icecube2015_per_flavour_100TeV']:.3g}, "
           f"2025 {payload['references']['icecube2025_per_flavour_100TeV']:.3g} (per flavour)")  # fmt: skip
     print(f"nu, all flavours, 100 TeV      {n['nu_all_100TeV']:12.4g}")
-    print(f"gamma (EBL + CMB), 100 GeV     {n['gamma_100GeV']:12.4g}    {n['mw_gamma_100GeV']:12.4g}    "
+    label = "gamma (EBL+CMB+cascade)" if pop.cascade else "gamma (EBL + CMB)"
+    print(f"{label + ', 100 GeV':<31}{n['gamma_100GeV']:12.4g}    {n['mw_gamma_100GeV']:12.4g}    "
           f"Fermi IGRB {payload['references']['igrb_100GeV']:.3g}")  # fmt: skip
+    print(f"  of which cascade, 100 GeV    {payload['gamma_cascade_100GeV']:12.4g}"
+          + ("" if pop.cascade else "    (not included: --no-cascade)"))  # fmt: skip
     print(f"population / IceCube 2015: {n['nu_over_icecube2015']:.3g}; / IceCube 2025: "
           f"{payload['nu_over_icecube2025']:.3g}; gamma / IGRB: {n['gamma_over_igrb']:.3g}")  # fmt: skip
     print(f"population / Milky Way CGM: nu {n['pop_over_mw_nu']:.3g}, gamma {n['pop_over_mw_gamma']:.3g} "
@@ -110,6 +118,15 @@ def run(args: argparse.Namespace) -> int:
     for f in payload.get("files", []):
         print(f"wrote {f}")
     return 0
+
+
+def _cascade_sed_100(pop):
+    """E² dN/dE of the cascade part at 100 GeV [GeV cm⁻² s⁻¹ sr⁻¹] (computed even with --no-cascade)."""
+    import astropy.units as u
+
+    from ..spectra import INTENSITY_UNIT
+
+    return float(1e4 * pop.cascade_intensity(100 * u.GeV).to_value(INTENSITY_UNIT)[0])
 
 
 def _write(out, pop, payload):
