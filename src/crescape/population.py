@@ -668,7 +668,7 @@ class CosmicPopulation:
                 "1975, Berezinsky & Kalashev 2016), E_c where tau to Earth is 1, E_X = "
                 "(E_c/m_e c^2)^2 eps_CMB(z)/3; cascade photons absorbed on the way recycled "
                 "into the same spectrum; IGMF deflection and IC on the EBL ignored"
-                if self._cascade_on
+                if self.cascade and self._cascade_on
                 else "not included"
                 + ("" if self.cascade else " (cascade=False)")
                 + ("" if (self.ebl or self.cmb) else ": nothing is absorbed")
