@@ -373,6 +373,10 @@ def _halo_gamma_on_cascade_grid(emission, z_max, n_z):
     return L
 
 
+#: (ebl, cmb, id(cosmology), z_max, n_z) -> (cosmology, CosmicPopulation._cascade_shape())
+_CASCADE_SHAPES: dict = {}
+
+
 def _reabsorbed_share(E, tau, E_h, opz, E_c, E_X):
     """Share of the cascade energy emitted at each z that is absorbed on the way to Earth.
 
@@ -735,20 +739,42 @@ class CosmicPopulation:
             one = np.full_like(z, Ef[-1])
             return {"z": z, "opz": opz, "absorbed": zero, "emitted": zero, "reabsorbed": zero,
                     "E_c": one * opz, "E_X": one * opz}  # fmt: skip
-        tau_f = self._optical_depth(Ef, z)
-        E, tau = Ef[::_CASCADE_STRIDE], tau_f[::_CASCADE_STRIDE]
+        tau, E_c, E_X, f = self._cascade_shape()
+        E = Ef[::_CASCADE_STRIDE]
         Eem = np.multiply.outer(E, opz)
         # = self._emissivity("gamma")(Eem, z), the halo luminosity kept per template (tested)
         q = self._number_density(z) * _halo_gamma_on_cascade_grid(
             self.emission, self.z_max, self.n_z
         )
         absorbed = np.trapezoid(Eem**2 * q * -np.expm1(-tau), np.log(E), axis=0)
+        return {"z": z, "opz": opz, "absorbed": absorbed, "emitted": absorbed / (1.0 - f),
+                "reabsorbed": f, "E_c": E_c, "E_X": E_X}  # fmt: skip
+
+    def _cascade_shape(self):
+        """τ on the emissivity grid, E_c, E_X and the re-absorbed share at the nodes.
+
+        They depend on the absorption (``ebl``, ``cmb``, ``cosmology``) and the nodes only, not
+        on the halos: kept per process for the last 16 settings (a sweep's points share them).
+        """
+        key = (self.ebl, self.cmb, id(self.cosmology), self.z_max, self.n_z)
+        hit = _CASCADE_SHAPES.get(key)
+        if hit is not None and hit[0] is self.cosmology:
+            return hit[1]
+        z, _ = _z_nodes(self.z_max, self.n_z)
+        opz = 1.0 + z
+        Ef = _cascade_grid()
+        tau_f = self._optical_depth(Ef, z)
         E_h = _cascade.unit_depth_energy(Ef, tau_f)
         E_c = E_h * opz
         E_X = np.minimum(_cascade.break_energy(E_c, z), E_c)
         f = _reabsorbed_share(Ef, tau_f, E_h, opz, E_c, E_X)
-        return {"z": z, "opz": opz, "absorbed": absorbed, "emitted": absorbed / (1.0 - f),
-                "reabsorbed": f, "E_c": E_c, "E_X": E_X}  # fmt: skip
+        out = tuple(np.ascontiguousarray(a) for a in (tau_f[::_CASCADE_STRIDE], E_c, E_X, f))
+        for a in out:
+            a.setflags(write=False)
+        if len(_CASCADE_SHAPES) >= 16:
+            _CASCADE_SHAPES.pop(next(iter(_CASCADE_SHAPES)))
+        _CASCADE_SHAPES[key] = (self.cosmology, out)  # the reference keeps id() unique
+        return out
 
     def _cascade_emissivity(self):
         """q_cas(E', z) [1/(erg s cm³)]: the universal spectrum of :attr:`cascade_budget` at z.

@@ -14,6 +14,7 @@ One module per topic, each function naming the equation it implements:
 * :mod:`.pp` - pp secondaries (Kelner, Aharonian & Bugayov 2006; Kafexhiu et al. 2014 cross section)
 * :mod:`.oscillation` - flavour ratios at Earth from oscillation-averaged mixing
 * :mod:`.gamma_absorption` - γγ pair production on the CMB
+* :mod:`.cascade` - the universal spectrum of an electromagnetic cascade (Berezinsky & Smirnov 1975)
 * :mod:`.synchrotron` - steady-state secondary e± and their synchrotron emission
 * :mod:`.cgm_source` - the CR and gas densities of the CGM and the line-of-sight geometry
 * :mod:`.potential` - gravitational potentials of the halo (NFW, Miyamoto-Nagai, bulge)
