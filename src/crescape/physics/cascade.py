@@ -4,7 +4,7 @@ A γ ray absorbed by pair production on the EBL or the CMB (γγ → e⁺e⁻) h
 to a pair, the pair inverse-Compton (IC) scatters CMB photons up to γ-ray energies, and
 those photons above the absorption energy make new pairs. When the cascade has run its
 course the photons left over have a spectrum that does not depend on the primaries
-(Berezinsky & Smirnov 1975, Ap&SS 32, 461; Berezinsky & Kalashev 2016, PRD 94, 023007,
+(Berezinsky & Smirnov 1975; Berezinsky & Kalashev 2016, PRD 94, 023007,
 abstract: E^-2 from the multiplication stage, E^-3/2 from the IC cooling of the pairs at
 low energies, the cascade energy ω its only numerical parameter):
 
