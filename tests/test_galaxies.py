@@ -53,7 +53,9 @@ NEW_VALUES = [
     ("M33", "M_halo", 5e11, "solMass", "K17", "total mass is 5 x 10^11 Msun"),
     ("SMC", "M_halo", 2.4e9, "solMass", "S04", "is 2.4x10^9 Msolar"),
     ("M82", "M_halo", 1e10, "solMass", "GMT12", "total dynamical mass is ~10^10 Msun"),
-    ("NGC 253", "M_halo", 1.6e11, "solMass", "LVHIS", "Mdyn = 1.6 x 10^11 Msun"),
+    ("NGC 253", "M_halo", 8.1e11, "solMass", "K21", "total mass of NGC 253 to be (8.1+-2.6)10^11"),
+    ("NGC 253", "M_halo_err_up", 2.6e11, "solMass", "K21", "(8.1+-2.6)10^11 M_sun"),
+    ("NGC 253", "M_halo_err_lo", 2.6e11, "solMass", "K21", "(8.1+-2.6)10^11 M_sun"),
     ("NGC 4945", "M_halo", 1.4e11, "solMass", "O01", "~1.4 x 10^11 Msun within radius R=380"),
     ("M82", "ra", 148.96845833333333, "deg", "SIMBAD_M82", "09 55 52.430 +69 40 46.93"),
     ("M82", "dec", 69.67970277777778, "deg", "SIMBAD_M82", "09 55 52.430 +69 40 46.93"),
@@ -88,7 +90,7 @@ LEDA_D25 = [
 def _ref_col(col):
     if col in ("ra", "dec"):
         return "position_ref"
-    return col.removesuffix("_err") + "_ref"
+    return col.removesuffix("_err_up").removesuffix("_err_lo").removesuffix("_err") + "_ref"
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +177,11 @@ def test_ngc253_R25_by_hand(cat):
 def test_kinds_of_the_new_sizes_and_masses_are_stated(cat):
     assert "exponential scale length" in str(_row(cat, "M33")["R_d_kind"])
     assert "virial radius" in str(_row(cat, "M33")["M_halo_kind"])
-    for name in ("SMC", "M82", "NGC 253", "NGC 4945"):
+    for name in ("SMC", "M82", "NGC 4945"):
         assert "dynamical mass" in str(_row(cat, name)["M_halo_kind"]), name
+    assert "orbital" in str(_row(cat, "NGC 253")["M_halo_kind"])
+    assert "3.70 Mpc" in str(_row(cat, "NGC 253")["M_halo_kind"])
+    assert "supersedes the dynamical mass within 17.2 kpc" in cat.meta["references"]["K21"]
     assert "6.7 Mpc" in str(_row(cat, "NGC 4945")["M_halo_kind"])
     notes = " ".join(cat.meta["notes"])
     assert "abstracts of the SFRs of the SMC, NGC 253" in notes  # no IMF stated, none converted
