@@ -9,7 +9,12 @@ galaxy in a halo of CR-induced field. This module gives crescape's CGM model
   rate, a disk size R_d, halo mass and sky position of the Milky Way, M31, M33, the
   Magellanic Clouds, M82, NGC 253, NGC 4945, NGC 1068 and Arp 220, each value with
   the key of its source (``meta["references"]``); NaN where no citable value was found
-  (``meta["missing"]`` lists them);
+  (``meta["missing"]`` lists them). Distances, SFRs, scale lengths and masses are read
+  from the abstracts of their publications; the sky positions are SIMBAD's (M31, M82) or
+  NED's as reproduced in the OpenNGC database (the others); the disk sizes of the LMC,
+  SMC, M82, NGC 253, NGC 4945, NGC 1068 and Arp 220 are optical radii R_25, half the
+  HyperLEDA B-band 25 mag/arcsec² diameter d25 (as reproduced in OpenNGC) at the
+  catalogue distance;
 * :class:`NearbyGalaxy` and :func:`galaxy` - a galaxy as a parameter object with units,
   whose CR luminosity is given or follows from its SFR by :func:`cr_luminosity_from_sfr`;
 * :func:`m31_halo_measurements`, :func:`region_photon_flux`, :func:`m31_halo_comparison`
@@ -204,9 +209,11 @@ def catalogue() -> Table:
     """The galaxy catalogue as an astropy Table with units (a fresh copy).
 
     Columns ``name``, ``ra``, ``dec`` [deg], ``distance`` [kpc], ``sfr`` [M_⊙/yr],
-    ``R_d`` [kpc] (``R_d_kind`` says which size), ``M_halo`` [M_⊙] (``M_halo_kind``),
-    their uncertainties and ``*_ref`` keys into ``meta["references"]``. NaN marks a
-    value for which no citable source was found.
+    ``R_d`` [kpc] (``R_d_kind`` says which size: the paper's disk radius, an exponential
+    scale length or an optical radius R_25), ``M_halo`` [M_⊙] (``M_halo_kind``), their
+    uncertainties and ``*_ref`` keys into ``meta["references"]``, whose texts quote the
+    source (publication abstract, SIMBAD, or NED and HyperLEDA as reproduced in OpenNGC).
+    NaN marks a value for which no citable source was found.
     """
     return _fresh(_CATALOGUE)
 
