@@ -280,7 +280,7 @@ def test_region_flux_beyond_the_halo_is_the_band_integral_of_the_flux():
     big = 2 * ext.angular_radius.to_value(u.rad)
     whole = gx.region_photon_flux(ext, 0.3, 100, big).to_value("1 / (cm2 s)")
     direct = gx.band_integral(
-        lambda E: ext.flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)"), 0.3, 100
+        lambda E: ext.point_source_flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)"), 0.3, 100
     )
     assert whole == pytest.approx(direct, rel=1e-6, abs=0)
     inner = gx.region_photon_flux(ext, 0.3, 100, 0.9 * u.deg).to_value("1 / (cm2 s)")
@@ -288,7 +288,8 @@ def test_region_flux_beyond_the_halo_is_the_band_integral_of_the_flux():
     energy = gx.region_energy_flux(ext, 0.1, 100, big).to_value("erg / (cm2 s)")
     direct_e = gx.band_integral(
         lambda E: (
-            (E * u.GeV).to_value(u.erg) * ext.flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)")
+            (E * u.GeV).to_value(u.erg)
+            * ext.point_source_flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)")
         ),
         0.1,
         100,

@@ -445,7 +445,9 @@ def region_photon_flux(
     I(E, θ) is :meth:`crescape.observer.ExternalGalaxy.surface_brightness` (with γγ
     absorption on the CMB for ``species='gamma'``); dΩ = 2πθ dθ (small-angle geometry
     of :mod:`crescape.observer`). For θ_max beyond the halo, F is the band integral of
-    :meth:`~crescape.observer.ExternalGalaxy.flux`.
+    :meth:`~crescape.observer.ExternalGalaxy.point_source_flux` (the exact
+    :meth:`~crescape.observer.ExternalGalaxy.flux` differs by the finite-distance factor,
+    1.0005 for M31).
 
     Parameters
     ----------
@@ -730,7 +732,9 @@ def galaxy_summary(name: str, E_nu: Any = 100 * u.TeV, E_gamma: Any = 100 * u.Ge
     ext = ExternalGalaxy(emission, distance=gal.distance)
     unit = "erg / (cm2 s)"
     out["flux"] = {
-        "view": "from outside: the whole halo as a point source, E^2 F (ExternalGalaxy)",
+        "view": "from outside: the whole halo's E^2 F at Earth (ExternalGalaxy.sed, exact for "
+        "the finite distance)",
+        "finite_distance_factor": float(ext.finite_distance_factor),
         "unit": unit,
         "E_nu_GeV": Enu,
         "E_gamma_GeV": Eg,
