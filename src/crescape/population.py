@@ -1016,16 +1016,21 @@ class PopulationProduct(Product):
         and ``delta_G_mass_slope`` act).
     n_z : int
         Redshift nodes (default 48: the two energies change by < 0.2% from 96).
+    mass_evolution : bool
+        As for :class:`CosmicPopulation` (default True; acts with 'tinker2008').
     """
 
     name = "population"
     vectorized = False
 
-    def __init__(self, mass_function: str | None = "baldry2012", n_z: int = 48):
+    def __init__(
+        self, mass_function: str | None = "baldry2012", n_z: int = 48, mass_evolution: bool = True
+    ):
         self.variables = _variable_specs()
         self.mass_function = mass_function
         self.n_z = int(n_z)
-        CosmicPopulation(mass_function=mass_function, n_z=self.n_z)  # validate once
+        self.mass_evolution = mass_evolution
+        CosmicPopulation(mass_function=mass_function, n_z=self.n_z, mass_evolution=mass_evolution)
 
     def evaluate(self, params, variables, n):
         flat = params.as_flat()
@@ -1034,6 +1039,7 @@ class PopulationProduct(Product):
         pop = CosmicPopulation(
             float(params.cgs.delta_G),
             mass_function=self.mass_function,
+            mass_evolution=self.mass_evolution,
             n_z=self.n_z,
             params=tpl,
             **kw,
@@ -1047,7 +1053,12 @@ class PopulationProduct(Product):
         return {"long_name": SWEEP_OUTPUTS[name]}
 
     def describe(self):
-        return {"product": self.name, "mass_function": self.mass_function, "n_z": self.n_z}
+        return {
+            "product": self.name,
+            "mass_function": self.mass_function,
+            "n_z": self.n_z,
+            "mass_evolution": bool(self.mass_evolution),
+        }
 
 
 def assumption_sweep(
