@@ -478,8 +478,7 @@ def halo_concentration(M: Any, z: float = 0.0, definition: str = "200c", cosmolo
 
     The fits to their full sample at z = 0-2 (:data:`DUFFY08`), M_pivot = 2e12 h⁻¹ M_⊙, for
     ``definition`` '200c' (M = M_200c, c = r_200c/r_s) or '200m'. ``M`` in M_⊙ (h from the
-    cosmology, default Planck18). Beyond z = 2 and outside their 1e11-1e15 h⁻¹ M_⊙ the fit
-    is an extrapolation.
+    cosmology, default Planck18). Beyond z = 2 the fit is an extrapolation.
     """
     from astropy.cosmology import Planck18
 
