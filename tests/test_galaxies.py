@@ -53,17 +53,44 @@ NEW_VALUES = [
     ("M33", "M_halo", 5e11, "solMass", "K17", "total mass is 5 x 10^11 Msun"),
     ("SMC", "M_halo", 2.4e9, "solMass", "S04", "is 2.4x10^9 Msolar"),
     ("M82", "M_halo", 1e10, "solMass", "GMT12", "total dynamical mass is ~10^10 Msun"),
-    ("NGC 253", "M_halo", 1.6e11, "solMass", "LVHIS", "Mdyn = 1.6 x 10^11 Msun"),
+    ("NGC 253", "M_halo", 8.1e11, "solMass", "K21", "total mass of NGC 253 to be (8.1+-2.6)10^11"),
+    ("NGC 253", "M_halo_err_up", 2.6e11, "solMass", "K21", "(8.1+-2.6)10^11 M_sun"),
+    ("NGC 253", "M_halo_err_lo", 2.6e11, "solMass", "K21", "(8.1+-2.6)10^11 M_sun"),
     ("NGC 4945", "M_halo", 1.4e11, "solMass", "O01", "~1.4 x 10^11 Msun within radius R=380"),
     ("M82", "ra", 148.96845833333333, "deg", "SIMBAD_M82", "09 55 52.430 +69 40 46.93"),
     ("M82", "dec", 69.67970277777778, "deg", "SIMBAD_M82", "09 55 52.430 +69 40 46.93"),
+    ("SMC", "sfr", 0.05, "solMass / yr", "W04", "SFR_total ~ 0.05 M_sun yr^-1"),
+]
+
+# NED J2000 positions as reproduced in OpenNGC (database_files/*.csv at commit 17397545):
+# (galaxy, ref key, OpenNGC row, RA h:m:s, Dec d:m:s)
+NED_POSITIONS = [
+    ("M33", "NED_M33", "NGC0598", "01:33:50.89", "+30:39:36.8"),
+    ("LMC", "NED_LMC", "ESO056-115", "05:23:34.5", "-69:45:22"),
+    ("SMC", "NED_SMC", "NGC0292", "00:52:44.78", "-72:49:43.0"),
+    ("NGC 253", "NED_N253", "NGC0253", "00:47:33.12", "-25:17:17.6"),
+    ("NGC 4945", "NED_N4945", "NGC4945", "13:05:27.48", "-49:28:05.6"),
+    ("NGC 1068", "NED_N1068", "NGC1068", "02:42:40.71", "-00:00:47.8"),
+    ("Arp 220", "NED_A220", "IC4553", "15:34:57.25", "+23:30:11.3"),
+]
+
+# HyperLEDA d25 [arcmin] as OpenNGC's MajAx: (galaxy, ref key, OpenNGC row, MajAx, R_25 as
+# rounded in the reference text [kpc])
+LEDA_D25 = [
+    ("LMC", "LEDA_LMC", "ESO056-115", "646.00", "4.659"),
+    ("SMC", "LEDA_SMC", "NGC0292", "299.92", "2.724"),
+    ("M82", "LEDA_M82", "NGC3034", "10.99", "6.234"),
+    ("NGC 253", "LEDA_N253", "NGC0253", "26.79", "15.35"),
+    ("NGC 4945", "LEDA_N4945", "NGC4945", "23.33", "12.89"),
+    ("NGC 1068", "LEDA_N1068", "NGC1068", "6.11", "12.8"),
+    ("Arp 220", "LEDA_A220", "IC4553", "1.11", "12.43"),
 ]
 
 
 def _ref_col(col):
     if col in ("ra", "dec"):
         return "position_ref"
-    return col.removesuffix("_err") + "_ref"
+    return col.removesuffix("_err_up").removesuffix("_err_lo").removesuffix("_err") + "_ref"
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +128,64 @@ def test_m82_position_is_the_simbad_sexagesimal_one(cat):
     assert "RA = 148.96845833 deg, Dec = 69.67970278 deg" in cat.meta["references"]["SIMBAD_M82"]
 
 
+def _sexagesimal(ra, dec):
+    h, m, sec = (float(x) for x in ra.split(":"))
+    d, dm, ds = (abs(float(x)) for x in dec.split(":"))
+    sign = -1.0 if dec.startswith("-") else 1.0
+    return 15.0 * (h + m / 60 + sec / 3600), sign * (d + dm / 60 + ds / 3600)
+
+
+@pytest.mark.parametrize("name, key, row_id, ra, dec", NED_POSITIONS)
+def test_ned_positions_are_the_quoted_sexagesimal_ones(cat, name, key, row_id, ra, dec):
+    row = _row(cat, name)
+    ra_deg, dec_deg = _sexagesimal(ra, dec)
+    assert float(row["ra"]) == pytest.approx(ra_deg, rel=1e-12, abs=0)
+    assert float(row["dec"]) == pytest.approx(dec_deg, rel=1e-12, abs=0)
+    assert str(row["position_ref"]) == key
+    text = cat.meta["references"][key]
+    assert f"'{row_id};G;{ra};{dec}'" in text and "'RA:1|Dec:1' names NED" in text
+    assert f"RA = {ra_deg:.8f} deg, Dec = {dec_deg:.8f} deg" in text
+
+
+def test_every_galaxy_outside_has_a_position(cat):
+    for row in cat:
+        if row["name"] == "Milky Way":
+            continue
+        assert 0 <= float(row["ra"]) < 360 and -90 <= float(row["dec"]) <= 90, row["name"]
+        assert str(row["position_ref"]) in cat.meta["references"], row["name"]
+
+
+@pytest.mark.parametrize("name, key, row_id, majax, rounded", LEDA_D25)
+def test_R25_is_half_the_leda_d25_at_the_catalogue_distance(cat, name, key, row_id, majax, rounded):
+    row = _row(cat, name)
+    d_kpc = float(row["distance"])
+    arcmin = math.pi / (180 * 60)
+    assert float(row["R_d"]) == pytest.approx(0.5 * float(majax) * arcmin * d_kpc, rel=1e-12, abs=0)
+    assert str(row["R_d_ref"]) == key and math.isnan(float(row["R_d_err"]))
+    assert str(row["R_d_kind"]).startswith("optical radius R_25")
+    text = cat.meta["references"][key]
+    assert f"row {row_id}, MajAx = {majax} arcmin" in text and "'MajAx:3' = HyperLeda" in text
+    assert f"distance of {d_kpc:g} kpc" in text and f"is {rounded} kpc" in text
+    assert "isophotal level 25 mag/arcsec2 in the B-band" in text
+
+
+def test_ngc253_R25_by_hand(cat):
+    # 26.79 arcmin / 2 at 3.94 Mpc: 13.395 / 3437.747 rad * 3940 kpc
+    assert float(_row(cat, "NGC 253")["R_d"]) == pytest.approx(15.352003, rel=1e-6, abs=0)
+
+
 def test_kinds_of_the_new_sizes_and_masses_are_stated(cat):
     assert "exponential scale length" in str(_row(cat, "M33")["R_d_kind"])
     assert "virial radius" in str(_row(cat, "M33")["M_halo_kind"])
-    for name in ("SMC", "M82", "NGC 253", "NGC 4945"):
+    for name in ("SMC", "M82", "NGC 4945"):
         assert "dynamical mass" in str(_row(cat, name)["M_halo_kind"]), name
+    assert "orbital" in str(_row(cat, "NGC 253")["M_halo_kind"])
+    assert "3.70 Mpc" in str(_row(cat, "NGC 253")["M_halo_kind"])
+    assert "supersedes the dynamical mass within 17.2 kpc" in cat.meta["references"]["K21"]
     assert "6.7 Mpc" in str(_row(cat, "NGC 4945")["M_halo_kind"])
+    notes = " ".join(cat.meta["notes"])
+    assert "abstracts of the SFRs of the SMC, NGC 253" in notes  # no IMF stated, none converted
+    assert "NED's J2000 equatorial coordinates, shipped as given" in notes
     # the uncertainties no source gives stay NaN
     for name, col in [
         ("Arp 220", "sfr_err"),
@@ -133,12 +212,15 @@ def test_every_shipped_value_has_a_source_and_missing_ones_are_nan(cat):
             else:
                 assert str(row[f"{col}_ref"]) in refs, (row["name"], col)
     # not found: no value invented
-    assert math.isnan(float(_row(cat, "SMC")["sfr"]))
-    assert "the star-formation rate of the SMC" in cat.meta["missing"]
     for name in ("NGC 1068", "Arp 220"):
         assert math.isnan(float(_row(cat, name)["M_halo"])), name
-        assert math.isnan(float(_row(cat, name)["R_d"])), name
+        assert str(_row(cat, name)["M_halo_kind"]) in ("", "--"), name
     assert "the halo masses of NGC 1068 and Arp 220" in cat.meta["missing"]
+    assert "the uncertainties of the disk sizes R_25" in cat.meta["missing"]
+    assert math.isnan(float(_row(cat, "SMC")["sfr_err"]))
+    # every galaxy now has an SFR and a disk size
+    assert not any(math.isnan(float(v)) for v in cat["sfr"])
+    assert not any(math.isnan(float(v)) for v in cat["R_d"])
 
 
 def test_catalogue_is_a_fresh_copy(cat):
@@ -198,7 +280,7 @@ def test_region_flux_beyond_the_halo_is_the_band_integral_of_the_flux():
     big = 2 * ext.angular_radius.to_value(u.rad)
     whole = gx.region_photon_flux(ext, 0.3, 100, big).to_value("1 / (cm2 s)")
     direct = gx.band_integral(
-        lambda E: ext.flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)"), 0.3, 100
+        lambda E: ext.point_source_flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)"), 0.3, 100
     )
     assert whole == pytest.approx(direct, rel=1e-6, abs=0)
     inner = gx.region_photon_flux(ext, 0.3, 100, 0.9 * u.deg).to_value("1 / (cm2 s)")
@@ -206,7 +288,8 @@ def test_region_flux_beyond_the_halo_is_the_band_integral_of_the_flux():
     energy = gx.region_energy_flux(ext, 0.1, 100, big).to_value("erg / (cm2 s)")
     direct_e = gx.band_integral(
         lambda E: (
-            (E * u.GeV).to_value(u.erg) * ext.flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)")
+            (E * u.GeV).to_value(u.erg)
+            * ext.point_source_flux(E * u.GeV, "gamma").to_value("1 / (GeV cm2 s)")
         ),
         0.1,
         100,
@@ -326,16 +409,19 @@ def test_galaxy_summary_milky_way_is_seen_from_inside():
     assert d["parameters"]["distance"]["value"] is None
 
 
-@pytest.mark.parametrize(
-    ("name", "changes", "words"),
-    [
-        ("SMC", {}, "has neither L_CR nor sfr"),
-        ("LMC", {}, "the observer is inside LMC's halo"),
-    ],
-)
-def test_galaxy_summary_notes(name, changes, words):
-    d = gx.galaxy_summary(name, **changes)
-    assert words in d["note"] and d["flux"] is None
+def test_galaxy_summary_notes(monkeypatch):
+    # the LMC at 49.59 kpc is inside its own halo (R_out = 10 R_d) once R_d = 10 kpc
+    d = gx.galaxy_summary("LMC", R_d=10)
+    assert "the observer is inside LMC's halo" in d["note"] and d["flux"] is None
+    # with its R_25 = 4.66 kpc, R_out = 46.6 kpc < 49.59 kpc: seen from outside
+    assert gx.galaxy_summary("LMC")["flux"]["view"].startswith("from outside")
+    # a galaxy without an SFR (every catalogue galaxy has one now: remove the SMC's)
+    read = gx._read
+    table = gx.catalogue()
+    table["sfr"][gx.names().index("SMC")] = float("nan")
+    monkeypatch.setattr(gx, "_read", lambda name: table if name == gx._CATALOGUE else read(name))
+    d = gx.galaxy_summary("SMC")
+    assert "has neither L_CR nor sfr" in d["note"] and d["flux"] is None
 
 
 def test_galaxy_summary_with_given_L_CR():

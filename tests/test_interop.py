@@ -21,7 +21,8 @@ def emission():
 @pytest.mark.parametrize("species", ["gamma", "gamma_unabsorbed", "nu_all", "nu_mu"])
 def test_naima_flux_equals_crescape_flux(emission, species):
     m = NaimaModel(emission, species, distance=D)
-    own = ExternalGalaxy(emission, distance=D).flux(E, species).to_value("1 / (eV cm2 s)")
+    own = ExternalGalaxy(emission, distance=D).point_source_flux(E, species)
+    own = own.to_value("1 / (eV cm2 s)")
     for got in (m(E), m.flux(E, distance=D), m.flux(E.to(u.erg))):
         assert got.unit == u.Unit("1 / (eV cm2 s)")
         np.testing.assert_allclose(got.value, own, rtol=1e-6, atol=0)

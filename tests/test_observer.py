@@ -31,14 +31,54 @@ def test_point_source_flux_is_L_over_4pi_d2(emission, species, d_Mpc):
     np.testing.assert_allclose(
         g.luminosity(E, species).to_value("1 / (GeV s)"), L, rtol=1e-12, atol=0
     )
+    point = L / (4 * np.pi * d**2)
     np.testing.assert_allclose(
-        g.flux(E, species).to_value("1 / (GeV cm2 s)"), L / (4 * np.pi * d**2), rtol=1e-12, atol=0
+        g.point_source_flux(E, species).to_value("1 / (GeV cm2 s)"), point, rtol=1e-12, atol=0
     )
+    # the exact flux differs from it by the finite-distance factor, 1 + O(R_out²/d²)
+    G = g.finite_distance_factor
+    assert 1.0 < G < 1.0 + (R_out / d) ** 2
+    np.testing.assert_allclose(
+        g.flux(E, species).to_value("1 / (GeV cm2 s)"), G * point, rtol=1e-12, atol=0
+    )
+
+
+def test_finite_distance_factor_against_a_direct_integral():
+    """F = ∫ q dV/(4π|x - x_obs|²) by a 2-D quadrature over (r, cos θ), for halos from
+    far away to nearly touching the observer (the LMC: R_out = 46.6 kpc at 49.6 kpc)."""
+    from scipy.integrate import dblquad
+
+    from crescape.observer import finite_distance_factor
+
+    for R_d, R_out, d in ((10.0, 100.0, 3500.0), (5.3, 53.0, 784.0), (4.66, 46.6, 49.59),
+                          (10.0, 10.0, 12.0)):  # fmt: skip
+        f = lambda r, R_d=R_d: 1.0 if r <= R_d else (R_d / r) ** 2  # noqa: E731
+        num = dblquad(
+            lambda mu, r, f=f, d=d: f(r) * r * r * 0.5 / (r * r + d * d - 2 * r * d * mu),
+            0, R_out, -1, 1, epsabs=0, epsrel=1e-11,
+        )[0]  # fmt: skip
+        V = R_d**3 / 3 + R_d**2 * (R_out - R_d)  # ∫ f r² dr
+        want = num / V * d * d
+        got = finite_distance_factor(R_d * KPC, R_out * KPC, d * KPC)
+        assert got == pytest.approx(want, rel=1e-9, abs=0), (R_d, R_out, d)
+    # far away it tends to 1; it is larger than 1 at any finite distance
+    far = finite_distance_factor(10 * KPC, 100 * KPC, 1e6 * KPC)
+    assert 0 < far - 1 < 1e-8
+    with pytest.raises(ParameterError, match="R_d, R_out, d = .* are not allowed"):
+        finite_distance_factor(10 * KPC, 100 * KPC, 50 * KPC)
+
+
+def test_small_angle_surface_brightness_warns_near_the_observer(emission):
+    from crescape.errors import ValidityWarning
+
+    near = ExternalGalaxy(emission, distance=0.15 * u.Mpc)  # R_out/d = 0.67
+    with pytest.warns(ValidityWarning, match="small-angle surface brightness"):
+        near.surface_brightness(E, 0.01 * u.rad)
 
 
 @pytest.mark.parametrize("species", ["nu_all", "nu_mu", "gamma"])
 def test_surface_brightness_integrates_to_the_flux(emission, species):
-    """∫ I(θ) 2πθ dθ over the halo equals the point-source flux (small-angle geometry)."""
+    """∫ I(θ) 2πθ dθ over the halo equals the point-source flux L/(4πd²) (small-angle geometry)."""
     g = ExternalGalaxy(emission, distance=3.5 * u.Mpc)
     th_d = emission.geometry.R_d / g.distance.to_value(u.cm)
     th_out = g.angular_radius.to_value(u.rad)
@@ -49,7 +89,7 @@ def test_surface_brightness_integrates_to_the_flux(emission, species):
         th = 0.5 * (b - a) * x + 0.5 * (b + a)
         I = g.surface_brightness(E, th * u.rad, species).to_value("1 / (GeV cm2 s sr)")
         total = total + np.sum((0.5 * (b - a) * w * 2 * np.pi * th)[:, None] * I, axis=0)
-    F = g.flux(E, species).to_value("1 / (GeV cm2 s)")
+    F = g.point_source_flux(E, species).to_value("1 / (GeV cm2 s)")
     np.testing.assert_allclose(total, F, rtol=1e-7, atol=0)
     # nothing beyond the halo's edge
     assert np.all(g.surface_brightness(E, 1.0001 * th_out * u.rad, species).value == 0)
@@ -92,8 +132,11 @@ def test_flux_scales_as_inverse_square_and_gamma_is_attenuated_on_the_cmb(emissi
 
     near = ExternalGalaxy(emission, distance=1 * u.Mpc)
     far = ExternalGalaxy(emission, distance=2 * u.Mpc)
-    ratio = near.flux(E, "nu_all") / far.flux(E, "nu_all")
+    ratio = near.point_source_flux(E, "nu_all") / far.point_source_flux(E, "nu_all")
     np.testing.assert_allclose(ratio.to_value(""), 4.0, rtol=1e-12, atol=0)
+    exact = near.flux(E, "nu_all") / far.flux(E, "nu_all")
+    G = near.finite_distance_factor / far.finite_distance_factor
+    np.testing.assert_allclose(exact.to_value(""), 4.0 * G, rtol=1e-12, atol=0)
     Ev = E.to_value(u.erg)
     tau = absorption_coefficient(Ev) * (2 * u.Mpc).to_value(u.cm)
     att = far.flux(E, "gamma") / far.flux(E, "gamma_unabsorbed")

@@ -9,7 +9,12 @@ galaxy in a halo of CR-induced field. This module gives crescape's CGM model
   rate, a disk size R_d, halo mass and sky position of the Milky Way, M31, M33, the
   Magellanic Clouds, M82, NGC 253, NGC 4945, NGC 1068 and Arp 220, each value with
   the key of its source (``meta["references"]``); NaN where no citable value was found
-  (``meta["missing"]`` lists them);
+  (``meta["missing"]`` lists them). Distances, SFRs, scale lengths and masses are read
+  from the abstracts of their publications; the sky positions are SIMBAD's (M31, M82) or
+  NED's as reproduced in the OpenNGC database (the others); the disk sizes of the LMC,
+  SMC, M82, NGC 253, NGC 4945, NGC 1068 and Arp 220 are optical radii R_25, half the
+  HyperLEDA B-band 25 mag/arcsec² diameter d25 (as reproduced in OpenNGC) at the
+  catalogue distance;
 * :class:`NearbyGalaxy` and :func:`galaxy` - a galaxy as a parameter object with units,
   whose CR luminosity is given or follows from its SFR by :func:`cr_luminosity_from_sfr`;
 * :func:`m31_halo_measurements`, :func:`region_photon_flux`, :func:`m31_halo_comparison`
@@ -204,9 +209,11 @@ def catalogue() -> Table:
     """The galaxy catalogue as an astropy Table with units (a fresh copy).
 
     Columns ``name``, ``ra``, ``dec`` [deg], ``distance`` [kpc], ``sfr`` [M_⊙/yr],
-    ``R_d`` [kpc] (``R_d_kind`` says which size), ``M_halo`` [M_⊙] (``M_halo_kind``),
-    their uncertainties and ``*_ref`` keys into ``meta["references"]``. NaN marks a
-    value for which no citable source was found.
+    ``R_d`` [kpc] (``R_d_kind`` says which size: the paper's disk radius, an exponential
+    scale length or an optical radius R_25), ``M_halo`` [M_⊙] (``M_halo_kind``), their
+    uncertainties and ``*_ref`` keys into ``meta["references"]``, whose texts quote the
+    source (publication abstract, SIMBAD, or NED and HyperLEDA as reproduced in OpenNGC).
+    NaN marks a value for which no citable source was found.
     """
     return _fresh(_CATALOGUE)
 
@@ -438,7 +445,9 @@ def region_photon_flux(
     I(E, θ) is :meth:`crescape.observer.ExternalGalaxy.surface_brightness` (with γγ
     absorption on the CMB for ``species='gamma'``); dΩ = 2πθ dθ (small-angle geometry
     of :mod:`crescape.observer`). For θ_max beyond the halo, F is the band integral of
-    :meth:`~crescape.observer.ExternalGalaxy.flux`.
+    :meth:`~crescape.observer.ExternalGalaxy.point_source_flux` (the exact
+    :meth:`~crescape.observer.ExternalGalaxy.flux` differs by the finite-distance factor,
+    1.0005 for M31).
 
     Parameters
     ----------
@@ -723,7 +732,9 @@ def galaxy_summary(name: str, E_nu: Any = 100 * u.TeV, E_gamma: Any = 100 * u.Ge
     ext = ExternalGalaxy(emission, distance=gal.distance)
     unit = "erg / (cm2 s)"
     out["flux"] = {
-        "view": "from outside: the whole halo as a point source, E^2 F (ExternalGalaxy)",
+        "view": "from outside: the whole halo's E^2 F at Earth (ExternalGalaxy.sed, exact for "
+        "the finite distance)",
+        "finite_distance_factor": float(ext.finite_distance_factor),
         "unit": unit,
         "E_nu_GeV": Enu,
         "E_gamma_GeV": Eg,

@@ -1,8 +1,10 @@
 """crescape's CGM emission as a naima model and as a gammapy ``SpectralModel``.
 
 Both adapters are thin: the numbers are those of :class:`crescape.observer.ExternalGalaxy`
-(a galaxy at a distance) or of :class:`crescape.spectra.CGMEmission` (the Milky Way
-seen from inside), only the calling conventions change.
+(a galaxy at a distance, in naima's point-source convention L/(4πd²):
+:meth:`~crescape.observer.ExternalGalaxy.point_source_flux`) or of
+:class:`crescape.spectra.CGMEmission` (the Milky Way seen from inside), only the
+calling conventions change.
 
 :class:`NaimaModel`
     naima's conventions (Zabalza 2015, Proc. ICRC 2015, 922; the ``flux`` and ``sed``
@@ -96,7 +98,10 @@ class NaimaModel:
         if np.all(u.Quantity(distance).value == 0):
             L = halo_luminosity(self.emission, _energy(photon_energy), self.species)
             return u.Quantity(L, "1 / (erg s)").to("1 / (eV s)")
-        return self._galaxy(distance).flux(photon_energy, self.species).to(NAIMA_FLUX_UNIT)
+        # naima's sources are points (flux ∝ 1/d²): the point-source limit L/(4πd²)
+        return (
+            self._galaxy(distance).point_source_flux(photon_energy, self.species).to(NAIMA_FLUX_UNIT)
+        )
 
     def sed(self, photon_energy, distance: Any = None) -> u.Quantity:
         """E² × :meth:`flux` [erg/(cm2 s)]; ``distance=0``: E² L(E) [erg/s]."""
@@ -129,7 +134,7 @@ def _gammapy_class():
     class CGMSpectralModel(SpectralModel):
         """crescape's CGM emission of a galaxy at a distance, as a gammapy spectral model.
 
-        dN/dE = norm × F(E), F from :meth:`crescape.observer.ExternalGalaxy.flux`
+        dN/dE = norm × F(E), F from :meth:`crescape.observer.ExternalGalaxy.point_source_flux`
         (or, without a distance, the sky-averaged intensity of the Milky Way per sr).
         """
 

@@ -6,17 +6,22 @@ distance ``d`` from the observer (M31 at 0.78 Mpc, an M82-like starburst at
 3.5 Mpc) and gives
 
 * the luminosity per unit energy, L(E) = ∫ q(E, r) 4πr² dr;
-* the flux of the point-source limit, F(E) = L(E)/(4πd²);
+* the flux F(E) = G L(E)/(4πd²), exact for any d > R_out: G is
+  :func:`finite_distance_factor` (1 in the point-source limit d ≫ R_out);
 * the surface brightness of the extended halo, I(E, θ), whose integral over
-  the solid angle of the halo is the same flux F(E);
+  the solid angle of the halo is L(E)/(4πd²) (small-angle limit, below);
 * the angular radii of the inner region and of the halo.
 
 Geometry (stated, the one of :mod:`crescape.physics.cgm_source`): the emissivity is
 q(E, r) = q₀(E) f(r) with f = 1 for r <= R_d, (R_d/r)² for R_d < r <= R_out, 0 beyond
-(the CR density of Eq. 15 and the r⁻² fall-off after it, in uniform gas). The halo
-is seen in the small-angle limit d ≫ R_out: the lines of sight through it are
-parallel, the impact parameter is b = dθ and dΩ = 2πθ dθ; the errors are of
-order (R_out/d)²: 8e-4 for the default R_out = 100 kpc at 3.5 Mpc, 2e-2 at M31's 0.78 Mpc.
+(the CR density of Eq. 15 and the r⁻² fall-off after it, in uniform gas). The flux is
+exact: a shell of radius r seen from a distance d > r has ⟨1/|x − x_obs|²⟩ =
+ln((d + r)/(d − r))/(2rd), so F = (1/2d) ∫ q(r) r ln((d + r)/(d − r)) dr. The surface
+brightness is the small-angle limit d ≫ R_out: the lines of sight through the halo are
+parallel, the impact parameter is b = dθ and dΩ = 2πθ dθ; its errors are of order
+(R_out/d)²: 8e-4 for the default R_out = 100 kpc at 3.5 Mpc, 2e-2 at M31's 0.78 Mpc, and
+of order 1 for the Magellanic Clouds, whose halos reach almost to the Sun (a
+:class:`~crescape.errors.ValidityWarning` says so when R_out/d > 0.1).
 
 Absorption: for ``species='gamma'`` the photons are attenuated by exp(-κ(E) d)
 on the CMB (:func:`crescape.physics.gamma_absorption.absorption_coefficient`);
@@ -40,11 +45,13 @@ Unit("1 / (GeV s cm2)")
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import astropy.units as u
 import numpy as np
 
+from .errors import ValidityWarning
 from .params import ParameterError, Parameters
 from .physics import gamma_absorption
 from .spectra import SPECIES_AT_EARTH, CGMEmission, _energy, _length
@@ -53,6 +60,7 @@ from .units import parse_quantity
 __all__ = [
     "ExternalGalaxy",
     "emitting_volume",
+    "finite_distance_factor",
     "halo_luminosity",
     "projected_column",
     "LUMINOSITY_UNIT",
@@ -65,6 +73,8 @@ FLUX_UNIT = u.Unit("1 / (GeV cm2 s)")
 SURFACE_BRIGHTNESS_UNIT = u.Unit("1 / (GeV cm2 s sr)")
 #: species seen from outside (the electrons stay in the halo)
 SPECIES_FROM_OUTSIDE = SPECIES_AT_EARTH
+#: R_out/d above which the small-angle surface brightness warns
+SMALL_ANGLE_LIMIT = 0.1
 
 
 def emitting_volume(R_d, R_out):
@@ -104,6 +114,37 @@ def projected_column(b, R_d, R_out):
     return np.where(b < R_out, inner + halo, 0.0)
 
 
+def finite_distance_factor(R_d, R_out, d, n: int = 128) -> float:
+    """G = F / [L/(4πd²)]: the flux of the halo at a finite distance d over the point-source flux.
+
+    For the profile f(r) (1 for r <= R_d, (R_d/r)² to R_out) and an observer at d > R_out:
+    the mean of 1/|x − x_obs|² over a sphere of radius r < d about the centre is
+    ln((d + r)/(d − r))/(2rd) (the integral of 1/(r² + d² − 2rdμ) over μ ∈ [−1, 1]), so
+
+        G = (d/2) ∫ f(r) r ln((d + r)/(d − r)) dr / ∫ f(r) r² dr,
+
+    G = 1 + O(R_out²/d²) and G > 1. Gauss-Legendre on [0, R_d] and [R_d, R_out] with
+    ``n`` nodes each (the logarithm's singularity at r = d lies outside). cgs floats.
+    """
+    R_d, R_out, d = float(R_d), float(R_out), float(d)
+    if not (0.0 < R_d <= R_out < d):
+        raise ParameterError(
+            f"R_d, R_out, d = {R_d:g}, {R_out:g}, {d:g} cm are not allowed: need 0 < R_d <= R_out < d"
+        )
+    x, w = np.polynomial.legendre.leggauss(int(n))
+    num = den = 0.0
+    for a, b in ((0.0, R_d), (R_d, R_out)):
+        if b <= a:
+            continue
+        r = 0.5 * (b - a) * x + 0.5 * (b + a)
+        wr = 0.5 * (b - a) * w
+        f = np.where(r <= R_d, 1.0, (R_d / r) ** 2)
+        # ln((d + r)/(d − r)) = 2 artanh(r/d), accurate for r ≪ d
+        num += float(np.sum(wr * f * r * 2.0 * np.arctanh(r / d)))
+        den += float(np.sum(wr * f * r**2))
+    return 0.5 * d * num / den
+
+
 def halo_luminosity(emission: CGMEmission, Ev, species: str):
     """L(E) = q₀(E) V_eff [1/(erg s)], unabsorbed, of the halo of ``emission`` (energies in erg).
 
@@ -130,10 +171,11 @@ class ExternalGalaxy:
 
     Notes
     -----
-    F(E) = L(E)/(4πd²) with L(E) = q₀(E) V_eff (:func:`emitting_volume`);
+    F(E) = G L(E)/(4πd²) with L(E) = q₀(E) V_eff (:func:`emitting_volume`) and G the exact
+    finite-distance factor (:func:`finite_distance_factor`, 1 + O(R_out²/d²));
     I(E, θ) = q₀(E) Σ(dθ)/(4π) (:func:`projected_column`; the transfer equation
     dI/ds = j with j = q/4π for isotropic emission, Rybicki & Lightman 1979, §1.4), so
-    that ∫ I 2πθ dθ = q₀ V_eff/(4πd²) = F(E) (small-angle limit, see the module notes).
+    that ∫ I 2πθ dθ = q₀ V_eff/(4πd²) = F(E)/G (small-angle limit, see the module notes).
     """
 
     def __init__(
@@ -165,6 +207,9 @@ class ExternalGalaxy:
                 "CGMEmission.spectrum)"
             )
         self._d = d
+        g = self.emission.geometry
+        #: F / [L/(4πd²)], the exact finite-distance factor (:func:`finite_distance_factor`)
+        self.finite_distance_factor = finite_distance_factor(g.R_d, g.R_out, d)
 
     @property
     def distance(self) -> u.Quantity:
@@ -208,18 +253,29 @@ class ExternalGalaxy:
         Ev = _energy(E)
         return u.Quantity(self._luminosity(Ev, species), "1 / (erg s)").to(LUMINOSITY_UNIT)
 
-    def _flux(self, Ev, species):
+    def _point_flux(self, Ev, species):
         L = self._luminosity(Ev, species)
         return L / (4.0 * np.pi * self._d**2) * self._transmission(Ev, species)
 
-    def flux(self, E, species: str = "nu_all") -> u.Quantity:
-        """Flux of the whole halo at Earth, F(E) = L(E)/(4πd²) [1/(GeV cm2 s)] (point-source limit).
+    def _flux(self, Ev, species):
+        return self.finite_distance_factor * self._point_flux(Ev, species)
 
-        ``species`` as for :meth:`CGMEmission.spectrum`; 'gamma' is attenuated by exp(-κd) on the CMB.
+    def flux(self, E, species: str = "nu_all") -> u.Quantity:
+        """Flux of the whole halo at Earth, F(E) = G L(E)/(4πd²) [1/(GeV cm2 s)], exact.
+
+        G is :attr:`finite_distance_factor` (1 + O(R_out²/d²)). ``species`` as for
+        :meth:`CGMEmission.spectrum`; 'gamma' is attenuated by exp(-κd) on the CMB (the
+        centre's distance for every part of the halo).
         """
         self._check(species)
         Ev = _energy(E)
         return u.Quantity(self._flux(Ev, species), "1 / (erg cm2 s)").to(FLUX_UNIT)
+
+    def point_source_flux(self, E, species: str = "nu_all") -> u.Quantity:
+        """L(E)/(4πd²) [1/(GeV cm2 s)]: :meth:`flux` in the point-source limit (G = 1)."""
+        self._check(species)
+        Ev = _energy(E)
+        return u.Quantity(self._point_flux(Ev, species), "1 / (erg cm2 s)").to(FLUX_UNIT)
 
     def sed(self, E, species: str = "nu_all") -> u.Quantity:
         """E² F(E) of the whole halo [erg/(cm2 s)] (naima's unit)."""
@@ -230,9 +286,19 @@ class ExternalGalaxy:
         """I(E, θ) = q₀(E) Σ(dθ)/(4π) × transmission [1/(GeV cm2 s sr)], θ from the centre.
 
         Returns an array of shape ``(len(theta), len(E))`` (scalars dropped). Its
-        integral ∫ I 2πθ dθ over the halo (θ < R_out/d) is :meth:`flux`.
+        integral ∫ I 2πθ dθ over the halo (θ < R_out/d) is :meth:`point_source_flux`:
+        the small-angle view, whose errors are of order (R_out/d)² (a ValidityWarning
+        when R_out/d > 0.1).
         """
         self._check(species)
+        ratio = self.emission.geometry.R_out / self._d
+        if ratio > SMALL_ANGLE_LIMIT:
+            warnings.warn(
+                f"R_out/d = {ratio:.2g} > {SMALL_ANGLE_LIMIT:g}: the small-angle surface brightness "
+                f"errs by ~(R_out/d)^2 = {ratio**2:.2g} (the flux is exact)",
+                ValidityWarning,
+                stacklevel=2,
+            )
         Ev = _energy(E)
         th = parse_quantity(theta, u.rad, "theta").to_value(u.rad)
         th = np.asarray(th, dtype=float)

@@ -486,9 +486,10 @@ _MASS_FUNCTIONS = {
     "tinker2008": massfunction.halo_cr_luminosity_weights,
 }
 _MASS_FUNCTION_WORDS = {
-    "baldry2012": "Baldry et al. (2012) stellar-mass function, 1e8-10^11.5 Msun",
-    "tinker2008": "Tinker et al. (2008) halo-mass function at z = 0, 10^10.6-1e14 Msun, stellar "
-    "mass from Moster et al. (2013)",
+    "baldry2012": "Baldry et al. (2012) stellar-mass function, 1e8-10^11.5 Msun (z < 0.06 fit, "
+    "the same at every z)",
+    "tinker2008": "Tinker et al. (2008) halo-mass function, 10^10.6-1e14 Msun, stellar mass from "
+    "Moster et al. (2013)",
 }
 
 
@@ -515,8 +516,20 @@ class CosmicPopulation:
         function and SFR ∝ M^β (:func:`crescape.massfunction.cr_luminosity_weights`), each
         galaxy a halo with L_CR(M) = L_CR,MW (M/M_MW)^β and δ_G(M) = δ_G (M/M_MW)^γ.
         'tinker2008': the same with the galaxies counted by halo mass, 10^10.6-10^14 M_⊙, by
-        the Tinker et al. (2008) halo-mass function at z = 0 and given a stellar mass M by
-        Moster et al. (2013) (:func:`crescape.massfunction.halo_cr_luminosity_weights`).
+        the Tinker et al. (2008) halo-mass function and given a stellar mass M by Moster et
+        al. (2013), at each redshift node of the background integral
+        (:func:`crescape.massfunction.halo_cr_luminosity_weights`; see ``mass_evolution``).
+    mass_evolution : bool
+        With 'tinker2008': share ρ_LCR(z) with the weights of the halo-mass function and
+        of M*(M_h, z) at each z (default True), or with those of z = 0 at every z (False,
+        the weighting before the redshift dependence). 'baldry2012' is a z < 0.06 fit
+        with no redshift dependence in its source: its weights are the same at every z
+        either way.
+    moster_mass_definition : {'200c', '200m'}
+        With 'tinker2008': the halo mass of Moster et al.'s relation. '200c' (default,
+        :data:`crescape.massfunction.MOSTER13_MASS_DEFINITION`) converts it to Tinker's
+        M_200m through an NFW halo (:func:`crescape.massfunction.convert_halo_mass`);
+        '200m' takes it as M_200m, unconverted (the weighting before the conversion).
     sfr_mass_slope : str or float
         β of SFR ∝ M^β: 'star_forming' (0.6) or 'blue' (1.0) of Whitaker et al. (2012), or a
         number in [0, 2] (only with ``mass_function``).
@@ -542,12 +555,15 @@ class CosmicPopulation:
 
     Notes
     -----
-    With ``mass_function``, q_c(E, z) = [ρ_LCR(z)/L_CR,MW] L_MW(E) F with the mass factor
-    F = Σ_k w_k [L_k(E)/L_MW(E)] [L_CR,MW/L_CR(M_k)] (:attr:`mass_factor`): w_k the share of
-    ρ_LCR at mass M_k and L_k(E) the halo luminosity of a galaxy of that mass. The shape
-    of L(E) depends only on the CR spectrum (slope, E_min, E_max, cutoff), which every
-    halo shares: n_CR ∝ φ_CR/ṽ_A (Eqs. 3, 15) and the pp emissivity is linear in n_CR; so
-    L_k(E)/L_MW(E) is one number per mass, taken at 1 TeV (γ rays).
+    With ``mass_function``, q_c(E, z) = [ρ_LCR(z)/L_CR,MW] L_MW(E) F(z) with the mass factor
+    F(z) = Σ_k w_k(z) [L_k(E)/L_MW(E)] [L_CR,MW/L_CR(M_k)] (:meth:`mass_factor_at`;
+    :attr:`mass_factor` is F(0)): w_k the share of ρ_LCR at mass M_k and L_k(E) the halo
+    luminosity of a galaxy of that mass. The shape of L(E) depends only on the CR spectrum
+    (slope, E_min, E_max, cutoff), which every halo shares: n_CR ∝ φ_CR/ṽ_A (Eqs. 3, 15)
+    and the pp emissivity is linear in n_CR; so L_k(E)/L_MW(E) is one number per mass. The
+    halo of a galaxy at z is the z = 0 CGM of its stellar mass (δ_G(M*) of today's mean
+    baryon density, R_d of the template): only the shares w_k(z) and the stellar masses
+    M*_k(z) change with z.
 
     q_c(E, z) = [ρ_LCR(z)/L_CR,MW] L_MW(E) (the module's scaling assumption), with
     ρ_LCR from :func:`cr_luminosity_density` and the template the Milky Way of
@@ -567,6 +583,8 @@ class CosmicPopulation:
         cosmology=Planck18,
         xi: float = XI_CR,
         mass_function: str | None = None,
+        mass_evolution: bool = True,
+        moster_mass_definition: str = massfunction.MOSTER13_MASS_DEFINITION,
         sfr_mass_slope: str | float = "star_forming",
         delta_G_mass_slope: float = 0.0,
         n_mass: int = 32,
@@ -599,6 +617,18 @@ class CosmicPopulation:
                 "or 'tinker2008'"
             )
         self.mass_function = mass_function
+        if not isinstance(mass_evolution, (bool, np.bool_)):
+            raise ParameterError(
+                f"mass_evolution = {mass_evolution!r} is not allowed: must be True or False"
+            )
+        self.mass_evolution = bool(mass_evolution)
+        if moster_mass_definition not in massfunction.MASS_DEFINITIONS:
+            raise ParameterError(
+                f"moster_mass_definition = {moster_mass_definition!r} is not allowed: must be "
+                f"one of {', '.join(massfunction.MASS_DEFINITIONS)}"
+            )
+        self.moster_mass_definition = moster_mass_definition
+        self._F_cache: dict = {}
         self.sfr_mass_slope = massfunction.sfr_mass_slope(sfr_mass_slope)
         g = float(delta_G_mass_slope)
         if not (math.isfinite(g) and abs(g) <= 2.0):
@@ -612,15 +642,16 @@ class CosmicPopulation:
             )
         self.n_mass = int(n_mass)
 
-    @functools.cached_property
-    def mass_factor(self) -> float:
-        """F = Σ_k w_k [L_k/L_MW] [L_CR,MW/L_CR(M_k)]: the background over that of Milky-Way copies.
+    def _weights(self, z=0.0):
+        """(M*, w, L_ratio) of the mass function at z (a number or an array of redshifts)."""
+        if self.mass_function == "baldry2012":
+            return massfunction.cr_luminosity_weights(self.sfr_mass_slope, self.n_mass)
+        return massfunction.halo_cr_luminosity_weights(
+            self.sfr_mass_slope, self.n_mass, z=z, mass_definition=self.moster_mass_definition
+        )
 
-        1 without a mass function. δ_G(M) is clipped to the allowed range (0, 1e6].
-        """
-        if self.mass_function is None:
-            return 1.0
-        M, w, ratio = _MASS_FUNCTIONS[self.mass_function](self.sfr_mass_slope, self.n_mass)
+    def _factor(self, M, w, ratio):
+        """Σ_k w_k [L_k/L_MW] [L_CR,MW/L_CR(M_k)] over the last axis (M, w, ratio broadcast)."""
         p = self.template.cgs
         dg = np.minimum(
             self.delta_G * (M / massfunction.M_MILKY_WAY) ** self.delta_G_mass_slope,
@@ -637,8 +668,42 @@ class CosmicPopulation:
         spec = (self.L_CR * ratio, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
         brk = {"E_break": p.E_break, "slope_high": p.slope_high}
         v_k = cgm_source.advection_speed(*spec, rho, self.emission.E_ref, **brk)
-        F = float(np.sum(w * n_ratio * self.emission.v_A / v_k))
-        return float(F)
+        return np.sum(w * n_ratio * self.emission.v_A / v_k, axis=-1)
+
+    @functools.cached_property
+    def mass_factor(self) -> float:
+        """F(z = 0) = Σ_k w_k [L_k/L_MW] [L_CR,MW/L_CR(M_k)]: today's background over that of Milky-Way copies.
+
+        1 without a mass function. δ_G(M) = δ_G (M/M_MW)^γ, M the stellar mass, clipped to
+        the allowed range (0, 1e6]. At z > 0 see :meth:`mass_factor_at`.
+        """
+        if self.mass_function is None:
+            return 1.0
+        return float(self._factor(*self._weights(0.0)))
+
+    @property
+    def _evolves(self) -> bool:
+        return self.mass_function == "tinker2008" and self.mass_evolution
+
+    def mass_factor_at(self, z: Any) -> np.ndarray:
+        """F(z): the mass factor of the population at each redshift (array of the shape of z).
+
+        With 'tinker2008' and ``mass_evolution`` the weights w_k(z) and stellar masses
+        M*_k(z) of :func:`crescape.massfunction.halo_cr_luminosity_weights` at each z, in
+        one vectorised evaluation (kept per population for the background's redshift
+        nodes); otherwise :attr:`mass_factor` at every z.
+        """
+        zz = _redshift(z)
+        if not self._evolves:
+            return np.full(zz.shape, self.mass_factor)
+        key = (zz.shape, zz.tobytes())
+        if key not in self._F_cache:
+            if len(self._F_cache) > 16:
+                self._F_cache.clear()
+            F = self._factor(*self._weights(zz.ravel())).reshape(zz.shape)
+            F.setflags(write=False)
+            self._F_cache[key] = F
+        return self._F_cache[key]
 
     @property
     def assumptions(self) -> dict:
@@ -653,9 +718,9 @@ class CosmicPopulation:
             "mass_function": (
                 "Milky-Way copies"
                 if self.mass_function is None
-                else f"{_MASS_FUNCTION_WORDS[self.mass_function]}; SFR ~ M^"
+                else f"{_MASS_FUNCTION_WORDS[self.mass_function]}{self._mass_words()}; SFR ~ M^"
                 f"{self.sfr_mass_slope:g} (Whitaker et al. 2012); delta_G ~ M^{self.delta_G_mass_slope:g}; "
-                f"mass factor F = {self.mass_factor:.4g}"
+                f"mass factor F(z=0) = {self.mass_factor:.4g}"
             ),
             "z_max": self.z_max,
             "cosmology": getattr(self.cosmology, "name", None) or repr(self.cosmology),
@@ -679,10 +744,27 @@ class CosmicPopulation:
             ),
         }
 
+    def _mass_words(self) -> str:
+        if self.mass_function != "tinker2008":
+            return ""
+        zc = massfunction.TINKER08_Z_CALIBRATED
+        when = (
+            f" at each z (f(sigma) parameters held at z = {zc:g} beyond)"
+            if self.mass_evolution
+            else " at z = 0 for every z"
+        )
+        mdef = (
+            "Moster's M_200c converted to M_200m (NFW, Duffy et al. 2008 concentrations)"
+            if self.moster_mass_definition == "200c"
+            else "Moster's halo mass taken as M_200m"
+        )
+        return f"{when}; {mdef}"
+
     def _number_density(self, z):
-        """n(z) = ρ_LCR(z)/L_CR,MW [1/cm³], comoving."""
+        """n(z) F(z) = [ρ_LCR(z)/L_CR,MW] F(z) [1/cm³], comoving (F of :meth:`mass_factor_at`)."""
         rho = _psi(z, self.sfr_norm) * _kroupa_equivalent_factor()
-        return rho * self._cr_luminosity_per_sfr / _MPC**3 / self.L_CR * self.mass_factor
+        F = self.mass_factor_at(z) if self._evolves else self.mass_factor
+        return rho * self._cr_luminosity_per_sfr / _MPC**3 / self.L_CR * F
 
     @functools.cached_property
     def _cr_luminosity_per_sfr(self) -> float:
@@ -1130,6 +1212,8 @@ class PopulationProduct(Product):
         and ``delta_G_mass_slope`` act).
     n_z : int
         Redshift nodes (default 48: the two energies change by < 0.2% from 96).
+    mass_evolution : bool
+        As for :class:`CosmicPopulation` (default True; acts with 'tinker2008').
     cascade : bool
         γ rays with the cascade of the absorbed energy (default True, as
         :class:`CosmicPopulation`).
@@ -1139,13 +1223,18 @@ class PopulationProduct(Product):
     vectorized = False
 
     def __init__(
-        self, mass_function: str | None = "baldry2012", n_z: int = 48, cascade: bool = True
+        self,
+        mass_function: str | None = "baldry2012",
+        n_z: int = 48,
+        mass_evolution: bool = True,
+        cascade: bool = True,
     ):
         self.variables = _variable_specs()
         self.mass_function = mass_function
         self.n_z = int(n_z)
+        self.mass_evolution = mass_evolution
         self.cascade = bool(cascade)
-        CosmicPopulation(mass_function=mass_function, n_z=self.n_z)  # validate once
+        CosmicPopulation(mass_function=mass_function, n_z=self.n_z, mass_evolution=mass_evolution)
 
     def evaluate(self, params, variables, n):
         flat = params.as_flat()
@@ -1154,6 +1243,7 @@ class PopulationProduct(Product):
         pop = CosmicPopulation(
             float(params.cgs.delta_G),
             mass_function=self.mass_function,
+            mass_evolution=self.mass_evolution,
             n_z=self.n_z,
             cascade=self.cascade,
             params=tpl,
@@ -1172,6 +1262,7 @@ class PopulationProduct(Product):
             "product": self.name,
             "mass_function": self.mass_function,
             "n_z": self.n_z,
+            "mass_evolution": bool(self.mass_evolution),
             "cascade": self.cascade,
         }
 

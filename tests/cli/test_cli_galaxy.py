@@ -52,8 +52,14 @@ def test_bad_set_is_one_line(capsys, args, words):
     assert code == 2 and words in err and len(err.strip().splitlines()) == 1
 
 
-def test_missing_sfr_is_a_note_not_an_error(capsys):
-    code, out, err = run(capsys, "SMC")  # the SMC has no citable SFR in the catalogue
+def test_missing_sfr_is_a_note_not_an_error(capsys, monkeypatch):
+    from crescape import galaxies as gx
+
+    read = gx._read
+    table = gx.catalogue()
+    table["sfr"][gx.names().index("SMC")] = float("nan")  # a galaxy without a citable SFR
+    monkeypatch.setattr(gx, "_read", lambda name: table if name == gx._CATALOGUE else read(name))
+    code, out, err = run(capsys, "SMC")
     assert code == 0 and "note:" in out and "L_CR" in out
 
 

@@ -1163,12 +1163,16 @@ class Likelihood:
         igrb: IGRBLimit | None = None,
         limits: Sequence[FluxLimit] = (),
         egb_fraction: EGBFractionLimit | None = None,
+        galactic_plane: Any = None,
     ):
         if not isinstance(icecube, Dataset):
             icecube = join_datasets(list(icecube))
         self.model, self.icecube, self.igrb = model, icecube, igrb
         self.limits = list(limits)
         self.egb_fraction = egb_fraction
+        #: a fixed Galactic-plane neutrino component (:class:`~crescape.galactic_plane.GalacticPlaneNeutrinos`)
+        #: added to the CGM's neutrinos, or None
+        self.galactic_plane = galactic_plane
         self._nu_E, self._nu_w = _log_nodes(icecube.E_min, icecube.E_max)
         if igrb is not None:
             self._g_E, self._g_w = _log_nodes(igrb.E_min, igrb.E_max)
@@ -1185,10 +1189,26 @@ class Likelihood:
         hi = np.array([f.hi for f in self.model.free])
         return np.all((theta >= lo) & (theta <= hi), axis=1)
 
+    def nu_sed(self, theta: np.ndarray, E_GeV: np.ndarray) -> np.ndarray:
+        """The neutrino E²F the data are compared with, (n, len(E)): the CGM's
+        (:meth:`CGMModel.nu_sed`) plus the Galactic plane's when it is included."""
+        f = self.model.nu_sed(theta, E_GeV)
+        if self.galactic_plane is not None:
+            f = f + self.galactic_nu_sed(E_GeV)
+        return f
+
+    def galactic_nu_sed(self, E_GeV: np.ndarray) -> np.ndarray:
+        """The Galactic plane's sky-averaged E²F in the model's flavour reading, (len(E),);
+        zeros without it."""
+        E = np.asarray(E_GeV, dtype=float)
+        if self.galactic_plane is None:
+            return np.zeros_like(E)
+        return self.galactic_plane.sed_GeV(E, self.model.flavour)
+
     def icecube_bins(self, theta: np.ndarray) -> np.ndarray:
         """Model bin values: mean of E²F over ln E in each bin, shape (n, n_bins)."""
         nE = self._nu_E.shape
-        f = self.model.nu_sed(theta, self._nu_E.ravel()).reshape(-1, *nE)
+        f = self.nu_sed(theta, self._nu_E.ravel()).reshape(-1, *nE)
         width = np.log(self.icecube.E_max / self.icecube.E_min)
         return np.sum(f * self._nu_w, axis=-1) / width
 
@@ -1204,7 +1224,7 @@ class Likelihood:
         theta = np.atleast_2d(theta)
         if not self.limits:
             return np.zeros((theta.shape[0], 0))
-        f = self.model.nu_sed(theta, self._lim_E)
+        f = self.nu_sed(theta, self._lim_E)
         out, i = [], 0
         for lim in self.limits:
             out.append(lim.chi2(f[:, i : i + lim.E.size]))
@@ -1324,6 +1344,14 @@ class FitResult:
             f"flavour reading: {self.model.get('flavour_reading', '')}",
             *(
                 [
+                    f"Galactic plane: IceCube regions added to the CGM (gap {gp['gap']}: "
+                    f"{gp['gap_rule']}; {gp['latitudes']})"
+                ]
+                if isinstance(gp := self.data.get("galactic_plane"), dict)
+                else []
+            ),
+            *(
+                [
                     f"profile: {pr['kind']}; delta_G is its overdensity at r_ref = "
                     f"{pr['r_ref_kpc']:g} kpc; column factor K = {pr['column_factor_K']:.4g} "
                     "(the flux of the uniform CGM at delta_G K^(2/3))"
@@ -1379,6 +1407,11 @@ class FitResult:
             "fit.limits": ", ".join(self.data.get("limits_used", [])) or "none",
             "fit.icecube": str(self.data["icecube"]),
             "fit.igrb": str(self.data["igrb"]),
+            "fit.galactic_plane": (
+                f"IceCube regions, gap {gp['gap']}"
+                if isinstance(gp := self.data.get("galactic_plane"), dict)
+                else "not included"
+            ),
             "fit.chi2_min": float(self.chi2_min),
             "fit.ndof": int(self.ndof),
             "fit.p_value": float(self.gof.get("p_value", math.nan)),
@@ -1711,6 +1744,7 @@ def fit(
     igrb: bool = True,
     igrb_model: str = "A",
     blazar_fraction: bool = False,
+    galactic_plane: Any = None,
     profile: Any = None,
     r_ref: Any = 50.0,
     limits: Sequence[str] = (),
@@ -1767,6 +1801,11 @@ def fit(
     blazar_fraction : bool
         Add the point-source fraction of the EGB above 50 GeV (Ackermann et al. 2016) as a
         tighter γ-ray upper limit (:class:`EGBFractionLimit`; with or without the IGRB bands).
+    galactic_plane : {None, 'lower', 'upper', 'none'} or GalacticPlaneNeutrinos
+        Add the Galactic plane's neutrinos, measured by IceCube region by region
+        (:class:`crescape.galactic_plane.GalacticPlaneNeutrinos`, the string its ``gap``),
+        to the CGM's as a fixed component of the all-sky spectra; None (default): the CGM
+        alone.
     bounds : mapping, optional
         Prior bounds ``{name: (lo, hi)}`` of the fit variables (log10 for δ_G, L_CR, E_max);
         they must lie inside the parameter's allowed range.
@@ -1844,8 +1883,9 @@ def fit(
         )
     lim = load_igrb(igrb_model) if igrb else None
     egb_f = load_egb_fraction(igrb_model) if blazar_fraction else None
-    lik_ic = Likelihood(cm, ice, None, nu_limits)
-    lik = Likelihood(cm, ice, lim, nu_limits, egb_f)
+    gp = _galactic_plane(galactic_plane)
+    lik_ic = Likelihood(cm, ice, None, nu_limits, galactic_plane=gp)
+    lik = Likelihood(cm, ice, lim, nu_limits, egb_f, galactic_plane=gp)
     gamma = lim is not None or egb_f is not None
     # IceCube alone
     # (MIGRAD from the best points of a scan of the prior box: one start can stop at a local
@@ -1920,6 +1960,7 @@ def fit(
                 for x, c in zip(nu_limits, lim2, strict=True)
             ],
             "limits_used": [x.name for x in nu_limits],
+            "galactic_plane": gp.describe() if gp is not None else "not included",
             "likelihood": "Barlow (2004) linear-variance Gaussian for measured bins; chi2 = a mu + b mu^2 "
             "through the 68%/90% bounds for upper-limit bins; Poisson likelihood ratio for one-event "
             "bins; one-sided Gaussian for the IGRB bands; the given C.L. for differential "
@@ -1951,6 +1992,20 @@ def fit(
             res.warnings.append(res.posterior["convergence"])
             warnings.warn(res.posterior["convergence"], ConvergenceWarning, stacklevel=2)
     return res
+
+
+def _galactic_plane(spec: Any):
+    """None, a GalacticPlaneNeutrinos, or one from its ``gap`` name."""
+    from ..galactic_plane import GAPS, GalacticPlaneNeutrinos
+
+    if spec is None or isinstance(spec, GalacticPlaneNeutrinos):
+        return spec
+    if isinstance(spec, str) and spec in GAPS:
+        return GalacticPlaneNeutrinos(gap=spec)
+    raise ParameterError(
+        f"galactic_plane = {spec!r} is not allowed: must be None, one of "
+        f"{', '.join(map(repr, GAPS))} or a GalacticPlaneNeutrinos"
+    )
 
 
 def _range_words(rec: dict) -> str:

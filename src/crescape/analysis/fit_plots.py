@@ -48,7 +48,7 @@ def residuals(lik, theta: np.ndarray) -> np.ndarray:
 
 def _model_curve(ax, lik, theta, E, **style):
     """The model over E; for Eq. (17), dashed beyond η E_max (the paper's extrapolation)."""
-    f = lik.model.nu_sed(np.atleast_2d(theta), E)[0]
+    f = lik.nu_sed(np.atleast_2d(theta), E)[0]
     cm = lik.model
     if cm.model == "eq17" and cm.convention == "paper":
         e_hi = float(cm.base.cgs.eta) * float(cm.base.galaxy.E_max.to_value("GeV"))
@@ -91,7 +91,7 @@ def fit_spectrum_figure(result, draws: np.ndarray | None = None):
     e_hi = max(d.E_max.max(), *(lim.E.max() for lim in lik.limits)) if lik.limits else d.E_max.max()
     E = np.geomspace(max(e_lo / 1.5, 100.0), min(e_hi * 1.5, 1e12), 240)
     if draws is not None and len(draws) > 1:
-        f = lik.model.nu_sed(draws, E)
+        f = lik.nu_sed(draws, E)
         ax.fill_between(
             E,
             *np.percentile(f, [2.5, 97.5], axis=0),
@@ -108,7 +108,25 @@ def fit_spectrum_figure(result, draws: np.ndarray | None = None):
             lw=0,
             label="posterior 68%",
         )
-    _model_curve(ax, lik, best, E, color="C2", lw=2, label=f"best fit ({result.model['model']})")
+    _model_curve(
+        ax,
+        lik,
+        best,
+        E,
+        color="C2",
+        lw=2,
+        label=f"best fit ({result.model['model']})"
+        + (", CGM + Galactic plane" if lik.galactic_plane is not None else ""),
+    )
+    if lik.galactic_plane is not None:
+        ax.plot(
+            E,
+            lik.galactic_nu_sed(E),
+            color="C4",
+            ls=":",
+            lw=1.6,
+            label=f"Galactic plane (IceCube regions, gap {lik.galactic_plane.gap!r})",
+        )
     ev = np.isfinite(d.n_events)
     meas = ~d.is_ul & ~ev
     Ec = d.E_c

@@ -112,6 +112,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "fill at most the remaining (1 - f) x EGB",
     )
     p.add_argument(
+        "--galactic-plane",
+        default=None,
+        choices=("lower", "upper", "none"),
+        metavar="GAP",
+        help="add the Galactic plane's neutrinos measured by IceCube (inner |l| < 30 deg and outer "
+        "|l| > 60 deg, |b| < 8 deg; dataset icecube_galactic_plane_regions) to the CGM's, averaged "
+        "over the sky; GAP fills 30 < |l| < 60 deg with the outer flux (lower), the inner flux "
+        "(upper) or nothing (none)",
+    )
+    p.add_argument(
         "--igrb-model",
         default="A",
         choices=("A", "B", "C"),
@@ -204,6 +214,7 @@ def _run(args: argparse.Namespace) -> int:
         igrb=not args.no_igrb,
         igrb_model=args.igrb_model,
         blazar_fraction=args.blazar_fraction,
+        galactic_plane=args.galactic_plane,
         profile=args.profile,
         r_ref=args.r_ref,
         profile_points=args.profile_points,

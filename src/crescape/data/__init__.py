@@ -83,6 +83,8 @@ DATASETS: dict[str, str] = {
     "68% (phi_100, gamma) contours, per flavour",
     "fermi_egb_resolved_ackermann2016": "Fermi-LAT point-source (blazar) fraction of the total "
     "EGB above 50 GeV, 86 (+16 -14)% (PRL 116, 151105)",
+    "icecube_galactic_plane_regions": "IceCube Galactic-plane flux in the inner (|l| < 30 deg) and "
+    "outer (|l| > 60 deg) plane, |b| < 8 deg, at 5 TeV with spectral indices (ICRC2025), per flavour",
 }
 
 #: The upper-limit curves among :data:`DATASETS` (columns ``E``, ``E2Phi_UL``).
