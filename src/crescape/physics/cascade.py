@@ -6,7 +6,7 @@ those photons above the absorption energy make new pairs. When the cascade has r
 course the photons left over have a spectrum that does not depend on the primaries
 (Berezinsky & Smirnov 1975; Berezinsky & Kalashev 2016, PRD 94, 023007,
 abstract: E^-2 from the multiplication stage, E^-3/2 from the IC cooling of the pairs at
-low energies, the cascade energy ω its only numerical parameter):
+low energies, the cascade energy ω its only numerical parameter)::
 
     dN/dE = K (E/E_X)^-3/2     E < E_X
           = K (E/E_X)^-2       E_X <= E <= E_c
