@@ -215,7 +215,7 @@ def _energy_today(E, I):
 def test_cascade_energy_today_against_the_absorbed_energy(pop):
     # the cascade at Earth carries the energy the direct γ rays lost (0.1 GeV-1e8 GeV, the
     # budget's range): <= the bound of absorbed_energy_intensity, equal within the
-    # quadratures (2e-4), since the re-absorbed cascade photons are recycled
+    # quadratures (ratio 0.99975), since the re-absorbed cascade photons are recycled
     E = np.geomspace(1e-7, 1e9, 3000) * GeV
     cas = _energy_today(E, pop.cascade_intensity(E * u.erg).to_value("1 / (erg cm2 s sr)"))
     bound = pop.absorbed_energy_intensity(0.1 * u.GeV, 1e8 * u.GeV).value

@@ -88,6 +88,7 @@ __all__ = [
     "ebl_table",
     "ebl_optical_depth",
     "cmb_optical_depth",
+    "CASCADE_ENERGY_RANGE",
     "redshift_factor",
     "background_intensity",
     "CosmicPopulation",
