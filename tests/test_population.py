@@ -344,8 +344,14 @@ def test_cr_luminosity_weights():
 
 def test_mass_factor_is_one_for_identical_halos():
     # beta = 0 and gamma = 0: every galaxy has the Milky Way's L_CR and delta_G
-    pop = P.CosmicPopulation(10, mass_function="baldry2012", sfr_mass_slope=0.0)
+    pop = P.CosmicPopulation(
+        10, mass_function="baldry2012", sfr_mass_slope=0.0, luminosity_normalisation="milky_way"
+    )
     assert pop.mass_factor == pytest.approx(1.0, rel=1e-12, abs=0)
+    # with the total normalisation every galaxy is S(0) times as luminous: F = S^(-1/2)
+    tot = P.CosmicPopulation(10, mass_function="baldry2012", sfr_mass_slope=0.0)
+    S0 = float(tot.luminosity_scale_at(0.0))
+    assert tot.mass_factor == pytest.approx(S0**-0.5, rel=1e-12, abs=0)
     assert P.CosmicPopulation(10).mass_factor == 1.0
 
 
@@ -354,21 +360,26 @@ def test_mass_factor_against_the_halo_luminosity_of_each_mass():
     pop = P.CosmicPopulation(30, mass_function="baldry2012", delta_G_mass_slope=0.4, n_mass=6,
                              params={"slope": 2.2})  # fmt: skip
     M, w, r = MF.cr_luminosity_weights(0.6, 6)
+    S0 = float(pop.luminosity_scale_at(0.0))  # every galaxy S(0) L_CR,MW (M/M_MW)^0.6 today
     E = np.array([1e3, 1e5]) * C.GeV
     L0 = halo_luminosity(pop.emission, E, "gamma")
     F = np.zeros(2)
     for Mk, wk, rk in zip(M, w, r, strict=True):
         p = pop.template.replace(
-            L_CR=pop.L_CR * rk * u.erg / u.s, delta_G=30 * (Mk / 6.08e10) ** 0.4
+            L_CR=pop.L_CR * rk * S0 * u.erg / u.s, delta_G=30 * (Mk / 6.08e10) ** 0.4
         )
-        F += wk * halo_luminosity(CGMEmission(p), E, "gamma") / L0 / rk
+        F += wk * halo_luminosity(CGMEmission(p), E, "gamma") / L0 / (rk * S0)
     np.testing.assert_allclose(F, pop.mass_factor, rtol=1e-9)
+    # at z = 0 only: with the total normalisation S (hence F) changes with z, so the
+    # background over that of Milky-Way copies is F at z = 0 only for the fixed scale
+    fixed = P.CosmicPopulation(30, mass_function="baldry2012", delta_G_mass_slope=0.4, n_mass=6,
+                               params={"slope": 2.2}, luminosity_normalisation="milky_way")  # fmt: skip
     E_nu = [1e5] * u.GeV
     ratio = (
-        pop.intensity(E_nu, "nu_mu")[0]
+        fixed.intensity(E_nu, "nu_mu")[0]
         / P.CosmicPopulation(30, params={"slope": 2.2}).intensity(E_nu, "nu_mu")[0]
     )
-    assert float(ratio) == pytest.approx(pop.mass_factor, rel=1e-10, abs=0)
+    assert float(ratio) == pytest.approx(fixed.mass_factor, rel=1e-10, abs=0)
 
 
 def test_population_scales_as_sqrt_xi():

@@ -43,7 +43,11 @@ def test_z0_unconverted_weights_are_the_old_ones():
     np.testing.assert_allclose(w, w_old, rtol=1e-6)
     np.testing.assert_allclose(Ms, MF.moster13_stellar_mass(Mh), rtol=1e-12)
     pop = P.CosmicPopulation(
-        10, mass_function="tinker2008", mass_evolution=False, moster_mass_definition="200m"
+        10,
+        mass_function="tinker2008",
+        mass_evolution=False,
+        moster_mass_definition="200m",
+        luminosity_normalisation="milky_way",
     )
     assert pop.mass_factor == pytest.approx(OLD_F_TINKER, rel=1e-6, abs=0)
     # without the evolution F is one number and the background is F × that of Milky-Way copies
@@ -54,7 +58,12 @@ def test_z0_unconverted_weights_are_the_old_ones():
 
 
 def test_evolving_F_at_z0_is_the_z0_factor():
-    pop = P.CosmicPopulation(10, mass_function="tinker2008", moster_mass_definition="200m")
+    pop = P.CosmicPopulation(
+        10,
+        mass_function="tinker2008",
+        moster_mass_definition="200m",
+        luminosity_normalisation="milky_way",
+    )
     assert float(pop.mass_factor_at(0.0)) == pytest.approx(OLD_F_TINKER, rel=1e-6, abs=0)
     assert float(pop.mass_factor_at(0.0)) == pytest.approx(pop.mass_factor, rel=1e-12, abs=0)
 
@@ -84,8 +93,9 @@ def test_fewer_massive_halos_at_z2_so_the_low_mass_share_grows():
         w0 = MF.halo_cr_luminosity_weights(beta, 32, z=0.0)[1]
         w2 = MF.halo_cr_luminosity_weights(beta, 32, z=2.0)[1]
         assert w2[low].sum() > w0[low].sum() + 0.01, beta
-    # and the smaller galaxies (less L_CR each) emit more per unit L_CR: F grows with z
-    pop = P.CosmicPopulation(100, mass_function="tinker2008")
+    # and the smaller galaxies (less L_CR each) emit more per unit L_CR: at a fixed
+    # luminosity scale F grows with z
+    pop = P.CosmicPopulation(100, mass_function="tinker2008", luminosity_normalisation="milky_way")
     F = pop.mass_factor_at([0.0, 1.0, 2.0, 4.0])
     assert np.all(np.diff(F) > 0)
 
@@ -163,7 +173,7 @@ def test_the_population_factor_is_cached_and_vectorised():
     for i in (0, 7, 15):
         assert F[i] == pytest.approx(float(pop.mass_factor_at(z[i])), rel=1e-9, abs=0)
     # Baldry et al. (2012) has no redshift dependence: the same F at every z
-    b = P.CosmicPopulation(30, mass_function="baldry2012")
+    b = P.CosmicPopulation(30, mass_function="baldry2012", luminosity_normalisation="milky_way")
     np.testing.assert_array_equal(b.mass_factor_at(z), b.mass_factor)
     assert "at each z" in pop.assumptions["mass_function"]
     assert "M_200c converted" in pop.assumptions["mass_function"]
@@ -189,7 +199,9 @@ def test_bad_input(call, message):
 
 
 def test_the_background_integral_takes_F_at_each_redshift():
-    pop = P.CosmicPopulation(30, mass_function="tinker2008", n_z=24)
+    pop = P.CosmicPopulation(
+        30, mass_function="tinker2008", n_z=24, luminosity_normalisation="milky_way"
+    )
     mw = P.CosmicPopulation(30, n_z=24)
     E = np.array([1e5 * C.GeV])  # 100 TeV [erg]
     z, _ = P._z_nodes(pop.z_max, pop.n_z)
@@ -200,3 +212,41 @@ def test_the_background_integral_takes_F_at_each_redshift():
     assert float(got[0]) == pytest.approx(float(want[0]), rel=1e-12, abs=0)
     ratio = float(got[0] / mw._intensity(E, "nu_mu")[0])
     assert F.min() < ratio < F.max() and ratio > 1.05 * pop.mass_factor
+
+
+@pytest.mark.parametrize("mass_function", ["baldry2012", "tinker2008"])
+def test_total_normalisation_scales_every_galaxy_by_S(mass_function):
+    """'total': L_CR(M, z) = S(z) L_CR,MW (M*/M_MW)^β with ρ_LCR(z) = S L_CR,MW N_eq(z); a halo's
+    emission per unit L_CR goes as L_CR^(-1/2) (ṽ_A ∝ L_CR^(1/2)), so F = F_milky_way S^(-1/2)."""
+    kw = dict(mass_function=mass_function, n_z=16)
+    tot = P.CosmicPopulation(30, **kw)
+    mw = P.CosmicPopulation(30, luminosity_normalisation="milky_way", **kw)
+    z = np.array([0.0, 0.5, 2.0, 5.0])
+    S = tot.luminosity_scale_at(z)
+    np.testing.assert_array_equal(mw.luminosity_scale_at(z), 1.0)
+    np.testing.assert_allclose(tot.mass_factor_at(z), mw.mass_factor_at(z) / np.sqrt(S), rtol=1e-12)
+    # S from its definition: the Madau & Dickinson density over the galaxies' own total
+    rho = P.cr_luminosity_density(z).to_value("erg / (s Mpc3)")
+    neq = MF.milky_way_equivalents(
+        mass_function, 0.6, 32, z=z if mass_function == "tinker2008" else 0.0
+    )
+    np.testing.assert_allclose(S, rho / (tot.L_CR * neq), rtol=1e-12)
+    # today the Milky-Way-anchored relation gives nearly the measured density (S ~ 1);
+    # at z ~ 2 galaxies are ~10-25 times more CR-luminous than today's of the same mass
+    assert 0.8 < S[0] < 1.5 and 5 < S[2] < 40
+
+
+def test_baldry_equivalents_against_a_direct_integral():
+    """N_eq = ∫ φ(M) (M/M_MW)^β dlog10 M over Baldry et al. (2012)'s range, by quad."""
+
+    def integrand(lgM):
+        M = 10.0**lgM
+        return MF.stellar_mass_function(M).value * (M / MF.M_MILKY_WAY) ** 0.6
+
+    want = quad(integrand, 8.0, 11.5, epsabs=0, epsrel=1e-11)[0]
+    got = float(MF.milky_way_equivalents("baldry2012", 0.6, 48))
+    assert got == pytest.approx(want, rel=1e-9, abs=0)
+    with pytest.raises(ParameterError, match="mass_function = 'schechter' is not allowed"):
+        MF.milky_way_equivalents("schechter", 0.6)
+    with pytest.raises(ParameterError, match="luminosity_normalisation = 'x' is not allowed"):
+        P.CosmicPopulation(mass_function="tinker2008", luminosity_normalisation="x")

@@ -100,7 +100,9 @@ class NaimaModel:
             return u.Quantity(L, "1 / (erg s)").to("1 / (eV s)")
         # naima's sources are points (flux ∝ 1/d²): the point-source limit L/(4πd²)
         return (
-            self._galaxy(distance).point_source_flux(photon_energy, self.species).to(NAIMA_FLUX_UNIT)
+            self._galaxy(distance)
+            .point_source_flux(photon_energy, self.species)
+            .to(NAIMA_FLUX_UNIT)
         )
 
     def sed(self, photon_energy, distance: Any = None) -> u.Quantity:

@@ -72,6 +72,7 @@ __all__ = [
     "collapsed_mass_fraction",
     "moster13_stellar_mass",
     "halo_cr_luminosity_weights",
+    "milky_way_equivalents",
     "TINKER08_Z_CALIBRATED",
     "MOSTER13_MASS_DEFINITION",
     "MASS_DEFINITIONS",
@@ -177,6 +178,12 @@ def cr_luminosity_weights(beta: float, n: int = 48, M_range=BALDRY12_RANGE):
     SFR ∝ M^β (Whitaker et al. 2012) and L_CR ∝ SFR (:func:`crescape.galaxies.cr_luminosity_from_sfr`).
     Returns (M, w, L_ratio) with L_ratio = L_CR(M)/L_CR,MW.
     """
+    M, w, ratio = _stellar_equivalents(beta, n, M_range)
+    return M, w / np.sum(w), ratio
+
+
+def _stellar_equivalents(beta, n, M_range):
+    """(M, (dn/dlnM) L_ratio × Gauss-Legendre weight [Mpc⁻³], L_ratio) at the stellar-mass nodes."""
     lo, hi = (float(x) for x in M_range)
     if not (0 < lo < hi and math.isfinite(hi)):
         raise ParameterError(f"M_range = {M_range} is not allowed: must be 0 < M_min < M_max < inf")
@@ -185,8 +192,36 @@ def cr_luminosity_weights(beta: float, n: int = 48, M_range=BALDRY12_RANGE):
     lnM = 0.5 * (b - a) * x + 0.5 * (b + a)
     M = np.exp(lnM)
     ratio = (M / M_MILKY_WAY) ** float(beta)
-    w = 0.5 * (b - a) * wq * _phi_dex(M) / math.log(10.0) * ratio
-    return M, w / np.sum(w), ratio
+    return M, 0.5 * (b - a) * wq * _phi_dex(M) / math.log(10.0) * ratio, ratio
+
+
+def milky_way_equivalents(
+    mass_function: str,
+    beta: float,
+    n: int = 48,
+    z: Any = 0.0,
+    mass_definition: str | None = None,
+) -> np.ndarray:
+    """N_eq = ∫ (dn/dlnM) [L_CR(M)/L_CR,MW] dlnM [Mpc⁻³]: the galaxies' CR luminosity density in
+    units of the Milky Way's, with L_CR(M) = L_CR,MW (M*/M_MW)^β (SFR ∝ M*^β anchored on the
+    Milky Way, Whitaker et al. 2012).
+
+    ``mass_function`` 'baldry2012' (the z < 0.06 stellar-mass function: ``z`` is ignored) or
+    'tinker2008' (the halo-mass function at each ``z`` with Moster's M*(M_h, z), as
+    :func:`halo_cr_luminosity_weights`). The same Gauss-Legendre sums as the weights, not
+    normalised; a number for scalar z, an array for an array of z. A population whose total
+    CR luminosity density is ρ_LCR(z) then has galaxies S(z) = ρ_LCR/(L_CR,MW N_eq) times as
+    CR-luminous as the Milky-Way-anchored relation says.
+    """
+    if mass_function == "baldry2012":
+        return np.asarray(float(np.sum(_stellar_equivalents(beta, n, BALDRY12_RANGE)[1])))
+    if mass_function != "tinker2008":
+        raise ParameterError(
+            f"mass_function = {mass_function!r} is not allowed: must be 'baldry2012' or 'tinker2008'"
+        )
+    mdef = MOSTER13_MASS_DEFINITION if mass_definition is None else mass_definition
+    _, w, _ = _halo_equivalents(beta, n, HALO_RANGE, None, z, mdef)
+    return np.sum(w, axis=-1)
 
 
 # --------------------------------------------------------------------------- halo-mass function
@@ -606,6 +641,12 @@ def halo_cr_luminosity_weights(
     an array of nz redshifts (shape (nz, n)).
     Returns (M*, w, L_ratio) like :func:`cr_luminosity_weights`.
     """
+    Ms, w, ratio = _halo_equivalents(beta, n, M_range, cosmology, z, mass_definition)
+    return Ms, w / np.sum(w, axis=-1, keepdims=True), ratio
+
+
+def _halo_equivalents(beta, n, M_range, cosmology, z, mass_definition):
+    """(M*, (dn/dlnM_h) L_ratio × Gauss-Legendre weight [Mpc⁻³], L_ratio) at the halo nodes."""
     lo, hi = (float(x) for x in M_range)
     if not (0 < lo < hi and math.isfinite(hi)):
         raise ParameterError(f"M_range = {M_range} is not allowed: must be 0 < M_min < M_max < inf")
@@ -620,7 +661,6 @@ def halo_cr_luminosity_weights(
         Ms, base = _halo_nodes(int(n), lo, hi, zt, mass_definition, cosmology)
     ratio = (Ms / M_MILKY_WAY) ** float(beta)
     w = base * ratio
-    w = w / np.sum(w, axis=-1, keepdims=True)
     if zz.ndim == 0:
         return Ms[0], w[0], ratio[0]
     return Ms, w, ratio

@@ -526,6 +526,15 @@ class CosmicPopulation:
         the weighting before the redshift dependence). 'baldry2012' is a z < 0.06 fit
         with no redshift dependence in its source: its weights are the same at every z
         either way.
+    luminosity_normalisation : {'total', 'milky_way'}
+        With a mass function: how bright each galaxy is. 'total' (default): a galaxy of
+        stellar mass M* at z has L_CR = S(z) L_CR,MW (M*/M_MW)^β with S(z) set so that the
+        mass function's galaxies add up to ρ_LCR(z) (:meth:`luminosity_scale_at`; S(0) ≈ 1.1
+        for 'baldry2012', 1.2 for 'tinker2008', S(2) ≈ 25: galaxies at z ~ 2 form stars far
+        faster than today's of the same mass). 'milky_way': L_CR = L_CR,MW (M*/M_MW)^β at
+        every z, and the number of galaxies is whatever ρ_LCR(z) requires (the weighting
+        before S). Since a halo's emission grows as L_CR^(1/2) (ṽ_A ∝ L_CR^(1/2)), the
+        background scales as S^(-1/2).
     moster_mass_definition : {'200c', '200m'}
         With 'tinker2008': the halo mass of Moster et al.'s relation. '200c' (default,
         :data:`crescape.massfunction.MOSTER13_MASS_DEFINITION`) converts it to Tinker's
@@ -585,6 +594,7 @@ class CosmicPopulation:
         xi: float = XI_CR,
         mass_function: str | None = None,
         mass_evolution: bool = True,
+        luminosity_normalisation: str = "total",
         moster_mass_definition: str = massfunction.MOSTER13_MASS_DEFINITION,
         sfr_mass_slope: str | float = "star_forming",
         delta_G_mass_slope: float = 0.0,
@@ -623,6 +633,12 @@ class CosmicPopulation:
                 f"mass_evolution = {mass_evolution!r} is not allowed: must be True or False"
             )
         self.mass_evolution = bool(mass_evolution)
+        if luminosity_normalisation not in ("total", "milky_way"):
+            raise ParameterError(
+                f"luminosity_normalisation = {luminosity_normalisation!r} is not allowed: must be "
+                "'total' or 'milky_way'"
+            )
+        self.luminosity_normalisation = luminosity_normalisation
         if moster_mass_definition not in massfunction.MASS_DEFINITIONS:
             raise ParameterError(
                 f"moster_mass_definition = {moster_mass_definition!r} is not allowed: must be "
@@ -651,8 +667,36 @@ class CosmicPopulation:
             self.sfr_mass_slope, self.n_mass, z=z, mass_definition=self.moster_mass_definition
         )
 
-    def _factor(self, M, w, ratio):
-        """Σ_k w_k [L_k/L_MW] [L_CR,MW/L_CR(M_k)] over the last axis (M, w, ratio broadcast)."""
+    def luminosity_scale_at(self, z: Any) -> np.ndarray:
+        """S(z) = ρ_LCR(z) / [L_CR,MW N_eq(z)]: how much more CR-luminous a galaxy is at z than
+        the Milky-Way-anchored relation L_CR,MW (M*/M_MW)^β says (array of the shape of z).
+
+        N_eq from :func:`crescape.massfunction.milky_way_equivalents` (the mass function at z
+        for 'tinker2008' with ``mass_evolution``, at z = 0 otherwise). With
+        ``luminosity_normalisation='total'`` (default) every galaxy of mass M at z has
+        L_CR = S(z) L_CR,MW (M*/M_MW)^β, so that the galaxies' number density is that of the
+        mass function and their total is ρ_LCR(z) of Madau & Dickinson; with 'milky_way'
+        S = 1 (the anchored relation at every z; the number of galaxies is then what
+        ρ_LCR requires). 1 without a mass function.
+        """
+        zz = _redshift(z)
+        if self.mass_function is None or self.luminosity_normalisation == "milky_way":
+            return np.ones(zz.shape)
+        rho = _psi(zz, self.sfr_norm) * _kroupa_equivalent_factor() * self._cr_luminosity_per_sfr
+        zn = zz.ravel() if (self._evolves and zz.ndim) else (float(zz) if self._evolves else 0.0)
+        neq = massfunction.milky_way_equivalents(
+            self.mass_function,
+            self.sfr_mass_slope,
+            self.n_mass,
+            z=zn,
+            mass_definition=self.moster_mass_definition,
+        )
+        neq = np.reshape(neq, zz.shape) if np.size(neq) == zz.size else float(neq)
+        return np.asarray(rho / (self.L_CR * neq), dtype=float)
+
+    def _factor(self, M, w, ratio, S=1.0):
+        """Σ_k w_k [L_k/L_MW] [L_CR,MW/L_CR(M_k)] over the last axis (M, w, ratio broadcast),
+        L_CR(M_k) = S L_CR,MW ratio_k (S of :meth:`luminosity_scale_at`)."""
         p = self.template.cgs
         dg = np.minimum(
             self.delta_G * (M / massfunction.M_MILKY_WAY) ** self.delta_G_mass_slope,
@@ -666,7 +710,7 @@ class CosmicPopulation:
             self.delta_G, p.Omega_b_h2, p.rho_cr_h2
         )  # the convention ('paper' or 'hydrogen') cancels in the ratio
         rho = gas_density(dg, p.Omega_b_h2, p.rho_cr_h2)
-        spec = (self.L_CR * ratio, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+        spec = (self.L_CR * ratio * S, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
         brk = {"E_break": p.E_break, "slope_high": p.slope_high}
         v_k = cgm_source.advection_speed(*spec, rho, self.emission.E_ref, **brk)
         return np.sum(w * n_ratio * self.emission.v_A / v_k, axis=-1)
@@ -680,11 +724,18 @@ class CosmicPopulation:
         """
         if self.mass_function is None:
             return 1.0
-        return float(self._factor(*self._weights(0.0)))
+        return float(self._factor(*self._weights(0.0), S=float(self.luminosity_scale_at(0.0))))
 
     @property
     def _evolves(self) -> bool:
         return self.mass_function == "tinker2008" and self.mass_evolution
+
+    @property
+    def _varies(self) -> bool:
+        """F depends on z: evolving weights, or the luminosity scale S(z) of 'total'."""
+        return self.mass_function is not None and (
+            self._evolves or self.luminosity_normalisation == "total"
+        )
 
     def mass_factor_at(self, z: Any) -> np.ndarray:
         """F(z): the mass factor of the population at each redshift (array of the shape of z).
@@ -695,13 +746,16 @@ class CosmicPopulation:
         nodes); otherwise :attr:`mass_factor` at every z.
         """
         zz = _redshift(z)
-        if not self._evolves:
+        if not self._varies:
             return np.full(zz.shape, self.mass_factor)
         key = (zz.shape, zz.tobytes())
         if key not in self._F_cache:
             if len(self._F_cache) > 16:
                 self._F_cache.clear()
-            F = self._factor(*self._weights(zz.ravel())).reshape(zz.shape)
+            zr = zz.ravel()
+            S = self.luminosity_scale_at(zr)[:, None]
+            M, w, ratio = self._weights(zr) if self._evolves else self._weights(0.0)
+            F = self._factor(M, w, ratio, S=S).reshape(zz.shape)
             F.setflags(write=False)
             self._F_cache[key] = F
         return self._F_cache[key]
@@ -764,7 +818,7 @@ class CosmicPopulation:
     def _number_density(self, z):
         """n(z) F(z) = [ρ_LCR(z)/L_CR,MW] F(z) [1/cm³], comoving (F of :meth:`mass_factor_at`)."""
         rho = _psi(z, self.sfr_norm) * _kroupa_equivalent_factor()
-        F = self.mass_factor_at(z) if self._evolves else self.mass_factor
+        F = self.mass_factor_at(z) if self._varies else self.mass_factor
         return rho * self._cr_luminosity_per_sfr / _MPC**3 / self.L_CR * F
 
     @functools.cached_property

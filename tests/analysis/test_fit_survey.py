@@ -27,5 +27,6 @@ def test_survey_rows_and_table():
     assert r["model_kind"] == "eq17" and r["free"] == ["delta_G"] and r["flavour"] == "per flavour"
     assert r["verdict"] == "rejected" and r["icecube_only"]["verdict"] == "rejected"
     assert r["ndof"] == 13 and r["p_value"] < 1e-3
+    assert r["galactic_plane"] == "not included"
     md = S.markdown(rows)
     assert md.count("\n") == 2 and "**rejected**" in md

@@ -89,6 +89,7 @@ def survey(
                         "verdict": verdict(p_ic),
                     },
                     "limits_used": r.data["limits_used"],
+                    "galactic_plane": r.data["galactic_plane"],
                 }
             )
     return rows
