@@ -21,7 +21,7 @@ brightness is the small-angle limit d ≫ R_out: the lines of sight through the 
 parallel, the impact parameter is b = dθ and dΩ = 2πθ dθ; its errors are of order
 (R_out/d)²: 8e-4 for the default R_out = 100 kpc at 3.5 Mpc, 2e-2 at M31's 0.78 Mpc, and
 of order 1 for the Magellanic Clouds, whose halos reach almost to the Sun (a
-:class:`~crescape.errors.ValidityWarning` says so when R_out/d > 0.1).
+:class:`~crescape.errors.ValidityWarning` says so when R_out/d > 0.3, an error of ~10%).
 
 Absorption: for ``species='gamma'`` the photons are attenuated by exp(-κ(E) d)
 on the CMB (:func:`crescape.physics.gamma_absorption.absorption_coefficient`);
@@ -73,8 +73,8 @@ FLUX_UNIT = u.Unit("1 / (GeV cm2 s)")
 SURFACE_BRIGHTNESS_UNIT = u.Unit("1 / (GeV cm2 s sr)")
 #: species seen from outside (the electrons stay in the halo)
 SPECIES_FROM_OUTSIDE = SPECIES_AT_EARTH
-#: R_out/d above which the small-angle surface brightness warns
-SMALL_ANGLE_LIMIT = 0.1
+#: R_out/d above which the small-angle surface brightness warns ((R_out/d)² ~ 0.1)
+SMALL_ANGLE_LIMIT = 0.3
 
 
 def emitting_volume(R_d, R_out):
@@ -288,7 +288,7 @@ class ExternalGalaxy:
         Returns an array of shape ``(len(theta), len(E))`` (scalars dropped). Its
         integral ∫ I 2πθ dθ over the halo (θ < R_out/d) is :meth:`point_source_flux`:
         the small-angle view, whose errors are of order (R_out/d)² (a ValidityWarning
-        when R_out/d > 0.1).
+        when R_out/d > 0.3).
         """
         self._check(species)
         ratio = self.emission.geometry.R_out / self._d
