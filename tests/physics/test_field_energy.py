@@ -57,15 +57,18 @@ def test_s2_sharp_peak_is_E_min_exactly():
     assert _peak(2.0, 10 * GeV, 1e6 * GeV, "sharp") == 10 * GeV
 
 
+@pytest.mark.parametrize("with_break", [True, False])
 @pytest.mark.parametrize("cutoff", ["sharp", "exponential"])
-def test_peak_is_the_largest_energy_flux_on_a_fine_grid(cutoff):
-    rng = np.random.default_rng(1)
+def test_peak_is_the_largest_energy_flux_on_a_fine_grid(cutoff, with_break):
+    rng = np.random.default_rng(1 + with_break)
     n = 60
     s = rng.uniform(1.0, 3.5, n)
     s2 = rng.uniform(1.0, 4.0, n)
     E_min = 10 ** rng.uniform(-1, 1, n) * GeV
     E_max = 10 ** rng.uniform(4, 9, n) * GeV
     E_b = np.where(rng.random(n) < 0.7, E_min * (E_max / E_min) ** rng.uniform(0.1, 0.9, n), np.inf)
+    if not with_break:  # the closed forms of the single power law
+        E_b = np.full(n, np.inf)
     pk = _peak(s, E_min, E_max, cutoff, E_b, s2)
     assert pk.shape == (n,)
     assert np.all((pk >= E_min) & (pk <= E_max))

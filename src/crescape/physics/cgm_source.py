@@ -179,10 +179,11 @@ def _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high):
     s = np.asarray(slope, dtype=float)
     lo = np.asarray(E_min, dtype=float)
     hi = np.asarray(E_max, dtype=float)
-    if _no_break(E_break):
-        Eb, s2, E_break = hi, s, np.inf
-    else:
-        _, Eb, s2 = _break_args(s, hi, E_break, slope_high)
+    if _no_break(E_break):  # the closed forms (fast: the fit evaluates this at every step)
+        if _is_exp(cutoff):  # (2 - s) E_max, E_min for s >= 2
+            return np.clip((2.0 - s) * hi, lo, hi)[()]
+        return np.where(s < 2.0, hi, lo)[()]
+    _, Eb, s2 = _break_args(s, hi, E_break, slope_high)
     s, s2, lo, hi, Eb, Ebr = np.broadcast_arrays(s, s2, lo, hi, Eb, np.asarray(E_break, float))
     Ebc = np.clip(Eb, lo, hi)
     cand = [lo, Ebc, hi]
