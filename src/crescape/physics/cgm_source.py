@@ -33,7 +33,7 @@ from ._typing import ArrayLike, Cutoff, FloatArray, SigmaModel
 from .escape import escape_flux
 from .instability import alfven_speed, gas_density
 from .saturation import B_sat_escape
-from .spectrum import _break_args, _is_exp, _no_break, spectral_shape
+from .spectrum import _break_args, _is_exp, _no_break
 
 __all__ = [
     "R_SUN",
@@ -147,8 +147,8 @@ def field_energy(
     stationary point at E = (2 − s) E_max, for the exponential cutoff exp(−E/E_max). Its
     largest value on [E_min, E_max] is therefore at one of E_min, E_break, E_max and, for the
     exponential cutoff, (2 − s) E_max clipped into the lower piece and (2 − s₂) E_max into
-    the upper one; these candidates are compared (ties within 10⁻¹² go to the lowest). The
-    closed forms that follow:
+    the upper one. With a break these candidates are compared (ties within 10⁻¹² go to the
+    lowest); without one the closed forms that follow are used directly:
 
     * s ≥ 2 (and s₂ ≥ 2 above a break), either cutoff: E_min. For s = 2 with a sharp
       cutoff E²φ is the same at every energy (Eq. 8 has no preferred energy) and E_min is
@@ -175,7 +175,8 @@ def field_energy(
 
 
 def _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high):
-    """:func:`field_energy` for ``'peak'``: the largest E² shape(E) among the candidates."""
+    """:func:`field_energy` for ``'peak'``: the largest ln(E² shape(E)) among the candidates
+    (the broken power law of :func:`crescape.physics.spectrum.spectral_shape`, in logs)."""
     s = np.asarray(slope, dtype=float)
     lo = np.asarray(E_min, dtype=float)
     hi = np.asarray(E_max, dtype=float)
@@ -184,18 +185,25 @@ def _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high):
             return np.clip((2.0 - s) * hi, lo, hi)[()]
         return np.where(s < 2.0, hi, lo)[()]
     _, Eb, s2 = _break_args(s, hi, E_break, slope_high)
-    s, s2, lo, hi, Eb, Ebr = np.broadcast_arrays(s, s2, lo, hi, Eb, np.asarray(E_break, float))
+    exp = _is_exp(cutoff)
     Ebc = np.clip(Eb, lo, hi)
-    cand = [lo, Ebc, hi]
-    if _is_exp(cutoff):
-        cand += [np.clip((2.0 - s) * hi, lo, Ebc), np.clip((2.0 - s2) * hi, Ebc, hi)]
-    E = np.stack(cand, axis=-1)
-    x = (s[..., None], lo[..., None], hi[..., None], cutoff, Ebr[..., None], s2[..., None])
-    with np.errstate(over="ignore", under="ignore"):
-        y = E**2 * spectral_shape(E, *x)
-    best = y >= (1.0 - _PEAK_TIE) * np.max(y, axis=-1, keepdims=True)
-    first = np.argmax(best, axis=-1)[..., None]
-    return np.take_along_axis(E, first, axis=-1)[..., 0][()]
+    ub = np.log(Ebc / lo)
+    a, b = 2.0 - s, 2.0 - s2
+
+    def lnF(E):  # ln(E² shape) − ln(E_min² shape(E_min)) (continuous at E_break)
+        u = np.log(E / lo)
+        g = a * np.minimum(u, ub) + b * np.maximum(u - ub, 0.0)
+        return g - E / hi if exp else g
+
+    cand = [Ebc, hi]
+    if exp:
+        cand += [np.clip(a * hi, lo, Ebc), np.clip(b * hi, Ebc, hi)]
+    best, g_best = lo, lnF(lo)
+    for E in cand:  # a later candidate wins only if larger by more than the tie tolerance
+        g = lnF(E)
+        win = g > g_best + _PEAK_TIE
+        best, g_best = np.where(win, E, best), np.where(win, g, g_best)
+    return best[()]  # the broadcast shape of the parameters (g depends on every one)
 
 
 def advection_speed(
