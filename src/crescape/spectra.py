@@ -157,8 +157,8 @@ class CGMEmission:
         'peak' (the default): where E²φ of the escaping spectrum, and so the field of
         Eq. (8), is largest (:func:`crescape.physics.cgm_source.field_energy`: E_min for
         s ≥ 2, E_break for s < 2 < s₂, ...); an energy: the fixed convention (e.g.
-        1 GeV, crescape's convention before 'peak'). The attribute :attr:`E_ref` is the
-        energy in erg either way, :attr:`field_energy` says which ('peak' or 'fixed').
+        1 GeV, crescape's convention before 'peak'). The attribute ``E_ref`` is the
+        energy in erg either way, ``field_energy`` says which ('peak' or 'fixed').
     profile : crescape.halo.CGMProfile, optional
         The gas profile (default: the uniform CGM of ``params``). The CR density at r is
         that of Eq. (15) in the local gas, n_CR(r, E) = f(r) φ(E)/ṽ_A(r) with
