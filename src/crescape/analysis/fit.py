@@ -883,9 +883,9 @@ class CGMModel:
         r_ref: Any = 50.0,
         field_energy: str | float = "peak",
     ):
-        from ..physics.cgm_source import field_energy as _check_field_energy
+        from ..physics.cgm_source import check_field_energy
 
-        _check_field_energy(field_energy, 2.0, 1.0, 10.0, "sharp")  # 'peak' or an energy > 0
+        check_field_energy(field_energy)
         if model == "eq17" and not isinstance(field_energy, str):
             raise ParameterError(
                 f"field_energy = {field_energy:g} erg is not allowed with model='eq17': Eq. (16) "

@@ -244,9 +244,9 @@ class FullSpectrumTable:
         species: Sequence[str] = ("nu_all", "gamma"),
         field_energy: str | float = "peak",
     ):
-        from ..physics.cgm_source import field_energy as _check_field_energy
+        from ..physics.cgm_source import check_field_energy
 
-        _check_field_energy(field_energy, 2.0, 1.0, 10.0, "sharp")  # 'peak' or an energy > 0
+        check_field_energy(field_energy)
         self.field_energy = field_energy
         names = [f[0] for f in free]
         if "eta" in names:

@@ -41,6 +41,7 @@ __all__ = [
     "dilution",
     "FIELD_ENERGY_PEAK",
     "field_energy",
+    "check_field_energy",
     "advection_speed",
     "cr_density",
     "target_density",
@@ -159,12 +160,20 @@ def field_energy(
     For the allowed slopes (s, s₂ ≥ 1) the exponential cutoff's stationary points lie
     at or below E_max, so the search interval [E_min, E_max] holds them.
     """
+    if check_field_energy(E_ref) == FIELD_ENERGY_PEAK:
+        return _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high)
+    return E_ref
+
+
+def check_field_energy(E_ref: ArrayLike | str) -> ArrayLike | str:
+    """``E_ref`` of :func:`field_energy` if it is ``'peak'`` or finite energies > 0 [erg];
+    a :class:`~crescape.errors.ParameterError` otherwise."""
     if isinstance(E_ref, str):
         if E_ref != FIELD_ENERGY_PEAK:
             raise ParameterError(
                 f"E_ref = {E_ref!r} is not allowed: must be {FIELD_ENERGY_PEAK!r} or an energy > 0"
             )
-        return _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high)
+        return E_ref
     E = np.asarray(E_ref, dtype=float)
     if not np.all(np.isfinite(E) & (E > 0)):
         raise ParameterError(
