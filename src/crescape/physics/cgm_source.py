@@ -160,7 +160,7 @@ def field_energy(
     For the allowed slopes (s, s₂ ≥ 1) the exponential cutoff's stationary points lie
     at or below E_max, so the search interval [E_min, E_max] holds them.
     """
-    if check_field_energy(E_ref) == FIELD_ENERGY_PEAK:
+    if isinstance(check_field_energy(E_ref), str):  # 'peak'
         return _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high)
     return E_ref
 
