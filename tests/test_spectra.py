@@ -224,3 +224,34 @@ def test_lengths_in_kpc_and_energies_in_gev():
     b = CGMEmission(R_out=200 * u.kpc, R_sun=8.178 * u.kpc, E_ref=1 * u.GeV)
     assert a.geometry == b.geometry
     assert a.E_ref == b.E_ref
+
+
+HARD_BREAK = Parameters().replace(slope=1.2, slope_high=3.2, E_break="700 TeV", E_max="100 PeV")
+
+
+def test_field_energy_default_is_the_peak():
+    # the paper's s = 2 (and any s >= 2 from E_min = 1 GeV): the peak is 1 GeV, bit for bit
+    for p in (Parameters(), Parameters().replace(slope=2.3)):
+        a, b = CGMEmission(p), CGMEmission(p, E_ref=1 * u.GeV)
+        assert (a.E_ref, a.field_energy, b.field_energy) == (C.GeV, "peak", "fixed")
+        assert a.v_A == b.v_A and a.delta_B == b.delta_B
+    # a hard spectrum below a break: the field of the break, δB ∝ E^{(2-s)/2} (Eq. 8)
+    a, b = CGMEmission(HARD_BREAK), CGMEmission(HARD_BREAK, E_ref=1)
+    assert isinstance(a.E_ref, float)
+    assert a.E_ref == pytest.approx(7e5 * C.GeV, rel=1e-12, abs=0)
+    assert a.delta_B / b.delta_B == pytest.approx(7e5**0.4, rel=1e-12, abs=0)
+    assert a.v_A / b.v_A == pytest.approx(7e5**0.4, rel=1e-12, abs=0)
+    # the emission is ∝ 1/ṽ_A
+    E = [1e3, 1e5] * u.GeV
+    np.testing.assert_allclose(
+        (b.sed(E, "nu_all") / a.sed(E, "nu_all")).value, 7e5**0.4, rtol=1e-12, atol=0
+    )
+
+
+@pytest.mark.parametrize(
+    "E_ref, match",
+    [("peaks", "E_ref = 'peaks' is not allowed"), ([1, 2] * u.GeV, "must be one energy")],
+)
+def test_bad_field_energy(E_ref, match):
+    with pytest.raises(ParameterError, match=match):
+        CGMEmission(E_ref=E_ref)

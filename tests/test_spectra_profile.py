@@ -69,6 +69,16 @@ def test_uniform_profile_radio_is_the_uniform_cgm_bit_for_bit(uniform_pair):
     assert np.array_equal(prof.weight(r), em.geometry.profile(r))
 
 
+@pytest.mark.parametrize("field", ["planar", "local"])
+@pytest.mark.parametrize("E_ref", ["peak", 1 * u.GeV])
+def test_uniform_profile_with_a_break_is_the_uniform_cgm(field, E_ref):
+    # the profile's n/ṽ_A uses the field of δB (the broken spectrum's E²φ at E_ref)
+    p = P100.replace(slope=1.2, slope_high=3.2, E_break="700 TeV", E_max="100 PeV")
+    prof = CGMEmission(p, profile=CGMProfile(cgm=p.cgm), field=field, E_ref=E_ref)
+    r = np.array([1.0, 9.0]) * C.kpc  # inside R_d: f = 1 in both fields
+    assert prof.weight(r) == pytest.approx(np.ones(2), rel=1e-12, abs=0)
+
+
 @pytest.mark.parametrize("field, power", [("planar", 1.0), ("local", 0.5)])
 def test_profile_is_the_uniform_cgm_of_its_column_weighted_density(field, power, shell_path):
     """Emission of the profile = emission of the uniform CGM at ρ_eq = ρ₀(∫w/∫f)^{2/3} (ν, unabsorbed γ)."""

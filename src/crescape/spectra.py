@@ -115,6 +115,18 @@ def observed_species(species: str, source: Any) -> Any:
     )
 
 
+def _field_energy(E_ref, p) -> tuple[float, str]:
+    """(E_ref [erg], 'peak' or 'fixed'): the energy of the field of Eq. (8) for the cgs
+    parameters ``p`` (:func:`crescape.physics.cgm_source.field_energy`)."""
+    if isinstance(E_ref, str):
+        spec = (p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high)
+        return float(cgm_source.field_energy(E_ref, *spec)), "peak"
+    v = _energy(E_ref, "E_ref")
+    if v.ndim:
+        raise ParameterError(f"E_ref = {E_ref} is not allowed: must be one energy or 'peak'")
+    return float(v), "fixed"
+
+
 def _n_dir(n_dir) -> int:
     if not (isinstance(n_dir, int | np.integer) and 4 <= n_dir <= 1024):
         raise ParameterError(f"n_dir = {n_dir!r} is not allowed: must be an integer 4 to 1024")
@@ -140,8 +152,13 @@ class CGMEmission:
         Outer radius of the halo (default 10 R_d).
     R_sun : Quantity [length] or float in kpc
         Distance of the Sun from the Galactic Centre (default 8.178 kpc).
-    E_ref : Quantity [energy] or float in GeV
-        Energy at which δB (and so ṽ_A) is evaluated for slopes ≠ 2 (default 1 GeV).
+    E_ref : 'peak', or Quantity [energy] or float in GeV
+        Energy at which δB (and so ṽ_A) is evaluated, which matters for slopes ≠ 2.
+        'peak' (the default): where E²φ of the escaping spectrum, and so the field of
+        Eq. (8), is largest (:func:`crescape.physics.cgm_source.field_energy`: E_min for
+        s ≥ 2, E_break for s < 2 < s₂, ...); an energy: the fixed convention (e.g.
+        1 GeV, crescape's convention before 'peak'). The attribute ``E_ref`` is the
+        energy in erg either way, ``field_energy`` says which ('peak' or 'fixed').
     profile : crescape.halo.CGMProfile, optional
         The gas profile (default: the uniform CGM of ``params``). The CR density at r is
         that of Eq. (15) in the local gas, n_CR(r, E) = f(r) φ(E)/ṽ_A(r) with
@@ -168,7 +185,7 @@ class CGMEmission:
         enhancement: float = 1.0,
         R_out: Any = None,
         R_sun: Any = cgm_source.R_SUN * u.cm,
-        E_ref: Any = 1.0 * u.GeV,
+        E_ref: Any = cgm_source.FIELD_ENERGY_PEAK,
         profile: Any = None,
         field: str = "planar",
         n_dir: int = 48,
@@ -200,7 +217,7 @@ class CGMEmission:
         self.n_target = float(
             cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, target)
         )
-        self.E_ref = float(_energy(E_ref, "E_ref"))
+        self.E_ref, self.field_energy = _field_energy(E_ref, p)
         R_out_cgs = None if R_out is None else _length(R_out, "R_out")
         self.geometry = cgm_source.HaloGeometry(float(p.R_d), R_out_cgs, _length(R_sun, "R_sun"))
         self._spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
@@ -210,7 +227,7 @@ class CGMEmission:
     # --- the CR source -------------------------------------------------------------------
     @cached_property
     def delta_B(self) -> float:
-        """Saturated field δB of Eq. (8) at E_ref [G]."""
+        """Saturated field δB of Eq. (8) at E_ref [G] (Eq. 3 with the optional break)."""
         E = self.E_ref
         return float(B_sat(E**2 * escape_flux(E, *self._spec, **self._brk)))
 
@@ -259,7 +276,7 @@ class CGMEmission:
         from .model import profile_gas_over_vA
 
         r = np.asarray(r, dtype=float).ravel()
-        E2 = self.E_ref**2 * escape_flux(self.E_ref, *self._spec)
+        E2 = self.E_ref**2 * escape_flux(self.E_ref, *self._spec, **self._brk)  # that of δB
         g = profile_gas_over_vA(self.profile, E2, float(self.geometry.R_d), self.field)
         g0 = self.rho / C.m_p / alfven_speed(self.delta_B, self.rho)
         return g(r) / g0

@@ -57,3 +57,100 @@ def test_slope_alone_keeps_slope_high_tied():
     assert float(FM.shape_prefactor(p)[0]) == float(
         FM.shape_prefactor(base.replace(delta_G=10.0, slope=2.1))
     )
+
+
+HARD = Parameters().replace(slope=1.2, slope_high=3.2, E_break="700 TeV", E_max="100 PeV")
+
+
+@pytest.mark.parametrize("cutoff", ["sharp", "exponential"])
+@pytest.mark.parametrize("field_energy", ["peak", 1.0])
+def test_prefactor_is_the_proton_density_of_CGMEmission(cutoff, field_energy):
+    """One ṽ_A: A(θ) shape(E) = n_target n_CR(E) of CGMEmission for a hard broken spectrum."""
+    import astropy.units as u
+
+    from crescape import constants as C
+    from crescape.physics.spectrum import spectral_shape
+    from crescape.spectra import CGMEmission
+
+    p = HARD.replace(cutoff=cutoff)
+    fe = field_energy if isinstance(field_energy, str) else field_energy * C.GeV
+    m = CGMEmission(p, E_ref=field_energy if isinstance(fe, str) else fe * u.erg)
+    q = p.cgs
+    E = np.array([10.0, 1e4, 1e6]) * C.GeV
+    shape = spectral_shape(E, q.slope, q.E_min, q.E_max, q.cutoff, q.E_break, q.slope_high)
+    got = FM.shape_prefactor(p, fe) * shape
+    want = m.n_target * m._J(E)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+    # vectorised over parameter sets, as the fit evaluates it
+    two = q.__class__(**{**vars(q), "slope": np.array([1.2, 1.5])})
+    A2 = FM.shape_prefactor(two, fe)
+    assert A2[0] == pytest.approx(float(FM.shape_prefactor(p, fe)), rel=1e-12, abs=0)
+    assert A2[1] == pytest.approx(
+        float(FM.shape_prefactor(p.replace(slope=1.5), fe)), rel=1e-12, abs=0
+    )
+
+
+def test_field_energy_moves_the_prefactor_of_a_hard_spectrum_only():
+    from crescape import constants as C
+
+    # the peak of s = 1.2 below 700 TeV is the break: A ∝ 1/ṽ_A ∝ E_break^{-(2-s)/2}
+    ratio = FM.shape_prefactor(HARD, C.GeV) / FM.shape_prefactor(HARD)
+    assert float(ratio) == pytest.approx(7e5**0.4, rel=1e-12, abs=0)
+    soft = Parameters().replace(slope=2.2, slope_high=2.7, E_break="10 TeV")
+    assert FM.shape_prefactor(soft) == FM.shape_prefactor(soft, C.GeV)
+
+
+def test_fit_model_says_which_field_energy():
+    from crescape import constants as C
+
+    m = F.CGMModel(("delta_G",), model="full", base=HARD)
+    assert m.describe()["field_energy"].startswith("peak")
+    m = F.CGMModel(("delta_G",), model="full", base=HARD, field_energy=C.GeV)
+    assert m.describe()["field_energy"] == "fixed: the field of Eq. (8) at E = 1 GeV"
+    assert (
+        F.CGMModel(("delta_G",), model="eq17")
+        .describe()["field_energy"]
+        .startswith("the parent energy")
+    )
+    with pytest.raises(ParameterError, match="field_energy = .* not allowed with model='eq17'"):
+        F.CGMModel(("delta_G",), model="eq17", field_energy=C.GeV)
+    with pytest.raises(ParameterError, match="E_ref = 'top' is not allowed"):
+        F.CGMModel(("delta_G",), model="full", field_energy="top")
+
+
+def test_table_with_either_field_energy_differs_by_the_prefactor_only():
+    """A table of a hard broken spectrum: the response S is the same, E²F scales as 1/ṽ_A."""
+    from crescape import constants as C
+
+    free = [("delta_G", True, 0.0, 4.0), ("slope", False, 1.2, 1.35)]
+    peak = FM.FullSpectrumTable(HARD, free, species=("nu_all",))
+    fixed = FM.FullSpectrumTable(HARD, free, species=("nu_all",), field_energy=C.GeV)
+    assert peak.describe()["field_energy"].startswith("peak")
+    theta = np.array([[2.0, 1.2], [2.5, 1.3]])
+    E = np.geomspace(1e4, 1e6, 3)
+    np.testing.assert_allclose(
+        peak.ln_response("nu_all", theta, E), fixed.ln_response("nu_all", theta, E), rtol=1e-12
+    )
+    ratio = fixed.sed("nu_all", theta, E) / peak.sed("nu_all", theta, E)
+    want = 7e5 ** ((2 - theta[:, 1]) / 2)  # ṽ_A(peak)/ṽ_A(1 GeV), the peak at the break
+    np.testing.assert_allclose(ratio, np.broadcast_to(want[:, None], ratio.shape), rtol=1e-10)
+
+
+@pytest.mark.parametrize("field_energy", ["peak", 1.0])
+def test_prefactor_without_a_break_is_the_proton_density_of_CGMEmission(field_energy):
+    import astropy.units as u
+
+    from crescape import constants as C
+    from crescape.physics.spectrum import spectral_shape
+    from crescape.spectra import CGMEmission
+
+    p = Parameters().replace(slope=1.5, cutoff="exponential", E_max="3 PeV")
+    fe = field_energy if isinstance(field_energy, str) else field_energy * C.GeV
+    m = CGMEmission(p, E_ref=fe if isinstance(fe, str) else fe * u.erg)
+    if isinstance(fe, str):  # (2 - s) E_max
+        assert m.E_ref == pytest.approx(1.5e6 * C.GeV, rel=1e-12, abs=0)
+    q = p.cgs
+    E = np.array([10.0, 1e4, 1e6]) * C.GeV
+    shape = spectral_shape(E, q.slope, q.E_min, q.E_max, q.cutoff)
+    got = FM.shape_prefactor(p, fe) * shape
+    np.testing.assert_allclose(got, m.n_target * m._J(E), rtol=1e-12, atol=0)

@@ -154,3 +154,36 @@ def test_flavour_all_option(capsys):
     assert a["best"]["delta_G"] / p["best"]["delta_G"] == pytest.approx(
         3 ** (2 / 3), rel=1e-3, abs=0
     )
+
+
+def test_field_energy_option_moves_delta_G_only(capsys):
+    """s = 1.5 to a sharp 1 PeV: the peak of E²φ is E_max, δB larger by (10^6)^(1/4) than at
+    1 GeV, and δ_G (flux ∝ δ_G^1.5/δB) by (10^6)^(1/6) = 10; χ² the same."""
+    argv = ["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", "--set", "slope=1.5"]
+    assert main([*argv, "--json"]) == 0
+    peak = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--json", "--field-energy", "1 GeV"]) == 0
+    fixed = json.loads(capsys.readouterr().out)
+    assert peak["model"]["field_energy"].startswith("peak")
+    assert fixed["model"]["field_energy"] == "fixed: the field of Eq. (8) at E = 1 GeV"
+    assert peak["chi2_min"] == pytest.approx(fixed["chi2_min"], rel=1e-6, abs=0)
+    ratio = peak["best"]["delta_G"] / fixed["best"]["delta_G"]
+    assert ratio == pytest.approx(10.0, rel=1e-4, abs=0)
+    assert main([*argv, "--field-energy", "1"]) == 0
+    assert (
+        "field of v_A (Eq. 8): fixed: the field of Eq. (8) at E = 1 GeV" in capsys.readouterr().out
+    )
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (["--field-energy", "top"], "field-energy = 'top' is not allowed"),
+        (["--field-energy", "0"], "field-energy = '0' is not allowed"),
+        (["--model", "eq17", "--field-energy", "1"], "not allowed with model='eq17'"),
+    ],
+)
+def test_bad_field_energy_exit_2(capsys, args, match):
+    assert main(["fit", "--free", "delta_G", "--no-mcmc", "--profile-points", "0", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and match in err

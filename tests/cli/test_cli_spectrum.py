@@ -165,3 +165,22 @@ def test_bad_profile_input(argv, match, capsys):
     assert main(["spectrum", *argv]) == 2
     err = capsys.readouterr().err
     assert match in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_field_energy_option(capsys):
+    hard = ["--set", "slope=1.5", "--set", "E_break=1e5", "--set", "slope_high=3"]
+    hard += ["--species", "nu_all", "--num", "3", "--emax", "100 TeV"]
+    peak = _json(hard, capsys)
+    fixed = _json([*hard, "--field-energy", "1 GeV"], capsys)
+    assert (peak["field_energy"], fixed["field_energy"]) == ("peak", "fixed")
+    assert peak["field_energy_GeV"] == pytest.approx(1e5, rel=1e-12, abs=0)
+    assert fixed["field_energy_GeV"] == pytest.approx(1.0, rel=1e-12, abs=0)
+    # δB ∝ E^{(2-s)/2} below the break (Eq. 8): ṽ_A larger, the emission smaller by 10^1.25
+    assert peak["v_A_km_s"] / fixed["v_A_km_s"] == pytest.approx(1e5**0.25, rel=1e-12, abs=0)
+    ratio = np.array(fixed["E2_dN_dE"]["nu_all"]) / np.array(peak["E2_dN_dE"]["nu_all"])
+    np.testing.assert_allclose(ratio, 1e5**0.25, rtol=1e-12, atol=0)
+    assert main(["spectrum", *hard, "--field-energy", "1"]) == 0
+    assert "field of Eq. (8) at 1 GeV (fixed)" in capsys.readouterr().out
+    assert main(["spectrum", "--field-energy", "1 kpc"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "field-energy = '1 kpc' is not allowed" in err

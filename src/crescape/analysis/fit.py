@@ -845,6 +845,11 @@ class CGMModel:
         profile gives only the shape ρ(r)/ρ(r_ref).
     r_ref : Quantity [length] or float in kpc
         The reference radius of ``profile`` (default 50 kpc).
+    field_energy : 'peak' or float
+        The full models: the energy of the field of Eq. (8) in ṽ_A, 'peak' (default: where
+        E²φ of the escaping spectrum peaks) or an energy [erg], e.g. 1 GeV
+        (:func:`crescape.physics.cgm_source.field_energy`). ``eq17`` takes the field at each
+        parent energy (Eq. 16) and allows only the default.
 
     Notes
     -----
@@ -876,7 +881,17 @@ class CGMModel:
         flavour: str = DEFAULT_FLAVOUR,
         profile: Any = None,
         r_ref: Any = 50.0,
+        field_energy: str | float = "peak",
     ):
+        from ..physics.cgm_source import check_field_energy
+
+        check_field_energy(field_energy)
+        if model == "eq17" and not isinstance(field_energy, str):
+            raise ParameterError(
+                f"field_energy = {field_energy:g} erg is not allowed with model='eq17': Eq. (16) "
+                "takes the field at each parent energy (use a full model)"
+            )
+        self.field_energy = field_energy
         bad = [f for f in free if f not in FREE_PARAMETERS]
         if bad or not free:
             raise ParameterError(
@@ -1028,11 +1043,15 @@ class CGMModel:
             from .fit_model import FullSpectrumTable
 
             free = [(f.name, f.log, f.lo, f.hi) for f in self.free]
-            key = (json.dumps(self.base.as_attrs(), sort_keys=True, default=str), repr(free))
+            key = (
+                json.dumps(self.base.as_attrs(), sort_keys=True, default=str),
+                repr(free),
+                repr(self.field_energy),
+            )
             if key not in _TABLES:
                 if len(_TABLES) >= 4:
                     _TABLES.pop(next(iter(_TABLES)))
-                _TABLES[key] = FullSpectrumTable(self.base, free)
+                _TABLES[key] = FullSpectrumTable(self.base, free, field_energy=self.field_energy)
             self._table = _TABLES[key]
         return self._table
 
@@ -1078,7 +1097,10 @@ class CGMModel:
             return self.table.sed("nu_all", theta, E_GeV) / per
         return np.array(
             [
-                CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "nu_all").to_value(E2_UNIT) / per
+                CGMEmission(self._scalar(t), E_ref=self._E_ref_arg())
+                .sed(E_GeV * u.GeV, "nu_all")
+                .to_value(E2_UNIT)
+                / per
                 for t in theta
             ]
         )
@@ -1097,7 +1119,9 @@ class CGMModel:
 
         return np.array(
             [
-                CGMEmission(self._scalar(t)).sed(E_GeV * u.GeV, "gamma").to_value(E2_UNIT)
+                CGMEmission(self._scalar(t), E_ref=self._E_ref_arg())
+                .sed(E_GeV * u.GeV, "gamma")
+                .to_value(E2_UNIT)
                 for t in theta
             ]
         )
@@ -1109,10 +1133,20 @@ class CGMModel:
                 changes[name] = changes[name] * u.GeV
         return self.base.replace(**changes)
 
+    def _E_ref_arg(self) -> Any:
+        """:attr:`field_energy` as the ``E_ref`` of :class:`~crescape.spectra.CGMEmission`."""
+        fe = self.field_energy
+        return fe if isinstance(fe, str) else fe * u.erg
+
     def describe(self) -> dict[str, Any]:
+        from .fit_model import describe_field_energy
+
         return {
             "model": self.model,
             "convention": self.convention if self.model == "eq17" else "n/a (full spectra)",
+            "field_energy": "the parent energy E_nu/eta (Eq. 16)"
+            if self.model == "eq17"
+            else describe_field_energy(self.field_energy),
             **(
                 {"tabulation": self.table.describe()}
                 if self.model == "full" and self._table is not None
@@ -1342,6 +1376,7 @@ class FitResult:
             ),
             f"data: {self.data.get('icecube', '')}",
             f"flavour reading: {self.model.get('flavour_reading', '')}",
+            f"field of v_A (Eq. 8): {self.model.get('field_energy', '')}",
             *(
                 [
                     f"Galactic plane: IceCube regions added to the CGM (gap {gp['gap']}: "
@@ -1752,6 +1787,7 @@ def fit(
     limit_likelihood: str = "gaussian",
     allow_shared_events: bool = False,
     bounds: Mapping[str, tuple[float, float]] | None = None,
+    field_energy: str | float = "peak",
     energy_range: tuple[float, float] | None = None,
     profile_points: int = 31,
     mcmc: bool = True,
@@ -1809,6 +1845,9 @@ def fit(
     bounds : mapping, optional
         Prior bounds ``{name: (lo, hi)}`` of the fit variables (log10 for δ_G, L_CR, E_max);
         they must lie inside the parameter's allowed range.
+    field_energy : 'peak' or float
+        The energy of the field of Eq. (8) in ṽ_A of the full models: 'peak' (default) or an
+        energy [erg], e.g. 1 GeV (:class:`CGMModel`); it moves δ_G only, not χ².
     energy_range : (float, float), optional
         Fit only the IceCube bins lying entirely within (E_lo, E_hi) GeV.
     profile_points : int
@@ -1876,7 +1915,16 @@ def fit(
             f"flavour = {flavour!r} is not allowed for this Dataset: its bins are "
             f"{ice.flavour!r} (build it with that flavour or pass flavour={ice.flavour!r})"
         )
-    cm = CGMModel(free, params, model, bounds, flavour, profile=profile, r_ref=r_ref)
+    cm = CGMModel(
+        free,
+        params,
+        model,
+        bounds,
+        flavour,
+        profile=profile,
+        r_ref=r_ref,
+        field_energy=field_energy,
+    )
     if max_steps < n_steps:
         raise ParameterError(
             f"max_steps = {max_steps} is not allowed: must be >= n_steps ({n_steps})"

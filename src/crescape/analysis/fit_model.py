@@ -18,7 +18,9 @@ A fit evaluates it 10⁴-10⁶ times, so :class:`FullSpectrumTable` splits it in
   (:func:`crescape.physics.escape.escape_flux`,
   :func:`crescape.physics.spectrum.spectral_shape`; the ratio is the same at every
   energy E_*) and the advection speed of Eq. (15) in the field of Eq. (8)
-  (:func:`crescape.physics.cgm_source.advection_speed`): the proton density of
+  (:func:`crescape.physics.cgm_source.advection_speed`, the field taken at the energy
+  of :func:`crescape.physics.cgm_source.field_energy`, by default where E²φ peaks, as in
+  :class:`~crescape.spectra.CGMEmission`): the proton density of
   Eq. (15) is A/n_target × shape(E), and the emission is linear in the target
   density and in the proton density;
 * the response to the shape, S(E; s, E_max) = E²F(E)/A, which depends on the CR
@@ -71,6 +73,7 @@ __all__ = [
     "GAMMA_RANGE",
     "TOLERANCE",
     "shape_prefactor",
+    "describe_field_energy",
 ]
 
 #: largest grid step of the CR slope s
@@ -96,7 +99,7 @@ TOLERANCE_BREAK = 3e-3
 _LN_FLOOR = 230.0
 
 
-def shape_prefactor(p) -> np.ndarray:
+def shape_prefactor(p, field_energy="peak") -> np.ndarray:
     """A(θ) = n_target φ(E_*)/shape(E_*)/ṽ_A, vectorised over parameter sets.
 
     Eqs. (3), (8), (15), (16): the target density, the normalisation of the escaping
@@ -104,6 +107,9 @@ def shape_prefactor(p) -> np.ndarray:
     the saturated field. ``p`` is a :class:`~crescape.params.Parameters` or its cgs
     namespace (:attr:`Parameters.cgs`), whose values may be arrays (one parameter set
     per element). E_* = 10 E_min lies inside the spectrum for every allowed E_max.
+    ``field_energy``: the energy of the field in ṽ_A, 'peak' or an energy [erg]
+    (:func:`crescape.physics.cgm_source.field_energy`, as ``E_ref`` of
+    :class:`~crescape.spectra.CGMEmission`, whose proton density this reproduces).
     """
     from ..physics import cgm_source
     from ..physics.escape import escape_flux
@@ -112,26 +118,37 @@ def shape_prefactor(p) -> np.ndarray:
 
     p = p.cgs if isinstance(p, Parameters) else p
     spec = (p.L_CR, p.R_d, p.slope, p.E_min, p.E_max, p.cutoff)
+    brk = (p.E_break, p.slope_high)
     rho = gas_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2)
     n_t = cgm_source.target_density(p.delta_G, p.Omega_b_h2, p.rho_cr_h2, p.X_H, "paper")
+    E_f = cgm_source.field_energy(field_energy, p.slope, p.E_min, p.E_max, p.cutoff, *brk)
     if np.any(np.isfinite(p.E_break)):
         # with a break: φ/shape = L/(2π R_d² Λ) (Eq. 3), Λ once; ṽ_A in the field of Eq. (8)
-        # at E_ref = 1 GeV from φ(E_ref) = that times shape(E_ref), as CGMEmission
+        # at E_f from φ(E_f) = that times shape(E_f), as CGMEmission
         from ..physics.instability import alfven_speed
         from ..physics.saturation import B_sat
         from ..physics.spectrum import energy_norm
 
-        brk = (p.E_break, p.slope_high)
         norm = p.L_CR / (
             2.0 * np.pi * p.R_d**2 * energy_norm(p.slope, p.E_min, p.E_max, p.cutoff, *brk)
         )
-        phi_ref = norm * spectral_shape(C.GeV, p.slope, p.E_min, p.E_max, p.cutoff, *brk)
-        v_A = alfven_speed(B_sat(C.GeV**2 * phi_ref), rho)
+        phi_f = norm * spectral_shape(E_f, p.slope, p.E_min, p.E_max, p.cutoff, *brk)
+        v_A = alfven_speed(B_sat(E_f**2 * phi_f), rho)
         return np.asarray(n_t * norm / v_A, dtype=float)
     E_star = 10.0 * np.asarray(p.E_min, dtype=float)
     norm = escape_flux(E_star, *spec) / spectral_shape(E_star, p.slope, p.E_min, p.E_max, p.cutoff)
-    v_A = cgm_source.advection_speed(*spec, rho, C.GeV)  # E_ref = 1 GeV, as CGMEmission
+    v_A = cgm_source.advection_speed(*spec, rho, E_f)  # the field at E_f, as CGMEmission
     return np.asarray(n_t * norm / v_A, dtype=float)
+
+
+def describe_field_energy(field_energy: str | float) -> str:
+    """The field-energy convention of ṽ_A in words, for the fit's outputs."""
+    if isinstance(field_energy, str):
+        return (
+            "peak: the field of Eq. (8) where E^2 phi of the escaping spectrum peaks "
+            "(E_min for s >= 2, E_break for s < 2 < s2; cgm_source.field_energy)"
+        )
+    return f"fixed: the field of Eq. (8) at E = {field_energy / C.GeV:g} GeV"
 
 
 def _axis(lo: float, hi: float, step: float) -> np.ndarray:
@@ -198,6 +215,10 @@ class FullSpectrumTable:
         prefactor. ``eta`` does not enter the full model.
     species : sequence of str
         The species tabulated (``"nu_all"``, ``"gamma"``).
+    field_energy : 'peak' or float
+        The energy of the field of Eq. (8) in ṽ_A: 'peak' (default) or an energy [erg]
+        (:func:`crescape.physics.cgm_source.field_energy`); the prefactor and the direct
+        model of the table use it alike (it cancels in the response S).
 
     Raises
     ------
@@ -221,7 +242,12 @@ class FullSpectrumTable:
         base: Parameters,
         free: Sequence[tuple[str, bool, float, float]],
         species: Sequence[str] = ("nu_all", "gamma"),
+        field_energy: str | float = "peak",
     ):
+        from ..physics.cgm_source import check_field_energy
+
+        check_field_energy(field_energy)
+        self.field_energy = field_energy
         names = [f[0] for f in free]
         if "eta" in names:
             raise ParameterError(
@@ -265,8 +291,8 @@ class FullSpectrumTable:
         for idx in np.ndindex(*shape) if shape else [()]:
             vals = {name: float(ax[i]) for (name, ax), i in zip(self.axes, idx, strict=True)}
             p = self._grid_params(vals)
-            A = float(shape_prefactor(p))
-            m = CGMEmission(p)
+            A = float(shape_prefactor(p, self.field_energy))
+            m = CGMEmission(p, E_ref=self._E_ref_arg())
             for sp, lnE in self.lnE.items():
                 sed = m.sed(np.exp(lnE) * u.GeV, sp).to_value(u.Unit("GeV / (cm2 s sr)"))
                 out[sp][idx] = sed / A
@@ -277,6 +303,11 @@ class FullSpectrumTable:
             out[sp] = np.maximum(np.nan_to_num(lt, nan=-np.inf), top - _LN_FLOOR)
             self._cut[sp] = top - 0.9 * _LN_FLOOR
         return out
+
+    def _E_ref_arg(self):
+        """:attr:`field_energy` as the ``E_ref`` of :class:`~crescape.spectra.CGMEmission`."""
+        fe = self.field_energy
+        return fe if isinstance(fe, str) else fe * u.erg
 
     # ----------------------------------------------------------------------- evaluation
     def _shape_values(self, theta: np.ndarray) -> dict[str, np.ndarray]:
@@ -361,7 +392,8 @@ class FullSpectrumTable:
         if last is not None and last[0].shape == theta.shape and np.array_equal(last[0], theta):
             return last[1]
         A = np.broadcast_to(
-            np.asarray(shape_prefactor(self.cgs_of(theta)), dtype=float), (theta.shape[0],)
+            np.asarray(shape_prefactor(self.cgs_of(theta), self.field_energy), dtype=float),
+            (theta.shape[0],),
         )
         self._last = (theta.copy(), A)
         return A
@@ -377,6 +409,7 @@ class FullSpectrumTable:
             "cubic Lagrange interpolation of ln S in (s, log10 E_max, s2, log10 E_break, ln E)",
             "axes": {name: [float(ax[0]), float(ax[-1]), int(ax.size)] for name, ax in self.axes},
             "points_per_decade": POINTS_PER_DECADE,
+            "field_energy": describe_field_energy(self.field_energy),
             "tolerance_vs_direct": TOLERANCE_BREAK
             if any(name in ("slope_high", "E_break") for name, _ in self.axes)
             else TOLERANCE,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 from ._common import CLIError, add_param_args, check_output_dir, params_from_args, print_json
+from .spectrum import add_field_energy_arg, field_energy_arg
 
 __all__ = ["register", "EXIT_STRICT"]
 
@@ -171,6 +172,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="write fit_results.json, fit_best.ecsv, fit_chain.nc and the plots here",
     )
+    add_field_energy_arg(p)
     add_param_args(p)
     p.set_defaults(func=_run)
 
@@ -201,6 +203,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.limit_cl is not None and not (0.0 < args.limit_cl < 1.0):
         raise CLIError(f"--limit-cl {args.limit_cl:g} is not allowed: must be > 0 and < 1")
+    fe = field_energy_arg(args.field_energy)
     r = fit(
         args.dataset,
         free,
@@ -217,6 +220,7 @@ def _run(args: argparse.Namespace) -> int:
         galactic_plane=args.galactic_plane,
         profile=args.profile,
         r_ref=args.r_ref,
+        field_energy=fe if isinstance(fe, str) else float(fe.to_value("erg")),
         profile_points=args.profile_points,
         mcmc=not args.no_mcmc,
         n_walkers=args.walkers,

@@ -75,6 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with --profile: the field in the Alfvén speed, the planar Eq. (8) field "
         "(the paper's convention, default) or that of the diluted local flux",
     )
+    add_field_energy_arg(p)
     p.add_argument(
         "--r-out",
         dest="r_out",
@@ -84,6 +85,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_param_args(p)
     p.add_argument("--csv", action="store_true", help="print CSV")
     p.set_defaults(func=run)
+
+
+def add_field_energy_arg(p: argparse.ArgumentParser) -> None:
+    """The ``--field-energy`` option (of ``crescape spectrum`` and ``crescape fit``)."""
+    p.add_argument(
+        "--field-energy",
+        dest="field_energy",
+        default="peak",
+        metavar="peak|ENERGY",
+        help="energy at which the saturated field of Eq. (8) sets the advection speed: 'peak' "
+        "(default; where E^2 phi of the escaping spectrum peaks: E_min for s >= 2, E_break "
+        "for s < 2 < s2) or an energy, e.g. '1 GeV' (plain numbers in GeV)",
+    )
+
+
+def field_energy_arg(text: str) -> str | u.Quantity:
+    """``--field-energy``: 'peak' or an energy Quantity (plain numbers in GeV)."""
+    if text.strip() == "peak":
+        return "peak"
+    try:
+        q = _energy(text, "field-energy")
+    except ParameterError:
+        q = None
+    if q is None or not (0 < q.value < np.inf):
+        raise ParameterError(
+            f"field-energy = {text!r} is not allowed: must be 'peak' or a finite energy > 0 "
+            "(e.g. '1 GeV')"
+        )
+    return q
 
 
 def _energy(text: str, name: str) -> u.Quantity:
@@ -128,7 +158,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.field != "planar":
         raise CLIError(f"--field {args.field} needs --profile (e.g. --profile uniform)")
     model = CGMEmission(
-        params, sigma_model=args.sigma, R_out=args.r_out, profile=profile, field=args.field
+        params,
+        sigma_model=args.sigma,
+        R_out=args.r_out,
+        profile=profile,
+        field=args.field,
+        E_ref=field_energy_arg(args.field_energy),
     )
     E = np.geomspace(e_lo.value, e_hi.value, args.num) * u.GeV
     cols = {}
@@ -152,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
                 "sigma_model": args.sigma,
                 "v_A_km_s": model.v_A / 1e5,
                 "delta_B_G": model.delta_B,
+                "field_energy": model.field_energy,
+                "field_energy_GeV": model.E_ref / C.GeV,
                 "profile": None if profile is None else profile.as_dict(),
                 "field": args.field if profile is not None else None,
                 "R_out_kpc": model.geometry.R_out / C.kpc,
@@ -173,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
     )
     print(
         f"crescape spectrum: {gas}, slope = {p['slope']:g}, "
-        f"E_max = {p['E_max']:g} GeV ({p['cutoff']}), sigma = {args.sigma}; E² dN/dE"
+        f"E_max = {p['E_max']:g} GeV ({p['cutoff']}), sigma = {args.sigma}; field of Eq. (8) "
+        f"at {model.E_ref / C.GeV:g} GeV ({model.field_energy}); E² dN/dE"
     )
     print(f"{'E [GeV]':>12} " + " ".join(f"{s:>12}" for s in species))
     for i, e in enumerate(E.value):

@@ -33,11 +33,15 @@ from ._typing import ArrayLike, Cutoff, FloatArray, SigmaModel
 from .escape import escape_flux
 from .instability import alfven_speed, gas_density
 from .saturation import B_sat_escape
+from .spectrum import _break_args, _is_exp, _no_break
 
 __all__ = [
     "R_SUN",
     "HaloGeometry",
     "dilution",
+    "FIELD_ENERGY_PEAK",
+    "field_energy",
+    "check_field_energy",
     "advection_speed",
     "cr_density",
     "target_density",
@@ -49,6 +53,12 @@ __all__ = [
 
 #: distance of the Sun from the Galactic Centre [cm] (GRAVITY Collaboration 2019, A&A 625, L10)
 R_SUN = 8.178 * C.kpc
+
+#: the value of ``E_ref`` that takes the field of Eq. (8) where E²φ of the escaping spectrum peaks
+FIELD_ENERGY_PEAK = "peak"
+#: candidate energies within this relative difference of the largest E²φ count as equal
+#: (the lowest of them is taken: for s = 2 with a sharp cutoff, E_min)
+_PEAK_TIE = 1e-12
 
 _GL = np.polynomial.legendre.leggauss(48)
 #: the largest radius of the geometry [cm]: R² (and R_sun R μ) must stay finite in float64
@@ -113,6 +123,98 @@ def dilution(r: ArrayLike, R_d: ArrayLike) -> FloatArray:
     return np.where(r <= R_d, 1.0, (R_d / np.maximum(r, 1e-300)) ** 2)
 
 
+def field_energy(
+    E_ref: ArrayLike | str,
+    slope: ArrayLike,
+    E_min: ArrayLike,
+    E_max: ArrayLike,
+    cutoff: Cutoff,
+    E_break: ArrayLike = np.inf,
+    slope_high: ArrayLike | None = None,
+) -> FloatArray:
+    """The energy at which the saturated field of Eq. (8) sets the advection speed ṽ_A [erg].
+
+    ``E_ref`` is an energy [erg] (returned as it is: the fixed convention, e.g. 1 GeV) or
+    ``'peak'`` (:data:`FIELD_ENERGY_PEAK`): the energy in [E_min, E_max] where E²φ(E) of the
+    escaping spectrum (Eq. 3, with its cutoff and the optional break of
+    :mod:`crescape.physics.spectrum`) is largest. B_sat = √(4πE²φ/c) (Eq. 8) grows with E²φ,
+    so this is where the field the escaping CRs drive is largest, and ṽ_A = δB/√(4πρ)
+    (before Eq. 10) with it. Vectorised: the parameters broadcast, the result has their shape.
+
+    Notes
+    -----
+    ln(E² shape) is linear in ln E on each piece of the broken power law (index 2 − s below
+    E_break, 2 − s₂ above) for a sharp cutoff, and (2 − s) ln E − E/E_max, concave with its
+    stationary point at E = (2 − s) E_max, for the exponential cutoff exp(−E/E_max). Its
+    largest value on [E_min, E_max] is therefore at one of E_min, E_break, E_max and, for the
+    exponential cutoff, (2 − s) E_max clipped into the lower piece and (2 − s₂) E_max into
+    the upper one. With a break these candidates are compared (ties within 10⁻¹² go to the
+    lowest); without one the closed forms that follow are used directly:
+
+    * s ≥ 2 (and s₂ ≥ 2 above a break), either cutoff: E_min. For s = 2 with a sharp
+      cutoff E²φ is the same at every energy (Eq. 8 has no preferred energy) and E_min is
+      taken; with the exponential cutoff E²φ ∝ exp(−E/E_max) peaks at E_min.
+    * s < 2 without a break: E_max (sharp), (2 − s) E_max (exponential).
+    * s < 2 < s₂: E_break (sharp), min(E_break, (2 − s) E_max) (exponential).
+
+    For the allowed slopes (s, s₂ ≥ 1) the exponential cutoff's stationary points lie
+    at or below E_max, so the search interval [E_min, E_max] holds them.
+    """
+    if isinstance(check_field_energy(E_ref), str):  # 'peak'
+        return _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high)
+    return E_ref
+
+
+def check_field_energy(E_ref: ArrayLike | str) -> ArrayLike | str:
+    """``E_ref`` of :func:`field_energy` if it is ``'peak'`` or finite energies > 0 [erg];
+    a :class:`~crescape.errors.ParameterError` otherwise."""
+    if isinstance(E_ref, str):
+        if E_ref != FIELD_ENERGY_PEAK:
+            raise ParameterError(
+                f"E_ref = {E_ref!r} is not allowed: must be {FIELD_ENERGY_PEAK!r} or an energy > 0"
+            )
+        return E_ref
+    E = np.asarray(E_ref, dtype=float)
+    if not np.all(np.isfinite(E) & (E > 0)):
+        raise ParameterError(
+            f"E_ref = {E_ref} erg is not allowed: must be {FIELD_ENERGY_PEAK!r} or a finite "
+            "energy > 0"
+        )
+    return E_ref
+
+
+def _peak_energy(slope, E_min, E_max, cutoff, E_break, slope_high):
+    """:func:`field_energy` for ``'peak'``: the largest ln(E² shape(E)) among the candidates
+    (the broken power law of :func:`crescape.physics.spectrum.spectral_shape`, in logs)."""
+    s = np.asarray(slope, dtype=float)
+    lo = np.asarray(E_min, dtype=float)
+    hi = np.asarray(E_max, dtype=float)
+    if _no_break(E_break):  # the closed forms (fast: the fit evaluates this at every step)
+        if _is_exp(cutoff):  # (2 - s) E_max, E_min for s >= 2
+            return np.clip((2.0 - s) * hi, lo, hi)[()]
+        return np.where(s < 2.0, hi, lo)[()]
+    _, Eb, s2 = _break_args(s, hi, E_break, slope_high)
+    exp = _is_exp(cutoff)
+    Ebc = np.clip(Eb, lo, hi)
+    ub = np.log(Ebc / lo)
+    a, b = 2.0 - s, 2.0 - s2
+
+    def lnF(E):  # ln(E² shape) − ln(E_min² shape(E_min)) (continuous at E_break)
+        u = np.log(E / lo)
+        g = a * np.minimum(u, ub) + b * np.maximum(u - ub, 0.0)
+        return g - E / hi if exp else g
+
+    cand = [Ebc, hi]
+    if exp:
+        cand += [np.clip(a * hi, lo, Ebc), np.clip(b * hi, Ebc, hi)]
+    best, g_best = lo, lnF(lo)
+    for E in cand:  # a later candidate wins only if larger by more than the tie tolerance
+        g = lnF(E)
+        win = g > g_best + _PEAK_TIE
+        best, g_best = np.where(win, E, best), np.where(win, g, g_best)
+    return best[()]  # the broadcast shape of the parameters (g depends on every one)
+
+
 def advection_speed(
     L_CR: ArrayLike,
     R_d: ArrayLike,
@@ -121,21 +223,24 @@ def advection_speed(
     E_max: ArrayLike,
     cutoff: Cutoff,
     rho: ArrayLike,
-    E_ref: ArrayLike = C.GeV,
+    E_ref: ArrayLike | str = FIELD_ENERGY_PEAK,
     *,
     E_break: ArrayLike = np.inf,
     slope_high: ArrayLike | None = None,
 ) -> FloatArray:
-    """ṽ_A = δB/√(4πρ) with δB = B_sat of Eq. (8) at the energy E_ref [cm/s].
+    """ṽ_A = δB/√(4πρ) (before Eq. 10) with δB = B_sat of Eq. (8) at the energy E_ref [cm/s].
 
     For s = 2, E²φ and hence δB are the same at every energy (Eq. 8) and E_ref
-    does not matter. For s ≠ 2 the field is taken at E_ref (default 1 GeV,
-    where the CR energy flux peaks for s > 2). With a spectral break
-    (``E_break``, ``slope_high``, :mod:`crescape.physics.spectrum`) the flux at
-    E_ref is that of the broken spectrum (its normalisation Λ changes).
+    does not matter. For s ≠ 2 the field is taken at :func:`field_energy` (E_ref):
+    by default (``'peak'``) where E²φ and so the field are largest (E_min for s ≥ 2,
+    E_break for s < 2 < s₂, ...), or at a given energy [erg] (e.g. 1 GeV, the former
+    fixed convention). With a spectral break (``E_break``, ``slope_high``,
+    :mod:`crescape.physics.spectrum`) the flux is that of the broken spectrum (its
+    normalisation Λ changes).
     """
+    E = field_energy(E_ref, slope, E_min, E_max, cutoff, E_break, slope_high)
     return alfven_speed(
-        B_sat_escape(E_ref, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high), rho
+        B_sat_escape(E, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high), rho
     )
 
 
@@ -148,13 +253,13 @@ def cr_density(
     E_max: ArrayLike,
     cutoff: Cutoff,
     rho: ArrayLike,
-    E_ref: ArrayLike = C.GeV,
+    E_ref: ArrayLike | str = FIELD_ENERGY_PEAK,
     *,
     E_break: ArrayLike = np.inf,
     slope_high: ArrayLike | None = None,
 ) -> FloatArray:
-    """Eq. (15): n_CR(E) = φ(E)/ṽ_A in the inner region [cm^-3 erg^-1] (optional break as
-    :func:`advection_speed`)."""
+    """Eq. (15): n_CR(E) = φ(E)/ṽ_A in the inner region [cm^-3 erg^-1] (ṽ_A, its field
+    energy ``E_ref`` and the optional break as :func:`advection_speed`)."""
     brk = {"E_break": E_break, "slope_high": slope_high}
     v = advection_speed(L_CR, R_d, slope, E_min, E_max, cutoff, rho, E_ref, **brk)
     return escape_flux(E, L_CR, R_d, slope, E_min, E_max, cutoff, E_break, slope_high) / v
