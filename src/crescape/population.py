@@ -777,6 +777,16 @@ class CosmicPopulation:
                 f"{self.sfr_mass_slope:g} (Whitaker et al. 2012); delta_G ~ M^{self.delta_G_mass_slope:g}; "
                 f"mass factor F(z=0) = {self.mass_factor:.4g}"
             ),
+            "luminosity_normalisation": (
+                "not applicable (Milky-Way copies)"
+                if self.mass_function is None
+                else "total: every galaxy S(z) times the Milky-Way-anchored L_CR(M*), S(z) = "
+                "rho_LCR(z) / (L_CR,MW N_eq(z)) so the mass function's galaxies add up to rho_LCR; "
+                f"S(0) = {float(self.luminosity_scale_at(0.0)):.4g}"
+                if self.luminosity_normalisation == "total"
+                else "milky_way: L_CR = L_CR,MW (M*/M_MW)^beta at every z; the number of galaxies "
+                "is what rho_LCR(z) requires"
+            ),
             "z_max": self.z_max,
             "cosmology": getattr(self.cosmology, "name", None) or repr(self.cosmology),
             "ebl": (

@@ -43,6 +43,7 @@ def test_text(capsys):
         (["--set", "delta_G=3"], "use --delta-G"),
         (["--set", "sfr_mass_slope=red"], "sfr_mass_slope"),
         (["--mass-function", "tinker"], "invalid choice"),
+        (["--luminosity-normalisation", "sfr"], "invalid choice"),
     ],
 )
 def test_bad_input_is_one_line(capsys, tmp_path, args, words):
@@ -57,3 +58,17 @@ def test_out_that_is_a_file(capsys, tmp_path):
     f.write_text("x")
     code, out, err = run(capsys, "--out", str(f))
     assert code == 2 and "is not a folder" in err
+
+
+def test_luminosity_normalisation(capsys):
+    """--luminosity-normalisation milky_way drops the scale S(z): the background is larger
+    (a halo emits ∝ L_CR^(1/2), and S > 1 at every z), and the JSON says which was used."""
+    got = {}
+    for norm in ("total", "milky_way"):
+        code, out, err = run(capsys, "--mass-function", "baldry2012", "--json",
+                             "--luminosity-normalisation", norm)  # fmt: skip
+        assert code == 0, err
+        d = json.loads(out)
+        assert d["assumptions"]["luminosity_normalisation"].startswith(norm)
+        got[norm] = d["numbers"]["nu_mu_100TeV"]
+    assert 1.2 < got["milky_way"] / got["total"] < 3

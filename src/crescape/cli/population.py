@@ -37,6 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a template parameter (slope, E_max, ...) or xi, sfr_mass_slope, delta_G_mass_slope, "
         "z_max, sfr_norm (repeatable)",
     )
+    p.add_argument(
+        "--luminosity-normalisation",
+        choices=["total", "milky_way"],
+        default="total",
+        help="with a mass function: total (default): every galaxy S(z) times the Milky-Way-"
+        "anchored L_CR(M*), S set so the mass function's galaxies add up to the cosmic CR "
+        "luminosity density; milky_way: the anchored L_CR(M*) at every z",
+    )
     p.add_argument("--no-cascade", action="store_true",
                    help="gamma rays without the cascade of the absorbed energy (direct only)")  # fmt: skip
     p.add_argument("--out", metavar="DIR", help="folder for the figure and the numbers")
@@ -64,7 +72,14 @@ def _population(args):
     Parameters.from_flat(sets)  # every template parameter checked before any work
     mf = None if args.mass_function == "none" else args.mass_function
     cascade = not args.no_cascade
-    return CosmicPopulation(args.delta_G, params=sets, mass_function=mf, cascade=cascade, **pop_kw)
+    return CosmicPopulation(
+        args.delta_G,
+        params=sets,
+        mass_function=mf,
+        cascade=cascade,
+        luminosity_normalisation=args.luminosity_normalisation,
+        **pop_kw,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
