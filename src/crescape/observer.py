@@ -16,7 +16,7 @@ Geometry (stated, the one of :mod:`crescape.physics.cgm_source`): the emissivity
 q(E, r) = q₀(E) f(r) with f = 1 for r <= R_d, (R_d/r)² for R_d < r <= R_out, 0 beyond
 (the CR density of Eq. 15 and the r⁻² fall-off after it, in uniform gas). The flux is
 exact: a shell of radius r seen from a distance d > r has ⟨1/|x − x_obs|²⟩ =
-ln((d + r)/(d − r))/(2rd), so F = (1/2d) ∫ q(r) r ln((d + r)/(d − r)) dr. The surface
+ln((d + r)/(d − r))/(2 r d), so F = (1/2d) ∫ q(r) r ln((d + r)/(d − r)) dr. The surface
 brightness is the small-angle limit d ≫ R_out: the lines of sight through the halo are
 parallel, the impact parameter is b = dθ and dΩ = 2πθ dθ; its errors are of order
 (R_out/d)²: 8e-4 for the default R_out = 100 kpc at 3.5 Mpc, 2e-2 at M31's 0.78 Mpc, and
@@ -119,7 +119,7 @@ def finite_distance_factor(R_d, R_out, d, n: int = 128) -> float:
 
     For the profile f(r) (1 for r <= R_d, (R_d/r)² to R_out) and an observer at d > R_out:
     the mean of 1/|x − x_obs|² over a sphere of radius r < d about the centre is
-    ln((d + r)/(d − r))/(2rd) (the integral of 1/(r² + d² − 2rdμ) over μ ∈ [−1, 1]), so
+    ln((d + r)/(d − r))/(2 r d) (the integral of 1/(r² + d² − 2rdμ) over μ ∈ [−1, 1]), so
 
         G = (d/2) ∫ f(r) r ln((d + r)/(d − r)) dr / ∫ f(r) r² dr,
 
