@@ -682,7 +682,7 @@ class CosmicPopulation:
         zz = _redshift(z)
         if self.mass_function is None or self.luminosity_normalisation == "milky_way":
             return np.ones(zz.shape)
-        rho = _psi(zz, self.sfr_norm) * _kroupa_equivalent_factor() * self._cr_luminosity_per_sfr
+        rho = self._cr_luminosity_density(zz)
         zn = zz.ravel() if (self._evolves and zz.ndim) else (float(zz) if self._evolves else 0.0)
         neq = massfunction.milky_way_equivalents(
             self.mass_function,
@@ -802,10 +802,10 @@ class CosmicPopulation:
                 "1975, Berezinsky & Kalashev 2016), E_c where tau to Earth is 1, E_X = "
                 "(E_c/m_e c^2)^2 eps_CMB(z)/3; cascade photons absorbed on the way recycled "
                 "into the same spectrum; IGMF deflection and IC on the EBL ignored"
-                if self.cascade and self._cascade_on
+                if self.cascade and self._absorbs
                 else "not included"
                 + ("" if self.cascade else " (cascade=False)")
-                + ("" if (self.ebl or self.cmb) else ": nothing is absorbed")
+                + ("" if self._absorbs else ": nothing is absorbed")
             ),
         }
 
@@ -825,11 +825,15 @@ class CosmicPopulation:
         )
         return f"{when}; {mdef}"
 
+    def _cr_luminosity_density(self, z):
+        """ρ_LCR(z) [erg s⁻¹ Mpc⁻³] of :func:`cr_luminosity_density` at this population's
+        ``sfr_norm`` and ξ, on cgs floats (the hot path)."""
+        return _psi(z, self.sfr_norm) * _kroupa_equivalent_factor() * self._cr_luminosity_per_sfr
+
     def _number_density(self, z):
         """n(z) F(z) = [ρ_LCR(z)/L_CR,MW] F(z) [1/cm³], comoving (F of :meth:`mass_factor_at`)."""
-        rho = _psi(z, self.sfr_norm) * _kroupa_equivalent_factor()
         F = self.mass_factor_at(z) if self._varies else self.mass_factor
-        return rho * self._cr_luminosity_per_sfr / _MPC**3 / self.L_CR * F
+        return self._cr_luminosity_density(z) / _MPC**3 / self.L_CR * F
 
     @functools.cached_property
     def _cr_luminosity_per_sfr(self) -> float:
@@ -851,7 +855,8 @@ class CosmicPopulation:
         return tau
 
     @property
-    def _cascade_on(self) -> bool:
+    def _absorbs(self) -> bool:
+        """Some γγ absorption is on (EBL or CMB): the cascade has energy to carry."""
         return self.ebl or self.cmb
 
     @functools.cached_property
@@ -881,7 +886,7 @@ class CosmicPopulation:
         z, _ = _z_nodes(self.z_max, self.n_z)
         Ef = _cascade_grid()
         opz = 1.0 + z
-        if not self._cascade_on:
+        if not self._absorbs:
             zero = np.zeros_like(z)
             one = np.full_like(z, Ef[-1])
             return {"z": z, "opz": opz, "absorbed": zero, "emitted": zero, "reabsorbed": zero,
@@ -950,7 +955,7 @@ class CosmicPopulation:
         :meth:`intensity`; zero without EBL and CMB.
         """
         Ev = np.atleast_1d(_energy(E))
-        if not self._cascade_on:
+        if not self._absorbs:
             return u.Quantity(np.zeros(Ev.shape), INTENSITY_UNIT)
         val = self._background(Ev, self._cascade_emissivity(), True)
         return u.Quantity(val, "1 / (erg cm2 s sr)").to(INTENSITY_UNIT)
@@ -977,9 +982,9 @@ class CosmicPopulation:
         pick = select or (lambda q: q)
         gamma = species == "gamma"
         out = self._background(
-            Ev, pick(self._emissivity(species)), gamma and (self.ebl or self.cmb)
+            Ev, pick(self._emissivity(species)), gamma and self._absorbs
         )
-        if gamma and self.cascade and self._cascade_on:
+        if gamma and self.cascade and self._absorbs:
             out = out + self._background(Ev, pick(self._cascade_emissivity()), True)
         return out
 
@@ -1026,7 +1031,7 @@ class CosmicPopulation:
         q = self._emissivity("gamma")
         kw = dict(z_max=self.z_max, cosmology=self.cosmology, n_z=self.n_z)
         bare = background_intensity(Ev, q, **kw)
-        if not (self.ebl or self.cmb):
+        if not self._absorbs:
             return u.Quantity(0.0, SED_UNIT)
         kept = background_intensity(Ev, q, optical_depth=self._optical_depth, **kw)
         lnE = np.log(Ev)
@@ -1404,8 +1409,8 @@ def plot_background(pops: dict, E=None, ax=None):
         ax.loglog(Ev, pop.sed(Ev * u.GeV, "nu_all").to_value(SED_UNIT), ":", color=c,
                   label=f"{label}: all flavours")  # fmt: skip
         ax.loglog(Ev, pop.sed(Ev * u.GeV, "gamma").to_value(SED_UNIT), "--", color=c,
-                  label=f"{label}: γ after EBL+CMB" + (" (with cascade)" if pop.cascade and pop._cascade_on else ""))  # fmt: skip
-        if pop.cascade and pop._cascade_on:
+                  label=f"{label}: γ after EBL+CMB" + (" (with cascade)" if pop.cascade and pop._absorbs else ""))  # fmt: skip
+        if pop.cascade and pop._absorbs:
             cas = Ev**2 * pop.cascade_intensity(Ev * u.GeV).to_value(
                 INTENSITY_UNIT
             )  # GeV cm⁻² s⁻¹ sr⁻¹
