@@ -132,24 +132,29 @@ class GalacticPlaneNeutrinos:
         law = self._A * (E / self._E_ref) ** (2.0 - self._gamma)
         return self.scale * np.sum(law * self.solid_angles, axis=-1) / (4.0 * np.pi)
 
-    def sky_average_sed(self, E: Any, flavour: str = "per flavour") -> u.Quantity:
-        """E²Φ of the plane averaged over the whole sky [GeV cm⁻² s⁻¹ sr⁻¹].
-
-        ``flavour``: 'per flavour' (one flavour, ν + ν̄; default) or 'all' (three flavours,
-        1:1:1 at Earth).
-        """
+    @staticmethod
+    def _flavours(flavour: str) -> float:
+        """How many flavours one sky-average stands for in the reading ``flavour``."""
         from .data import N_FLAVOURS
 
         if flavour not in ("per flavour", "all"):
             raise ParameterError(
                 f"flavour = {flavour!r} is not allowed: must be 'per flavour' or 'all'"
             )
-        k = 1.0 if flavour == "per flavour" else float(N_FLAVOURS)
+        return 1.0 if flavour == "per flavour" else float(N_FLAVOURS)
+
+    def sky_average_sed(self, E: Any, flavour: str = "per flavour") -> u.Quantity:
+        """E²Φ of the plane averaged over the whole sky [GeV cm⁻² s⁻¹ sr⁻¹].
+
+        ``flavour``: 'per flavour' (one flavour, ν + ν̄; default) or 'all' (three flavours,
+        1:1:1 at Earth).
+        """
+        k = self._flavours(flavour)
         return u.Quantity(k * self._sed(np.atleast_1d(_energy(E))), SED_UNIT)
 
     def sed_GeV(self, E_GeV: np.ndarray, flavour: str = "per flavour") -> np.ndarray:
-        """:meth:`sky_average_sed` for plain energies in GeV, as floats (for the fit)."""
-        return self.sky_average_sed(np.asarray(E_GeV, dtype=float) * C.GeV * u.erg, flavour).value
+        """:meth:`sky_average_sed` for plain energies in GeV, as floats (no Quantities)."""
+        return self._flavours(flavour) * self._sed(np.asarray(E_GeV, dtype=float) * C.GeV)
 
     def describe(self) -> dict[str, Any]:
         """The component in words and numbers (for results and file attributes)."""

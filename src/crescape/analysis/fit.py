@@ -1207,6 +1207,7 @@ class Likelihood:
         #: a fixed Galactic-plane neutrino component (:class:`~crescape.galactic_plane.GalacticPlaneNeutrinos`)
         #: added to the CGM's neutrinos, or None
         self.galactic_plane = galactic_plane
+        self._gp_cache: dict = {}  # the component at the bins' and limits' nodes, once
         self._nu_E, self._nu_w = _log_nodes(icecube.E_min, icecube.E_max)
         if igrb is not None:
             self._g_E, self._g_w = _log_nodes(igrb.E_min, igrb.E_max)
@@ -1228,7 +1229,13 @@ class Likelihood:
         (:meth:`CGMModel.nu_sed`) plus the Galactic plane's when it is included."""
         f = self.model.nu_sed(theta, E_GeV)
         if self.galactic_plane is not None:
-            f = f + self.galactic_nu_sed(E_GeV)
+            E = np.asarray(E_GeV, dtype=float)
+            key = E.tobytes()
+            if key not in self._gp_cache:  # fixed: the likelihood's node sets, computed once
+                if len(self._gp_cache) > 8:
+                    self._gp_cache.clear()
+                self._gp_cache[key] = self.galactic_nu_sed(E)
+            f = f + self._gp_cache[key]
         return f
 
     def galactic_nu_sed(self, E_GeV: np.ndarray) -> np.ndarray:
