@@ -237,6 +237,8 @@ def test_field_energy_default_is_the_peak():
         assert a.v_A == b.v_A and a.delta_B == b.delta_B
     # a hard spectrum below a break: the field of the break, δB ∝ E^{(2-s)/2} (Eq. 8)
     a, b = CGMEmission(HARD_BREAK), CGMEmission(HARD_BREAK, E_ref=1)
+    # a string with a unit is an energy like any other (only 'peak' is the keyword)
+    assert CGMEmission(HARD_BREAK, E_ref="1 GeV").E_ref == b.E_ref == C.GeV
     assert isinstance(a.E_ref, float)
     assert a.E_ref == pytest.approx(7e5 * C.GeV, rel=1e-12, abs=0)
     assert a.delta_B / b.delta_B == pytest.approx(7e5**0.4, rel=1e-12, abs=0)

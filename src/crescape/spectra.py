@@ -118,9 +118,9 @@ def observed_species(species: str, source: Any) -> Any:
 def _field_energy(E_ref, p) -> tuple[float, str]:
     """(E_ref [erg], 'peak' or 'fixed'): the energy of the field of Eq. (8) for the cgs
     parameters ``p`` (:func:`crescape.physics.cgm_source.field_energy`)."""
-    if isinstance(E_ref, str):
+    if isinstance(E_ref, str) and E_ref.strip() == cgm_source.FIELD_ENERGY_PEAK:
         spec = (p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high)
-        return float(cgm_source.field_energy(E_ref, *spec)), "peak"
+        return float(cgm_source.field_energy(cgm_source.FIELD_ENERGY_PEAK, *spec)), "peak"
     v = _energy(E_ref, "E_ref")
     if v.ndim:
         raise ParameterError(f"E_ref = {E_ref} is not allowed: must be one energy or 'peak'")
