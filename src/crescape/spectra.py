@@ -121,7 +121,15 @@ def _field_energy(E_ref, p) -> tuple[float, str]:
     if isinstance(E_ref, str) and E_ref.strip() == cgm_source.FIELD_ENERGY_PEAK:
         spec = (p.slope, p.E_min, p.E_max, p.cutoff, p.E_break, p.slope_high)
         return float(cgm_source.field_energy(cgm_source.FIELD_ENERGY_PEAK, *spec)), "peak"
-    v = _energy(E_ref, "E_ref")
+    try:
+        v = _energy(E_ref, "E_ref")
+    except ParameterError:
+        if not isinstance(E_ref, str):
+            raise
+        raise ParameterError(
+            f"E_ref = {E_ref!r} is not allowed: must be {cgm_source.FIELD_ENERGY_PEAK!r} or an "
+            "energy (e.g. '1 GeV')"
+        ) from None
     if v.ndim:
         raise ParameterError(f"E_ref = {E_ref} is not allowed: must be one energy or 'peak'")
     return float(v), "fixed"
