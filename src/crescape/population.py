@@ -1005,6 +1005,11 @@ class CosmicPopulation:
         Ev = np.atleast_1d(_energy(E))
         return (u.Quantity(Ev, u.erg) ** 2 * self.intensity(Ev * u.erg, species)).to(SED_UNIT)
 
+    def cascade_sed(self, E: Any) -> u.Quantity:
+        """E² dN/dE of the cascade part of the γ rays [GeV/(cm² s sr)] (:meth:`cascade_intensity`)."""
+        Ev = np.atleast_1d(_energy(E))
+        return (u.Quantity(Ev, u.erg) ** 2 * self.cascade_intensity(Ev * u.erg)).to(SED_UNIT)
+
     def milky_way_sed(self, E: Any, species: str = "nu_all") -> u.Quantity:
         """E² dN/dE of the Milky Way's own CGM at the Sun, sky-averaged [GeV/(cm² s sr)].
 

@@ -139,9 +139,9 @@ def _cascade_sed_100(pop):
     """E² dN/dE of the cascade part at 100 GeV [GeV cm⁻² s⁻¹ sr⁻¹] (computed even with --no-cascade)."""
     import astropy.units as u
 
-    from ..spectra import INTENSITY_UNIT
+    from ..spectra import SED_UNIT
 
-    return float(1e4 * pop.cascade_intensity(100 * u.GeV).to_value(INTENSITY_UNIT)[0])
+    return float(pop.cascade_sed(100 * u.GeV).to_value(SED_UNIT)[0])
 
 
 def _write(out, pop, payload):
