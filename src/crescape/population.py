@@ -981,9 +981,7 @@ class CosmicPopulation:
         """I(E) [1/(erg cm² s sr)]; γ rays with the cascade if on; ``select(q)`` wraps emissivities."""
         pick = select or (lambda q: q)
         gamma = species == "gamma"
-        out = self._background(
-            Ev, pick(self._emissivity(species)), gamma and self._absorbs
-        )
+        out = self._background(Ev, pick(self._emissivity(species)), gamma and self._absorbs)
         if gamma and self.cascade and self._absorbs:
             out = out + self._background(Ev, pick(self._cascade_emissivity()), True)
         return out
